@@ -1,0 +1,110 @@
+"""The embedded default: a local .xlsx workbook stands in for the Google spreadsheet.
+
+openpyxl reads and writes it, keeping staff's other tabs, columns and cell formatting. A save is
+atomic (temporary file in the same folder, fsync, rename), and an empty batch saves nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+
+from ..errors import AccessError
+from .base import Backend, Book, Tab, WriteBatch
+
+EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
+EXCEL_CELL_LIMIT = 32_767
+
+
+class LocalWorkbookBackend(Backend):
+    kind = "local"
+
+    def __init__(self, control: Path, base_dir: Path | None = None):
+        self.control = Path(control)
+        self.base_dir = Path(base_dir) if base_dir else self.control.parent
+        self._open: dict[Path, openpyxl.Workbook] = {}
+
+    def path_of(self, ref: str) -> Path:
+        if not ref:
+            return self.control
+        path = Path(os.path.expanduser(ref))
+        return path if path.is_absolute() else self.base_dir / path
+
+    def describe(self, ref: str = "") -> str:
+        return f"workbook {self.path_of(ref)}"
+
+    def read(self, ref: str = "") -> Book:
+        path = self.path_of(ref)
+        try:
+            workbook = openpyxl.load_workbook(path)
+        except FileNotFoundError:
+            raise AccessError(f"workbook {path} not found (run `python main.py demo` for an example)") from None
+        except (InvalidFileException, OSError, KeyError, ValueError) as err:
+            raise AccessError(f"workbook {path} cannot be opened as .xlsx: {err}") from None
+        self._open[path] = workbook
+        tabs = {}
+        for ws in workbook.worksheets:
+            values = [list(row) for row in ws.iter_rows(values_only=True)]
+            tabs[ws.title] = Tab(ws.title, _trim(values), EXCEL_ROWS, EXCEL_COLS)
+        return Book(ref, path.stem, tabs)
+
+    def write(self, ref: str, batch: WriteBatch) -> None:
+        if batch.is_empty():
+            return
+        path = self.path_of(ref)
+        workbook = self._open.get(path) or openpyxl.load_workbook(path)
+        for title in batch.new_tabs:
+            if title not in workbook.sheetnames:
+                workbook.create_sheet(title)
+        for cell in batch.cells:
+            target = workbook[cell.tab].cell(row=cell.row, column=cell.col)
+            value = cell.value
+            if isinstance(value, str):
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)[:EXCEL_CELL_LIMIT]
+                target.value = value if value != "" else None
+                if value.startswith("="):
+                    target.data_type = "s"  # RAW: text, never a formula
+            else:
+                target.value = value
+        for colour in batch.colours:
+            target = workbook[colour.tab].cell(row=colour.row, column=colour.col)
+            if colour.colour:
+                rgb = colour.colour.lstrip("#").upper()
+                target.fill = PatternFill(fill_type="solid", start_color=rgb, end_color=rgb)
+            else:
+                target.fill = PatternFill(fill_type=None)
+        save_atomically(workbook, path)
+        self._open.pop(path, None)
+
+
+def save_atomically(workbook: openpyxl.Workbook, path: Path) -> None:
+    """A crash mid-save leaves the old file intact."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            workbook.save(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _trim(values: list[list]) -> list[list]:
+    """Like the Sheets API: no trailing empty cells or rows; interior empty rows stay as []."""
+    out = []
+    for row in values:
+        end = len(row)
+        while end and (row[end - 1] is None or row[end - 1] == ""):
+            end -= 1
+        out.append(row[:end])
+    while out and not out[-1]:
+        out.pop()
+    return out

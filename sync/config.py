@@ -1,0 +1,222 @@
+"""IT's settings: one TOML file, validated on load.
+
+Unknown keys and wrong types are errors that name the key and the file. Every section is a frozen
+dataclass; the loader checks the TOML against the field types, so adding a setting is adding a
+field (and a line in the README's config reference).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import ConfigError
+from .timeparse import DateOrder
+
+
+@dataclass(frozen=True)
+class BackendSettings:
+    kind: str = "local"  # "local" or "google"
+    workbook: str = "tonghop.xlsx"  # local: the control workbook, relative to the config file
+    spreadsheet: str = ""  # google: id or URL of the control spreadsheet
+    credentials: str = ""  # google: service-account key file; else GOOGLE_APPLICATION_CREDENTIALS
+    timeout_seconds: float = 60.0  # google: per request
+    max_attempts: int = 6  # google: retries of 408/429/5xx/timeouts, in all
+    max_retry_seconds: float = 120.0  # google: give up after this long
+
+
+@dataclass(frozen=True)
+class TabNames:
+    roster: str = "Đơn vị"
+    campaigns: str = "Đợt thu thập"
+    exemptions: str = "Gia hạn - Miễn nộp"
+    status: str = "Trạng thái"
+    detail: str = "Chi tiết"
+    log: str = "Nhật ký đồng bộ"
+    reports: str = "Báo cáo"
+    reminders: str = "Nhắc nhở"
+
+
+@dataclass(frozen=True)
+class Organization:
+    """Who issues the drafts. Nothing about a particular district lives in code."""
+
+    parent_body: str = ""  # e.g. "UBND QUẬN THANH XUÂN"
+    issuing_body: str = ""  # e.g. "PHÒNG NỘI VỤ"
+    place: str = ""  # place-and-date line: "<place>, ngày ..."
+    symbol: str = ""  # drafting unit in the document number, e.g. "NV" -> "Số: .../BC-NV"
+    signer_name: str = ""
+    signer_title: str = ""  # e.g. "TRƯỞNG PHÒNG"
+    signer_authority: str = ""  # e.g. "KT. CHỦ TỊCH" (optional line above the title)
+    recipients: list[str] = field(default_factory=list)  # "Nơi nhận", without "Lưu"
+
+
+@dataclass(frozen=True)
+class Matching:
+    fuzzy_threshold: float = 85.0  # rapidfuzz score (0-100) a guess must reach
+    fuzzy_margin: float = 5.0  # and by how much it must beat the runner-up
+
+
+@dataclass(frozen=True)
+class Reports:
+    on_sync: bool = False  # write drafts at the end of every sync
+    drive_folder: str = ""  # google: Drive folder id for the drafts
+    pdf: bool = False
+
+
+@dataclass(frozen=True)
+class Schedule:
+    every_minutes: int = 15
+    report_at: str = "17:00"  # local time, HH:MM
+
+
+@dataclass(frozen=True)
+class Smtp:
+    host: str = ""  # empty: reminders only go to the "Nhắc nhở" tab
+    port: int = 587
+    username: str = ""
+    password_env: str = "TONGHOP_SMTP_PASSWORD"  # the password is read from this variable
+    sender: str = ""
+    starttls: bool = True
+    ssl: bool = False
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    timezone: str = "Asia/Ho_Chi_Minh"
+    date_order: str = "dmy"  # how timestamps typed as text are read: "dmy" or "mdy"
+    output_dir: str = "out"  # drafts
+    data_dir: str = "data"  # logs, snapshots, reminder ledger, lock
+    snapshot_keep: int = 200  # snapshots kept per spreadsheet
+    backend: BackendSettings = field(default_factory=BackendSettings)
+    tabs: TabNames = field(default_factory=TabNames)
+    organization: Organization = field(default_factory=Organization)
+    matching: Matching = field(default_factory=Matching)
+    reports: Reports = field(default_factory=Reports)
+    schedule: Schedule = field(default_factory=Schedule)
+    smtp: Smtp = field(default_factory=Smtp)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def order(self) -> DateOrder:
+        return DateOrder(self.date_order)
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent
+
+    def resolve(self, value: str) -> Path:
+        """A path from the config, relative to the config file's folder."""
+        path = Path(os.path.expanduser(value))
+        return path if path.is_absolute() else self.base_dir / path
+
+    @property
+    def output_path(self) -> Path:
+        return self.resolve(self.output_dir)
+
+    @property
+    def data_path(self) -> Path:
+        return self.resolve(self.data_dir)
+
+
+def load_config(path: str | Path) -> Config:
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found (copy config.example.toml)") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: not valid TOML: {err}") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: cannot read: {err}") from None
+    config = _build(Config, raw, path, prefix="", extra={"path": path.resolve()})
+    _check(config)
+    return config
+
+
+def _build(cls: type, raw: dict, path: Path, prefix: str, extra: dict | None = None):
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in fields(cls) if f.name != "path"}
+    for key in raw:
+        if key not in known:
+            section = f"[{prefix.rstrip('.')}]" if prefix else "the top level"
+            raise ConfigError(
+                f"{path}: unknown key '{prefix}{key}' in {section} "
+                f"(known: {', '.join(sorted(known))})"
+            )
+    values = dict(extra or {})
+    for name in known:
+        if name not in raw:
+            continue
+        kind, value = hints[name], raw[name]
+        if is_dataclass(kind):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{path}: '{prefix}{name}' must be a [{name}] table")
+            values[name] = _build(kind, value, path, f"{prefix}{name}.")
+        else:
+            values[name] = _coerce(value, kind, path, f"{prefix}{name}")
+    return cls(**values)
+
+
+def _coerce(value, kind, path: Path, key: str):
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        for option in typing.get_args(kind):
+            try:
+                return _coerce(value, option, path, key)
+            except ConfigError:
+                continue
+        raise ConfigError(f"{path}: '{key}' has the wrong type ({type(value).__name__})")
+    if origin is list:
+        (item,) = typing.get_args(kind)
+        if not isinstance(value, list):
+            raise ConfigError(f"{path}: '{key}' must be a list, got {type(value).__name__}")
+        return [_coerce(v, item, path, f"{key}[{i}]") for i, v in enumerate(value)]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if kind is type(None):
+        if value is None:
+            return None
+    elif isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+        return value
+    want = {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}
+    raise ConfigError(
+        f"{path}: '{key}' must be {want.get(kind, kind.__name__)}, got {value!r}"
+    )
+
+
+def _check(config: Config) -> None:
+    where = config.path
+    try:
+        ZoneInfo(config.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{where}: 'timezone' = {config.timezone!r} is not a known timezone "
+            "(e.g. Asia/Ho_Chi_Minh)"
+        ) from None
+    if config.date_order not in {o.value for o in DateOrder}:
+        raise ConfigError(f"{where}: 'date_order' must be \"dmy\" or \"mdy\"")
+    if config.backend.kind not in ("local", "google"):
+        raise ConfigError(f"{where}: 'backend.kind' must be \"local\" or \"google\"")
+    if config.backend.kind == "google" and not config.backend.spreadsheet:
+        raise ConfigError(
+            f"{where}: 'backend.spreadsheet' is required with kind = \"google\" "
+            "(the control spreadsheet's id or URL)"
+        )
+    if config.schedule.every_minutes < 1:
+        raise ConfigError(f"{where}: 'schedule.every_minutes' must be at least 1")
+    hh, _, mm = config.schedule.report_at.partition(":")
+    if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60 and len(mm) == 2):
+        raise ConfigError(
+            f"{where}: 'schedule.report_at' = {config.schedule.report_at!r} is not a time "
+            "(valid format is HH:MM)"
+        )

@@ -1,0 +1,309 @@
+"""The bundled demo: a workspace modelled on a 2023 district letter asking ~90 units for
+articles, reports and commendation proposals under four workstreams.
+
+Everything here is the project's own synthetic data, generated deterministically: the roster,
+the campaigns with their deadlines and owners, and Forms-shaped responses that are on time, late,
+incomplete, resubmitted, typed without accents, abbreviated, decomposed (NFD), in the old tone
+style, and one from a unit that is not on the roster.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import openpyxl
+from openpyxl.styles import Font
+
+from . import headers as H
+from .backends.local import save_atomically
+
+DEMO_NOW = "2023-06-20T10:00:00+07:00"
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+WARDS = ["Nhân Chính", "Thượng Đình", "Khương Trung", "Khương Mai", "Thanh Xuân Trung",
+         "Phương Liệt", "Hạ Đình", "Khương Đình", "Thanh Xuân Bắc", "Thanh Xuân Nam", "Kim Giang"]
+PARTY = ["Ban Tổ chức Quận ủy", "Ban Tuyên giáo Quận ủy", "Ban Dân vận Quận ủy",
+         "Ủy ban Kiểm tra Quận ủy", "Văn phòng Quận ủy", "Trung tâm Chính trị quận",
+         "Đảng ủy Khối Doanh nghiệp quận"]
+MASS = ["Ủy ban MTTQ Việt Nam quận", "Hội Liên hiệp Phụ nữ quận", "Đoàn Thanh niên quận",
+        "Hội Cựu chiến binh quận", "Hội Nông dân quận", "Liên đoàn Lao động quận"]
+DEPARTMENTS = [
+    ("PNV", "Phòng Nội vụ"), ("PTCKH", "Phòng Tài chính - Kế hoạch"),
+    ("PVHTT", "Phòng Văn hóa và Thông tin"), ("PGDĐT", "Phòng Giáo dục và Đào tạo"),
+    ("PTP", "Phòng Tư pháp"), ("PYT", "Phòng Y tế"), ("PKT", "Phòng Kinh tế"),
+    ("PQLĐT", "Phòng Quản lý đô thị"), ("PTNMT", "Phòng Tài nguyên và Môi trường"),
+    ("PLĐTBXH", "Phòng Lao động - Thương binh và Xã hội"), ("TTQ", "Thanh tra quận"),
+    ("VPHĐND", "Văn phòng HĐND và UBND quận"), ("BQLDA", "Ban Quản lý dự án đầu tư xây dựng quận"),
+]
+KINDERGARTENS = ["Hoa Sen", "Hoa Mai", "Họa Mi", "Sơn Ca", "Tuổi Thơ", "Ánh Sao", "Bình Minh",
+                 "Sao Mai", "Hoa Hồng", "Mặt Trời", "Thanh Xuân Bắc", "Thanh Xuân Nam",
+                 "Nhân Chính", "Khương Đình", "Kim Giang", "Hạ Đình", "Phương Liệt", "Khương Mai",
+                 "Khương Trung", "Thượng Đình"]
+PRIMARY = ["Nhân Chính", "Thượng Đình", "Khương Đình", "Kim Giang", "Hạ Đình", "Phương Liệt",
+           "Khương Mai", "Khương Trung", "Thanh Xuân Trung", "Thanh Xuân Bắc", "Thanh Xuân Nam",
+           "Đặng Trần Côn", "Nguyễn Trãi", "Chu Văn An", "Kim Đồng", "Lê Quý Đôn",
+           "Trần Đại Nghĩa", "Hoàng Diệu"]
+LOWER_SECONDARY = ["Nhân Chính", "Thượng Đình", "Khương Đình", "Kim Giang", "Hạ Đình",
+                   "Phương Liệt", "Khương Mai", "Khương Trung", "Thanh Xuân Trung",
+                   "Việt Nam - Angiêri", "Nguyễn Lân", "Chu Văn An", "Thanh Xuân Nam"]
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương", "Lý"]
+MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Quang", "Ngọc", "Hữu", "Thanh", "Xuân"]
+GIVEN = ["An", "Anh", "Ánh", "Bình", "Chi", "Dũng", "Đức", "Giang", "Hà", "Hải", "Hòa", "Hùng",
+         "Lan", "Linh", "Long", "Mai", "Minh", "Nam", "Ngọc", "Phương", "Quân", "Sơn", "Thảo",
+         "Thủy", "Trang", "Tuấn", "Vân", "Yến"]
+POSITIONS = ["Chủ tịch UBND phường", "Phó Chủ tịch UBND phường", "Hiệu trưởng", "Phó Hiệu trưởng",
+             "Giáo viên", "Chuyên viên", "Cán bộ", "Tổ trưởng tổ dân phố", "Trưởng phòng",
+             "Cảnh sát khu vực"]
+ACHIEVEMENTS = [
+    "Tích cực vận động nhân dân tham gia phong trào",
+    "Có nhiều sáng kiến trong công tác chuyên môn",
+    "Gương mẫu, nhiệt tình giúp đỡ người có hoàn cảnh khó khăn",
+    "Hoàn thành xuất sắc nhiệm vụ được giao 6 tháng đầu năm",
+    "Phát hiện, kịp thời xử lý sự cố cháy tại khu dân cư",
+]
+FORMS = ["Giấy khen", "Giấy khen", "Giấy khen", "Bằng khen"]
+
+
+@dataclass(frozen=True)
+class DemoCampaign:
+    code: str
+    title: str
+    tab: str
+    deadline: str
+    targets: str
+    required: tuple[str, ...]
+    owner: str
+    questions: tuple[str, ...]
+
+
+COMMON_QUESTIONS = ("Tên đơn vị", "Người đầu mối", "Số điện thoại")
+PROPOSALS = "Danh sách đề nghị khen thưởng"
+CAMPAIGNS = [
+    DemoCampaign(
+        "NTVT", "Cuộc thi viết về gương điển hình tiên tiến, người tốt việc tốt năm 2023",
+        "Câu trả lời biểu mẫu 1", "10/6/2023", "Tất cả",
+        ("Số bài viết dự thi", "Tên các bài viết", PROPOSALS), "Phòng Nội vụ",
+        ("Số bài viết dự thi", "Tên các bài viết", "Tệp bài viết (đường dẫn)", PROPOSALS),
+    ),
+    DemoCampaign(
+        "KN75", "Kỷ niệm 75 năm Ngày Chủ tịch Hồ Chí Minh ra Lời kêu gọi thi đua ái quốc",
+        "Câu trả lời biểu mẫu 2", "15/6/2023 17:00", "Tất cả",
+        ("Các hoạt động đã tổ chức",), "Phòng Nội vụ; Ban Quản lý dự án đầu tư xây dựng quận",
+        ("Các hoạt động đã tổ chức", "Số công trình gắn biển", PROPOSALS),
+    ),
+    DemoCampaign(
+        "PCCC", "Sơ kết 6 tháng mô hình Tổ liên gia an toàn phòng cháy, chữa cháy năm 2023",
+        "Câu trả lời biểu mẫu 3", "30/6/2023", "Phường; CAQ",
+        ("Số Tổ liên gia an toàn PCCC", "Kết quả 6 tháng"), "Công an quận",
+        ("Số Tổ liên gia an toàn PCCC", "Số hộ tham gia", "Kết quả 6 tháng", PROPOSALS),
+    ),
+    DemoCampaign(
+        "NSNN", "Sơ kết 6 tháng phong trào thi đua hoàn thành xuất sắc nhiệm vụ thu ngân sách",
+        "Câu trả lời biểu mẫu 4", "30/6/2023", "Phường; CCT; PTCKH",
+        ("Số thu 6 tháng (triệu đồng)", "Kết quả nổi bật"), "Chi cục Thuế quận",
+        ("Số thu 6 tháng (triệu đồng)", "Tỷ lệ so với dự toán (%)", "Kết quả nổi bật", PROPOSALS),
+    ),
+]
+
+
+def roster() -> list[tuple[str, str, str, str, str]]:
+    """(code, name, group, email, aliases)."""
+    units = []
+
+    def add(code, name, group, aliases=""):
+        units.append((code, name, group, f"{code.lower()}@thanhxuan.example.vn", aliases))
+
+    for i, name in enumerate(PARTY, 1):
+        add(f"DG{i:02d}", name, "Khối Đảng")
+    for i, name in enumerate(MASS, 1):
+        add(f"DT{i:02d}", name, "Đoàn thể", "MTTQ quận" if i == 1 else "")
+    add("CAQ", "Công an quận", "Ngành dọc", "Công an quận Thanh Xuân")
+    add("CCT", "Chi cục Thuế quận", "Ngành dọc", "Chi cục Thuế quận Thanh Xuân")
+    for code, name in DEPARTMENTS:
+        add(code, name, "Phòng ban")
+    for i, ward in enumerate(WARDS, 1):
+        add(f"P{i:02d}", f"UBND phường {ward}", "Phường")
+    for i, name in enumerate(KINDERGARTENS, 1):
+        add(f"MN{i:02d}", f"Trường Mầm non {name}", "Trường")
+    for i, name in enumerate(PRIMARY, 1):
+        add(f"TH{i:02d}", f"Trường Tiểu học {name}", "Trường")
+    for i, name in enumerate(LOWER_SECONDARY, 1):
+        add(f"THCS{i:02d}", f"Trường THCS {name}", "Trường")
+    return units
+
+
+def _typed_name(rng: random.Random, name: str, group: str) -> str:
+    """How a unit's clerk types its name on the form."""
+    from .text import strip_accents
+
+    roll = rng.random()
+    if roll < 0.08:
+        return strip_accents(name)
+    if roll < 0.14:
+        return unicodedata.normalize("NFD", name)
+    if roll < 0.20 and group == "Phường":
+        return name.replace("UBND phường", "P.")
+    if roll < 0.26 and group == "Trường":
+        return (name.replace("Trường ", "").replace("Mầm non", "MN").replace("Tiểu học", "TH"))
+    if roll < 0.30:
+        return name.replace("hòa", "hoà").replace("Ủy", "Uỷ").upper()
+    return name
+
+
+def _person(rng: random.Random) -> str:
+    return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+
+
+def _proposals(rng: random.Random, unit_name: str) -> str:
+    lines = []
+    for _ in range(rng.randint(1, 3)):
+        lines.append(" | ".join(["Cá nhân", _person(rng), rng.choice(POSITIONS), rng.choice(FORMS),
+                                 rng.choice(ACHIEVEMENTS)]))
+    if rng.random() < 0.3:
+        lines.append(" | ".join(["Tập thể", f"Tổ dân phố số {rng.randint(1, 30)}", "",
+                                 "Giấy khen", "Tập thể tiêu biểu trong phong trào"]))
+    return "\n".join(lines)
+
+
+def _answer(rng: random.Random, campaign: DemoCampaign, question: str, unit_name: str) -> object:
+    if question == PROPOSALS:
+        return _proposals(rng, unit_name)
+    if question.startswith("Số") or "(%)" in question:
+        return rng.randint(1, 120)
+    if question == "Tên các bài viết":
+        return f"Người tốt quanh ta; Tấm gương {rng.choice(GIVEN)}"
+    if question.startswith("Tệp"):
+        return f"https://drive.example.vn/file/{rng.randint(1000, 9999)}"
+    return f"{question} của {unit_name}: đã thực hiện theo kế hoạch."
+
+
+def responses_for(
+    campaign: DemoCampaign, units: list[tuple], rng: random.Random
+) -> list[list[object]]:
+    """Rows of a Forms responses tab (header first)."""
+    deadline_day = datetime.strptime(campaign.deadline.split()[0], "%d/%m/%Y")
+    header = [H.TIMESTAMP[0], "Địa chỉ email", *COMMON_QUESTIONS, *campaign.questions]
+    rows: list[list[object]] = [header]
+    targets = {t.strip() for t in campaign.targets.split(";")}
+    expected = [u for u in units if "Tất cả" in targets or u[2] in targets or u[0] in targets]
+    future = deadline_day > datetime(2023, 6, 20)
+    for code, name, group, email, _ in expected:
+        roll = rng.random()
+        if roll < (0.45 if future else 0.15):
+            continue  # not submitted
+        if future:
+            when = datetime(2023, 6, 1) + timedelta(minutes=rng.randint(0, 19 * 24 * 60 - 1))
+        elif roll < 0.80:
+            when = deadline_day - timedelta(days=rng.randint(0, 9), minutes=rng.randint(0, 600))
+        else:
+            when = deadline_day + timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 20))
+        answers = [_answer(rng, campaign, q, name) for q in campaign.questions]
+        if rng.random() < 0.12:  # a required answer left empty ...
+            answers[campaign.questions.index(campaign.required[0])] = ""
+            if rng.random() < 0.6:  # ... and a complete resubmission later
+                fixed = [_answer(rng, campaign, q, name) for q in campaign.questions]
+                rows.append(_row(when, email, _typed_name(rng, name, group), answers, rng))
+                when = when + timedelta(hours=rng.randint(2, 30))
+                answers = fixed
+        rows.append(_row(when, email, _typed_name(rng, name, group), answers, rng))
+    # A unit that is not on the roster, and a hostile answer: kept, flagged, never executed.
+    rows.append(_row(deadline_day - timedelta(days=2), "abc@example.com", "Trường Quốc tế ABC",
+                     [_answer(rng, campaign, q, "ABC") for q in campaign.questions], rng))
+    if campaign.code == "NTVT":  # a typo: matched as a guess for staff to confirm
+        rows.append(_row(deadline_day - timedelta(days=1), "", "Trường Tiểu học Kim Giangg",
+                         [_answer(rng, campaign, q, "TH") for q in campaign.questions], rng))
+        rows[1][5] = '=HYPERLINK("http://example.com/x", "Bấm vào đây")'
+    body = rows[1:]
+    rng.shuffle(body)  # staff sort the tab; order must not matter
+    body.sort(key=lambda r: r[0] if isinstance(r[0], datetime)
+              else datetime.strptime(r[0], "%d/%m/%Y %H:%M:%S"))
+    return [header, *body]
+
+
+def _row(when: datetime, email: str, typed: str, answers: list, rng: random.Random) -> list:
+    stamp: object = when.replace(microsecond=0)
+    if rng.random() < 0.2:  # a row pasted by hand: text in the vi_VN display format
+        stamp = f"{when.day:02d}/{when.month:02d}/{when.year} {when.hour}:{when.minute:02d}:{when.second:02d}"
+    return [stamp, email, typed, _person(rng), f"09{rng.randint(10000000, 99999999)}", *answers]
+
+
+CONFIG_TEMPLATE = """\
+# tonghop demo workspace (generated by `python main.py demo`)
+timezone = "Asia/Ho_Chi_Minh"
+date_order = "dmy"
+output_dir = "out"
+data_dir = "data"
+
+[backend]
+kind = "local"
+workbook = "tonghop.xlsx"
+
+[organization]
+parent_body = "UBND QUẬN THANH XUÂN"
+issuing_body = "PHÒNG NỘI VỤ"
+place = "Thanh Xuân"
+symbol = "NV"
+signer_name = "Nguyễn Văn A"
+signer_title = "TRƯỞNG PHÒNG"
+recipients = ["UBND quận (để báo cáo)", "Hội đồng Thi đua - Khen thưởng quận"]
+"""
+
+
+def build_workbook(path: Path, seed: int = 2023) -> None:
+    rng = random.Random(seed)
+    units = roster()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = H.ROSTER_TAB
+    ws.append([H.UNIT_CODE[0], H.UNIT_NAME[0], H.UNIT_GROUP[0], H.UNIT_EMAIL[0],
+               H.UNIT_ALIASES[0], H.UNIT_ACTIVE[0]])
+    for code, name, group, email, aliases in units:
+        ws.append([code, name, group, email, aliases, "Có"])
+    ws.append(["MN99", "Trường Mầm non Tạm ngừng", "Trường", "", "", "Không"])
+
+    ws = wb.create_sheet(H.CAMPAIGNS_TAB)
+    ws.append([H.CAMPAIGN_CODE[0], H.CAMPAIGN_TITLE[0], H.CAMPAIGN_TAB[0], H.CAMPAIGN_SPREADSHEET[0],
+               H.CAMPAIGN_DEADLINE[0], H.CAMPAIGN_TARGETS[0], H.CAMPAIGN_REQUIRED[0],
+               H.CAMPAIGN_UNIT_QUESTION[0], H.CAMPAIGN_RESUBMISSION[0], H.CAMPAIGN_OWNER[0]])
+    for c in CAMPAIGNS:
+        ws.append([c.code, c.title, c.tab, "", c.deadline, c.targets, "\n".join(c.required),
+                   "Tên đơn vị", "Lấy bản mới nhất", c.owner])
+
+    ws = wb.create_sheet(H.EXEMPTIONS_TAB)
+    ws.append([H.EXEMPT_UNIT[0], H.EXEMPT_CAMPAIGN[0], H.EXEMPT_DEADLINE[0], H.EXEMPT_FLAG[0],
+               H.EXEMPT_REASON[0]])
+    ws.append(["MN10", "NTVT", "", "Có", "Trường đang sửa chữa, tạm dừng hoạt động"])
+    ws.append(["THCS05", "NTVT", "20/6/2023", "", "Gia hạn theo đề nghị của nhà trường"])
+
+    for campaign in CAMPAIGNS:
+        ws = wb.create_sheet(campaign.tab)
+        for row in responses_for(campaign, units, rng):
+            ws.append(row)
+        for cell in ws["A"][1:]:
+            if isinstance(cell.value, datetime):
+                cell.number_format = "dd/mm/yyyy h:mm:ss"
+    for sheet in wb.worksheets:
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+    save_atomically(wb, path)
+
+
+def build_workspace(directory: Path, force: bool = False) -> Path:
+    """Write config.toml and tonghop.xlsx into ``directory``; return the config path.
+
+    An existing workspace is kept (its workbook may hold staff's edits) unless ``force``.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    config = directory / "config.toml"
+    workbook = directory / "tonghop.xlsx"
+    if force or not workbook.exists():
+        build_workbook(workbook)
+    if force or not config.exists():
+        config.write_text(CONFIG_TEMPLATE, encoding="utf-8")
+    return config

@@ -1,0 +1,115 @@
+"""The rules: which units must submit, which response counts, on time or not, complete or not.
+
+Pure functions of the parsed data and ``now``; nothing here reads a clock or a file.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from .models import (
+    Campaign,
+    Exemption,
+    MatchKind,
+    Resubmission,
+    Response,
+    RowResult,
+    Status,
+    Unit,
+    UnitStatus,
+    Verdict,
+)
+from .text import header_key, simple_key
+
+
+def expected_units(campaign: Campaign, units: Iterable[Unit]) -> list[Unit]:
+    """Active units the campaign targets (every active unit when it names none)."""
+    active = [u for u in units if u.active]
+    if not campaign.targets:
+        return active
+    groups = {simple_key(t) for t in campaign.targets}
+    codes = {t.casefold() for t in campaign.targets}
+    return [u for u in active if simple_key(u.group) in groups or u.code.casefold() in codes]
+
+
+def missing_answers(response: Response, required: Sequence[str]) -> tuple[str, ...]:
+    """Required questions left empty. A question the form does not have is reported elsewhere
+    as a header problem, not blamed on every unit."""
+    answers = {header_key(q): a for q, a in response.answers.items()}
+    return tuple(
+        q for q in required if header_key(q) in answers and not answers[header_key(q)].strip()
+    )
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    statuses: list[UnitStatus]
+    rows: list[RowResult]
+
+
+def evaluate_campaign(
+    campaign: Campaign,
+    units: Sequence[Unit],
+    responses: Sequence[Response],
+    exemptions: Sequence[Exemption],
+    now: datetime,
+) -> Evaluation:
+    expected = expected_units(campaign, units)
+    expected_codes = {u.code for u in expected}
+    mine = {e.unit_code: e for e in exemptions if e.campaign_code == campaign.code}
+
+    rows: list[RowResult] = []
+    by_unit: dict[str, list[Response]] = defaultdict(list)
+    for response in responses:
+        if response.submitted_at is None:
+            rows.append(RowResult(response, Verdict.BAD_TIMESTAMP))
+        elif response.match.kind is MatchKind.NONE or response.match.unit is None:
+            rows.append(RowResult(response, Verdict.UNKNOWN_UNIT))
+        elif response.match.unit.code not in expected_codes:
+            rows.append(RowResult(response, Verdict.NOT_EXPECTED))
+        else:
+            by_unit[response.match.unit.code].append(response)
+
+    statuses: list[UnitStatus] = []
+    for unit in expected:
+        exemption = mine.get(unit.code)
+        deadline = (exemption.new_deadline if exemption and exemption.new_deadline
+                    else campaign.deadline)
+        submitted = sorted(by_unit.get(unit.code, []), key=lambda r: (r.submitted_at, r.row))
+        counted = None
+        if submitted:
+            counted = submitted[-1] if campaign.resubmission is Resubmission.LATEST else submitted[0]
+            rows += [RowResult(r, Verdict.SUPERSEDED) for r in submitted if r is not counted]
+        status, late_by, missing = _unit_status(campaign, counted, deadline, exemption, now)
+        if counted is not None:
+            verdict = (Verdict.INCOMPLETE if missing else Verdict.LATE if late_by else Verdict.VALID)
+            rows.append(RowResult(counted, verdict, missing, late_by))
+        statuses.append(UnitStatus(
+            campaign=campaign, unit=unit, status=status, deadline=deadline,
+            submitted_at=counted.submitted_at if counted else None, late_by=late_by,
+            missing=missing, responses=len(submitted), counted=counted,
+            exemption_reason=exemption.reason if exemption else "",
+        ))
+    rows.sort(key=lambda r: r.response.row)
+    return Evaluation(statuses, rows)
+
+
+def _unit_status(campaign, counted, deadline, exemption, now):
+    late_by = None
+    missing: tuple[str, ...] = ()
+    if counted is not None:
+        missing = missing_answers(counted, campaign.required)
+        if deadline is not None and counted.submitted_at > deadline:
+            late_by = counted.submitted_at - deadline
+    if exemption is not None and exemption.exempt:
+        return Status.EXEMPT, late_by, missing
+    if counted is not None:
+        if missing:
+            return Status.INCOMPLETE, late_by, missing
+        return (Status.LATE if late_by else Status.ON_TIME), late_by, missing
+    if deadline is None or now <= deadline:
+        return Status.PENDING, None, ()
+    return Status.OVERDUE, None, ()

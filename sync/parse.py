@@ -1,0 +1,269 @@
+"""Staff's tabs (roster, campaigns, exemptions) and Forms response tabs -> domain objects.
+
+Pure: a :class:`~sync.backends.base.Tab` in, objects and :class:`~sync.errors.Problem` out. A bad
+row is reported with tab, row and column and left out; the rest goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from . import headers as H
+from .backends.base import Tab
+from .errors import AccessError, Problem
+from .models import Campaign, Exemption, Resubmission, Response, Unit
+from .text import clean, header_key, nfc, simple_key, split_list
+from .timeparse import DateOrder, TimeParseError, parse_deadline, parse_moment
+
+
+@dataclass
+class Columns:
+    """Header row of a tab: column index (0-based) by normalised header."""
+
+    tab: str
+    headers: list[str]
+
+    def __post_init__(self) -> None:
+        self._index: dict[str, int] = {}
+        for i, text in enumerate(self.headers):
+            self._index.setdefault(header_key(text), i)
+
+    def find(self, names: Sequence[str] | str) -> int | None:
+        for name in (names,) if isinstance(names, str) else names:
+            i = self._index.get(header_key(name))
+            if i is not None:
+                return i
+        return None
+
+    def require(self, names: Sequence[str], existing_tabs: Sequence[str] = ()) -> int:
+        i = self.find(names)
+        if i is None:
+            shown = ", ".join(f"'{h}'" for h in self.headers if clean(h)) or "(none)"
+            raise AccessError(
+                f"tab '{self.tab}' has no column '{names[0]}' in its first row "
+                f"(found: {shown})"
+            )
+        return i
+
+
+def columns_of(tab: Tab) -> Columns:
+    return Columns(tab.title, [clean(h) for h in (tab.values[0] if tab.values else [])])
+
+
+def _get(row: Sequence, i: int | None) -> object:
+    return row[i] if i is not None and i < len(row) else None
+
+
+def _flag(value: object, default: bool, tab: str, row: int, column: str) -> tuple[bool, Problem | None]:
+    text = clean(value).casefold()
+    if not text:
+        return default, None
+    if text in H.YES:
+        return True, None
+    if text in H.NO:
+        return False, None
+    return default, Problem(tab, row, column, f"'{clean(value)}' is not Có/Không; read as "
+                            f"{'Có' if default else 'Không'}")
+
+
+def parse_roster(tab: Tab) -> tuple[list[Unit], list[Problem]]:
+    cols = columns_of(tab)
+    c_code, c_name = cols.require(H.UNIT_CODE), cols.require(H.UNIT_NAME)
+    c_group, c_email = cols.require(H.UNIT_GROUP), cols.find(H.UNIT_EMAIL)
+    c_alias, c_active = cols.find(H.UNIT_ALIASES), cols.find(H.UNIT_ACTIVE)
+    units: list[Unit] = []
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for r, line in enumerate(tab.values[1:], start=2):
+        code, name = clean(_get(line, c_code)), clean(_get(line, c_name))
+        if not code and not name:
+            continue
+        if not code:
+            problems.append(Problem(tab.title, r, H.UNIT_CODE[0], f"unit '{name}' has no code"))
+            continue
+        if not name:
+            problems.append(Problem(tab.title, r, H.UNIT_NAME[0], f"unit {code} has no name"))
+            continue
+        key = code.casefold()
+        if key in seen:
+            problems.append(Problem(tab.title, r, H.UNIT_CODE[0],
+                                    f"duplicate code '{code}' (first on row {seen[key]}); row ignored"))
+            continue
+        group = clean(_get(line, c_group))
+        if not group:
+            problems.append(Problem(tab.title, r, H.UNIT_GROUP[0], f"unit {code} has no group"))
+        active, problem = _flag(_get(line, c_active), True, tab.title, r, H.UNIT_ACTIVE[0])
+        problems += [problem] if problem else []
+        seen[key] = r
+        units.append(Unit(
+            code=code, name=name, group=group, email=clean(_get(line, c_email)),
+            aliases=tuple(split_list(_get(line, c_alias))), active=active, row=r,
+        ))
+    return units, problems
+
+
+_RESUBMISSION_WORDS = {
+    "": Resubmission.LATEST, "latest": Resubmission.LATEST, "mới nhất": Resubmission.LATEST,
+    "lấy bản mới nhất": Resubmission.LATEST, "bản mới nhất": Resubmission.LATEST,
+    "first": Resubmission.FIRST, "đầu tiên": Resubmission.FIRST,
+    "lấy bản đầu tiên": Resubmission.FIRST, "bản đầu tiên": Resubmission.FIRST,
+}
+
+_ALL_UNITS = {simple_key(w) for w in H.ALL_UNITS}
+
+_CAMPAIGN_COLUMNS = (
+    H.CAMPAIGN_CODE, H.CAMPAIGN_TITLE, H.CAMPAIGN_TAB, H.CAMPAIGN_SPREADSHEET, H.CAMPAIGN_DEADLINE,
+    H.CAMPAIGN_TARGETS, H.CAMPAIGN_REQUIRED, H.CAMPAIGN_UNIT_QUESTION, H.CAMPAIGN_RESUBMISSION,
+    H.CAMPAIGN_OWNER,
+)
+
+
+def parse_campaigns(
+    tab: Tab, units: Sequence[Unit], tz: ZoneInfo, order: DateOrder
+) -> tuple[list[Campaign], list[Problem]]:
+    cols = columns_of(tab)
+    c = {names[0]: cols.find(names) for names in _CAMPAIGN_COLUMNS}
+    for names in (H.CAMPAIGN_CODE, H.CAMPAIGN_TAB, H.CAMPAIGN_UNIT_QUESTION):
+        cols.require(names)
+    known_columns = {i for i in c.values() if i is not None}
+    groups = {simple_key(u.group) for u in units if u.group}
+    codes = {u.code.casefold() for u in units}
+    campaigns: list[Campaign] = []
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for r, line in enumerate(tab.values[1:], start=2):
+        def get(names: tuple[str, ...], line=line) -> str:
+            return clean(_get(line, c[names[0]]))
+
+        code = get(H.CAMPAIGN_CODE)
+        if not code:
+            if any(clean(v) for v in line):
+                problems.append(Problem(tab.title, r, H.CAMPAIGN_CODE[0], "row has no campaign code"))
+            continue
+        if code.casefold() in seen:
+            problems.append(Problem(tab.title, r, H.CAMPAIGN_CODE[0],
+                                    f"duplicate code '{code}' (first on row {seen[code.casefold()]}); row ignored"))
+            continue
+        responses_tab = get(H.CAMPAIGN_TAB)
+        if not responses_tab:
+            problems.append(Problem(tab.title, r, H.CAMPAIGN_TAB[0], f"campaign {code} names no responses tab"))
+            continue
+        deadline = None
+        deadline_text = _get(line, c[H.CAMPAIGN_DEADLINE[0]])
+        if clean(deadline_text):
+            try:
+                deadline = parse_deadline(deadline_text, tz, order)
+            except TimeParseError as err:
+                problems.append(Problem(tab.title, r, H.CAMPAIGN_DEADLINE[0],
+                                        f"campaign {code}: deadline {err}; treated as no deadline"))
+        targets = []
+        for target in split_list(get(H.CAMPAIGN_TARGETS).replace(",", ";")):
+            key = simple_key(target)
+            if key in _ALL_UNITS:
+                continue
+            if key in groups or target.casefold() in codes:
+                targets.append(target)
+            else:
+                problems.append(Problem(tab.title, r, H.CAMPAIGN_TARGETS[0],
+                                        f"campaign {code}: '{target}' is neither a group nor a unit code "
+                                        f"of the roster (groups: {', '.join(sorted({u.group for u in units}))})"))
+        rule_text = get(H.CAMPAIGN_RESUBMISSION).casefold()
+        rule = _RESUBMISSION_WORDS.get(rule_text)
+        if rule is None:
+            problems.append(Problem(tab.title, r, H.CAMPAIGN_RESUBMISSION[0],
+                                    f"'{rule_text}' is not 'Lấy bản mới nhất' or 'Lấy bản đầu tiên'; latest wins"))
+            rule = Resubmission.LATEST
+        extra = {
+            clean(cols.headers[i]): clean(_get(line, i))
+            for i in range(len(cols.headers))
+            if i not in known_columns and clean(cols.headers[i])
+        }
+        seen[code.casefold()] = r
+        campaigns.append(Campaign(
+            code=code, title=get(H.CAMPAIGN_TITLE) or code, responses_tab=responses_tab,
+            spreadsheet=get(H.CAMPAIGN_SPREADSHEET), deadline=deadline, targets=tuple(targets),
+            required=tuple(split_list(_get(line, c[H.CAMPAIGN_REQUIRED[0]]))),
+            unit_question=get(H.CAMPAIGN_UNIT_QUESTION), resubmission=rule,
+            owner=get(H.CAMPAIGN_OWNER), extra=extra, row=r,
+        ))
+    return campaigns, problems
+
+
+def parse_exemptions(
+    tab: Tab | None, units: Sequence[Unit], campaigns: Sequence[Campaign], tz: ZoneInfo,
+    order: DateOrder,
+) -> tuple[list[Exemption], list[Problem]]:
+    if tab is None or not tab.values:
+        return [], []
+    cols = columns_of(tab)
+    c_unit, c_campaign = cols.require(H.EXEMPT_UNIT), cols.require(H.EXEMPT_CAMPAIGN)
+    c_deadline, c_flag, c_reason = cols.find(H.EXEMPT_DEADLINE), cols.find(H.EXEMPT_FLAG), cols.find(H.EXEMPT_REASON)
+    by_code = {u.code.casefold(): u for u in units}
+    by_name = {simple_key(u.name): u for u in units}
+    campaign_codes = {c.code.casefold(): c.code for c in campaigns}
+    out: list[Exemption] = []
+    problems: list[Problem] = []
+    for r, line in enumerate(tab.values[1:], start=2):
+        unit_text, campaign_text = clean(_get(line, c_unit)), clean(_get(line, c_campaign))
+        if not unit_text and not campaign_text:
+            continue
+        unit = by_code.get(unit_text.casefold()) or by_name.get(simple_key(unit_text))
+        if unit is None:
+            problems.append(Problem(tab.title, r, H.EXEMPT_UNIT[0], f"'{unit_text}' is not a unit of the roster"))
+            continue
+        campaign = campaign_codes.get(campaign_text.casefold())
+        if campaign is None:
+            problems.append(Problem(tab.title, r, H.EXEMPT_CAMPAIGN[0], f"'{campaign_text}' is not a campaign code"))
+            continue
+        exempt, problem = _flag(_get(line, c_flag), False, tab.title, r, H.EXEMPT_FLAG[0])
+        problems += [problem] if problem else []
+        new_deadline = None
+        if clean(_get(line, c_deadline)):
+            try:
+                new_deadline = parse_deadline(_get(line, c_deadline), tz, order)
+            except TimeParseError as err:
+                problems.append(Problem(tab.title, r, H.EXEMPT_DEADLINE[0], f"new deadline {err}; row ignored"))
+                continue
+        if not exempt and new_deadline is None:
+            problems.append(Problem(tab.title, r, H.EXEMPT_DEADLINE[0], "neither a new deadline nor 'Miễn nộp'"))
+            continue
+        out.append(Exemption(unit.code, campaign, new_deadline, exempt, clean(_get(line, c_reason)), r))
+    return out, problems
+
+
+def parse_responses(
+    tab: Tab, campaign: Campaign, tz: ZoneInfo, order: DateOrder, owned: Sequence[str]
+) -> tuple[list[Response], list[Problem]]:
+    """Every non-empty row becomes a Response, even one with a bad timestamp (never dropped)."""
+    cols = columns_of(tab)
+    c_time = cols.require(H.TIMESTAMP)
+    c_unit = cols.find(campaign.unit_question)
+    problems: list[Problem] = []
+    if c_unit is None:
+        problems.append(Problem(tab.title, 1, campaign.unit_question,
+                                f"campaign {campaign.code}: no column '{campaign.unit_question}' names the unit"))
+    for question in campaign.required:
+        if cols.find(question) is None:
+            problems.append(Problem(tab.title, 1, question,
+                                    f"campaign {campaign.code}: required question not found in the header"))
+    owned_keys = {header_key(h) for h in owned}
+    questions = [
+        (i, h) for i, h in enumerate(cols.headers)
+        if h and i != c_time and header_key(h) not in owned_keys
+    ]
+    out: list[Response] = []
+    for r, line in enumerate(tab.values[1:], start=2):
+        if not any(clean(v) for i, v in enumerate(line) if i < len(cols.headers)
+                   and header_key(cols.headers[i]) not in owned_keys):
+            continue
+        raw_time = _get(line, c_time)
+        try:
+            submitted_at = parse_moment(raw_time, tz, order).at
+        except TimeParseError as err:
+            submitted_at = None
+            problems.append(Problem(tab.title, r, cols.headers[c_time], f"timestamp {err}"))
+        answers = {h: nfc(_get(line, i)).strip() for i, h in questions}
+        out.append(Response(campaign.code, r, submitted_at, clean(_get(line, c_unit)), answers))
+    return out, problems

@@ -1,0 +1,134 @@
+"""What to write: the cells the tool owns, diffed against what the sheet holds now.
+
+Pure: existing tabs and desired values in, a :class:`WriteBatch` out. A cell is written only when
+its value differs; a tab or column is created only when missing; a grid grows only when the write
+would not fit. Cells whose header the tool does not own are never in a batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from .backends.base import NEW_TAB_SIZE, Cell, CellColour, CellWrite, Tab, WriteBatch, same_value
+from .models import Status
+from .text import clean, header_key
+
+STATUS_COLOURS = {
+    Status.ON_TIME: "#B7E1CD",  # green
+    Status.LATE: "#FCE8B2",  # amber
+    Status.INCOMPLETE: "#FCE8B2",
+    Status.OVERDUE: "#F4C7C3",  # red
+    Status.EXEMPT: "#D9D9D9",  # grey
+    Status.PENDING: None,
+}
+
+Colourer = Callable[[str, Cell], str | None]
+"""(header, value) -> colour for that cell, or None for no colour."""
+
+
+class _Grid:
+    """Where owned headers and rows sit in an existing (or new) tab."""
+
+    def __init__(self, title: str, tab: Tab | None, headers: Sequence[str]):
+        self.title, self.tab = title, tab
+        self.batch = WriteBatch()
+        values = tab.values if tab else []
+        header_row = [clean(v) for v in (values[0] if values else [])]
+        self.col: dict[str, int] = {}
+        index = {}
+        for i, text in enumerate(header_row):
+            index.setdefault(header_key(text), i + 1)
+        next_col = len(header_row) + 1
+        for header in headers:
+            col = index.get(header_key(header))
+            if col is None:
+                col, next_col = next_col, next_col + 1
+                self.batch.cells.append(CellWrite(title, 1, col, header))
+            self.col[header] = col
+        self.last_row = len(values)
+        self.max_col = max([next_col - 1, *self.col.values()], default=1)
+
+    def existing(self, row: int, col: int) -> Cell:
+        return self.tab.cell(row, col) if self.tab else None
+
+    def put(self, row: int, header: str, value: Cell, colourer: Colourer | None) -> None:
+        col = self.col[header]
+        value = "" if value is None else value
+        if same_value(self.existing(row, col), value):
+            return
+        self.batch.cells.append(CellWrite(self.title, row, col, value))
+        if colourer is not None:
+            colour = colourer(header, value)
+            if colour is not None or self.tab is not None:
+                self.batch.colours.append(CellColour(self.title, row, col, colour))
+
+    def finish(self) -> WriteBatch:
+        if not self.batch.cells and not self.batch.colours:
+            return WriteBatch()
+        rows = max(self.last_row, max((c.row for c in self.batch.cells), default=1))
+        cols = max(self.max_col, max((c.col for c in self.batch.cells), default=1))
+        if self.tab is None:
+            self.batch.new_tabs[self.title] = (max(NEW_TAB_SIZE[0], rows), max(NEW_TAB_SIZE[1], cols))
+        elif rows > self.tab.rows or cols > self.tab.cols:
+            self.batch.grow[self.title] = (max(rows, self.tab.rows), max(cols, self.tab.cols))
+        return self.batch
+
+
+def plan_keyed_table(
+    tab: Tab | None,
+    title: str,
+    key_headers: Sequence[str],
+    headers: Sequence[str],
+    rows: Sequence[Mapping[str, Cell]],
+    colourer: Colourer | None = None,
+) -> WriteBatch:
+    """A table with one row per key (e.g. unit code). Existing rows keep their place (staff may
+    have sorted or annotated them); new keys go at the bottom; rows whose key is gone get their
+    owned cells blanked. ``headers`` are the owned columns, key headers first."""
+    grid = _Grid(title, tab, headers)
+    key_cols = [grid.col[h] for h in key_headers]
+    where: dict[tuple[str, ...], int] = {}
+    if tab is not None:
+        for r in range(2, len(tab.values) + 1):
+            key = tuple(clean(tab.cell(r, c)) for c in key_cols)
+            if any(key):
+                where.setdefault(key, r)
+    next_row = max(grid.last_row, 1) + 1
+    wanted: set[tuple[str, ...]] = set()
+    for values in rows:
+        key = tuple(clean(values[h]) for h in key_headers)
+        wanted.add(key)
+        row = where.get(key)
+        if row is None:
+            row, next_row = next_row, next_row + 1
+        for header, value in values.items():
+            grid.put(row, header, value, colourer)
+    for key, row in where.items():
+        if key not in wanted:
+            for header in headers:
+                if header not in key_headers:
+                    grid.put(row, header, "", colourer)
+    return grid.finish()
+
+
+def plan_row_columns(
+    tab: Tab, headers: Sequence[str], values_by_row: Mapping[int, Mapping[str, Cell]]
+) -> WriteBatch:
+    """Tool-owned columns at the right of a responses tab: one value per data row; rows with no
+    value (blank rows) are blanked."""
+    grid = _Grid(tab.title, tab, headers)
+    last = max([len(tab.values), *values_by_row.keys()], default=1)
+    for row in range(2, last + 1):
+        values = values_by_row.get(row, {})
+        for header in headers:
+            grid.put(row, header, values.get(header, ""), None)
+    return grid.finish()
+
+
+def plan_append(tab: Tab | None, title: str, headers: Sequence[str], line: Sequence[Cell]) -> WriteBatch:
+    """One more row at the bottom of a log tab (headers written when the tab is new)."""
+    grid = _Grid(title, tab, headers)
+    row = max(grid.last_row, 1) + 1
+    for header, value in zip(headers, line, strict=True):
+        grid.put(row, header, value, None)
+    return grid.finish()

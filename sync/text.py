@@ -1,0 +1,118 @@
+"""Vietnamese text: NFC, matching keys, collation, safe display.
+
+Pure functions, no I/O. See ``docs/vietnamese.md`` for the rules they implement.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Combining marks that carry a tone (huyền, sắc, hỏi, ngã, nặng). The other marks on Vietnamese
+# letters (circumflex, breve, horn) belong to the letter and stay.
+TONE_MARKS = "\u0300\u0301\u0309\u0303\u0323"
+_TONE_ORDER = {"": 0, "\u0300": 1, "\u0301": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")
+_SPACES = re.compile(r"\s+")
+_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+
+
+def nfc(value: object) -> str:
+    """Any cell value as NFC text; ``None`` is the empty string."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFC", str(value))
+
+
+def clean(value: object) -> str:
+    """NFC, control characters removed, whitespace collapsed: for headers and names."""
+    return _SPACES.sub(" ", _CONTROL.sub(" ", nfc(value))).strip()
+
+
+def safe_text(value: object) -> str:
+    """Text a unit typed, fit for a cell, a log line or a document: NFC, no control
+    characters except tab and newline. Nothing else is changed (escaping is the writer's job)."""
+    return _CONTROL.sub("", nfc(value))
+
+
+def one_line(value: object, limit: int = 120) -> str:
+    """Text for a log line: no newlines or control characters, shortened."""
+    text = _SPACES.sub(" ", _CONTROL.sub(" ", nfc(value))).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def header_key(value: object) -> str:
+    """How headers are compared: NFC, collapsed whitespace, case-folded."""
+    return clean(value).casefold()
+
+
+def unify_tones(text: str) -> str:
+    """Put each word's tone mark at its end, so "hòa"/"hoà", "thủy"/"thuỷ" give the same key.
+
+    Only for keys: the result is not readable Vietnamese.
+    """
+    out = []
+    for word in text.split(" "):
+        decomposed = unicodedata.normalize("NFD", word)
+        tones = "".join(ch for ch in decomposed if ch in TONE_MARKS)
+        base = "".join(ch for ch in decomposed if ch not in TONE_MARKS)
+        out.append(unicodedata.normalize("NFC", base + tones))
+    return " ".join(out)
+
+
+def strip_accents(text: str) -> str:
+    """ASCII-ish fallback key: every mark removed, đ -> d (NFD does not decompose đ)."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def simple_key(value: object) -> str:
+    """NFC, case-folded, tone style unified, punctuation dropped, spaces collapsed."""
+    text = _PUNCT.sub(" ", clean(value).casefold())
+    return unify_tones(_SPACES.sub(" ", text).strip())
+
+
+# --- Vietnamese collation -------------------------------------------------------------------
+_ALPHABET = "a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z".split()
+_LETTER_RANK = {letter: i for i, letter in enumerate(_ALPHABET)}
+
+
+def _letter_and_tone(ch: str) -> tuple[str, str]:
+    decomposed = unicodedata.normalize("NFD", ch)
+    tone = "".join(c for c in decomposed if c in TONE_MARKS)
+    base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
+    return base, tone
+
+
+def collation_key(value: object) -> tuple:
+    """Sort key in Vietnamese alphabetical order: letters first (đ after d, ă â after a), tones
+    second (none, huyền, sắc, hỏi, ngã, nặng), then case."""
+    text = clean(value)
+    primary: list[tuple[int, int | str]] = []
+    tones: list[int] = []
+    for ch in text.casefold():
+        base, tone = _letter_and_tone(ch)
+        rank = _LETTER_RANK.get(base)
+        primary.append((1, rank) if rank is not None else (0 if base.isspace() else 2, base))
+        tones.append(_TONE_ORDER.get(tone[:1], 0))
+    return (tuple(primary), tuple(tones), text)
+
+
+def person_sort_key(full_name: object) -> tuple:
+    """Lists of people: given name (last word), then family name (first word), then middle."""
+    words = clean(full_name).split(" ")
+    if len(words) == 1:
+        return (collation_key(words[0]), (), ())
+    return (
+        collation_key(words[-1]),
+        collation_key(words[0]),
+        collation_key(" ".join(words[1:-1])),
+    )
+
+
+def split_list(value: object) -> list[str]:
+    """A cell holding several items separated by newlines or semicolons."""
+    return [item for item in (clean(p) for p in re.split(r"[\n;]", nfc(value))) if item]

@@ -1,0 +1,126 @@
+"""Timestamps and deadlines as Forms, Sheets and staff write them.
+
+Every result is an aware datetime in the configured timezone. Naive inputs (serial numbers,
+"dd/mm/yyyy H:MM:SS" strings, Excel datetimes) are wall-clock time in the spreadsheet's timezone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from .text import clean
+
+SHEETS_EPOCH = datetime(1899, 12, 30)
+
+
+class DateOrder(StrEnum):
+    DAY_FIRST = "dmy"  # vi_VN and most of the world: 10/6/2023 is 10 June
+    MONTH_FIRST = "mdy"  # en_US spreadsheets: 6/10/2023 is 10 June
+
+
+class TimeParseError(ValueError):
+    pass
+
+
+_SLASHED = re.compile(
+    r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?$"
+)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    at: datetime
+    has_time: bool
+
+
+def from_serial(serial: float, tz: ZoneInfo) -> datetime:
+    """A spreadsheet serial number (days since 1899-12-30) as wall-clock time in ``tz``."""
+    # Round to the millisecond: serials are binary fractions of a day.
+    moment = SHEETS_EPOCH + timedelta(milliseconds=round(float(serial) * 86_400_000))
+    return moment.replace(tzinfo=tz)
+
+
+def to_serial(moment: datetime, tz: ZoneInfo) -> float:
+    local = moment.astimezone(tz).replace(tzinfo=None)
+    return (local - SHEETS_EPOCH) / timedelta(days=1)
+
+
+def parse_moment(value: object, tz: ZoneInfo, order: DateOrder = DateOrder.DAY_FIRST) -> Parsed:
+    """Parse a timestamp cell; raises :class:`TimeParseError` with the text when it can't."""
+    if isinstance(value, datetime):
+        at = value if value.tzinfo else value.replace(tzinfo=tz)
+        return Parsed(at.astimezone(tz), True)
+    if isinstance(value, date):
+        return Parsed(datetime.combine(value, time(), tz), False)
+    if isinstance(value, bool):
+        raise TimeParseError(f"not a date: {value!r}")
+    if isinstance(value, int | float):
+        serial = float(value)
+        return Parsed(from_serial(serial, tz), not serial.is_integer())
+    text = clean(value)
+    if not text:
+        raise TimeParseError("empty")
+    match = _SLASHED.match(text)
+    if match:
+        a, b, year, hh, mm, ss, frac = match.groups()
+        day, month = (int(a), int(b)) if order is DateOrder.DAY_FIRST else (int(b), int(a))
+        try:
+            at = datetime(
+                int(year), month, day, int(hh or 0), int(mm or 0), int(ss or 0),
+                int((frac or "0").ljust(6, "0")), tzinfo=tz,
+            )
+        except ValueError as err:
+            raise TimeParseError(f"not a date: {text!r} ({err})") from None
+        return Parsed(at, hh is not None)
+    if _ISO_DATE.match(text):
+        try:
+            at = datetime.fromisoformat(text)
+        except ValueError:
+            raise TimeParseError(f"not a date: {text!r}") from None
+        has_time = len(text) > 10
+        at = at.replace(tzinfo=tz) if at.tzinfo is None else at.astimezone(tz)
+        return Parsed(at, has_time)
+    try:
+        return parse_moment(float(text.replace(",", ".")), tz, order)
+    except ValueError:
+        pass
+    raise TimeParseError(f"not a date: {text!r} (expected dd/mm/yyyy H:MM:SS, ISO or a serial)")
+
+
+def parse_deadline(value: object, tz: ZoneInfo, order: DateOrder = DateOrder.DAY_FIRST) -> datetime:
+    """The last moment that still counts as on time.
+
+    A date alone means the whole day ("trước ngày 30/6" is read as by the end of 30/6):
+    23:59:59.999999 local time. A date with a time means that very second.
+    """
+    parsed = parse_moment(value, tz, order)
+    if parsed.has_time:
+        return parsed.at
+    return parsed.at.replace(hour=23, minute=59, second=59, microsecond=999_999)
+
+
+def format_vn(moment: datetime | None, tz: ZoneInfo) -> str:
+    """Day-first wall-clock time for cells staff read: 10/06/2023 17:05."""
+    if moment is None:
+        return ""
+    return moment.astimezone(tz).strftime("%d/%m/%Y %H:%M")
+
+
+def format_duration(delta: timedelta) -> str:
+    """How late, in Vietnamese: "2 ngày 3 giờ", "45 phút"."""
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(f"{days} ngày")
+    if hours:
+        parts.append(f"{hours} giờ")
+    if mins and not days:
+        parts.append(f"{mins} phút")
+    return " ".join(parts) or "dưới 1 phút"

@@ -1,0 +1,106 @@
+"""What staff see: the evaluated table turned into rows for the status, detail and response tabs.
+
+Pure functions; ``plan`` decides which of these cells actually need writing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from . import headers as H
+from .backends.base import Cell
+from .errors import Problem
+from .models import Campaign, MatchKind, RowResult, Status, Unit, UnitStatus, Verdict
+from .plan import STATUS_COLOURS
+from .text import one_line
+from .timeparse import format_duration, format_vn
+
+NOT_EXPECTED_MARK = "—"
+
+
+def status_headers(campaigns: Sequence[Campaign], extra: Sequence[str] = ()) -> list[str]:
+    out = [H.STATUS_CODE, H.STATUS_NAME, H.STATUS_GROUP]
+    for campaign in campaigns:
+        out += [H.status_col(campaign.code), H.submitted_col(campaign.code)]
+    return out + list(extra)
+
+
+def status_rows(
+    units: Sequence[Unit], campaigns: Sequence[Campaign], statuses: Sequence[UnitStatus], tz: ZoneInfo
+) -> list[dict[str, Cell]]:
+    """One row per unit of the roster, one status column per campaign."""
+    by_key = {(s.campaign.code, s.unit.code): s for s in statuses}
+    rows = []
+    for unit in units:
+        row: dict[str, Cell] = {H.STATUS_CODE: unit.code, H.STATUS_NAME: unit.name,
+                                H.STATUS_GROUP: unit.group}
+        for campaign in campaigns:
+            status = by_key.get((campaign.code, unit.code))
+            row[H.status_col(campaign.code)] = status.status.label if status else NOT_EXPECTED_MARK
+            row[H.submitted_col(campaign.code)] = format_vn(status.submitted_at, tz) if status else ""
+        rows.append(row)
+    return rows
+
+
+def status_colour(header: str, value: Cell) -> str | None:
+    status = Status.from_label(str(value))
+    return STATUS_COLOURS[status] if status else None
+
+
+def detail_rows(statuses: Sequence[UnitStatus], tz: ZoneInfo) -> list[dict[str, Cell]]:
+    rows = []
+    for s in statuses:
+        notes = []
+        if s.exemption_reason:
+            notes.append(s.exemption_reason)
+        if s.counted is not None and s.counted.match.kind is MatchKind.FUZZY:
+            notes.append(f"tên đơn vị khớp gần đúng ({s.counted.match.score:g}%): "
+                         f"'{one_line(s.counted.unit_text, 60)}', cần xác nhận")
+        values = (
+            s.campaign.code, s.unit.code, s.unit.name, s.unit.group, s.status.label,
+            format_vn(s.deadline, tz), format_vn(s.submitted_at, tz),
+            format_duration(s.late_by) if s.late_by else "", "; ".join(s.missing),
+            s.responses, "; ".join(notes),
+        )
+        rows.append(dict(zip(H.DETAIL_HEADERS, values, strict=True)))
+    return rows
+
+
+def verdict_text(result: RowResult) -> str:
+    if result.verdict is Verdict.LATE and result.late_by:
+        return f"{result.verdict.label} {format_duration(result.late_by)}"
+    if result.verdict is Verdict.INCOMPLETE:
+        return f"{result.verdict.label}: {'; '.join(result.missing)}"
+    return result.verdict.label
+
+
+def matched_text(result: RowResult) -> str:
+    match = result.response.match
+    if match.unit is None:
+        return ""
+    text = f"{match.unit.code} - {match.unit.name}"
+    if match.kind is MatchKind.FUZZY:
+        text += f" (đoán {match.score:g}%, cần xác nhận)"
+    return text
+
+
+def response_columns(rows: Sequence[RowResult]) -> dict[int, dict[str, Cell]]:
+    return {
+        r.response.row: {H.VERDICT_COL: verdict_text(r), H.MATCHED_COL: matched_text(r)}
+        for r in rows
+    }
+
+
+def log_line(
+    now: datetime, tz: ZoneInfo, responses: int, statuses: Sequence[UnitStatus], changed: int,
+    problems: Sequence[Problem],
+) -> list[Cell]:
+    counts = Counter(s.status for s in statuses)
+    by_status = "; ".join(f"{st.label}: {counts[st]}" for st in Status if counts[st])
+    shown = "\n".join(str(p) for p in problems[:20])
+    if len(problems) > 20:
+        shown += f"\n… và {len(problems) - 20} vấn đề khác"
+    return [format_vn(now, tz), responses, by_status, changed, shown]
