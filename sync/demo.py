@@ -193,7 +193,7 @@ def responses_for(
     targets = {t.strip() for t in campaign.targets.split(";")}
     expected = [u for u in units if "Tất cả" in targets or u[2] in targets or u[0] in targets]
     future = deadline_day > datetime(2023, 6, 20)
-    for code, name, group, email, _ in expected:
+    for _code, name, group, email, _ in expected:
         roll = rng.random()
         if roll < (0.45 if future else 0.15):
             continue  # not submitted

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from . import headers as H
 from .backends.base import Tab
 from .errors import AccessError, Problem
-from .models import Campaign, Exemption, Resubmission, Response, Unit
+from .models import Campaign, Exemption, Response, Resubmission, Unit
 from .text import clean, header_key, nfc, simple_key, split_list
 from .timeparse import DateOrder, TimeParseError, parse_deadline, parse_moment
 

@@ -76,7 +76,7 @@ def simple_key(value: object) -> str:
 
 
 # --- Vietnamese collation -------------------------------------------------------------------
-_ALPHABET = "a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z".split()
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"  # each letter one NFC code point
 _LETTER_RANK = {letter: i for i, letter in enumerate(_ALPHABET)}
 
 

@@ -1,0 +1,59 @@
+import unicodedata
+
+from sync.text import (
+    clean,
+    collation_key,
+    one_line,
+    person_sort_key,
+    safe_text,
+    simple_key,
+    split_list,
+    strip_accents,
+)
+
+
+def test_nfd_and_nfc_give_the_same_key():
+    nfc = "Thanh Xuân Bắc"
+    nfd = unicodedata.normalize("NFD", nfc)
+    assert nfc != nfd and len(nfc) == 14 and len(nfd) == 17
+    assert simple_key(nfd) == simple_key(nfc)
+    assert clean(nfd) == nfc
+
+
+def test_both_tone_styles_give_the_same_key():
+    for old, new in [("hoà", "hòa"), ("thuỷ", "thủy"), ("Uỷ ban", "Ủy ban"), ("khoẻ", "khỏe")]:
+        assert simple_key(old) == simple_key(new)
+    assert simple_key("Mai") != simple_key("Mãi")  # tones still count
+
+
+def test_strip_accents_handles_d_with_stroke():
+    assert strip_accents("Đặng Trần Côn") == "Dang Tran Con"
+
+
+def test_vietnamese_alphabetical_order():
+    words = ["Đức", "Dũng", "Anh", "Ánh", "Ăn", "Bình", "Âu", "Ê", "Em"]
+    assert sorted(words, key=collation_key) == ["Anh", "Ánh", "Ăn", "Âu", "Bình", "Dũng", "Đức", "Em", "Ê"]
+    # Python's own order is wrong: it puts Đ after every ASCII letter
+    assert sorted(["Đức", "Dũng", "Em"]) == ["Dũng", "Em", "Đức"]
+
+
+def test_tones_are_a_secondary_key():
+    assert sorted(["mạ", "mà", "má", "ma", "mã", "mả"], key=collation_key) == [
+        "ma", "mà", "má", "mả", "mã", "mạ"]
+    assert collation_key("mà")[0] == collation_key("ma")[0]
+
+
+def test_people_sort_by_given_name_then_family_name():
+    people = ["Trần Văn Đức", "Nguyễn Thị Ánh", "Lê Văn Dũng", "Bùi Anh", "Nguyễn Anh", "Đỗ Thị Hòa"]
+    assert sorted(people, key=person_sort_key) == [
+        "Bùi Anh", "Nguyễn Anh", "Nguyễn Thị Ánh", "Lê Văn Dũng", "Trần Văn Đức", "Đỗ Thị Hòa"]
+
+
+def test_unit_typed_text_loses_control_characters():
+    assert safe_text("a\x00b\x1bc\nd\te") == "abc\nd\te"
+    assert one_line("line1\nline2\x1b[31m red") == "line1 line2 [31m red"
+    assert len(one_line("x" * 500, 50)) == 50
+
+
+def test_split_list_on_newlines_and_semicolons():
+    assert split_list("Phường;  Trường\nCAQ ;;") == ["Phường", "Trường", "CAQ"]
