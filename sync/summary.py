@@ -7,7 +7,7 @@ from collections import Counter
 from typing import TextIO
 
 from .cycle import CycleResult, State
-from .models import Status
+from .models import MatchKind, Status, Verdict
 from .text import one_line
 
 
@@ -21,8 +21,11 @@ def summary_line(result: CycleResult) -> str:
         action = f"{result.changed_cells} cells would change (dry run)"
     else:
         action = "nothing changed"
+    unknown = sum(1 for r in state.rows if r.verdict is Verdict.UNKNOWN_UNIT)
+    guesses = sum(1 for r in state.rows if r.response.match.kind is MatchKind.FUZZY)
+    flagged = f" ({unknown} from unknown units, {guesses} matched by guess)" if unknown or guesses else ""
     return (f"sync {state.now.isoformat(timespec='seconds')}: {len(state.campaigns)} campaigns, "
-            f"{len(state.rows)} responses; {parts or 'no expected units'}; {action}; "
+            f"{len(state.rows)} responses{flagged}; {parts or 'no expected units'}; {action}; "
             f"{len(state.problems)} problems")
 
 

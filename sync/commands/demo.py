@@ -37,7 +37,8 @@ def run(args) -> int:
     now = parse_moment(DEMO_NOW, config.tz).at
     result = run_cycle(config, open_backend(config), now)
     state = result.state
-    print(f"tonghop demo: {len(state.units)} units, {len(state.campaigns)} campaigns, "
+    active = sum(1 for u in state.units if u.active)
+    print(f"tonghop demo: {active} active units, {len(state.campaigns)} campaigns, "
           f"synced at {now.strftime('%d/%m/%Y %H:%M')} (Asia/Ho_Chi_Minh)\n")
     print(status_table(state))
     print()
