@@ -48,6 +48,7 @@ class Organization:
 
     parent_body: str = ""  # e.g. "UBND QUẬN THANH XUÂN"
     issuing_body: str = ""  # e.g. "PHÒNG NỘI VỤ"
+    issuing_body_name: str = ""  # in running text, e.g. "Phòng Nội vụ"; default: issuing_body
     place: str = ""  # place-and-date line: "<place>, ngày ..."
     symbol: str = ""  # drafting unit in the document number, e.g. "NV" -> "Số: .../BC-NV"
     signer_name: str = ""
@@ -67,12 +68,14 @@ class Reports:
     on_sync: bool = False  # write drafts at the end of every sync
     drive_folder: str = ""  # google: Drive folder id for the drafts
     pdf: bool = False
+    templates_dir: str = ""  # folder of the office's own .docx templates; "" = the project's templates/
 
 
 @dataclass(frozen=True)
 class Schedule:
     every_minutes: int = 15
-    report_at: str = "17:00"  # local time, HH:MM
+    report_at: str = "17:00"  # local time, HH:MM; "" = no daily drafts from `run`
+    lock_wait_seconds: float = 600.0  # how long the daily drafts wait for a running sync
 
 
 @dataclass(frozen=True)
@@ -83,8 +86,15 @@ class Smtp:
     password_env: str = "TONGHOP_SMTP_PASSWORD"  # the password is read from this variable
     sender: str = ""
     starttls: bool = True
-    ssl: bool = False
+    ssl: bool = False  # SMTPS (usually port 465); takes precedence over starttls
+    timeout_seconds: float = 30.0
 
+
+@dataclass(frozen=True)
+class Reminders:
+    enabled: bool = True
+    catch_up_hours: float = 72.0  # a reminder whose moment passed longer ago is not sent
+    templates_dir: str = ""  # folder with reminder_*.txt.j2; "" = the project's templates/
 
 @dataclass(frozen=True)
 class Config:
@@ -101,6 +111,7 @@ class Config:
     reports: Reports = field(default_factory=Reports)
     schedule: Schedule = field(default_factory=Schedule)
     smtp: Smtp = field(default_factory=Smtp)
+    reminders: Reminders = field(default_factory=Reminders)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -215,8 +226,19 @@ def _check(config: Config) -> None:
     if config.schedule.every_minutes < 1:
         raise ConfigError(f"{where}: 'schedule.every_minutes' must be at least 1")
     hh, _, mm = config.schedule.report_at.partition(":")
-    if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60 and len(mm) == 2):
+    if config.schedule.report_at and not (
+        hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60 and len(mm) == 2
+    ):
         raise ConfigError(
             f"{where}: 'schedule.report_at' = {config.schedule.report_at!r} is not a time "
-            "(valid format is HH:MM)"
+            "(valid format is HH:MM, or \"\" for no daily drafts)"
         )
+    if config.smtp.host and "@" not in config.smtp.sender:
+        raise ConfigError(
+            f"{where}: 'smtp.sender' must be an e-mail address when 'smtp.host' is set "
+            "(the From: of reminder e-mails)"
+        )
+    if not 0 < config.smtp.port < 65536:
+        raise ConfigError(f"{where}: 'smtp.port' must be between 1 and 65535")
+    if config.reminders.catch_up_hours < 0:
+        raise ConfigError(f"{where}: 'reminders.catch_up_hours' must not be negative")

@@ -16,6 +16,8 @@ EXEMPTIONS_TAB = "Gia hạn - Miễn nộp"
 STATUS_TAB = "Trạng thái"
 DETAIL_TAB = "Chi tiết"
 LOG_TAB = "Nhật ký đồng bộ"
+REPORTS_TAB = "Báo cáo"
+REMINDERS_TAB = "Nhắc nhở"
 
 # --- Roster ("Đơn vị") ------------------------------------------------------------------------
 UNIT_CODE = ("Mã đơn vị", "Mã")
@@ -36,6 +38,22 @@ CAMPAIGN_REQUIRED = ("Câu hỏi bắt buộc",)
 CAMPAIGN_UNIT_QUESTION = ("Câu hỏi tên đơn vị",)
 CAMPAIGN_RESUBMISSION = ("Khi nộp nhiều lần", "Nộp lại")
 CAMPAIGN_OWNER = ("Đơn vị tổng hợp",)
+# Optional columns the report drafts read (Campaign.extra); empty = the config's [organization].
+CAMPAIGN_REPORT_TEMPLATE = ("Mẫu báo cáo",)
+CAMPAIGN_SUMMARY_LINE = ("Trích yếu",)
+CAMPAIGN_PARENT_BODY = ("Cơ quan chủ quản",)
+CAMPAIGN_ISSUING_BODY = ("Cơ quan ban hành",)
+CAMPAIGN_SYMBOL = ("Ký hiệu văn bản",)
+CAMPAIGN_DOC_NUMBER = ("Số văn bản",)
+CAMPAIGN_SIGNER_NAME = ("Người ký",)
+CAMPAIGN_SIGNER_TITLE = ("Chức vụ người ký",)
+CAMPAIGN_SIGNER_AUTHORITY = ("Thẩm quyền ký",)
+CAMPAIGN_RECIPIENTS = ("Nơi nhận",)
+CAMPAIGN_PROPOSALS_QUESTION = ("Câu hỏi đề nghị khen thưởng",)
+DEFAULT_PROPOSALS_QUESTION = "Danh sách đề nghị khen thưởng"
+CAMPAIGN_FORM_URL = ("Link biểu mẫu", "Đường dẫn biểu mẫu")  # the form's responder URL
+CAMPAIGN_ENTRY_ID = ("Mã câu hỏi đơn vị",)  # entry id of the unit question: 123 or entry.123
+CAMPAIGN_REMINDERS = ("Nhắc nhở", "Nhắc hạn")  # offsets from the deadline: "-3; -1; +1", "-12h"
 
 # --- Exemptions ("Gia hạn - Miễn nộp") --------------------------------------------------------
 EXEMPT_UNIT = ("Mã đơn vị", "Đơn vị")
@@ -64,6 +82,10 @@ def submitted_col(campaign_code: str) -> str:
     return f"{campaign_code}: nộp lúc"
 
 
+def prefill_col(campaign_code: str) -> str:
+    return f"{campaign_code}: link điền sẵn"
+
+
 # --- Detail tab -------------------------------------------------------------------------------
 DETAIL_HEADERS = (
     "Mã đợt",
@@ -79,8 +101,27 @@ DETAIL_HEADERS = (
     "Ghi chú",
 )
 
+# --- Reports tab: the latest drafts, one row per (campaign, kind) ------------------------------
+REPORT_HEADERS = ("Mã đợt", "Loại", "Tệp", "Thời điểm", "Vị trí", "ID tệp Drive", "Mã kiểm tra")
+
 # --- Sync log tab -----------------------------------------------------------------------------
 LOG_HEADERS = ("Thời điểm", "Số câu trả lời", "Theo trạng thái", "Thay đổi", "Vấn đề")
+
+# --- Reminders tab ("Nhắc nhở"): one row per reminder, mirrored from the ledger -----------------
+REMINDER_HEADERS = (
+    "Mã đợt",
+    "Mã đơn vị",
+    "Hạn nộp",
+    "Mốc nhắc",
+    "Tên đơn vị",
+    "Thời điểm nhắc",
+    "Tình trạng",
+    "Còn thiếu",
+    "Link điền sẵn",
+    "Email",
+    "Gửi email",
+)
+REMINDER_KEYS = REMINDER_HEADERS[:4]
 
 # Truthy / falsy words staff type in flag columns.
 YES = {"có", "co", "x", "yes", "y", "true", "1", "đúng", "rồi"}
