@@ -28,7 +28,8 @@ import ast
 import operator
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from . import numfmt
@@ -123,20 +124,28 @@ def evaluate(formula: str) -> Any:
 # -- input ---------------------------------------------------------------------
 
 def python_input(value: Any) -> tuple[Any, dict | None]:
-    """Seed values given to FakeGoogle (datetime/date become serials)."""
+    """Seed values given to FakeGoogle: datetime/date/time become serials with
+    a DATE_TIME/DATE/TIME format (what a Forms timestamp or a typed date is)."""
     if isinstance(value, datetime):
-        return numfmt.to_serial(value), {"type": "DATE_TIME"}
+        return numfmt.to_serial(value.replace(tzinfo=None)), {"type": "DATE_TIME"}
     if isinstance(value, date):
         return numfmt.to_serial(datetime(value.year, value.month, value.day)), {"type": "DATE"}
+    if isinstance(value, time):
+        seconds = value.hour * 3600 + value.minute * 60 + value.second
+        return seconds / 86400, {"type": "TIME"}
+    if isinstance(value, Decimal):
+        return json_number(float(value)), None
     if value == "":
         return None, None
+    if value is not None and not isinstance(value, (str, int, float, bool)):
+        raise TypeError(f"unsupported cell value {value!r}")
     return value, None
 
 
 def write(cell: Cell, raw: Any, option: str, locale: str) -> Cell:
     """The cell after writing one value of a ValueRange (not null)."""
-    if isinstance(raw, bool) or isinstance(raw, (int, float)):
-        return cell.with_value(json_number(raw) if not isinstance(raw, bool) else raw)
+    if isinstance(raw, (bool, int, float)):
+        return cell.with_value(raw if isinstance(raw, bool) else json_number(raw))
     if raw is None or raw == "":
         return cell.with_value(None)
     if not isinstance(raw, str):
