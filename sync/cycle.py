@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from . import headers as H
@@ -83,6 +83,7 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
     rows: list[RowResult] = []
     for campaign in campaigns:
         ref = backend.normalise_ref(campaign.spreadsheet)
+        campaign = replace(campaign, spreadsheet=ref)  # one spelling per book: id, not URL
         if ref not in books:
             try:
                 books[ref] = backend.read(ref)
@@ -114,8 +115,6 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
 
 
 def _with_match(response, matcher: Matcher):
-    from dataclasses import replace
-
     return replace(response, match=matcher.match(response.unit_text))
 
 
@@ -126,7 +125,7 @@ def plan_writes(config: Config, state: State) -> dict[str, WriteBatch]:
     batches: dict[str, WriteBatch] = {ref: WriteBatch() for ref in state.books}
 
     for campaign in state.campaigns:
-        ref = campaign.spreadsheet.strip()
+        ref = campaign.spreadsheet
         tab = state.books[ref].find_tab(campaign.responses_tab)
         mine = [r for r in state.rows if r.response.campaign_code == campaign.code]
         batches[ref].merge(plan_row_columns(tab, OWNED_RESPONSE_COLUMNS, views.response_columns(mine)))
@@ -136,7 +135,7 @@ def plan_writes(config: Config, state: State) -> dict[str, WriteBatch]:
         status_tab, status_tab.title if status_tab else tabs.status, [H.STATUS_CODE],
         views.status_headers(state.campaigns),
         views.status_rows(state.units, state.campaigns, state.statuses, tz),
-        views.status_colour,
+        views.status_colouring(state.campaigns),
     ))
     detail_tab = control.find_tab(tabs.detail)
     batches[""].merge(plan_keyed_table(

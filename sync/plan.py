@@ -8,6 +8,7 @@ would not fit. Cells whose header the tool does not own are never in a batch.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from .backends.base import NEW_TAB_SIZE, Cell, CellColour, CellWrite, Tab, WriteBatch, same_value
 from .models import Status
@@ -22,8 +23,16 @@ STATUS_COLOURS = {
     Status.PENDING: None,
 }
 
-Colourer = Callable[[str, Cell], str | None]
-"""(header, value) -> colour for that cell, or None for no colour."""
+
+@dataclass(frozen=True)
+class Colouring:
+    """Which columns carry a background colour, and the colour of a value (None: no colour).
+
+    Only cells of these columns get a colour request, and only when their value changes, so a
+    new submission time costs no formatting request."""
+
+    headers: frozenset[str]
+    colour_of: Callable[[Cell], str | None]
 
 
 class _Grid:
@@ -51,14 +60,14 @@ class _Grid:
     def existing(self, row: int, col: int) -> Cell:
         return self.tab.cell(row, col) if self.tab else None
 
-    def put(self, row: int, header: str, value: Cell, colourer: Colourer | None) -> None:
+    def put(self, row: int, header: str, value: Cell, colouring: Colouring | None) -> None:
         col = self.col[header]
         value = "" if value is None else value
         if same_value(self.existing(row, col), value):
             return
         self.batch.cells.append(CellWrite(self.title, row, col, value))
-        if colourer is not None:
-            colour = colourer(header, value)
+        if colouring is not None and header in colouring.headers:
+            colour = colouring.colour_of(value)
             if colour is not None or self.tab is not None:
                 self.batch.colours.append(CellColour(self.title, row, col, colour))
 
@@ -80,7 +89,7 @@ def plan_keyed_table(
     key_headers: Sequence[str],
     headers: Sequence[str],
     rows: Sequence[Mapping[str, Cell]],
-    colourer: Colourer | None = None,
+    colouring: Colouring | None = None,
 ) -> WriteBatch:
     """A table with one row per key (e.g. unit code). Existing rows keep their place (staff may
     have sorted or annotated them); new keys go at the bottom; rows whose key is gone get their
@@ -102,12 +111,12 @@ def plan_keyed_table(
         if row is None:
             row, next_row = next_row, next_row + 1
         for header, value in values.items():
-            grid.put(row, header, value, colourer)
+            grid.put(row, header, value, colouring)
     for key, row in where.items():
         if key not in wanted:
             for header in headers:
                 if header not in key_headers:
-                    grid.put(row, header, "", colourer)
+                    grid.put(row, header, "", colouring)
     return grid.finish()
 
 

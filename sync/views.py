@@ -14,7 +14,7 @@ from . import headers as H
 from .backends.base import Cell
 from .errors import Problem
 from .models import Campaign, MatchKind, RowResult, Status, Unit, UnitStatus, Verdict
-from .plan import STATUS_COLOURS
+from .plan import STATUS_COLOURS, Colouring
 from .text import one_line
 from .timeparse import format_duration, format_vn
 
@@ -45,9 +45,13 @@ def status_rows(
     return rows
 
 
-def status_colour(header: str, value: Cell) -> str | None:
-    status = Status.from_label(str(value))
-    return STATUS_COLOURS[status] if status else None
+def status_colouring(campaigns: Sequence[Campaign]) -> Colouring:
+    """Status cells are coloured by status; the other columns are left as staff format them."""
+    def colour_of(value: Cell) -> str | None:
+        status = Status.from_label(str(value))
+        return STATUS_COLOURS[status] if status else None
+
+    return Colouring(frozenset(H.status_col(c.code) for c in campaigns), colour_of)
 
 
 def detail_rows(statuses: Sequence[UnitStatus], tz: ZoneInfo) -> list[dict[str, Cell]]:

@@ -65,3 +65,139 @@ def shared_dir() -> Path:
             pytest.fail(f"{SHARED} is missing on CI: the fixtures must be there")
         pytest.skip("../shared is not beside the project (fresh clone)")
     return SHARED
+
+
+# --- One workspace, two backends -----------------------------------------------------------------
+# The demo on the local workbook, or the same tabs loaded into the offline Google fake (timestamps
+# as DATE_TIME serials, like a Forms sheet) with a config of kind = "google" and a throwaway key.
+
+FAKE_ACCOUNT = "tonghop-test@tonghop-test.iam.gserviceaccount.com"
+
+
+@dataclass
+class Workspace:
+    kind: str  # "local" or "google"
+    dir: Path
+    config_path: Path
+    fake: object = None  # tests.fakesheets.FakeGoogle for "google"
+    spreadsheet_id: str = ""
+
+    def values(self, tab: str) -> list[list]:
+        """A tab of the control book as read back: trimmed rows, empty cells as ""."""
+        if self.fake is not None:
+            return self.fake.values(self.spreadsheet_id, tab)
+        import openpyxl
+
+        ws = openpyxl.load_workbook(self.dir / "tonghop.xlsx")[tab]
+        rows = [["" if v is None else v for v in row] for row in ws.iter_rows(values_only=True)]
+        rows = [row[:max([i + 1 for i, v in enumerate(row) if v != ""], default=0)] for row in rows]
+        while rows and not rows[-1]:
+            rows.pop()
+        return rows
+
+    def tab_titles(self) -> list[str]:
+        if self.fake is not None:
+            return self.fake.tab_titles(self.spreadsheet_id)
+        import openpyxl
+
+        return openpyxl.load_workbook(self.dir / "tonghop.xlsx", read_only=True).sheetnames
+
+    def rename_tab(self, old: str, new: str) -> None:
+        """What staff do in the UI."""
+        if self.fake is not None:
+            import gspread
+
+            book = gspread.Client(None, self.fake.session()).open_by_key(self.spreadsheet_id)
+            book.worksheet(old).update_title(new)
+            return
+        import openpyxl
+
+        wb = openpyxl.load_workbook(self.dir / "tonghop.xlsx")
+        wb[old].title = new
+        wb.save(self.dir / "tonghop.xlsx")
+
+    def fingerprint(self) -> object:
+        """Changes whenever anything is written."""
+        if self.fake is not None:
+            return [(t, self.fake.values(self.spreadsheet_id, t)) for t in self.tab_titles()]
+        return (self.dir / "tonghop.xlsx").read_bytes()
+
+
+@pytest.fixture(scope="session")
+def service_account_key(tmp_path_factory) -> Path:
+    """A throwaway service-account key file (a real RSA key, no real account behind it)."""
+    import json
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()
+    path = tmp_path_factory.mktemp("key") / "service-account.json"
+    path.write_text(json.dumps({
+        "type": "service_account", "project_id": "tonghop-test", "private_key_id": "0" * 40,
+        "private_key": pem, "client_email": FAKE_ACCOUNT, "client_id": "1" * 21,
+        "token_uri": "https://oauth2.googleapis.com/token",
+    }), encoding="utf-8")
+    return path
+
+
+def load_into_fake(fake, workbook: Path, **spreadsheet) -> str:
+    """Every tab of an .xlsx as a spreadsheet of the fake; Forms tabs' column A as DATE_TIME."""
+    import openpyxl
+
+    from sync import headers as H
+    from sync.text import header_key
+
+    wb = openpyxl.load_workbook(workbook)
+    tabs, dates = {}, {}
+    for ws in wb.worksheets:
+        rows = [list(row) for row in ws.iter_rows(values_only=True)]
+        tabs[ws.title] = rows
+        stamps = {header_key(h) for h in H.TIMESTAMP}
+        if rows and rows[0] and header_key(rows[0][0]) in stamps:
+            dates[ws.title] = [0]
+    return fake.add_spreadsheet(tabs=tabs, date_columns=dates, **spreadsheet)
+
+
+def google_config(config_path: Path, spreadsheet_id: str, key: Path, extra: str = "") -> None:
+    """Turn the demo's config into one for the Google backend."""
+    text = config_path.read_text(encoding="utf-8")
+    local = '[backend]\nkind = "local"\nworkbook = "tonghop.xlsx"\n'
+    assert local in text, "the demo config changed: update google_config"
+    google = (f'[backend]\nkind = "google"\nspreadsheet = "{spreadsheet_id}"\n'
+              f"credentials = '{key}'\n{extra}")
+    config_path.write_text(text.replace(local, google), encoding="utf-8")
+
+
+def google_workspace_in(demo_dir: Path, key: Path, monkeypatch) -> Workspace:
+    """The demo's tabs in a fresh fake; the CLI's session seam pointed at it."""
+    from sync.backends import google
+    from tests.fakesheets import FakeGoogle
+
+    fake = FakeGoogle()
+    sid = load_into_fake(fake, demo_dir / "tonghop.xlsx", title="Tổng hợp 2023")
+    google_config(demo_dir / "config.toml", sid, key)
+    (demo_dir / "tonghop.xlsx").unlink()  # nothing may fall back to the local workbook
+    monkeypatch.setattr(google, "session_factory", lambda credentials, timeout: fake.session())
+    return Workspace("google", demo_dir, demo_dir / "config.toml", fake, sid)
+
+
+@pytest.fixture(params=["local", "google"])
+def workspace(request, demo_dir, monkeypatch) -> Workspace:
+    """The demo workspace, not yet synced, on the local workbook or in the Google fake."""
+    if request.param == "local":
+        yield Workspace("local", demo_dir, demo_dir / "config.toml")
+        return
+    ws = google_workspace_in(demo_dir, request.getfixturevalue("service_account_key"), monkeypatch)
+    yield ws
+    ws.fake.assert_clean()
+
+
+@pytest.fixture
+def google_workspace(demo_dir, service_account_key, monkeypatch) -> Workspace:
+    """The demo workspace in the Google fake only."""
+    ws = google_workspace_in(demo_dir, service_account_key, monkeypatch)
+    yield ws
+    ws.fake.assert_clean()

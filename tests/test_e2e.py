@@ -29,8 +29,8 @@ def test_demo_twice(cli, tmp_path):
     assert table(first.out) == table(second.out)
 
 
-def test_sync_then_status_json(cli, demo_dir):
-    config = demo_dir / "config.toml"
+def test_sync_then_status_json(cli, workspace):
+    config = workspace.config_path
     result = cli("sync", "--config", config, "--now", DEMO_NOW)
     assert result.code == 0, result.err
     assert result.out.count("\n") == 1 and result.out.startswith("sync 2023-06-20T10:00:00+07:00")
@@ -51,16 +51,13 @@ def test_sync_then_status_json(cli, demo_dir):
     assert pccc <= {"pending", "on_time", "late", "incomplete"}  # deadline 30/6 still ahead
 
 
-def test_status_agrees_with_the_sheet(cli, demo_dir):
-    import openpyxl
-
-    config = demo_dir / "config.toml"
+def test_status_agrees_with_the_sheet(cli, workspace):
+    config = workspace.config_path
     cli("sync", "--config", config, "--now", DEMO_NOW)
     records = json.loads(cli("status", "--config", config, "--now", DEMO_NOW, "--json").out)
-    ws = openpyxl.load_workbook(demo_dir / "tonghop.xlsx")["Trạng thái"]
-    header = [c.value for c in ws[1]]
+    header, *rows = workspace.values("Trạng thái")
     sheet = {(row[header.index("Mã đơn vị")], code): row[header.index(code)]
-             for row in ws.iter_rows(min_row=2, values_only=True) for code in ("NTVT", "PCCC")}
+             for row in rows for code in ("NTVT", "PCCC")}
     from sync.models import Status
 
     for r in records:
@@ -68,12 +65,12 @@ def test_status_agrees_with_the_sheet(cli, demo_dir):
             assert sheet[(r["unit"], r["campaign"])] == Status(r["status"]).label
 
 
-def test_dry_run_prints_and_writes_nothing(cli, demo_dir):
-    before = (demo_dir / "tonghop.xlsx").read_bytes()
-    result = cli("sync", "--config", demo_dir / "config.toml", "--now", DEMO_NOW, "--dry-run")
+def test_dry_run_prints_and_writes_nothing(cli, workspace):
+    before = workspace.fingerprint()
+    result = cli("sync", "--config", workspace.config_path, "--now", DEMO_NOW, "--dry-run")
     assert result.code == 0
     assert "dry run: control spreadsheet: would create tab 'Trạng thái'" in result.out
-    assert (demo_dir / "tonghop.xlsx").read_bytes() == before
+    assert workspace.fingerprint() == before
 
 
 @pytest.mark.parametrize("name", command_names())
@@ -108,13 +105,9 @@ def test_user_mistakes_end_with_one_line(cli, demo_dir, args, code, words):
         assert word in result.err
 
 
-def test_missing_roster_tab_names_it_and_lists_tabs(cli, demo_dir):
-    import openpyxl
-
-    wb = openpyxl.load_workbook(demo_dir / "tonghop.xlsx")
-    wb["Đơn vị"].title = "Don vi"
-    wb.save(demo_dir / "tonghop.xlsx")
-    result = cli("sync", "--config", demo_dir / "config.toml", "--now", DEMO_NOW)
+def test_missing_roster_tab_names_it_and_lists_tabs(cli, workspace):
+    workspace.rename_tab("Đơn vị", "Don vi")
+    result = cli("sync", "--config", workspace.config_path, "--now", DEMO_NOW)
     assert result.code == ExitCode.ACCESS
     assert "no tab 'Đơn vị'" in result.err and "Don vi" in result.err
 

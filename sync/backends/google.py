@@ -1,0 +1,454 @@
+"""Google Sheets through gspread 6: the same books, tabs and columns as the local workbook.
+
+Per spreadsheet and cycle it sends one ``spreadsheets.get`` (metadata only) and one
+``values:batchGet`` (every tab) to read; to write, at most one ``spreadsheets:batchUpdate`` (new
+tabs, grid growth, status colours; only when needed) and one ``values:batchUpdate`` with
+``valueInputOption=RAW``. An empty batch sends nothing. The number of requests never depends on
+the number of rows.
+
+The session is a google-auth ``AuthorizedSession`` built from the service-account key with the
+narrowest scopes (Sheets, plus ``drive.file`` only when drafts go to Drive), handed to
+``gspread.Client(None, session)`` with our bounded retry transport. gspread's own
+``service_account()`` would ask for the full Drive scope and use its unbounded retries.
+
+Test seam: ``session=`` on :meth:`GoogleSheetsBackend.from_config`, or the module-level
+``session_factory`` (the command line's path), which turns credentials into a session; tests make
+it return a fake's session, so the key file is still loaded and checked but no token is fetched.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import zlib
+from collections.abc import Callable, Iterable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import gspread
+import requests
+from google.auth import credentials as auth_credentials
+from google.auth import exceptions as auth_exceptions
+from google.auth.transport.requests import AuthorizedSession
+from gspread.exceptions import APIError
+from gspread.urls import DRIVE_FILES_API_V3_URL
+
+from .. import headers as H
+from ..config import Config
+from ..errors import AccessError, BackendError
+from ..text import header_key, one_line
+from ..timeparse import from_serial
+from .base import Backend, Book, Cell, CellColour, CellWrite, Tab, WriteBatch
+from .credentials import ServiceAccountKey, key_path, load_key, scopes_for
+from .retry import GaveUp, RetryingHTTPClient, RetryPolicy
+
+log = logging.getLogger(__name__)
+
+_ID_IN_URL = re.compile(r"/spreadsheets/d/([a-zA-Z0-9_-]+)")
+_VALID_ID = re.compile(r"[a-zA-Z0-9_-]+")
+METADATA_FIELDS = (
+    "spreadsheetId,properties(title,locale,timeZone),"
+    "sheets.properties(sheetId,title,index,sheetType,gridProperties(rowCount,columnCount))"
+)
+READ_PARAMS = {
+    "valueRenderOption": "UNFORMATTED_VALUE",
+    "dateTimeRenderOption": "SERIAL_NUMBER",  # independent of the spreadsheet's locale
+    "majorDimension": "ROWS",
+}
+CELL_CHARS = 50_000  # Google rejects a longer cell, and with it the whole batch
+MAX_GAP = 3  # unchanged cells (JSON null) worth sending to keep one range instead of two
+BACKGROUND = "userEnteredFormat.backgroundColor"
+
+
+def authorized_session(credentials: auth_credentials.Credentials, timeout: float) -> requests.Session:
+    """The production session: fetches and refreshes the OAuth token itself."""
+    return AuthorizedSession(credentials, refresh_timeout=timeout)
+
+
+session_factory: Callable[[auth_credentials.Credentials, float], requests.Session] = authorized_session
+"""How the command line turns credentials into a session; tests swap in a fake's session."""
+
+
+def spreadsheet_id(ref: str) -> str:
+    """An id from an id or a URL (``https://docs.google.com/spreadsheets/d/<id>/edit#gid=0``)."""
+    text = ref.strip()
+    found = _ID_IN_URL.search(text)
+    return found.group(1) if found else text
+
+
+class GoogleSheetsBackend(Backend):
+    kind = "google"
+
+    def __init__(self, session: requests.Session, control: str, *,
+                 policy: RetryPolicy | None = None, key: ServiceAccountKey | None = None,
+                 config_path: str = "the config file", campaigns_tab: str = H.CAMPAIGNS_TAB,
+                 sleep: Callable[[float], None] | None = None,
+                 clock: Callable[[], float] | None = None):
+        transport = RetryingHTTPClient.with_policy(policy or RetryPolicy(), sleep=sleep, clock=clock)
+        self.session = session
+        self.client = gspread.Client(None, session, http_client=transport)
+        self.http: RetryingHTTPClient = self.client.http_client  # type: ignore[assignment]
+        self.control_id = spreadsheet_id(control)
+        self.key = key
+        self.config_path = config_path
+        self.campaigns_tab = campaigns_tab
+        self._sheets: dict[str, dict[str, dict]] = {}  # id -> title -> SheetProperties, last read
+
+    @classmethod
+    def from_config(cls, config: Config, session: requests.Session | None = None, *,
+                    sleep: Callable[[float], None] | None = None,
+                    clock: Callable[[], float] | None = None) -> GoogleSheetsBackend:
+        policy = RetryPolicy.from_settings(config.backend, str(config.path))
+        key = None
+        if session is None or config.backend.credentials:
+            key = load_key(key_path(config))
+        if session is None:
+            session = session_factory(key.credentials(scopes_for(config)), policy.timeout)
+        return cls(session, config.backend.spreadsheet, policy=policy, key=key,
+                   config_path=str(config.path), campaigns_tab=config.tabs.campaigns,
+                   sleep=sleep, clock=clock)
+
+    @property
+    def account(self) -> str:
+        return self.key.client_email if self.key else "the service account's client_email"
+
+    # -- references ---------------------------------------------------------------------------
+    def normalise_ref(self, ref: str) -> str:
+        """Ids and URLs of one spreadsheet are one book; the control spreadsheet is ""."""
+        sid = spreadsheet_id(ref)
+        return "" if sid in ("", self.control_id) else sid
+
+    def sid(self, ref: str) -> str:
+        return self.normalise_ref(ref) or self.control_id
+
+    def describe(self, ref: str = "") -> str:
+        if not self.normalise_ref(ref):
+            return f"the control spreadsheet ({self.control_id})"
+        return f"spreadsheet {self.sid(ref)}"
+
+    # -- reading ------------------------------------------------------------------------------
+    def read(self, ref: str = "") -> Book:
+        sid = self.sid(ref)
+        if not _VALID_ID.fullmatch(sid):
+            raise AccessError(f"{one_line(ref or sid, 120)!r} is not a spreadsheet id or URL "
+                              "(e.g. https://docs.google.com/spreadsheets/d/1AbC.../edit)")
+        meta = self._call(ref, lambda: self.http.fetch_sheet_metadata(
+            sid, params={"includeGridData": "false", "fields": METADATA_FIELDS}))
+        props = meta.get("properties", {})
+        grids = [s["properties"] for s in meta.get("sheets", [])
+                 if s.get("properties", {}).get("sheetType", "GRID") == "GRID"]
+        self._sheets[sid] = {p["title"]: p for p in grids}
+        ranges = []
+        if grids:
+            answer = self._call(ref, lambda: self.http.values_batch_get(
+                sid, [quote_tab(p["title"]) for p in grids], params=dict(READ_PARAMS)))
+            ranges = answer.get("valueRanges", [])
+        zone = book_zone(props.get("timeZone"))
+        tabs = {}
+        for p, value_range in zip(grids, ranges, strict=False):
+            values = [list(row) for row in value_range.get("values", [])]
+            if zone is not None:
+                localise_timestamps(values, zone)
+            size = p.get("gridProperties", {})
+            tabs[p["title"]] = Tab(p["title"], _trim(values), size.get("rowCount", 0),
+                                   size.get("columnCount", 0), p.get("sheetId"))
+        return Book(self.normalise_ref(ref), props.get("title", sid), tabs, props.get("timeZone"),
+                    props.get("locale"))
+
+    # -- writing ------------------------------------------------------------------------------
+    def write(self, ref: str, batch: WriteBatch) -> None:
+        if batch.is_empty():
+            return
+        sid = self.sid(ref)
+        if sid not in self._sheets:
+            self.read(ref)  # a write without a read in this cycle (not the cycle's path)
+        structure = structure_requests(batch, self._sheets[sid])
+        data = value_ranges(batch.cells)
+        self._sheets.pop(sid, None)  # grids and tabs change: the next read refreshes them
+        if structure:
+            self._call(ref, lambda: self.http.batch_update(sid, {"requests": structure}),
+                       writing="tabs, grid sizes and colours")
+        if data:
+            body = {"valueInputOption": "RAW", "data": data}
+            self._call(ref, lambda: self.http.values_batch_update(sid, body), writing="values",
+                       after="new tabs, grid sizes and colours" if structure else "")
+
+    # -- Drive (for `check` and report publishing) --------------------------------------------
+    def drive_folder(self, folder_id: str) -> dict:
+        """Name and capabilities of a Drive folder the drafts go to."""
+        url = f"{DRIVE_FILES_API_V3_URL}/{folder_id}"
+        params = {"fields": "id,name,mimeType,capabilities(canAddChildren)",
+                  "supportsAllDrives": "true"}
+        try:
+            return self._call(None, lambda: self.http.request("get", url, params=params).json())
+        except AccessError as err:
+            raise AccessError(
+                f"Drive folder {folder_id} cannot be opened: share it with {self.account} as "
+                f"Editor and check 'reports.drive_folder' in {self.config_path} ({err})") from err
+
+    # -- errors -------------------------------------------------------------------------------
+    def _call(self, ref: str | None, request: Callable, writing: str = "", after: str = ""):
+        """Run one request; turn what can go wrong into a message that says what to do."""
+        where = self.describe(ref) if ref is not None else "Google Drive"
+        service = "Google Sheets" if ref is not None else "Google Drive"
+        try:
+            return request()
+        except GaveUp as err:
+            raise BackendError(
+                f"{service} did not answer for {where} after {err.attempts} attempts over "
+                f"{err.seconds:.0f} s (last: {err.last}); "
+                f"{_written(writing, after, err.maybe_applied)}") from err
+        except APIError as err:
+            raise self._api_error(ref, where, err, writing, after) from err
+        except auth_exceptions.RefreshError as err:
+            path = self.key.path if self.key else "the key file"
+            raise AccessError(
+                f"Google refused the service-account key {path} ({one_line(err, 160)}): the key "
+                "may have been deleted or the account disabled; create a new key "
+                "(docs/google.md)") from err
+        except requests.exceptions.JSONDecodeError as err:
+            raise BackendError(f"Google answered {where} with something that is not JSON; "
+                               f"{_written(writing, after, False)}") from err
+
+    def _api_error(self, ref: str | None, where: str, err: APIError, writing: str,
+                   after: str) -> Exception:
+        status = err.response.status_code
+        message = one_line(err.error.get("message", ""), 200)
+        if ref is None and status in (403, 404):  # Drive: the caller says what to share
+            return AccessError(f"{status} {message}")
+        sid = self.sid(ref) if ref is not None else ""
+        if status == 404 and ref is not None:
+            if not self.normalise_ref(ref):
+                hint = f"'backend.spreadsheet' in {self.config_path}"
+            else:
+                hint = f"column '{H.CAMPAIGN_SPREADSHEET[0]}' of tab '{self.campaigns_tab}'"
+            return AccessError(f"spreadsheet {sid} not found: check the id in {hint}")
+        if status == 403 and _api_disabled(err):
+            return AccessError(f"the Google Sheets API is not enabled for the service account's "
+                               f"project: enable it in the Cloud console ({message})")
+        if status == 403:
+            what = f"spreadsheet {sid}" if ref is not None else "Google Drive"
+            extra = " (it may be shared read-only)" if writing else ""
+            return AccessError(f"permission denied for {what}: share it with {self.account} "
+                               f"as Editor{extra}")
+        if status == 401:
+            return AccessError(f"Google did not accept the credentials (401 {message}): create a "
+                               "new key for the service account (docs/google.md)")
+        # A retry after a dropped connection can be refused because the first attempt was
+        # applied after all (e.g. "A sheet with this name already exists").
+        maybe = self.http.last_maybe_applied
+        return BackendError(f"Google Sheets rejected a request for {where} ({status} {message}); "
+                            f"{_written(writing, after, maybe)}")
+
+
+def _written(writing: str, after: str, maybe: bool) -> str:
+    """What a failed call leaves behind, said honestly."""
+    if not writing:
+        return "nothing was written"
+    done = f"{after} were applied, " if after else ""
+    if maybe:
+        return (f"{done}the {writing} may or may not have been applied (the connection failed "
+                "after sending); the next sync checks and repairs")
+    return f"{done}no {writing} were written" if done else "nothing was written"
+
+
+def _api_disabled(err: APIError) -> bool:
+    details = err.error.get("details") or []
+    reasons = {d.get("reason") for d in details if isinstance(d, dict)}
+    return "SERVICE_DISABLED" in reasons or "has not been used in project" in str(err.error)
+
+
+# --- reading helpers ----------------------------------------------------------------------------
+def book_zone(name: str | None) -> ZoneInfo | None:
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        log.warning("spreadsheet timezone %r unknown; timestamps read in the configured one",
+                    one_line(name, 60))
+        return None
+
+
+def localise_timestamps(values: list[list[Cell]], zone: ZoneInfo) -> None:
+    """Forms stamps a response with the *spreadsheet's* clock: a serial in the timestamp column is
+    wall-clock time in the spreadsheet's timeZone, which need not be the configured one. Make
+    those cells aware datetimes; the cycle converts them. Other numbers (and staff's typed
+    deadlines, which mean local time) stay as they are."""
+    if not values:
+        return
+    wanted = {header_key(h) for h in H.TIMESTAMP}
+    cols = [i for i, h in enumerate(values[0]) if header_key(h) in wanted]
+    for row in values[1:]:
+        for c in cols:
+            value = row[c] if c < len(row) else None
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                row[c] = from_serial(value, zone)
+
+
+def _trim(values: list[list[Cell]]) -> list[list[Cell]]:
+    out = []
+    for row in values:
+        end = len(row)
+        while end and row[end - 1] in (None, ""):
+            end -= 1
+        out.append(row[:end])
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+# --- writing helpers (pure) ---------------------------------------------------------------------
+def quote_tab(title: str) -> str:
+    """Always quoted, embedded quotes doubled: 'Câu trả lời biểu mẫu 1', 'Bob''s'."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+def column_letters(col: int) -> str:
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def a1_range(title: str, row: int, col: int, last_row: int, last_col: int) -> str:
+    start, end = f"{column_letters(col)}{row}", f"{column_letters(last_col)}{last_row}"
+    return f"{quote_tab(title)}!{start}" + ("" if start == end else f":{end}")
+
+
+def _lookup(sheets: dict[str, dict], title: str) -> dict | None:
+    if title in sheets:
+        return sheets[title]
+    key = header_key(title)
+    return next((p for t, p in sheets.items() if header_key(t) == key), None)
+
+
+def structure_requests(batch: WriteBatch, sheets: dict[str, dict]) -> list[dict]:
+    """The ``spreadsheets:batchUpdate`` requests: add tabs, grow grids, colour cells.
+
+    New tabs get a sheetId chosen here, so colours for them go in the same request. Grids grow
+    with ``updateSheetProperties`` to an absolute size: unlike ``appendDimension``, repeating it
+    (a retry after a dropped connection) changes nothing.
+    """
+    requests_: list[dict] = []
+    known = {title: dict(p) for title, p in sheets.items()}
+    used = {p.get("sheetId") for p in known.values()}
+    for title, (rows, cols) in batch.new_tabs.items():
+        if _lookup(known, title) is not None:
+            continue
+        sheet_id = zlib.crc32(title.encode("utf-8")) & 0x7FFFFFFF
+        while sheet_id in used:
+            sheet_id = (sheet_id + 1) & 0x7FFFFFFF
+        used.add(sheet_id)
+        grid = {"rowCount": rows, "columnCount": cols}
+        known[title] = {"sheetId": sheet_id, "title": title, "gridProperties": grid}
+        requests_.append({"addSheet": {"properties": dict(known[title])}})
+
+    need: dict[str, tuple[int, int]] = dict(batch.grow)
+    for item in (*batch.cells, *batch.colours):
+        rows, cols = need.get(item.tab, (0, 0))
+        need[item.tab] = (max(rows, item.row), max(cols, item.col))
+    for title, (rows, cols) in need.items():
+        props = _lookup(known, title)
+        if props is None:
+            raise BackendError(f"tab '{title}' vanished while syncing; run sync again")
+        grid = props.get("gridProperties", {})
+        have_rows, have_cols = grid.get("rowCount", 0), grid.get("columnCount", 0)
+        size, fields = {}, []
+        if rows > have_rows:
+            size["rowCount"] = rows
+            fields.append("gridProperties.rowCount")
+        if cols > have_cols:
+            size["columnCount"] = cols
+            fields.append("gridProperties.columnCount")
+        if size:
+            requests_.append({"updateSheetProperties": {
+                "properties": {"sheetId": props["sheetId"], "gridProperties": size},
+                "fields": ",".join(fields)}})
+
+    for title, column, first_row, colours in _colour_runs(batch.colours):
+        requests_.append({"updateCells": {
+            "start": {"sheetId": _lookup(known, title)["sheetId"], "rowIndex": first_row - 1,
+                      "columnIndex": column - 1},
+            "rows": [{"values": [_background(c)]} for c in colours],
+            "fields": BACKGROUND,
+        }})
+    return requests_
+
+
+def _background(colour: str | None) -> dict:
+    """A cell's new background; an empty CellData under the field mask clears it."""
+    if not colour:
+        return {}
+    rgb = colour.lstrip("#")
+    red, green, blue = (int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    return {"userEnteredFormat": {"backgroundColor": {"red": red, "green": green, "blue": blue}}}
+
+
+def _colour_runs(colours: Iterable[CellColour]) -> list[tuple[str, int, int, list[str | None]]]:
+    """Vertical runs of consecutive rows in one column: (tab, column, first row, colours)."""
+    latest = {(c.tab, c.col, c.row): c.colour for c in colours}
+    runs: list[tuple[str, int, int, list[str | None]]] = []
+    for (tab, col, row), colour in sorted(latest.items()):
+        if runs and runs[-1][:2] == (tab, col) and runs[-1][2] + len(runs[-1][3]) == row:
+            runs[-1][3].append(colour)
+        else:
+            runs.append((tab, col, row, [colour]))
+    return runs
+
+
+def _raw(value: object) -> str | int | float | bool:
+    if isinstance(value, str):
+        return value[:CELL_CHARS]
+    if isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else ""
+    return "" if value is None else str(value)[:CELL_CHARS]
+
+
+def value_ranges(cells: Iterable[CellWrite]) -> list[dict]:
+    """The ``data`` of one ``values:batchUpdate``: cells grouped into few rectangles.
+
+    Per tab and row, cells a few columns apart share a segment; consecutive rows whose segments
+    nest merge into one rectangle. Cells inside a rectangle that must not change are JSON null,
+    which the API skips.
+    """
+    latest = {(c.tab, c.row, c.col): c.value for c in cells}
+    by_row: dict[tuple[str, int], list[int]] = {}
+    for tab, row, col in sorted(latest):
+        by_row.setdefault((tab, row), []).append(col)
+    blocks: list[list] = []  # [tab, first row, last row, first col, last col]
+    extended: list[int] = []  # blocks that reached the previous row
+    for (tab, row), cols in by_row.items():
+        open_ = [i for i in extended if blocks[i][0] == tab and blocks[i][2] == row - 1]
+        extended = []
+        for first, last in _segments(cols):
+            for i in open_:
+                _, _, _, c1, c2 = blocks[i]
+                if (c1 <= first and last <= c2) or (first <= c1 and c2 <= last):
+                    blocks[i][2:] = [row, min(c1, first), max(c2, last)]
+                    open_.remove(i)
+                    break
+            else:
+                blocks.append([tab, row, row, first, last])
+                i = len(blocks) - 1
+            extended.append(i)
+    data = []
+    for tab, r1, r2, c1, c2 in blocks:
+        values = [[_raw(latest[(tab, r, c)]) if (tab, r, c) in latest else None
+                   for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+        data.append({"range": a1_range(tab, r1, c1, r2, c2), "majorDimension": "ROWS",
+                     "values": values})
+    return data
+
+
+def _segments(cols: list[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for col in cols:
+        if out and col - out[-1][1] <= MAX_GAP + 1:
+            out[-1] = (out[-1][0], col)
+        else:
+            out.append((col, col))
+    return out

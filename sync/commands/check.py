@@ -1,0 +1,106 @@
+"""Check the setup before the first sync: credentials, spreadsheets, tabs, headers. Writes nothing.
+
+With kind = "google": loads the service-account key and prints its client_email (the address to
+share every spreadsheet and the Drive folder with, as Editor), opens the control spreadsheet and
+each campaign's spreadsheet (two read requests each), checks the roster, campaigns and responses
+tabs and their headers, and the Drive folder when reports.drive_folder is set. With the local
+workbook it checks the workbook the same way. Exit code 0 when everything needed is there, 4 when
+something must be fixed (each line says what).
+
+Example:
+  python main.py check --config config.toml
+  python main.py check --config tonghop-demo/config.toml
+"""
+
+from __future__ import annotations
+
+from ..backends import open_backend
+from ..config import Config
+from ..cycle import read_state
+from ..errors import ExitCode, TonghopError
+from ..parse import parse_campaigns
+from ..text import one_line
+from .common import add_command, add_config, config_of, now_of
+
+OK, FIX, NOTE = "  ok  ", "  FIX ", "  note"
+SHOWN_PROBLEMS = 15
+
+
+def register(sub) -> None:
+    parser = add_command(sub, "check", __doc__, run)
+    add_config(parser)
+
+
+def run(args) -> int:
+    config = config_of(args)
+    print(f"tonghop check: {config.path} (backend {config.backend.kind})")
+    backend = open_backend(config)
+    key = getattr(backend, "key", None)
+    if key is not None:
+        print(f"{OK} key file {key.path}: service account {key.client_email}"
+              + (f" (project {one_line(key.project_id, 60)})" if key.project_id else ""))
+        print(f"{NOTE} share every spreadsheet (and the Drive folder) with {key.client_email} "
+              "as Editor")
+    state = read_state(config, backend, now_of(args, config))
+    failures = 0
+    for ref, book in state.books.items():
+        where = backend.describe(ref)
+        tz = f", timezone {book.time_zone}" if book.time_zone else ""
+        locale = f", locale {book.locale}" if book.locale else ""
+        print(f"{OK} {where} '{one_line(book.title, 80)}': {len(book.tabs)} tabs{tz}{locale}")
+        if book.time_zone and book.time_zone != config.timezone:
+            print(f"{NOTE} {where} keeps time in {book.time_zone}, the config in "
+                  f"{config.timezone}: Forms timestamps there are read in {book.time_zone}")
+    tabs = config.tabs
+    active = sum(1 for u in state.units if u.active)
+    print(f"{OK} tab '{tabs.roster}': {len(state.units)} units ({active} active)")
+    control = state.books[""]
+    listed, _ = parse_campaigns(control.find_tab(tabs.campaigns), state.units, config.tz, config.order)
+    print(f"{OK} tab '{tabs.campaigns}': {len(listed)} campaigns")
+    evaluated = {c.code for c in state.campaigns}
+    for campaign in listed:
+        ref = backend.normalise_ref(campaign.spreadsheet)
+        if campaign.code in evaluated:
+            count = sum(1 for r in state.rows if r.response.campaign_code == campaign.code)
+            print(f"{OK} campaign {campaign.code}: tab '{one_line(campaign.responses_tab, 80)}' "
+                  f"in {backend.describe(ref)}, {count} responses")
+        else:
+            failures += 1
+            print(f"{FIX} campaign {campaign.code}: cannot be read (see below)")
+    failures += _check_drive(config, backend)
+    # Missing tabs and headers must be fixed; a bad row in staff's tabs is only worth a look.
+    skipped = [p for p in state.problems if " skipped: " in p.message or p.row == 1]
+    others = [p for p in state.problems if p not in skipped]
+    for problem in skipped:
+        print(f"{FIX} {one_line(problem, 400)}")
+    failures += sum(1 for p in skipped if " skipped: " not in p.message)
+    for problem in others[:SHOWN_PROBLEMS]:
+        print(f"{NOTE} {one_line(problem, 300)}")
+    if len(others) > SHOWN_PROBLEMS:
+        print(f"{NOTE} ... and {len(others) - SHOWN_PROBLEMS} more rows to look at "
+              "(`sync` lists them all)")
+    if failures:
+        print(f"check: {failures} thing(s) to fix; nothing was written")
+        return ExitCode.ACCESS
+    print(f"check: ready to sync ({len(others)} rows to look at); nothing was written")
+    return 0
+
+
+def _check_drive(config: Config, backend) -> int:
+    folder = config.reports.drive_folder
+    if not folder or config.backend.kind != "google":
+        return 0
+    try:
+        info = backend.drive_folder(folder)
+    except TonghopError as err:
+        print(f"{FIX} {one_line(err, 400)}")
+        return 1
+    name = one_line(info.get("name", folder), 80)
+    if info.get("mimeType") != "application/vnd.google-apps.folder":
+        print(f"{FIX} Drive id {folder} ('{name}') is not a folder: check 'reports.drive_folder'")
+        return 1
+    if info.get("capabilities", {}).get("canAddChildren") is False:
+        print(f"{FIX} Drive folder '{name}' is shared read-only: make the service account Editor")
+        return 1
+    print(f"{OK} Drive folder '{name}' ({folder})")
+    return 0
