@@ -84,7 +84,7 @@ class Smtp:
     port: int = 587
     username: str = ""
     password_env: str = "TONGHOP_SMTP_PASSWORD"  # the password is read from this variable
-    sender: str = ""
+    sender: str = ""  # the From: address, or "Phòng Nội vụ <nv@example.vn>"
     starttls: bool = True
     ssl: bool = False  # SMTPS (usually port 465); takes precedence over starttls
     timeout_seconds: float = 30.0

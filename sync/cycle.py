@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from . import headers as H
-from . import views
-from .backends.base import Backend, Book, WriteBatch
+from . import prefill, reminders, views
+from .backends.base import Backend, Book, Cell, WriteBatch
 from .config import Config
 from .errors import AccessError, Problem
 from .evaluate import evaluate_campaign
@@ -73,6 +74,8 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
     units, problems = parse_roster(roster_tab)
     campaigns, more = parse_campaigns(campaigns_tab, units, config.tz, config.order)
     problems += more
+    problems += prefill.link_problems(campaigns, campaigns_tab.title)
+    problems += reminders.offset_problems(campaigns, campaigns_tab.title)
     exemptions, more = parse_exemptions(control.find_tab(tabs.exemptions), units, campaigns,
                                         config.tz, config.order)
     problems += more
@@ -118,8 +121,12 @@ def _with_match(response, matcher: Matcher):
     return replace(response, match=matcher.match(response.unit_text))
 
 
-def plan_writes(config: Config, state: State) -> dict[str, WriteBatch]:
-    """The batches, per book, that bring the sheets in line with ``state``."""
+def plan_writes(
+    config: Config, state: State, reminder_rows: Sequence[Mapping[str, Cell]] | None = None
+) -> dict[str, WriteBatch]:
+    """The batches, per book, that bring the sheets in line with ``state``. ``reminder_rows``
+    (the whole ledger, see views.reminder_rows) goes into the control book's batch; None leaves
+    the reminders tab alone."""
     tz, tabs = config.tz, config.tabs
     control = state.books[""]
     batches: dict[str, WriteBatch] = {ref: WriteBatch() for ref in state.books}
@@ -130,11 +137,14 @@ def plan_writes(config: Config, state: State) -> dict[str, WriteBatch]:
         mine = [r for r in state.rows if r.response.campaign_code == campaign.code]
         batches[ref].merge(plan_row_columns(tab, OWNED_RESPONSE_COLUMNS, views.response_columns(mine)))
 
+    links = {c.code: prefill.unit_links(c, [s.unit for s in state.statuses_of(c.code)])
+             for c in state.campaigns}
+    links = {code: by_unit for code, by_unit in links.items() if by_unit}
     status_tab = control.find_tab(tabs.status)
     batches[""].merge(plan_keyed_table(
         status_tab, status_tab.title if status_tab else tabs.status, [H.STATUS_CODE],
-        views.status_headers(state.campaigns),
-        views.status_rows(state.units, state.campaigns, state.statuses, tz),
+        views.status_headers(state.campaigns, [H.prefill_col(code) for code in links]),
+        views.status_rows(state.units, state.campaigns, state.statuses, tz, links),
         views.status_colouring(state.campaigns),
     ))
     detail_tab = control.find_tab(tabs.detail)
@@ -142,6 +152,11 @@ def plan_writes(config: Config, state: State) -> dict[str, WriteBatch]:
         detail_tab, detail_tab.title if detail_tab else tabs.detail, H.DETAIL_HEADERS[:2],
         H.DETAIL_HEADERS, views.detail_rows(state.statuses, tz),
     ))
+    if reminder_rows is not None:
+        reminders_tab = control.find_tab(tabs.reminders)
+        batches[""].merge(plan_keyed_table(
+            reminders_tab, reminders_tab.title if reminders_tab else tabs.reminders,
+            H.REMINDER_KEYS, H.REMINDER_HEADERS, reminder_rows))
     changed = sum(len(b.cells) for b in batches.values())
     if changed:
         log_tab = control.find_tab(tabs.log)
@@ -156,11 +171,16 @@ def run_cycle(config: Config, backend: Backend, now: datetime, dry_run: bool = F
     result = CycleResult(state, plan_writes(config, state))
     if dry_run:
         return result
-    # Response books first, the control book (status, log) last: if a write fails, the status
-    # tab never claims more than what is in the response tabs.
-    for ref in sorted(result.batches, key=lambda r: r == ""):
-        backend.write(ref, result.batches[ref])
-        result.written = True
+    result.written = apply_writes(backend, result.batches)
     log.info("cycle at %s: %d responses, %d cells written", now.isoformat(), len(state.rows),
              result.changed_cells)
     return result
+
+
+def apply_writes(backend: Backend, batches: Mapping[str, WriteBatch]) -> bool:
+    """One write per book; whether anything was written."""
+    # Response books first, the control book (status, log) last: if a write fails, the status
+    # tab never claims more than what is in the response tabs.
+    for ref in sorted(batches, key=lambda r: r == ""):
+        backend.write(ref, batches[ref])
+    return bool(batches)

@@ -270,10 +270,14 @@ def build_workbook(path: Path, seed: int = 2023) -> None:
     ws = wb.create_sheet(H.CAMPAIGNS_TAB)
     ws.append([H.CAMPAIGN_CODE[0], H.CAMPAIGN_TITLE[0], H.CAMPAIGN_TAB[0], H.CAMPAIGN_SPREADSHEET[0],
                H.CAMPAIGN_DEADLINE[0], H.CAMPAIGN_TARGETS[0], H.CAMPAIGN_REQUIRED[0],
-               H.CAMPAIGN_UNIT_QUESTION[0], H.CAMPAIGN_RESUBMISSION[0], H.CAMPAIGN_OWNER[0]])
-    for c in CAMPAIGNS:
+               H.CAMPAIGN_UNIT_QUESTION[0], H.CAMPAIGN_RESUBMISSION[0], H.CAMPAIGN_OWNER[0],
+               H.CAMPAIGN_FORM_URL[0], H.CAMPAIGN_ENTRY_ID[0], H.CAMPAIGN_REMINDERS[0]])
+    for i, c in enumerate(CAMPAIGNS):
+        # A made-up responder URL and entry id, shaped like a real form's pre-filled link.
+        form = f"https://docs.google.com/forms/d/e/1FAIpQLSdemo{c.code}tonghop2023/viewform"
         ws.append([c.code, c.title, c.tab, "", c.deadline, c.targets, "\n".join(c.required),
-                   "Tên đơn vị", "Lấy bản mới nhất", c.owner])
+                   "Tên đơn vị", "Lấy bản mới nhất", c.owner, form, f"entry.{1902845631 + i}",
+                   "-3; -1; +1"])
 
     ws = wb.create_sheet(H.EXEMPTIONS_TAB)
     ws.append([H.EXEMPT_UNIT[0], H.EXEMPT_CAMPAIGN[0], H.EXEMPT_DEADLINE[0], H.EXEMPT_FLAG[0],

@@ -6,15 +6,18 @@ Pure functions; ``plan`` decides which of these cells actually need writing.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from . import headers as H
 from .backends.base import Cell
 from .errors import Problem
+from .ledger import Entry
+from .ledger import State as Sending
 from .models import Campaign, MatchKind, RowResult, Status, Unit, UnitStatus, Verdict
 from .plan import STATUS_COLOURS, Colouring
+from .reminders import Offset
 from .text import one_line
 from .timeparse import format_duration, format_vn
 
@@ -29,9 +32,11 @@ def status_headers(campaigns: Sequence[Campaign], extra: Sequence[str] = ()) -> 
 
 
 def status_rows(
-    units: Sequence[Unit], campaigns: Sequence[Campaign], statuses: Sequence[UnitStatus], tz: ZoneInfo
+    units: Sequence[Unit], campaigns: Sequence[Campaign], statuses: Sequence[UnitStatus], tz: ZoneInfo,
+    links: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[dict[str, Cell]]:
-    """One row per unit of the roster, one status column per campaign."""
+    """One row per unit of the roster, one status column per campaign; with ``links`` (campaign
+    code -> unit code -> pre-filled link), one link column per campaign in it."""
     by_key = {(s.campaign.code, s.unit.code): s for s in statuses}
     rows = []
     for unit in units:
@@ -41,6 +46,8 @@ def status_rows(
             status = by_key.get((campaign.code, unit.code))
             row[H.status_col(campaign.code)] = status.status.label if status else NOT_EXPECTED_MARK
             row[H.submitted_col(campaign.code)] = format_vn(status.submitted_at, tz) if status else ""
+        for code, by_unit in (links or {}).items():
+            row[H.prefill_col(code)] = by_unit.get(unit.code, "")
         rows.append(row)
     return rows
 
@@ -108,3 +115,23 @@ def log_line(
     if len(problems) > 20:
         shown += f"\n… và {len(problems) - 20} vấn đề khác"
     return [format_vn(now, tz), responses, by_status, changed, shown]
+
+
+def reminder_rows(entries: Sequence[Entry], tz: ZoneInfo) -> list[dict[str, Cell]]:
+    """The "Nhắc nhở" tab: one row per reminder of the ledger."""
+    rows = []
+    for e in entries:
+        if e.state is Sending.SENT:
+            sent = f"{e.state.label} {format_vn(e.sent_at, tz)}"
+        elif e.error:
+            sent = f"{e.state.label}: {one_line(e.error, 200)}"
+        else:
+            sent = e.state.label
+        offset = Offset.parse(e.offset)
+        values = (
+            e.campaign, e.unit, format_vn(datetime.fromisoformat(e.deadline), tz),
+            f"{offset.label} ({offset.code})", e.unit_name, format_vn(e.claimed_at, tz), e.status,
+            e.missing, e.link, e.email, sent,
+        )
+        rows.append(dict(zip(H.REMINDER_HEADERS, values, strict=True)))
+    return rows

@@ -1,21 +1,30 @@
 """Run one sync cycle: read responses, match units, check deadlines, write status back.
 
 Reads every tab it needs in one pass per spreadsheet, writes only the cells it owns (status and
-detail tabs, two columns at the right of each responses tab, a log row), and writes nothing when
-nothing changed. Prints one summary line (plus problems found in staff's tabs).
+detail tabs, pre-filled links, the "Nhắc nhở" tab, two columns at the right of each responses
+tab, a log row) in one batch per spreadsheet, and writes nothing when nothing changed. Keeps a
+snapshot of what it read, sends the reminders that are due, and logs to <data_dir>/logs/.
+
+This is the cron entry: one summary line on stdout; problems on stderr and in the log. Exit codes:
+0 done, 2 bad option, 3 config error, 4 a spreadsheet or tab cannot be reached, 5 the cycle
+failed (or reminder e-mail could not be sent), 6 another sync is already running.
+
+--dry-run reads and prints what would change; it takes no lock and writes nothing: no cells, no
+snapshot, no reminder sent or recorded.
 
 Example:
   python main.py sync --config tonghop-demo/config.toml --now 2023-06-20T10:00
-  python main.py sync --config config.toml --dry-run
+  python main.py sync --config /etc/tonghop/config.toml --dry-run
 """
 
 from __future__ import annotations
 
 import sys
 
-from ..backends import open_backend
-from ..cycle import run_cycle
-from ..summary import print_changes, summary_line
+from ..progress import Progress
+from ..runner import file_logging, sync_once
+from ..summary import print_changes
+from ..text import one_line
 from .common import add_command, add_config, add_now, config_of, now_of
 
 
@@ -29,11 +38,14 @@ def register(sub) -> None:
 
 def run(args) -> int:
     config = config_of(args)
-    backend = open_backend(config)
-    result = run_cycle(config, backend, now_of(args, config), dry_run=args.dry_run)
+    now = now_of(args, config)
+    with file_logging(config, verbose=args.verbose):
+        outcome = sync_once(config, now, dry_run=args.dry_run, progress=Progress())
     if args.dry_run:
-        print_changes(result, sys.stdout)
-    for problem in result.state.problems:
-        print(f"  ! {problem}", file=sys.stderr)
-    print(summary_line(result))
-    return 0
+        print_changes(outcome.result, sys.stdout)
+    for problem in outcome.result.state.problems:
+        print(f"  ! {one_line(problem, 500)}", file=sys.stderr)
+    for error in outcome.errors:
+        print(f"tonghop: error: {one_line(error, 2000)}", file=sys.stderr)
+    print(outcome.summary)
+    return outcome.exit_code

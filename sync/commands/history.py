@@ -1,0 +1,56 @@
+"""List the snapshots kept of what each sync read (newest last), to recover deleted responses.
+
+A sync keeps a compressed snapshot of every spreadsheet it reads whenever its values changed
+since the previous snapshot ([top level] snapshot_keep: how many per spreadsheet). With --show,
+lists the tabs of one snapshot and their number of rows. Restore a tab with `restore`.
+
+Example:
+  python main.py history --config tonghop-demo/config.toml
+  python main.py history --config tonghop-demo/config.toml --show control/20230620T030000Z
+"""
+
+from __future__ import annotations
+
+from .. import snapshots
+from ..text import one_line
+from .common import add_command, add_config, config_of
+
+
+def register(sub) -> None:
+    parser = add_command(sub, "history", __doc__, run)
+    add_config(parser)
+    parser.add_argument("--show", metavar="ID", help="list the tabs of this snapshot")
+    parser.add_argument("--limit", type=int, default=50, metavar="N",
+                        help="show the newest N snapshots (default 50; 0 = all)")
+
+
+def run(args) -> int:
+    config = config_of(args)
+    if args.show:
+        snapshot = snapshots.find(config, args.show)
+        print(f"{snapshot.id}  {_when(snapshot, config)}  {_book(snapshot.ref)}")
+        for title, values in snapshot.load().items():
+            print(f"  {one_line(title, 60):<40} {max(len(values) - 1, 0):>6} rows")
+        print(f"Restore a tab: python main.py restore --config {args.config} "
+              f"--snapshot {snapshot.id} --tab '<tab>'")
+        return 0
+    found = snapshots.list_snapshots(config)
+    if not found:
+        print(f"no snapshots yet in {snapshots.snapshots_root(config)} (a sync keeps one)")
+        return 0
+    shown = found[-args.limit:] if args.limit > 0 else found
+    print(f"{'snapshot':<42} {'taken at':<17} {'size':>8}  spreadsheet")
+    for s in shown:
+        size = f"{s.path.stat().st_size / 1024:.0f} KB"
+        print(f"{s.id:<42} {_when(s, config):<17} {size:>8}  {_book(s.ref)}")
+    if len(shown) < len(found):
+        print(f"… {len(found) - len(shown)} older snapshots not shown (--limit 0 shows all)")
+    return 0
+
+
+def _when(snapshot, config) -> str:
+    return snapshot.taken_at.astimezone(config.tz).strftime("%d/%m/%Y %H:%M")
+
+
+def _book(ref: str) -> str:
+    return one_line(ref, 80) if ref else "control spreadsheet"

@@ -1,0 +1,233 @@
+"""The reminder ledger: a small SQLite file in the data folder that outlives the process.
+
+One row per reminder, UNIQUE(campaign, unit, deadline, offset): a reminder is *claimed* (inserted)
+before anything goes out, so overlapping or repeated cycles, cron and ``run`` alike, can never
+claim it twice. The deadline is part of the key: an extension is a new deadline with its own
+reminders.
+
+Sending is two-phase. ``attempts`` counts sends that may have reached the SMTP server: it is
+committed *before* the message goes out, and rolled back when the server refused it (so nothing
+went out). After the server accepts, the row becomes ``sent``. A crash between the server's
+acceptance and that update leaves a ``claimed`` row with one attempt: the next cycle sends it again,
+once. A row that reaches two uncertain attempts is marked failed, never sent a third time. So a
+unit gets a reminder at most twice (only after a crash at that exact moment), never lost silently.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+from .errors import AccessError
+
+MAX_UNCERTAIN = 2
+
+
+class State(StrEnum):
+    CLAIMED = "claimed"  # in the tab; e-mail not confirmed yet
+    SENT = "sent"  # the SMTP server accepted the e-mail
+    TAB_ONLY = "tab_only"  # no SMTP configured: the "Nhắc nhở" tab is the reminder
+    NO_EMAIL = "no_email"  # the unit has no address in the roster
+    FAILED = "failed"  # the server refused it for good, or two uncertain attempts
+
+    @property
+    def label(self) -> str:
+        return {
+            State.CLAIMED: "Đang chờ gửi",
+            State.SENT: "Đã gửi",
+            State.TAB_ONLY: "Chỉ ghi vào bảng (chưa cấu hình SMTP)",
+            State.NO_EMAIL: "Đơn vị chưa có email",
+            State.FAILED: "Gửi lỗi",
+        }[self]
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    campaign: str
+    unit: str
+    deadline: str  # reminders.deadline_key: UTC ISO to the second
+    offset: str  # Offset.code: "-3d", "+12h"
+    due_at: datetime
+    claimed_at: datetime
+    unit_name: str
+    status: str  # the unit's status label when claimed
+    missing: str
+    link: str
+    email: str
+    state: State
+    attempts: int = 0
+    sent_at: datetime | None = None
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What is recorded about a reminder when it is claimed."""
+
+    campaign: str
+    unit: str
+    deadline: str
+    offset: str
+    due_at: datetime
+    unit_name: str
+    status: str
+    missing: str
+    link: str
+    email: str
+    state: State
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS reminders (
+    id INTEGER PRIMARY KEY,
+    campaign TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    deadline TEXT NOT NULL,
+    offset_code TEXT NOT NULL,
+    due_at TEXT NOT NULL,
+    claimed_at TEXT NOT NULL,
+    unit_name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    missing TEXT NOT NULL,
+    link TEXT NOT NULL,
+    email TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    sent_at TEXT,
+    error TEXT NOT NULL DEFAULT '',
+    UNIQUE (campaign, unit, deadline, offset_code)
+);
+"""
+_COLUMNS = ("id, campaign, unit, deadline, offset_code, due_at, claimed_at, unit_name, status, "
+            "missing, link, email, state, attempts, sent_at, error")
+
+
+class Ledger:
+    """Open with :meth:`open`; every method commits before it returns."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path | None):
+        self.db, self.path = connection, path
+
+    @classmethod
+    def open(cls, path: Path, read_only: bool = False) -> Ledger:
+        """``read_only`` (dry runs): never creates or changes the file; a missing file is empty."""
+        try:
+            if read_only:
+                if not path.exists():
+                    db = sqlite3.connect(":memory:")
+                else:
+                    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(path, timeout=30, isolation_level=None)
+                db.execute("PRAGMA synchronous = FULL")
+            if not read_only or not path.exists():
+                db.executescript(_SCHEMA)
+            db.execute("SELECT count(*) FROM reminders").fetchone()
+        except sqlite3.Error as err:
+            raise AccessError(f"reminder ledger {path} cannot be opened: {err} (restore it from a "
+                              "backup, or move it aside to start a new one)") from None
+        return cls(db, path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- reading ---------------------------------------------------------------------------
+    def sent_offsets(self) -> dict[tuple[str, str, str], set[str]]:
+        """(campaign, unit, deadline) -> offsets already claimed, whatever became of them."""
+        out: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+        for campaign, unit, deadline, offset in self.db.execute(
+            "SELECT campaign, unit, deadline, offset_code FROM reminders"
+        ):
+            out[(campaign, unit, deadline)].add(offset)
+        return dict(out)
+
+    def entries(self) -> list[Entry]:
+        """Every reminder, oldest first: what the "Nhắc nhở" tab mirrors."""
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM reminders ORDER BY claimed_at, id")
+        return [_entry(row) for row in rows]
+
+    def waiting(self) -> list[Entry]:
+        """Claimed reminders whose e-mail is not confirmed."""
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM reminders WHERE state = ? ORDER BY id",
+                               (State.CLAIMED.value,))
+        return [_entry(row) for row in rows]
+
+    # --- writing ---------------------------------------------------------------------------
+    def claim(self, claims: Sequence[Claim], now: datetime) -> list[Entry]:
+        """Insert what is not there yet, in one transaction; returns the rows this call added."""
+        added: list[int] = []
+        with self._transaction():
+            for c in claims:
+                cursor = self.db.execute(
+                    "INSERT OR IGNORE INTO reminders (campaign, unit, deadline, offset_code, due_at,"
+                    " claimed_at, unit_name, status, missing, link, email, state)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (c.campaign, c.unit, c.deadline, c.offset, c.due_at.isoformat(),
+                     now.isoformat(), c.unit_name, c.status, c.missing, c.link, c.email,
+                     c.state.value),
+                )
+                if cursor.rowcount:
+                    added.append(cursor.lastrowid)
+        if not added:
+            return []
+        marks = ", ".join("?" * len(added))
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM reminders WHERE id IN ({marks}) ORDER BY id",
+                               added)
+        return [_entry(row) for row in rows]
+
+    def begin_attempt(self, entry_id: int) -> None:
+        """Committed before the e-mail goes out (see the module docstring)."""
+        with self._transaction():
+            self.db.execute("UPDATE reminders SET attempts = attempts + 1 WHERE id = ?", (entry_id,))
+
+    def undo_attempt(self, entry_id: int, error: str) -> None:
+        """The server refused the message: it did not go out; try again next cycle."""
+        with self._transaction():
+            self.db.execute("UPDATE reminders SET attempts = max(attempts - 1, 0), error = ? "
+                            "WHERE id = ?", (error, entry_id))
+
+    def finish(self, entry_id: int, state: State, when: datetime, error: str = "") -> None:
+        with self._transaction():
+            self.db.execute("UPDATE reminders SET state = ?, sent_at = ?, error = ? WHERE id = ?",
+                            (state.value, when.isoformat(), error, entry_id))
+
+    def _transaction(self):
+        return _Transaction(self.db)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error): the write lock is taken up front."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind, value, tb) -> None:
+        self.db.execute("ROLLBACK" if kind else "COMMIT")
+
+
+def _entry(row: tuple) -> Entry:
+    (id_, campaign, unit, deadline, offset, due_at, claimed_at, unit_name, status, missing, link,
+     email, state, attempts, sent_at, error) = row
+    return Entry(
+        id=id_, campaign=campaign, unit=unit, deadline=deadline, offset=offset,
+        due_at=datetime.fromisoformat(due_at), claimed_at=datetime.fromisoformat(claimed_at),
+        unit_name=unit_name, status=status, missing=missing, link=link, email=email,
+        state=State(state), attempts=attempts,
+        sent_at=datetime.fromisoformat(sent_at) if sent_at else None, error=error,
+    )

@@ -1,0 +1,80 @@
+"""Pre-filled form links: each unit gets its form with its own name already chosen.
+
+A campaign row may give the form's responder URL ("Link biểu mẫu") and the entry id of its unit
+question ("Mã câu hỏi đơn vị", from the form's "Get pre-filled link"). The link is then
+``<responder URL>?usp=pp_url&entry.<N>=<url-encoded unit name>``: the unit answers under the exact
+roster name, which removes most name mismatches. Pure functions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import quote_plus, urlsplit, urlunsplit
+
+from . import headers as H
+from .errors import Problem
+from .models import Campaign, Unit
+from .text import clean, header_key
+
+_ENTRY = re.compile(r"^(?:entry\.)?(\d+)$", re.IGNORECASE)
+
+
+def row_value(campaign: Campaign, names: Sequence[str]) -> str:
+    """A column of the campaign row the core parser does not know (kept in ``extra``)."""
+    wanted = {header_key(n) for n in names}
+    for header, value in campaign.extra.items():
+        if header_key(header) in wanted:
+            return clean(value)
+    return ""
+
+
+@dataclass(frozen=True)
+class FormLink:
+    url: str  # the responder URL, without its query
+    entry: str  # digits
+
+    def for_unit(self, unit: Unit) -> str:
+        return f"{self.url}?usp=pp_url&entry.{self.entry}={quote_plus(unit.name)}"
+
+
+def form_link(campaign: Campaign) -> FormLink | None:
+    """The campaign's form, or None when the row gives no URL. Raises ValueError (in
+    Vietnamese-staff-readable English) when what is there cannot make a link."""
+    url, entry = row_value(campaign, H.CAMPAIGN_FORM_URL), row_value(campaign, H.CAMPAIGN_ENTRY_ID)
+    if not url and not entry:
+        return None
+    if not url:
+        raise ValueError(f"'{H.CAMPAIGN_ENTRY_ID[0]}' is set but '{H.CAMPAIGN_FORM_URL[0]}' is empty")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"'{url}' is not a web address (expected https://docs.google.com/forms/...)")
+    if parts.netloc.casefold() == "forms.gle":
+        raise ValueError("a forms.gle short link cannot be pre-filled: use the form's full "
+                         "responder URL (…/viewform)")
+    match = _ENTRY.match(entry.replace(" ", ""))
+    if not match:
+        raise ValueError(f"'{H.CAMPAIGN_ENTRY_ID[0]}' = '{entry}' is not an entry id "
+                         "(digits, e.g. 1234567890 or entry.1234567890)")
+    return FormLink(urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")), match.group(1))
+
+
+def link_problems(campaigns: Sequence[Campaign], tab: str) -> list[Problem]:
+    problems = []
+    for campaign in campaigns:
+        try:
+            form_link(campaign)
+        except ValueError as err:
+            problems.append(Problem(tab, campaign.row, H.CAMPAIGN_FORM_URL[0],
+                                    f"campaign {campaign.code}: {err}; no pre-filled links"))
+    return problems
+
+
+def unit_links(campaign: Campaign, units: Sequence[Unit]) -> dict[str, str]:
+    """Unit code -> pre-filled link; empty when the campaign has no usable form link."""
+    try:
+        link = form_link(campaign)
+    except ValueError:
+        return {}
+    return {u.code: link.for_unit(u) for u in units} if link else {}

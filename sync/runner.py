@@ -1,0 +1,256 @@
+"""The unattended cycle, the same for `sync` (cron) and `run` (the long-running process):
+
+lock -> read and evaluate -> snapshot -> claim due reminders -> e-mail them -> plan (status, links,
+"Nhắc nhở" rows: one batch per spreadsheet) -> write -> drafts when due -> one line in the log.
+
+Errors the user can fix are TonghopErrors (one line, an exit code); anything else is logged with
+its traceback in ``<data>/logs/tonghop.log`` and reported as a failed cycle.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from . import prefill, snapshots, views
+from .backends import Backend, open_backend
+from .config import Config
+from .cycle import CycleResult, State, apply_writes, plan_writes, read_state
+from .errors import ConfigError, ExitCode, LockedError, TonghopError
+from .ledger import Claim, Entry, Ledger
+from .ledger import State as Sent
+from .lock import SyncLock
+from .mailer import Delivery, Mailer, MailError, Templates, addresses, reminder_context, send_waiting
+from .mailer import templates_dir as reminder_templates
+from .progress import Progress, ProgressBackend
+from .reminders import Due, deadline_key, due_reminders
+from .summary import summary_line
+from .text import one_line
+
+log = logging.getLogger(__name__)
+
+LEDGER_NAME = "reminders.sqlite3"
+
+
+class CycleFailed(TonghopError):
+    """Something unexpected; the details are in the log file."""
+
+    exit_code = ExitCode.CYCLE
+
+
+def log_path(config: Config) -> Path:
+    return config.data_path / "logs" / "tonghop.log"
+
+
+@contextmanager
+def file_logging(config: Config, verbose: bool = False) -> Iterator[Path]:
+    """INFO and up to a rotating file in the data folder (5 x 2 MB); stderr keeps showing only
+    warnings (everything with -v), as the command line set it up."""
+    path = log_path(config)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    except OSError as err:
+        raise ConfigError(f"{config.path}: cannot write the log {path} ('data_dir'): "
+                          f"{err.strerror}") from None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO)
+    root = logging.getLogger()
+    old_level = root.level
+    quieted = [h for h in root.handlers if isinstance(h, logging.StreamHandler)
+               and getattr(h, "stream", None) in (sys.stderr, sys.__stderr__)
+               and h.level == logging.NOTSET]
+    for h in quieted:
+        h.setLevel(logging.INFO if verbose else logging.WARNING)
+    root.addHandler(handler)
+    if not old_level or old_level > logging.INFO:
+        root.setLevel(logging.INFO)
+    try:
+        yield path
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+        root.setLevel(old_level)
+        for h in quieted:
+            h.setLevel(logging.NOTSET)
+
+
+@dataclass
+class Outcome:
+    result: CycleResult
+    claimed: int = 0  # reminders claimed this cycle (would be, in a dry run)
+    delivery: Delivery = field(default_factory=Delivery)
+    snapshots: list[Path] = field(default_factory=list)
+    drafts: list | None = None  # what reports.write_drafts returned, when it ran
+    errors: list[TonghopError] = field(default_factory=list)  # after the sheet was written
+
+    @property
+    def exit_code(self) -> int:
+        return max((e.exit_code for e in self.errors), default=ExitCode.OK)
+
+    @property
+    def summary(self) -> str:
+        line = summary_line(self.result)
+        d = self.delivery
+        if self.claimed or d.sent or d.failed or d.waiting:
+            parts = [f"{d.sent} e-mailed"] if d.sent else []
+            parts += [f"{d.waiting} waiting"] if d.waiting else []
+            parts += [f"{d.failed} failed"] if d.failed else []
+            detail = f" ({', '.join(parts)})" if parts else ""
+            line += f"; {self.claimed} reminders{detail}"
+        return line
+
+
+def sync_once(
+    config: Config, now: datetime, *, backend: Backend | None = None, dry_run: bool = False,
+    reports: bool | None = None, progress: Progress | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Outcome:
+    """One cycle under the lock (a dry run takes no lock and changes nothing, not even the
+    snapshots or the ledger). ``reports``: write drafts (default: the config's on_sync)."""
+    progress = progress or Progress(enabled=False)
+    try:
+        if dry_run:
+            return _cycle(config, now, backend, True, False, progress, env)
+        with SyncLock(config.data_path, now):
+            return _cycle(config, now, backend,
+                          False, config.reports.on_sync if reports is None else reports,
+                          progress, env)
+    except LockedError as err:  # expected now and then: cron overlapping a slow cycle
+        log.warning("%s", one_line(err, 2000))
+        raise
+    except TonghopError as err:
+        log.error("%s", one_line(err, 2000))
+        raise
+    except Exception as err:
+        log.exception("unexpected error in the sync cycle")
+        raise CycleFailed(f"unexpected error: {one_line(err, 300)} (details in "
+                          f"{log_path(config)})") from err
+    finally:
+        progress.clear()
+
+
+def drafts_once(config: Config, now: datetime, *, backend: Backend | None = None,
+                progress: Progress | None = None) -> list | None:
+    """The daily drafts of `run`: under the lock (waiting for a running sync), fresh state."""
+    progress = progress or Progress(enabled=False)
+    try:
+        with SyncLock(config.data_path, now, config.schedule.lock_wait_seconds):
+            backend = ProgressBackend(backend or open_backend(config), progress)
+            return _write_drafts(config, backend, read_state(config, backend, now), now, progress)
+    except TonghopError as err:
+        log.error("drafts: %s", one_line(err, 2000))
+        raise
+    except Exception as err:
+        log.exception("unexpected error while writing drafts")
+        raise CycleFailed(f"drafts: unexpected error: {one_line(err, 300)} (details in "
+                          f"{log_path(config)})") from err
+    finally:
+        progress.clear()
+
+
+def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool, reports: bool,
+           progress: Progress, env: Mapping[str, str] | None) -> Outcome:
+    backend = ProgressBackend(backend or open_backend(config), progress)
+    state = read_state(config, backend, now)
+    outcome = Outcome(CycleResult(state))
+    if not dry_run:
+        outcome.snapshots = snapshots.take(config, state.books, now)
+    ledger_path = config.data_path / LEDGER_NAME
+    with Ledger.open(ledger_path, read_only=dry_run) as ledger:
+        due = []
+        if config.reminders.enabled:
+            due = due_reminders(state.statuses, ledger.sent_offsets(), now, config.tz,
+                                timedelta(hours=config.reminders.catch_up_hours))
+        claims = [_claim(d, config) for d in due]
+        if dry_run:
+            entries = ledger.entries() + [_pretend(c, now) for c in claims]
+            outcome.claimed = len(claims)
+        else:
+            outcome.claimed = len(ledger.claim(claims, now))
+            if config.smtp.host:
+                outcome.delivery = _deliver(config, state, ledger, now, env, outcome)
+            entries = ledger.entries()
+    for problem in state.problems:
+        log.warning("%s", one_line(problem, 500))
+    for d in due:
+        log.info("reminder %s/%s %s: %s, %s", d.status.campaign.code, d.status.unit.code,
+                 d.offset.code, one_line(d.status.unit.name, 80), d.status.status.value)
+    rows = views.reminder_rows(entries, config.tz) if entries else None
+    outcome.result.batches = plan_writes(config, state, rows)
+    if not dry_run:
+        outcome.result.written = apply_writes(backend, outcome.result.batches)
+        if reports:
+            outcome.drafts = _write_drafts(config, backend, state, now, progress)
+    log.info("%s%s", "dry run: " if dry_run else "", outcome.summary)
+    return outcome
+
+
+def _claim(due: Due, config: Config) -> Claim:
+    s = due.status
+    link = prefill.unit_links(s.campaign, [s.unit]).get(s.unit.code, "")
+    if not config.smtp.host:
+        state = Sent.TAB_ONLY
+    elif not addresses(s.unit.email):
+        state = Sent.NO_EMAIL
+    else:
+        state = Sent.CLAIMED
+    return Claim(
+        campaign=s.campaign.code, unit=s.unit.code, deadline=deadline_key(s.deadline),
+        offset=due.offset.code, due_at=due.due_at, unit_name=s.unit.name, status=s.status.label,
+        missing="; ".join(s.missing), link=link, email=s.unit.email, state=state,
+    )
+
+
+def _pretend(claim: Claim, now: datetime) -> Entry:
+    """What a dry run shows in the "Nhắc nhở" tab for a reminder it does not claim."""
+    return Entry(0, claim.campaign, claim.unit, claim.deadline, claim.offset, claim.due_at, now,
+                 claim.unit_name, claim.status, claim.missing, claim.link, claim.email,
+                 claim.state, error="chạy thử (dry run), chưa gửi")
+
+
+def _deliver(config: Config, state: State, ledger: Ledger, now: datetime,
+             env: Mapping[str, str] | None, outcome: Outcome) -> Delivery:
+    templates = Templates(reminder_templates(config))
+    mailer = Mailer(config.smtp, config.path, env)
+    campaigns = {c.code: c for c in state.campaigns}
+
+    def letter(entry: Entry):
+        subject, body = templates.render(
+            reminder_context(entry, campaigns.get(entry.campaign), config, now))
+        return mailer.message(addresses(entry.email), subject, body, now,
+                              f"{entry.campaign}/{entry.unit}/{entry.offset}")
+
+    try:
+        delivery = send_waiting(ledger, mailer, letter, now)
+    except ConfigError as err:  # a template or the password: the sheet is still written
+        outcome.errors.append(err)
+        return Delivery(waiting=len(ledger.waiting()), error=str(err))
+    if delivery.error:
+        outcome.errors.append(MailError(f"reminder e-mail: {delivery.error}"))
+    for entry in ledger.entries():
+        if entry.state is Sent.FAILED and entry.sent_at == now:
+            log.error("reminder %s/%s %s to %s failed: %s", entry.campaign, entry.unit,
+                      entry.offset, entry.email, one_line(entry.error, 300))
+    return delivery
+
+
+def _write_drafts(config: Config, backend: Backend, state: State, now: datetime,
+                  progress: Progress) -> list | None:
+    try:
+        from reports import write_drafts
+    except ImportError:
+        log.warning("drafts skipped: the reports package has no write_drafts in this installation")
+        return None
+    progress.show("writing drafts…")
+    drafts = write_drafts(config, backend, state, now, pdf=config.reports.pdf)
+    written = sum(1 for d in drafts if getattr(d, "written", True))
+    log.info("drafts at %s: %d, %d written", now.isoformat(timespec="seconds"), len(drafts),
+             written)
+    return drafts

@@ -1,0 +1,240 @@
+"""Snapshots of what each cycle read, so responses deleted from a sheet by mistake can come back.
+
+One gzip'd JSON file per spreadsheet in ``<data>/snapshots/<book>/<UTC time>-<hash>.json.gz``,
+written atomically. A snapshot is only written when the values differ from that book's newest
+snapshot: a cycle every minute for weeks would otherwise leave tens of thousands of identical
+files, and a retention of N snapshots would then reach back only N minutes. With the hash check,
+every cycle's values are still kept (they *are* the newest snapshot), and the N kept snapshots are
+N real changes. The newest ``snapshot_keep`` per book are kept.
+
+Restoring writes the tab of a snapshot into a *new* tab ("Khôi phục <tab> <dd-mm-yyyy HHhMM>"),
+never over a live one.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from .backends.base import NEW_TAB_SIZE, Backend, Book, Cell, CellWrite, WriteBatch
+from .config import Config
+from .errors import AccessError, UsageError
+from .text import header_key, nfc, strip_accents
+
+FORMAT = "tonghop-snapshot/1"
+_FILE = re.compile(r"^(\d{8}T\d{6}Z)-([0-9a-f]{10})\.json\.gz$")
+_BAD_TITLE_CHARS = re.compile(r"[\[\]:*?/\\]")  # not allowed in Excel tab names
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    book: str  # folder name: "control" or a slug of the spreadsheet reference
+    ref: str  # the spreadsheet reference ("" = control)
+    taken_at: datetime  # UTC
+    digest: str
+    path: Path
+
+    @property
+    def id(self) -> str:
+        return f"{self.book}/{self.path.name.removesuffix('.json.gz')}"
+
+    def load(self) -> dict[str, list[list[Cell]]]:
+        """Tab title -> values, as read."""
+        try:
+            with gzip.open(self.path, "rt", encoding="utf-8") as handle:
+                data = json.load(handle)
+        except (OSError, ValueError, EOFError) as err:
+            raise AccessError(f"snapshot {self.path} cannot be read: {err}") from None
+        return {title: [[_decode(c) for c in row] for row in rows]
+                for title, rows in data["tabs"].items()}
+
+
+def snapshots_root(config: Config) -> Path:
+    return config.data_path / "snapshots"
+
+
+def book_folder(ref: str) -> str:
+    if not ref:
+        return "control"
+    slug = re.sub(r"[^a-z0-9]+", "-", strip_accents(nfc(ref)).casefold()).strip("-")[-40:]
+    return f"{slug or 'book'}-{hashlib.sha256(ref.encode()).hexdigest()[:8]}"
+
+
+def take(config: Config, books: Mapping[str, Book], now: datetime) -> list[Path]:
+    """Keep a snapshot of each book that changed since its newest one; returns the new files."""
+    root = snapshots_root(config)
+    written: list[Path] = []
+    if config.snapshot_keep < 1:  # snapshots turned off
+        return written
+    for ref, book in books.items():
+        folder = root / book_folder(ref)
+        tabs = {title: [[_encode(c) for c in row] for row in tab.values]
+                for title, tab in book.tabs.items()}
+        digest = hashlib.sha256(
+            json.dumps(tabs, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:10]
+        existing = _in_folder(folder, ref)
+        if existing and existing[-1].digest == digest:
+            continue
+        stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        payload = {"format": FORMAT, "ref": ref, "title": book.title,
+                   "taken_at": now.astimezone(UTC).isoformat(), "tabs": tabs}
+        path = folder / f"{stamp}-{digest}.json.gz"
+        _write_atomically(path, gzip.compress(
+            json.dumps(payload, ensure_ascii=False).encode("utf-8"), mtime=0))
+        _write_atomically(folder / "book.json", json.dumps(
+            {"ref": ref, "title": book.title}, ensure_ascii=False).encode("utf-8"))
+        written.append(path)
+        for old in _in_folder(folder, ref)[:-config.snapshot_keep]:
+            old.path.unlink(missing_ok=True)
+    return written
+
+
+def list_snapshots(config: Config) -> list[Snapshot]:
+    """Every snapshot, oldest first."""
+    root = snapshots_root(config)
+    found: list[Snapshot] = []
+    if root.is_dir():
+        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+            found += _in_folder(folder, _ref_of(folder))
+    return sorted(found, key=lambda s: (s.taken_at, s.book))
+
+
+def find(config: Config, wanted: str) -> Snapshot:
+    """By id, or any unique beginning of it (with or without the book folder)."""
+    wanted = wanted.strip()
+    snapshots = list_snapshots(config)
+    hits = [s for s in snapshots if s.id == wanted] or [
+        s for s in snapshots
+        if wanted and (s.id.startswith(wanted) or s.id.partition("/")[2].startswith(wanted))
+    ]
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        raise UsageError(f"no snapshot '{wanted}' in {snapshots_root(config)} "
+                         "(see `python main.py history`)")
+    raise UsageError(f"'{wanted}' matches {len(hits)} snapshots ({', '.join(s.id for s in hits[:5])}"
+                     f"{', …' if len(hits) > 5 else ''}); give more of the id")
+
+
+def restore_title(tab: str, taken_at: datetime, config: Config, limit: int) -> str:
+    """ "Khôi phục <tab> <dd-mm-yyyy HHhMM>", shortened to the backend's limit."""
+    stamp = taken_at.astimezone(config.tz).strftime("%d-%m-%Y %Hh%M")
+    tab = _BAD_TITLE_CHARS.sub("-", tab)
+    for prefix in ("Khôi phục", "KP"):
+        room = limit - len(prefix) - len(stamp) - 2
+        if len(tab) <= room:
+            return f"{prefix} {tab} {stamp}"
+    room = max(room, 2)
+    head = (room - 1) // 2
+    return f"KP {tab[:head]}…{tab[len(tab) - (room - 1 - head):]} {stamp}"
+
+
+@dataclass(frozen=True)
+class Restored:
+    ref: str
+    source_tab: str
+    title: str
+    rows: int
+
+
+def restore(config: Config, backend: Backend, snapshot: Snapshot, tab: str) -> Restored:
+    """Write one tab of ``snapshot`` into a new tab of the same spreadsheet, in one batch."""
+    tabs = snapshot.load()
+    source = tab if tab in tabs else next(
+        (t for t in tabs if header_key(t) == header_key(tab)), None)
+    if source is None:
+        raise UsageError(f"snapshot {snapshot.id} has no tab '{tab}' "
+                         f"(tabs: {', '.join(repr(t) for t in tabs)})")
+    live = backend.read(snapshot.ref)
+    limit = 31 if backend.kind == "local" else 100  # Excel's and Google's longest tab names
+    title = restore_title(source, snapshot.taken_at, config, limit)
+    if live.find_tab(title) is not None:
+        raise UsageError(f"{backend.describe(snapshot.ref)} already has a tab '{title}': rename or "
+                         "delete it, then run restore again (a restore never writes over a tab)")
+    values = tabs[source]
+    batch = WriteBatch()
+    width = max((len(r) for r in values), default=1)
+    batch.new_tabs[title] = (max(NEW_TAB_SIZE[0], len(values)), max(NEW_TAB_SIZE[1], width))
+    for r, row in enumerate(values, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is not None and value != "":
+                batch.cells.append(CellWrite(title, r, c, _writable(value)))
+    backend.write(snapshot.ref, batch)
+    return Restored(snapshot.ref, source, title, max(len(values) - 1, 0))
+
+
+# --- helpers ---------------------------------------------------------------------------------
+def _in_folder(folder: Path, ref: str) -> list[Snapshot]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        match = _FILE.match(path.name)
+        if match:
+            taken = datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            found.append((taken, path.stat().st_mtime_ns,
+                          Snapshot(folder.name, ref, taken, match.group(2), path)))
+    return [s for _, _, s in sorted(found, key=lambda f: (f[0], f[1]))]
+
+
+def _ref_of(folder: Path) -> str:
+    try:
+        return json.loads((folder / "book.json").read_text(encoding="utf-8"))["ref"]
+    except (OSError, ValueError, KeyError):
+        return "" if folder.name == "control" else folder.name
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _encode(value: Cell | date | time | timedelta) -> object:
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, time):
+        return {"$time": value.isoformat()}
+    if isinstance(value, timedelta):
+        return {"$seconds": value.total_seconds()}
+    return value
+
+
+def _decode(value: object) -> object:
+    if isinstance(value, dict):
+        kind, text = next(iter(value.items()))
+        return {"$datetime": datetime.fromisoformat, "$date": date.fromisoformat,
+                "$time": time.fromisoformat,
+                "$seconds": lambda s: timedelta(seconds=s)}[kind](text)
+    return value
+
+
+def _writable(value: object) -> str | int | float:
+    """Dates come back as day-first text the tool (and staff) read; the rest as it was."""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, time):
+        return value.strftime("%H:%M:%S")
+    if isinstance(value, timedelta):
+        return str(value)
+    return value
