@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import openpyxl
@@ -48,6 +49,14 @@ def grow(workbook: Path, rows: int) -> None:
     wb.save(workbook)
 
 
+def load_and_save(path: Path) -> None:
+    openpyxl.load_workbook(path).save(io.BytesIO())
+
+
+def one_cycle(config, workbook: Path, now) -> None:
+    run_cycle(config, LocalWorkbookBackend(workbook), now)
+
+
 def timed(fn) -> float:
     t0 = time.perf_counter()
     fn()
@@ -69,13 +78,10 @@ def main() -> None:
                 grow(workbook, rows)
                 pristine = Path(tmp) / "pristine.xlsx"
                 shutil.copy(workbook, pristine)
-                base.append(timed(lambda: openpyxl.load_workbook(pristine).save(io.BytesIO())))
+                base.append(timed(partial(load_and_save, pristine)))
                 config = load_config(config_path)
                 now = parse_moment("2023-06-20T10:00", config.tz).at
-
-                def cycle():
-                    run_cycle(config, LocalWorkbookBackend(workbook), now)
-
+                cycle = partial(one_cycle, config, workbook, now)
                 first.append(timed(cycle))
                 noop.append(timed(cycle))
         b, f, n = (statistics.median(x) for x in (base, first, noop))
