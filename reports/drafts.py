@@ -1,0 +1,145 @@
+"""Write a campaign's drafts: build the context, render what changed, publish, list them.
+
+For each campaign three drafts (the report, the list of proposed commendations, the per-unit
+annex) are named ``<date>_<campaign>_<kind>.docx`` in the output folder. A draft whose context
+and template are the same as when the "Báo cáo" tab last listed it, and whose file is still there,
+is not rendered, uploaded or listed again: a sync every 15 minutes costs nothing until a figure
+changes (or the date does).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from sync import headers as H
+from sync.backends.base import Backend
+from sync.config import Config
+from sync.cycle import State
+from sync.errors import UsageError
+from sync.models import Campaign
+from sync.text import nfc
+from sync.timeparse import format_vn
+
+from .chart import status_chart
+from .context import DraftKind, campaign_context, campaign_value
+from .pdf import to_pdf
+from .publish import (
+    AT,
+    FILE,
+    FILE_ID,
+    FINGERPRINT,
+    LOCATION,
+    Draft,
+    drive_for,
+    plan_reports_tab,
+    previous_rows,
+)
+from .render import TemplateError, render
+
+log = logging.getLogger(__name__)
+
+BUNDLED_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+_UNSAFE = re.compile(r"[^\w.-]+")
+
+
+def write_drafts(config: Config, backend: Backend, state: State, now: datetime,
+                 campaigns: Iterable[str] | None = None, pdf: bool = False) -> list[Draft]:
+    """Write the drafts of ``campaigns`` (codes; default: every evaluated campaign), publish
+    them, and bring the "Báo cáo" tab up to date (one write batch, none when nothing changed).
+    With ``pdf``, a PDF beside each .docx (LibreOffice)."""
+    chosen = choose(state, campaigns)
+    tab_title = config.tabs.reports
+    tab = state.books[""].find_tab(tab_title)
+    previous = previous_rows(tab)
+    drive = drive_for(config, backend)
+    drafts: list[Draft] = []
+    try:
+        for campaign in chosen:
+            drafts += _campaign_drafts(config, state, campaign, now, previous, drive)
+    finally:
+        # Even after a failure half-way: what was uploaded is listed, so the next run replaces
+        # those files on Drive instead of adding copies.
+        backend.write("", plan_reports_tab(tab, tab.title if tab else tab_title, drafts, previous))
+    if pdf:
+        to_pdf([d.path for d in drafts if d.written or not d.path.with_suffix(".pdf").exists()])
+    return drafts
+
+
+def choose(state: State, codes: Iterable[str] | None) -> list[Campaign]:
+    if codes is None:
+        return list(state.campaigns)
+    by_code = {c.code.casefold(): c for c in state.campaigns}
+    chosen = []
+    for code in codes:
+        campaign = by_code.get(code.strip().casefold())
+        if campaign is None:
+            known = ", ".join(c.code for c in state.campaigns) or "none"
+            raise UsageError(f"--campaign {code!r}: no such campaign was evaluated "
+                             f"(campaigns: {known}; a skipped campaign is listed by `sync`)")
+        chosen.append(campaign)
+    return chosen
+
+
+def _campaign_drafts(config: Config, state: State, campaign: Campaign, now: datetime,
+                     previous: dict, drive) -> list[Draft]:
+    context = campaign_context(config, state, campaign, now)
+    # The clock alone does not make a new draft: the figures, the date line or the template do.
+    facts = json.dumps({k: v for k, v in context.items() if k not in ("as_of", "generated_at")},
+                       sort_keys=True, ensure_ascii=False, default=str).encode()
+    out = []
+    for kind in DraftKind:
+        template = template_for(config, campaign, kind)
+        name = file_name(now.astimezone(config.tz), campaign.code, kind)
+        path = config.output_path / name
+        fingerprint = hashlib.sha256(facts + template.read_bytes()).hexdigest()[:16]
+        before = previous.get((campaign.code, kind.label))
+        if (before and before[FINGERPRINT] == fingerprint and before[FILE] == name
+                and path.exists() and (drive is None or before[FILE_ID])):
+            out.append(Draft(campaign.code, kind, path, before[LOCATION], before[AT],
+                             fingerprint, before[FILE_ID], written=False))
+            continue
+        chart = status_chart(context["groups"]) if kind is DraftKind.REPORT else None
+        render(template, context, path, chart)
+        location, file_id = str(path.resolve()), ""
+        if drive is not None:
+            uploaded = drive.upload(path, name, f"{campaign.code}/{kind.value}",
+                                    before[FILE_ID] if before else "")
+            location, file_id = uploaded.link, uploaded.file_id
+        log.info("draft %s written (%s)", name, location)
+        out.append(Draft(campaign.code, kind, path, location, format_vn(now, config.tz),
+                         fingerprint, file_id))
+    return out
+
+
+def file_name(day: datetime, code: str, kind: DraftKind) -> str:
+    """``2023-06-20_NTVT_bao-cao.docx``; a code with characters unsafe in file names keeps
+    its letters and digits."""
+    safe = _UNSAFE.sub("-", nfc(code)).strip("-.") or "dot"
+    return f"{day:%Y-%m-%d}_{safe}_{kind.value}.docx"
+
+
+def template_for(config: Config, campaign: Campaign, kind: DraftKind) -> Path:
+    """The campaign's own report template (column "Mẫu báo cáo"), else the office's templates
+    folder (``reports.templates_dir``), else the bundled one."""
+    folder = config.resolve(config.reports.templates_dir) if config.reports.templates_dir else None
+    own = campaign_value(campaign, H.CAMPAIGN_REPORT_TEMPLATE) if kind is DraftKind.REPORT else ""
+    if own:
+        path = Path(own if own.lower().endswith(".docx") else f"{own}.docx").expanduser()
+        path = path if path.is_absolute() else (folder or config.base_dir) / path
+        if not path.is_file():
+            raise TemplateError(
+                f"campaign {campaign.code}: template '{own}' (column '{H.CAMPAIGN_REPORT_TEMPLATE[0]}' "
+                f"of tab '{config.tabs.campaigns}', row {campaign.row}) not found at {path}")
+        return path
+    for base in (folder, BUNDLED_TEMPLATES):
+        if base is not None and (base / f"{kind.value}.docx").is_file():
+            return base / f"{kind.value}.docx"
+    raise TemplateError(f"template {kind.value}.docx not found in {folder or BUNDLED_TEMPLATES} "
+                        "(set 'reports.templates_dir' in the config, or run "
+                        "`python templates/build_templates.py`)")

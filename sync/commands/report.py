@@ -1,0 +1,47 @@
+"""Write the report drafts (.docx, Decree 30/2020 layout) of each campaign.
+
+Per campaign: the summary report (BÁO CÁO) with every figure filled in and highlighted places
+for staff's prose, the list of proposed commendations (Phụ lục I) and the per-unit status annex
+(Phụ lục II), named <date>_<campaign>_<kind>.docx in the output folder. The tab "Báo cáo" of the
+control spreadsheet lists the latest drafts (file paths; Drive links with the Google backend and
+reports.drive_folder). A draft whose figures have not changed is left as it is.
+
+Example:
+  python main.py report --config tonghop-demo/config.toml --now 2023-06-20T10:00
+  python main.py report --config config.toml --campaign NTVT --pdf
+"""
+
+from __future__ import annotations
+
+from ..backends import open_backend
+from ..cycle import read_state
+from .common import add_command, add_config, add_now, config_of, now_of
+
+
+def register(sub) -> None:
+    parser = add_command(sub, "report", __doc__, run)
+    add_config(parser)
+    add_now(parser)
+    parser.add_argument("--campaign", metavar="CODE", action="append",
+                        help="only this campaign (repeat for several); default: every campaign")
+    parser.add_argument("--pdf", action="store_true",
+                        help="also a PDF of each draft (needs LibreOffice); "
+                             "default: reports.pdf in the config")
+
+
+def run(args) -> int:
+    from reports import write_drafts  # docxtpl and matplotlib load only for this command
+
+    config = config_of(args)
+    backend = open_backend(config)
+    state = read_state(config, backend, now_of(args, config))
+    drafts = write_drafts(config, backend, state, state.now, campaigns=args.campaign,
+                          pdf=args.pdf or config.reports.pdf)
+    for draft in drafts:
+        verb = "wrote    " if draft.written else "unchanged"
+        print(f"{verb} {draft.campaign:<8} {draft.kind.label:<38} {draft.location}")
+    written = sum(d.written for d in drafts)
+    print(f"report: {len(drafts)} drafts for {len({d.campaign for d in drafts})} campaigns, "
+          f"{written} written, {len(drafts) - written} unchanged; "
+          f"listed in tab '{config.tabs.reports}'")
+    return 0

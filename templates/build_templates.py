@@ -1,0 +1,468 @@
+"""Build the bundled report templates (templates/*.docx) with python-docx, so they are
+reproducible. Staff edit the .docx files in Word or LibreOffice; run this only to start over:
+
+    python templates/build_templates.py            # rewrites the three .docx beside this file
+
+The layout follows Decree 30/2020/NĐ-CP, Appendix I: A4, margins 20/20/30/15 mm, Times New
+Roman, header and signature blocks as borderless two-cell tables, page numbers from page 2
+centred at the top. Jinja tags (docxtpl) fill in what the tool knows; the highlighted italic
+"[Cần viết: ...]" passages are for staff to write.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+
+HERE = Path(__file__).resolve().parent
+FONT = "Times New Roman"
+
+BODY, HEADING, CELL, CELL_CENTRE, RECIPIENT = (
+    "VB Nội dung", "VB Đề mục", "VB Bảng", "VB Bảng giữa", "VB Nơi nhận")
+TO_WRITE = "VB Cần viết"  # character style of the passages staff write
+
+CENTER, JUSTIFY, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
+
+
+# --- Document-wide setup ----------------------------------------------------------------------
+
+def _fonts(rpr) -> None:
+    """Times New Roman for every script, Vietnamese included (eastAsia and cs too), with no theme
+    font left to override it."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), FONT)
+
+
+def setup(doc, landscape: bool = False, base_size: int = 14) -> None:
+    """Page, fonts and styles. ``base_size`` is Normal's: 12 in the annexes, whose table cells
+    carry no formatting of their own (a 5,000-row list renders faster and stays small)."""
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _fonts(rpr)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "vi-VN")
+    for style_rpr in styles.iter(qn("w:rPr")):
+        if style_rpr.find(qn("w:rFonts")) is not None:
+            _fonts(style_rpr)
+
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(base_size)
+    _fonts(normal.element.get_or_add_rPr())
+    fmt = normal.paragraph_format
+    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(0), 1.0
+
+    body = _para_style(doc, BODY, size=14, align=JUSTIFY)
+    body.paragraph_format.first_line_indent = Cm(1.27)
+    body.paragraph_format.space_after = Pt(6)
+    body.paragraph_format.line_spacing = 1.15
+    heading = _para_style(doc, HEADING, size=14, align=JUSTIFY, base=body)
+    heading.font.bold = True
+    heading.paragraph_format.space_before = Pt(6)
+    heading.paragraph_format.keep_with_next = True
+    _para_style(doc, CELL, size=12, align=LEFT)
+    _para_style(doc, CELL_CENTRE, size=12, align=CENTER)
+    _para_style(doc, RECIPIENT, size=11, align=LEFT)
+    to_write = doc.styles.add_style(TO_WRITE, WD_STYLE_TYPE.CHARACTER)
+    to_write.font.italic = True
+    to_write.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+    props = doc.core_properties
+    props.title, props.author, props.language = "", "tonghop", "vi-VN"
+
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.header_distance, section.footer_distance = Mm(10), Mm(10)
+    page_numbers(section)
+
+
+def _para_style(doc, name: str, size: int, align, base=None):
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = base or doc.styles["Normal"]
+    style.font.name, style.font.size = FONT, Pt(size)
+    _fonts(style.element.get_or_add_rPr())
+    style.paragraph_format.alignment = align
+    return style
+
+
+def page_numbers(section) -> None:
+    """No number on page 1; from page 2 a PAGE field, centred in the top margin, 14 pt."""
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = CENTER
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"),
+                       ("end", None)):
+        run = paragraph.add_run()
+        run.font.size = Pt(14)
+        if kind:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._r.append(fld)
+        elif text.strip() == "PAGE":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            run.text = text
+    section.first_page_header.paragraphs[0].text = ""
+
+
+# --- Building blocks --------------------------------------------------------------------------
+
+def para(container, text: str = "", *, style: str | None = None, size: float | None = None,
+         bold: bool = False, italic: bool = False, align=None, before: float = 0,
+         after: float | None = None):
+    """A paragraph whose text may carry [[...]] passages for staff to write (highlighted)."""
+    p = container.add_paragraph(style=style)
+    if align is not None:
+        p.alignment = align
+    if before:
+        p.paragraph_format.space_before = Pt(before)
+    if after is not None:
+        p.paragraph_format.space_after = Pt(after)
+    for i, piece in enumerate(text.replace("]]", "[[").split("[[")):
+        if not piece:
+            continue
+        to_write = i % 2 == 1
+        run = p.add_run(f"[{piece}]" if to_write else piece, style=TO_WRITE if to_write else None)
+        if bold:
+            run.bold = True
+        if italic or to_write:
+            run.italic = True
+        if to_write:  # direct formatting too: LibreOffice ignores a highlight set by style
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+        if size:
+            run.font.size = Pt(size)
+    return p
+
+
+def first_paragraph(cell, text: str, **kwargs):
+    """Use the empty paragraph a new cell comes with."""
+    p = para(cell, text, **kwargs)
+    cell._tc.remove(cell.paragraphs[0]._p)
+    return p
+
+
+def rule(container, width_cm: float, box_cm: float, before: float = 0) -> None:
+    """A short solid rule, centred: the top border of an empty paragraph indented on both
+    sides (Decree 30 rules under the issuing body, the motto and the summary line)."""
+    side = max((box_cm - width_cm) / 2, 0)
+    p = container.add_paragraph()
+    fmt = p.paragraph_format
+    fmt.left_indent = fmt.right_indent = Cm(side)
+    fmt.space_before, fmt.space_after, fmt.first_line_indent = Pt(before), Pt(0), Cm(0)
+    run = p.add_run()
+    run.font.size = Pt(4)
+    ppr = p._p.get_or_add_pPr()
+    border = OxmlElement("w:pBdr")
+    top = OxmlElement("w:top")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        top.set(qn(key), value)
+    border.append(top)
+    ppr.insert(1 if ppr.find(qn("w:pStyle")) is not None else 0, border)
+
+
+def table(doc, widths_cm: list[float], style: str | None = None, borders: bool = True):
+    t = doc.add_table(rows=1, cols=len(widths_cm))
+    if style:
+        t.style = doc.styles[style]
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    t.autofit = False
+    tbl_pr = t._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    if not borders:
+        edges = OxmlElement("w:tblBorders")
+        for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            e = OxmlElement(f"w:{edge}")
+            e.set(qn("w:val"), "nil")
+            edges.append(e)
+        tbl_pr.append(edges)
+    for col, width in zip(t.columns, widths_cm, strict=True):
+        col.width = Cm(width)
+    for cell, width in zip(t.rows[0].cells, widths_cm, strict=True):
+        cell.width = Cm(width)
+    return t
+
+
+def add_row(t, widths_cm: list[float]):
+    row = t.add_row()
+    for cell, width in zip(row.cells, widths_cm, strict=True):
+        cell.width = Cm(width)
+    return row
+
+
+def repeat_as_header(row) -> None:
+    flag = OxmlElement("w:tblHeader")
+    row._tr.get_or_add_trPr().append(flag)
+
+
+def tag_row(t, widths_cm: list[float], tag: str) -> None:
+    """A row holding only a docxtpl row tag ({%tr ... %}); docxtpl replaces the row by it."""
+    row = add_row(t, widths_cm)
+    row.cells[0].paragraphs[0].add_run(tag)
+
+
+def merged_row(t, widths_cm: list[float], text: str, bold: bool = True) -> None:
+    row = add_row(t, widths_cm)
+    cell = row.cells[0].merge(row.cells[-1])
+    first_paragraph(cell, text, style=CELL, bold=bold)
+
+
+def fill_row(row, texts: list[str], centred: set[int] = frozenset(), bold: bool = False) -> None:
+    for i, (cell, text) in enumerate(zip(row.cells, texts, strict=True)):
+        first_paragraph(cell, text, style=CELL_CENTRE if i in centred else CELL, bold=bold)
+
+
+def plain_row(row, texts: list[str], centred: set[int] = frozenset()) -> None:
+    """A looped data row: cells with Normal text and no properties of their own (the grid
+    gives the widths), so each of thousands of rendered rows is as small as it can be."""
+    for i, (cell, text) in enumerate(zip(row.cells, texts, strict=True)):
+        tc_pr = cell._tc.tcPr
+        if tc_pr is not None:
+            cell._tc.remove(tc_pr)
+        paragraph = cell.paragraphs[0]
+        if i in centred:
+            paragraph.alignment = CENTER
+        paragraph.add_run(text)
+
+
+# --- The blocks every draft shares ------------------------------------------------------------
+
+HEADER_WIDTHS = [6.5, 10.0]  # 165 mm of A4 portrait text width
+
+
+def national_header(doc) -> None:
+    """Issuing body and number (left), national title, motto and place-and-date line (right)."""
+    t = table(doc, HEADER_WIDTHS, borders=False)
+    left, right = t.rows[0].cells
+    first_paragraph(left, "{{ org.parent_body }}", align=CENTER, size=13)
+    para(left, "{{ org.issuing_body }}", align=CENTER, size=13, bold=True)
+    rule(left, 2.2, HEADER_WIDTHS[0], before=3)
+    para(left, "Số: {{ number }}", align=CENTER, size=13, before=4)
+    first_paragraph(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align=CENTER, size=12, bold=True)
+    para(right, "Độc lập - Tự do - Hạnh phúc", align=CENTER, size=14, bold=True)
+    rule(right, 6.0, HEADER_WIDTHS[1], before=3)
+    para(right, "{{ date_line }}", align=CENTER, size=14, italic=True, before=4)
+
+
+def signature_block(doc) -> None:
+    """"Nơi nhận" (left) and the signer (right), a borderless two-cell table."""
+    doc.add_paragraph()
+    t = table(doc, HEADER_WIDTHS, borders=False)
+    left, right = t.rows[0].cells
+    first_paragraph(left, "Nơi nhận:", size=12, bold=True, italic=True)
+    para(left, "{%p for r in recipients %}", style=RECIPIENT)
+    para(left, "{{ r }}", style=RECIPIENT)
+    para(left, "{%p endfor %}", style=RECIPIENT)
+    first_paragraph(right, "{%p if org.signer_authority %}", align=CENTER)
+    para(right, "{{ org.signer_authority }}", align=CENTER, size=14, bold=True)
+    para(right, "{%p endif %}", align=CENTER)
+    para(right, "{{ org.signer_title }}", align=CENTER, size=14, bold=True)
+    for _ in range(4):  # room for the signature and seal
+        para(right, "", align=CENTER)
+    para(right, "{{ org.signer_name }}", align=CENTER, size=14, bold=True)
+
+
+def annex_title(doc, number: str, title: str, box_cm: float) -> None:
+    para(doc, f"Phụ lục {number}", align=CENTER, size=14, bold=True)
+    para(doc, title, align=CENTER, size=14, bold=True)
+    para(doc, "{{ campaign.title }}", align=CENTER, size=14, bold=True)
+    para(doc, "{{ annex_ref }}", align=CENTER, size=14, italic=True)
+    rule(doc, 5.0, box_cm, before=4)
+
+
+# --- The three templates ----------------------------------------------------------------------
+
+def report() -> Document:
+    doc = Document()
+    setup(doc)
+    national_header(doc)
+    para(doc, "BÁO CÁO", align=CENTER, size=14, bold=True, before=18)
+    para(doc, "{{ campaign.summary_line }}", align=CENTER, size=14, bold=True)
+    rule(doc, 4.0, 16.5, before=3)
+
+    def body(text: str) -> None:
+        para(doc, text, style=BODY)
+
+    def heading(text: str) -> None:
+        para(doc, text, style=HEADING)
+
+    body("Căn cứ [[Cần viết: số, ngày, trích yếu của kế hoạch hoặc văn bản phát động]];")
+    body("{{ org.issuing_body_name }} báo cáo kết quả thực hiện {{ campaign.title }} như sau:")
+    heading("I. CÔNG TÁC TRIỂN KHAI, CHỈ ĐẠO")
+    body("[[Cần viết: công tác lãnh đạo, chỉ đạo, tuyên truyền, hướng dẫn các đơn vị; "
+         "các văn bản đã ban hành.]]")
+    heading("II. KẾT QUẢ THỰC HIỆN")
+    heading("1. Tình hình các đơn vị gửi báo cáo")
+    body("Số đơn vị thuộc diện gửi báo cáo: {{ figures.expected }} đơn vị"
+         "{% if figures.exempt %}, trong đó {{ figures.exempt }} đơn vị được miễn nộp{% endif %}; "
+         "hạn gửi: {{ campaign.deadline }}.")
+    body("Tính đến {{ as_of }}, {{ figures.submitted }}/{{ figures.required }} đơn vị đã gửi "
+         "({{ figures.submitted_rate }}), trong đó {{ figures.on_time }} đơn vị gửi đúng hạn, "
+         "{{ figures.late }} đơn vị gửi muộn, {{ figures.incomplete }} đơn vị gửi còn thiếu nội "
+         "dung; {{ figures.not_submitted }} đơn vị chưa gửi ({{ figures.overdue }} đơn vị đã quá "
+         "hạn, {{ figures.pending }} đơn vị còn trong hạn). Tổng số lượt gửi nhận được: "
+         "{{ figures.responses }}{% if figures.unknown_responses %} (trong đó "
+         "{{ figures.unknown_responses }} lượt không xác định được đơn vị){% endif %}.")
+    for var, text in (("units_late", "Đơn vị gửi muộn"),
+                      ("units_incomplete", "Đơn vị gửi còn thiếu nội dung"),
+                      ("units_overdue", "Đơn vị quá hạn chưa gửi"),
+                      ("units_pending", "Đơn vị chưa gửi (còn hạn)"),
+                      ("units_exempt", "Đơn vị được miễn nộp")):
+        para(doc, f"{{%p if {var} %}}", style=BODY)
+        body(f"- {text}: {{{{ {var} }}}}.")
+        para(doc, "{%p endif %}", style=BODY)
+    para(doc, "Số đơn vị theo tình trạng và khối đơn vị:", style=BODY)
+    widths = [4.1, 1.7, 1.8, 1.8, 1.8, 1.8, 1.8, 1.7]
+    t = table(doc, widths, style="Table Grid")
+    fill_row(t.rows[0], ["Khối đơn vị", "Phải gửi", "Đúng hạn", "Gửi muộn", "Thiếu nội dung",
+                         "Chưa gửi (còn hạn)", "Quá hạn", "Miễn nộp"],
+             centred=set(range(8)), bold=True)
+    repeat_as_header(t.rows[0])
+    columns = ["expected", "on_time", "late", "incomplete", "pending", "overdue", "exempt"]
+    tag_row(t, widths, "{%tr for g in groups %}")
+    fill_row(add_row(t, widths), ["{{ g.name }}", *[f"{{{{ g.{c} }}}}" for c in columns]],
+             centred=set(range(1, 8)))
+    tag_row(t, widths, "{%tr endfor %}")
+    fill_row(add_row(t, widths), ["{{ totals.name }}", *[f"{{{{ totals.{c} }}}}" for c in columns]],
+             centred=set(range(1, 8)), bold=True)
+    para(doc, "{%p if chart %}", align=CENTER)
+    para(doc, "{{ chart }}", align=CENTER, before=6)
+    para(doc, "Biểu đồ: số đơn vị theo tình trạng gửi báo cáo và khối đơn vị", align=CENTER,
+         size=12, italic=True, after=6)
+    para(doc, "{%p endif %}", align=CENTER)
+    body("(Chi tiết từng đơn vị tại Phụ lục II kèm theo.)")
+    heading("2. Kết quả cụ thể")
+    body("[[Cần viết: kết quả theo từng nội dung, chỉ tiêu; mô hình, cách làm hay; gương điển "
+         "hình tiêu biểu.]]")
+    heading("3. Đề nghị khen thưởng")
+    para(doc, "{%p if proposals.total %}", style=BODY)
+    body("Các đơn vị đề nghị khen thưởng {{ proposals.collectives }} tập thể và "
+         "{{ proposals.individuals }} cá nhân (danh sách tại Phụ lục I kèm theo), cụ thể:")
+    widths = [8.5, 2.6, 2.6, 2.6]
+    t = table(doc, widths, style="Table Grid")
+    fill_row(t.rows[0], ["Hình thức đề nghị", "Tập thể", "Cá nhân", "Cộng"],
+             centred={0, 1, 2, 3}, bold=True)
+    tag_row(t, widths, "{%tr for f in proposals.by_form %}")
+    fill_row(add_row(t, widths), ["{{ f.form }}", "{{ f.collectives }}", "{{ f.individuals }}",
+                                  "{{ f.total }}"], centred={1, 2, 3})
+    tag_row(t, widths, "{%tr endfor %}")
+    fill_row(add_row(t, widths), ["Tổng cộng", "{{ proposals.collectives }}",
+                                  "{{ proposals.individuals }}", "{{ proposals.total }}"],
+             centred={1, 2, 3}, bold=True)
+    para(doc, "{%p else %}", style=BODY)
+    body("Chưa có đơn vị nào gửi đề nghị khen thưởng.")
+    para(doc, "{%p endif %}", style=BODY)
+    para(doc, "{%p if proposals.unclear %}", style=BODY)
+    body("Có {{ proposals.unclear }} dòng đề nghị chưa đọc được (cuối Phụ lục I), cần đối chiếu "
+         "lại với đơn vị gửi.")
+    para(doc, "{%p endif %}", style=BODY)
+    heading("III. ĐÁNH GIÁ CHUNG")
+    heading("1. Ưu điểm")
+    body("[[Cần viết: những mặt làm được.]]")
+    heading("2. Hạn chế, nguyên nhân")
+    body("[[Cần viết: hạn chế và nguyên nhân]]{% if figures.late or figures.not_submitted %} "
+         "(còn {{ figures.late }} đơn vị gửi muộn, {{ figures.not_submitted }} đơn vị chưa gửi)"
+         "{% endif %}.")
+    heading("3. Bài học kinh nghiệm")
+    body("[[Cần viết: bài học kinh nghiệm.]]")
+    heading("IV. NHIỆM VỤ TRONG THỜI GIAN TỚI")
+    body("[[Cần viết: nhiệm vụ, giải pháp thời gian tới.]]")
+    heading("V. ĐỀ XUẤT, KIẾN NGHỊ")
+    body("[[Cần viết: đề xuất, kiến nghị]]{% if proposals.total %}; đề nghị xem xét khen thưởng "
+         "các tập thể, cá nhân có thành tích theo danh sách kèm theo{% endif %}.")
+    body("Trên đây là báo cáo kết quả thực hiện {{ campaign.title }} của "
+         "{{ org.issuing_body_name }}./.")
+    signature_block(doc)
+    return doc
+
+
+def proposals_list() -> Document:
+    doc = Document()
+    setup(doc, landscape=True, base_size=12)
+    annex_title(doc, "I", "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG", 25.2)
+    para(doc, "")
+    widths = [1.2, 4.6, 3.4, 4.6, 3.0, 6.4, 2.0]  # 252 mm of A4 landscape text width
+    t = table(doc, widths, style="Table Grid")
+    fill_row(t.rows[0], ["STT", "Họ và tên / Tên tập thể", "Chức vụ", "Đơn vị công tác",
+                         "Hình thức đề nghị", "Tóm tắt thành tích", "Ghi chú"],
+             centred=set(range(7)), bold=True)
+    repeat_as_header(t.rows[0])
+    tag_row(t, widths, "{%tr for g in proposal_groups %}")
+    merged_row(t, widths, "{{ g.label }} ({{ g.count }})")
+    tag_row(t, widths, "{%tr for p in g.proposals %}")
+    plain_row(add_row(t, widths), ["{{ p.stt }}", "{{ p.name }}", "{{ p.position }}",
+                                   "{{ p.unit }}", "{{ p.form }}", "{{ p.achievements }}",
+                                   "{{ p.note }}"], centred={0})
+    tag_row(t, widths, "{%tr endfor %}")
+    tag_row(t, widths, "{%tr endfor %}")
+    para(doc, "")
+    para(doc, "Tổng số: {{ proposals.collectives }} tập thể, {{ proposals.individuals }} cá nhân"
+              "{% if proposals.unclear %}; {{ proposals.unclear }} dòng chưa đọc được, cần kiểm "
+              "tra{% endif %}.", style=BODY)
+    return doc
+
+
+def unit_annex() -> Document:
+    doc = Document()
+    setup(doc, base_size=12)
+    annex_title(doc, "II", "TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC ĐƠN VỊ", 16.5)
+    para(doc, "(Số liệu tính đến {{ as_of }}; hạn gửi: {{ campaign.deadline }})", align=CENTER,
+         size=13, italic=True, after=6)
+    widths = [1.2, 4.4, 2.6, 2.5, 1.8, 2.2, 1.8]
+    t = table(doc, widths, style="Table Grid")
+    fill_row(t.rows[0], ["STT", "Đơn vị", "Tình trạng", "Thời điểm gửi", "Muộn",
+                         "Nội dung còn thiếu", "Ghi chú"], centred=set(range(7)), bold=True)
+    repeat_as_header(t.rows[0])
+    tag_row(t, widths, "{%tr for g in annex_groups %}")
+    merged_row(t, widths, "{{ g.label }} ({{ g.count }} đơn vị)")
+    tag_row(t, widths, "{%tr for u in g.units %}")
+    plain_row(add_row(t, widths), ["{{ u.stt }}", "{{ u.name }}", "{{ u.status }}",
+                                   "{{ u.submitted_at }}", "{{ u.late_by }}", "{{ u.missing }}",
+                                   "{{ u.note }}"], centred={0, 3})
+    tag_row(t, widths, "{%tr endfor %}")
+    tag_row(t, widths, "{%tr endfor %}")
+    para(doc, "")
+    para(doc, "Tổng số: {{ figures.expected }} đơn vị; đúng hạn {{ figures.on_time }}, gửi muộn "
+              "{{ figures.late }}, thiếu nội dung {{ figures.incomplete }}, chưa gửi (còn hạn) "
+              "{{ figures.pending }}, quá hạn {{ figures.overdue }}, miễn nộp "
+              "{{ figures.exempt }}.", style=BODY)
+    return doc
+
+
+TEMPLATES = {"bao-cao.docx": report, "danh-sach-khen-thuong.docx": proposals_list,
+             "phu-luc-don-vi.docx": unit_annex}
+
+
+def main(target: Path = HERE) -> None:
+    for name, build in TEMPLATES.items():
+        build().save(target / name)
+        print(f"wrote {target / name}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE)
