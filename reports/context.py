@@ -77,8 +77,10 @@ def issuer_for(org: Organization, campaign: Campaign) -> Issuer:
     # In running text ("của Phòng Nội vụ") the header's capitals read wrong: the config's
     # spelling, else the campaign owner's when it names the same body.
     owners = [o for o in split_list(campaign.owner) if simple_key(o) == simple_key(issuing_body)]
-    name = (campaign_value(campaign, H.CAMPAIGN_ISSUING_BODY) or org.issuing_body_name
-            or (owners[0] if owners else issuing_body))
+    if campaign_value(campaign, H.CAMPAIGN_ISSUING_BODY):
+        name = owners[0] if owners else issuing_body
+    else:
+        name = org.issuing_body_name or (owners[0] if owners else issuing_body)
     recipients = split_list(campaign_value(campaign, H.CAMPAIGN_RECIPIENTS)) or [
         clean(r) for r in org.recipients if clean(r)]
     return Issuer(

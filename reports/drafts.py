@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sync import headers as H
-from sync.backends.base import Backend
+from sync.backends.base import Backend, WriteBatch
 from sync.config import Config
 from sync.cycle import State
 from sync.errors import UsageError
@@ -49,10 +49,12 @@ _UNSAFE = re.compile(r"[^\w.-]+")
 
 
 def write_drafts(config: Config, backend: Backend, state: State, now: datetime,
-                 campaigns: Iterable[str] | None = None, pdf: bool = False) -> list[Draft]:
+                 campaigns: Iterable[str] | None = None, pdf: bool = False,
+                 tab_batch: WriteBatch | None = None) -> list[Draft]:
     """Write the drafts of ``campaigns`` (codes; default: every evaluated campaign), publish
     them, and bring the "Báo cáo" tab up to date (one write batch, none when nothing changed).
-    With ``pdf``, a PDF beside each .docx (LibreOffice)."""
+    With ``tab_batch``, the tab's cells are added to it instead, for the caller to write with the
+    rest of its cycle (one write per spreadsheet). With ``pdf``, a PDF beside each .docx."""
     chosen = choose(state, campaigns)
     tab_title = config.tabs.reports
     tab = state.books[""].find_tab(tab_title)
@@ -65,7 +67,11 @@ def write_drafts(config: Config, backend: Backend, state: State, now: datetime,
     finally:
         # Even after a failure half-way: what was uploaded is listed, so the next run replaces
         # those files on Drive instead of adding copies.
-        backend.write("", plan_reports_tab(tab, tab.title if tab else tab_title, drafts, previous))
+        batch = plan_reports_tab(tab, tab.title if tab else tab_title, drafts, previous)
+        if tab_batch is None:
+            backend.write("", batch)
+        else:
+            tab_batch.merge(batch)
     if pdf:
         to_pdf([d.path for d in drafts if d.written or not d.path.with_suffix(".pdf").exists()])
     return drafts

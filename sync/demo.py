@@ -82,6 +82,13 @@ class DemoCampaign:
     questions: tuple[str, ...]
 
 
+# Campaigns consolidated by another body than the config's issue their drafts under its name
+# (campaign-row columns; empty = the config's [organization]).
+ISSUERS = {
+    "PCCC": ("CÔNG AN QUẬN", "CAQ", "Trần Văn B", "TRƯỞNG CÔNG AN QUẬN"),
+    "NSNN": ("CHI CỤC THUẾ QUẬN", "CCT", "Lê Thị C", "CHI CỤC TRƯỞNG"),
+}
+
 COMMON_QUESTIONS = ("Tên đơn vị", "Người đầu mối", "Số điện thoại")
 PROPOSALS = "Danh sách đề nghị khen thưởng"
 CAMPAIGNS = [
@@ -247,6 +254,7 @@ workbook = "tonghop.xlsx"
 [organization]
 parent_body = "UBND QUẬN THANH XUÂN"
 issuing_body = "PHÒNG NỘI VỤ"
+issuing_body_name = "Phòng Nội vụ"
 place = "Thanh Xuân"
 symbol = "NV"
 signer_name = "Nguyễn Văn A"
@@ -271,13 +279,15 @@ def build_workbook(path: Path, seed: int = 2023) -> None:
     ws.append([H.CAMPAIGN_CODE[0], H.CAMPAIGN_TITLE[0], H.CAMPAIGN_TAB[0], H.CAMPAIGN_SPREADSHEET[0],
                H.CAMPAIGN_DEADLINE[0], H.CAMPAIGN_TARGETS[0], H.CAMPAIGN_REQUIRED[0],
                H.CAMPAIGN_UNIT_QUESTION[0], H.CAMPAIGN_RESUBMISSION[0], H.CAMPAIGN_OWNER[0],
-               H.CAMPAIGN_FORM_URL[0], H.CAMPAIGN_ENTRY_ID[0], H.CAMPAIGN_REMINDERS[0]])
+               H.CAMPAIGN_FORM_URL[0], H.CAMPAIGN_ENTRY_ID[0], H.CAMPAIGN_REMINDERS[0],
+               H.CAMPAIGN_ISSUING_BODY[0], H.CAMPAIGN_SYMBOL[0], H.CAMPAIGN_SIGNER_NAME[0],
+               H.CAMPAIGN_SIGNER_TITLE[0]])
     for i, c in enumerate(CAMPAIGNS):
         # A made-up responder URL and entry id, shaped like a real form's pre-filled link.
         form = f"https://docs.google.com/forms/d/e/1FAIpQLSdemo{c.code}tonghop2023/viewform"
         ws.append([c.code, c.title, c.tab, "", c.deadline, c.targets, "\n".join(c.required),
                    "Tên đơn vị", "Lấy bản mới nhất", c.owner, form, f"entry.{1902845631 + i}",
-                   "-3; -1; +1"])
+                   "-3; -1; +1", *ISSUERS.get(c.code, ("", "", "", ""))])
 
     ws = wb.create_sheet(H.EXEMPTIONS_TAB)
     ws.append([H.EXEMPT_UNIT[0], H.EXEMPT_CAMPAIGN[0], H.EXEMPT_DEADLINE[0], H.EXEMPT_FLAG[0],

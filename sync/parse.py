@@ -14,7 +14,7 @@ from . import headers as H
 from .backends.base import Tab
 from .errors import AccessError, Problem
 from .models import Campaign, Exemption, Response, Resubmission, Unit
-from .text import clean, header_key, nfc, simple_key, split_list
+from .text import clean, header_key, nfc, safe_text, simple_key, split_list
 from .timeparse import DateOrder, TimeParseError, parse_deadline, parse_moment
 
 
@@ -175,8 +175,8 @@ def parse_campaigns(
             problems.append(Problem(tab.title, r, H.CAMPAIGN_RESUBMISSION[0],
                                     f"'{rule_text}' is not 'Lấy bản mới nhất' or 'Lấy bản đầu tiên'; latest wins"))
             rule = Resubmission.LATEST
-        extra = {
-            clean(cols.headers[i]): clean(_get(line, i))
+        extra = {  # newlines kept: a cell may list several items (e.g. "Nơi nhận")
+            clean(cols.headers[i]): safe_text(_get(line, i)).strip()
             for i in range(len(cols.headers))
             if i not in known_columns and clean(cols.headers[i])
         }

@@ -19,7 +19,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from . import prefill, snapshots, views
-from .backends import Backend, open_backend
+from .backends import Backend, WriteBatch, open_backend
 from .config import Config
 from .cycle import CycleResult, State, apply_writes, plan_writes, read_state
 from .errors import ConfigError, ExitCode, LockedError, TonghopError
@@ -104,6 +104,8 @@ class Outcome:
             parts += [f"{d.failed} failed"] if d.failed else []
             detail = f" ({', '.join(parts)})" if parts else ""
             line += f"; {self.claimed} reminders{detail}"
+        if self.drafts:
+            line += f"; {sum(1 for d in self.drafts if d.written)} of {len(self.drafts)} drafts written"
         return line
 
 
@@ -185,9 +187,15 @@ def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool
     rows = views.reminder_rows(entries, config.tz) if entries else None
     outcome.result.batches = plan_writes(config, state, rows)
     if not dry_run:
+        if reports:  # the "Báo cáo" rows join the control spreadsheet's one write
+            listing = WriteBatch()
+            try:
+                outcome.drafts = _write_drafts(config, backend, state, now, progress, listing)
+            except TonghopError as err:  # a broken template: the status is still written
+                outcome.errors.append(err)
+            if not listing.is_empty():
+                outcome.result.batches.setdefault("", WriteBatch()).merge(listing)
         outcome.result.written = apply_writes(backend, outcome.result.batches)
-        if reports:
-            outcome.drafts = _write_drafts(config, backend, state, now, progress)
     log.info("%s%s", "dry run: " if dry_run else "", outcome.summary)
     return outcome
 
@@ -242,14 +250,11 @@ def _deliver(config: Config, state: State, ledger: Ledger, now: datetime,
 
 
 def _write_drafts(config: Config, backend: Backend, state: State, now: datetime,
-                  progress: Progress) -> list | None:
-    try:
-        from reports import write_drafts
-    except ImportError:
-        log.warning("drafts skipped: the reports package has no write_drafts in this installation")
-        return None
+                  progress: Progress, listing: WriteBatch | None = None) -> list:
+    from reports import write_drafts  # docxtpl and matplotlib load only when drafts are due
+
     progress.show("writing drafts…")
-    drafts = write_drafts(config, backend, state, now, pdf=config.reports.pdf)
+    drafts = write_drafts(config, backend, state, now, pdf=config.reports.pdf, tab_batch=listing)
     written = sum(1 for d in drafts if getattr(d, "written", True))
     log.info("drafts at %s: %d, %d written", now.isoformat(timespec="seconds"), len(drafts),
              written)

@@ -5,6 +5,7 @@ Pure functions, no I/O. See ``docs/vietnamese.md`` for the rules they implement.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -80,6 +81,7 @@ _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"  # each letter one NFC co
 _LETTER_RANK = {letter: i for i, letter in enumerate(_ALPHABET)}
 
 
+@functools.lru_cache(maxsize=4096)
 def _letter_and_tone(ch: str) -> tuple[str, str]:
     decomposed = unicodedata.normalize("NFD", ch)
     tone = "".join(c for c in decomposed if c in TONE_MARKS)

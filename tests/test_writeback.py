@@ -184,3 +184,10 @@ def test_every_response_row_gets_a_verdict(demo_dir):
                 assert ws.cell(row=r, column=verdict_col).value, (title, r)
         verdicts = {ws.cell(row=r, column=verdict_col).value for r in range(2, ws.max_row + 1)}
         assert "Không xác định được đơn vị" in verdicts
+
+
+def test_saving_keeps_the_workbook_permissions(demo_dir):
+    path = demo_dir / "tonghop.xlsx"
+    path.chmod(0o640)
+    sync(demo_dir)
+    assert path.stat().st_mode & 0o777 == 0o640

@@ -87,6 +87,7 @@ def save_atomically(workbook: openpyxl.Workbook, path: Path) -> None:
     """A crash mid-save leaves the old file intact."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, _mode_of(path))  # mkstemp makes 0600; keep what the workbook had
         with os.fdopen(fd, "wb") as handle:
             workbook.save(handle)
             handle.flush()
@@ -95,6 +96,15 @@ def save_atomically(workbook: openpyxl.Workbook, path: Path) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode_of(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _trim(values: list[list]) -> list[list]:

@@ -1,8 +1,9 @@
 """Build the bundled demo workspace (a 2023 district letter, ~90 units, 4 campaigns) and sync it.
 
 Writes DIR/config.toml and DIR/tonghop.xlsx (kept if they exist, unless --fresh), then runs one
-sync cycle at a fixed moment inside the campaign period (20/06/2023 10:00, Asia/Ho_Chi_Minh) and
-prints a summary. Running it twice works: the second run finds nothing to change.
+sync cycle at a fixed moment inside the campaign period (20/06/2023 10:00, Asia/Ho_Chi_Minh),
+writes the report drafts to DIR/out/ and prints a summary. Running it twice works: the second run
+finds nothing to change.
 
 Example:
   python main.py demo
@@ -14,11 +15,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..backends import open_backend
 from ..config import load_config
-from ..cycle import run_cycle
 from ..demo import DEMO_NOW, build_workspace
-from ..summary import status_table, summary_line
+from ..runner import file_logging, sync_once
+from ..summary import status_table
 from ..timeparse import parse_moment
 from .common import add_command
 
@@ -35,8 +35,9 @@ def run(args) -> int:
     config_path = build_workspace(directory, force=args.fresh)
     config = load_config(config_path)
     now = parse_moment(DEMO_NOW, config.tz).at
-    result = run_cycle(config, open_backend(config), now)
-    state = result.state
+    with file_logging(config, verbose=args.verbose):
+        outcome = sync_once(config, now, reports=True)
+    state = outcome.result.state
     active = sum(1 for u in state.units if u.active)
     print(f"tonghop demo: {active} active units, {len(state.campaigns)} campaigns, "
           f"synced at {now.strftime('%d/%m/%Y %H:%M')} (Asia/Ho_Chi_Minh)\n")
@@ -44,10 +45,13 @@ def run(args) -> int:
     print()
     for problem in state.problems:
         print(f"  ! {problem}")
-    print(summary_line(result))
+    print(outcome.summary)
     workbook = config.resolve(config.backend.workbook)
-    print(f"\nStatus written to {workbook} (tabs '{config.tabs.status}', '{config.tabs.detail}', "
-          f"'{config.tabs.log}', and two columns at the right of each responses tab).")
+    print(f"\nStatus written to {workbook}: tabs '{config.tabs.status}', '{config.tabs.detail}', "
+          f"'{config.tabs.log}', '{config.tabs.reports}', and two columns at the right of each "
+          "responses tab.")
+    if outcome.drafts:
+        print(f"Drafts (.docx, {len(outcome.drafts)}) in {config.output_path}")
     print(f"Try: python main.py status --config {config_path} --now {DEMO_NOW[:16]}")
     sys.stdout.flush()
-    return 0
+    return outcome.exit_code

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from ..backends import open_backend
 from ..cycle import read_state
+from ..lock import SyncLock
 from .common import add_command, add_config, add_now, config_of, now_of
 
 
@@ -33,10 +34,14 @@ def run(args) -> int:
     from reports import write_drafts  # docxtpl and matplotlib load only for this command
 
     config = config_of(args)
-    backend = open_backend(config)
-    state = read_state(config, backend, now_of(args, config))
-    drafts = write_drafts(config, backend, state, state.now, campaigns=args.campaign,
-                          pdf=args.pdf or config.reports.pdf)
+    now = now_of(args, config)
+    # Under the sync lock (waiting for a running sync): two processes saving the same workbook
+    # would lose one's changes.
+    with SyncLock(config.data_path, now, config.schedule.lock_wait_seconds):
+        backend = open_backend(config)
+        state = read_state(config, backend, now)
+        drafts = write_drafts(config, backend, state, now, campaigns=args.campaign,
+                              pdf=args.pdf or config.reports.pdf)
     for draft in drafts:
         verb = "wrote    " if draft.written else "unchanged"
         print(f"{verb} {draft.campaign:<8} {draft.kind.label:<38} {draft.location}")
