@@ -408,3 +408,20 @@ def test_something_that_is_not_an_id(cli, google_ws):
     result = sync(cli, google_ws.config_path)
     assert "campaign PCCC skipped: 'bảng tính của phường' is not a spreadsheet id or URL" in result.err
     assert "nothing changed" not in result.out  # the other campaigns still synced
+
+
+def test_drafts_on_sync_share_the_one_control_write(cli, google_ws):
+    """With reports.on_sync, the "Báo cáo" rows travel in the cycle's one values:batchUpdate."""
+    text = google_ws.config_path.read_text(encoding="utf-8")
+    google_ws.config_path.write_text(text + "\n[reports]\non_sync = true\n", encoding="utf-8")
+    fake, sid = google_ws.fake, google_ws.spreadsheet_id
+    result = sync(cli, google_ws.config_path)
+    assert "12 of 12 drafts written" in result.out
+    first = counts(fake, sid)
+    assert first["values.batchUpdate"] == 1 and first["spreadsheets.batchUpdate"] == 1
+    assert [r[:2] for r in fake.values(sid, "Báo cáo")[1:4]] == [
+        ["NTVT", "Báo cáo"], ["NTVT", "Danh sách đề nghị khen thưởng"],
+        ["NTVT", "Phụ lục tình hình nộp của các đơn vị"]]
+    fake.reset_counts()
+    sync(cli, google_ws.config_path)
+    assert not any(counts(fake, sid).get(w) for w in WRITES)
