@@ -23,6 +23,14 @@ from ..timeparse import parse_moment
 from .common import add_command
 
 
+def _shown(path: Path) -> str:
+    """A path as the user typed it: relative to the current folder when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def register(sub) -> None:
     parser = add_command(sub, "demo", __doc__, run)
     parser.add_argument("--dir", default="tonghop-demo", metavar="DIR",
@@ -46,12 +54,12 @@ def run(args) -> int:
     for problem in state.problems:
         print(f"  ! {problem}")
     print(outcome.summary)
-    workbook = config.resolve(config.backend.workbook)
+    workbook = _shown(config.resolve(config.backend.workbook))
     print(f"\nStatus written to {workbook}: tabs '{config.tabs.status}', '{config.tabs.detail}', "
           f"'{config.tabs.log}', '{config.tabs.reports}', and two columns at the right of each "
           "responses tab.")
     if outcome.drafts:
-        print(f"Drafts (.docx, {len(outcome.drafts)}) in {config.output_path}")
+        print(f"Drafts (.docx, {len(outcome.drafts)}) in {_shown(config.output_path)}")
     print(f"Try: python main.py status --config {config_path} --now {DEMO_NOW[:16]}")
     sys.stdout.flush()
     return outcome.exit_code
