@@ -9,9 +9,7 @@ becomes a line break inside the same paragraph or cell; a tab stays a tab.
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,6 +22,7 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from sync.errors import ConfigError
+from sync.files import write_atomically
 from sync.text import safe_text
 
 
@@ -107,15 +106,4 @@ def render(template: Path, context: Mapping, target: Path, chart_png: bytes | No
 
 def save_atomically(doc: DocxTemplate, target: Path) -> None:
     """A crash mid-save leaves the previous draft intact; staff never open half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the draft from colleagues
-        with os.fdopen(fd, "wb") as handle:
-            doc.save(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(target, doc.save, mode=0o644)

@@ -16,9 +16,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -27,6 +25,7 @@ from pathlib import Path
 from .backends.base import NEW_TAB_SIZE, Backend, Book, Cell, CellWrite, WriteBatch
 from .config import Config
 from .errors import AccessError, UsageError
+from .files import write_atomically
 from .text import header_key, nfc, strip_accents
 
 FORMAT = "tonghop-snapshot/1"
@@ -193,18 +192,7 @@ def _ref_of(folder: Path) -> str:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
+    write_atomically(path, lambda handle: handle.write(data))
 
 def _encode(value: Cell | date | time | timedelta) -> object:
     if isinstance(value, datetime):

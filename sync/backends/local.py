@@ -7,7 +7,6 @@ atomic (temporary file in the same folder, fsync, rename), and an empty batch sa
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import openpyxl
@@ -16,6 +15,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ..errors import AccessError
+from ..files import write_atomically
 from .base import Backend, Book, Tab, WriteBatch
 
 EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
@@ -85,26 +85,7 @@ class LocalWorkbookBackend(Backend):
 
 def save_atomically(workbook: openpyxl.Workbook, path: Path) -> None:
     """A crash mid-save leaves the old file intact."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, _mode_of(path))  # mkstemp makes 0600; keep what the workbook had
-        with os.fdopen(fd, "wb") as handle:
-            workbook.save(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _mode_of(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    write_atomically(path, workbook.save)
 
 
 def _trim(values: list[list]) -> list[list]:
