@@ -6,7 +6,7 @@ row is reported with tab, row and column and left out; the rest goes on.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -267,3 +267,19 @@ def parse_responses(
         answers = {h: nfc(_get(line, i)).strip() for i, h in questions}
         out.append(Response(campaign.code, r, submitted_at, clean(_get(line, c_unit)), answers))
     return out, problems
+
+
+def cell_problems(
+    campaigns: Sequence[Campaign], tab: str, column: str,
+    check: Callable[[Campaign], object], consequence: str,
+) -> list[Problem]:
+    """Check an optional campaign-row column with ``check`` (which raises ValueError with the
+    reason); one Problem per campaign whose cell cannot be used."""
+    problems = []
+    for campaign in campaigns:
+        try:
+            check(campaign)
+        except ValueError as err:
+            problems.append(Problem(tab, campaign.row, column,
+                                    f"campaign {campaign.code}: {err}; {consequence}"))
+    return problems

@@ -16,6 +16,7 @@ from urllib.parse import quote_plus, urlsplit, urlunsplit
 from . import headers as H
 from .errors import Problem
 from .models import Campaign, Unit
+from .parse import cell_problems
 from .text import clean, header_key
 
 _ENTRY = re.compile(r"^(?:entry\.)?(\d+)$", re.IGNORECASE)
@@ -61,14 +62,7 @@ def form_link(campaign: Campaign) -> FormLink | None:
 
 
 def link_problems(campaigns: Sequence[Campaign], tab: str) -> list[Problem]:
-    problems = []
-    for campaign in campaigns:
-        try:
-            form_link(campaign)
-        except ValueError as err:
-            problems.append(Problem(tab, campaign.row, H.CAMPAIGN_FORM_URL[0],
-                                    f"campaign {campaign.code}: {err}; no pre-filled links"))
-    return problems
+    return cell_problems(campaigns, tab, H.CAMPAIGN_FORM_URL[0], form_link, "no pre-filled links")
 
 
 def unit_links(campaign: Campaign, units: Sequence[Unit]) -> dict[str, str]:

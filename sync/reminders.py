@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from . import headers as H
 from .errors import Problem
 from .models import Campaign, Status, UnitStatus
+from .parse import cell_problems
 from .prefill import row_value
 from .text import collation_key
 
@@ -94,14 +95,7 @@ def campaign_offsets(campaign: Campaign) -> tuple[Offset, ...]:
 
 
 def offset_problems(campaigns: Sequence[Campaign], tab: str) -> list[Problem]:
-    problems = []
-    for campaign in campaigns:
-        try:
-            campaign_offsets(campaign)
-        except ValueError as err:
-            problems.append(Problem(tab, campaign.row, H.CAMPAIGN_REMINDERS[0],
-                                    f"campaign {campaign.code}: {err}; no reminders"))
-    return problems
+    return cell_problems(campaigns, tab, H.CAMPAIGN_REMINDERS[0], campaign_offsets, "no reminders")
 
 
 def deadline_key(deadline: datetime) -> str:
