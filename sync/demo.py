@@ -299,6 +299,9 @@ def build_workbook(path: Path, seed: int = 2023) -> None:
         ws = wb.create_sheet(campaign.tab)
         for row in responses_for(campaign, units, rng):
             ws.append(row)
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # what Forms stores: the text typed, not a formula
         for cell in ws["A"][1:]:
             if isinstance(cell.value, datetime):
                 cell.number_format = "dd/mm/yyyy h:mm:ss"

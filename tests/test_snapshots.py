@@ -108,7 +108,8 @@ def test_deleted_responses_come_back_in_a_new_tab(demo_dir, cli):
     assert live_after == live_before  # the live tab is untouched
     assert len(restored) == len(original)
     for got, want in zip(restored, original, strict=True):
-        want = [v.strftime("%d/%m/%Y %H:%M:%S") if isinstance(v, datetime) else v for v in want]
+        want = [v.strftime("%d/%m/%Y" if v.time() == datetime.min.time() else "%d/%m/%Y %H:%M:%S")
+                if isinstance(v, datetime) else v for v in want]  # the reader gives midnight as a date
         assert got[:len(want)] == want  # dates as day-first text; the rest exactly
     # A formula-looking answer comes back as text, never as a live formula.
     assert any(isinstance(v, str) and v.startswith("=HYPERLINK") for row in restored for v in row)

@@ -191,3 +191,15 @@ def test_saving_keeps_the_workbook_permissions(demo_dir):
     path.chmod(0o640)
     sync(demo_dir)
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_deadline_typed_as_an_excel_date_means_the_whole_day(demo_dir):
+    path = demo_dir / "tonghop.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb[H.CAMPAIGNS_TAB]
+    ws["E2"] = datetime(2023, 6, 10)  # a date cell, as Excel makes when staff type 10/06/2023
+    ws["E2"].number_format = "dd/mm/yyyy"
+    wb.save(path)
+    state = sync(demo_dir, dry_run=True).state
+    ntvt = next(c for c in state.campaigns if c.code == "NTVT")
+    assert (ntvt.deadline.day, ntvt.deadline.hour, ntvt.deadline.minute) == (10, 23, 59)

@@ -1,7 +1,8 @@
 """The embedded default: a local .xlsx workbook stands in for the Google spreadsheet.
 
-openpyxl reads and writes it, keeping staff's other tabs, columns and cell formatting. A save is
-atomic (temporary file in the same folder, fsync, rename), and an empty batch saves nothing.
+calamine reads it (fast: a no-op cycle never parses it with openpyxl); openpyxl writes it, keeping
+staff's other tabs, columns, formulas and cell formatting. A save is atomic (temporary file in the
+same folder, fsync, rename), and an empty batch saves nothing.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from pathlib import Path
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
+from python_calamine import CalamineError, CalamineWorkbook
 
 from ..errors import AccessError
 from ..files import write_atomically
+from ..text import one_line
 from .base import Backend, Book, Tab, WriteBatch
 
 EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
@@ -28,7 +30,6 @@ class LocalWorkbookBackend(Backend):
     def __init__(self, control: Path, base_dir: Path | None = None):
         self.control = Path(control)
         self.base_dir = Path(base_dir) if base_dir else self.control.parent
-        self._open: dict[Path, openpyxl.Workbook] = {}
 
     def path_of(self, ref: str) -> Path:
         if not ref:
@@ -40,25 +41,27 @@ class LocalWorkbookBackend(Backend):
         return f"workbook {self.path_of(ref)}"
 
     def read(self, ref: str = "") -> Book:
+        """Values through calamine (a Rust reader, ~10x faster than openpyxl here): a cycle that
+        finds nothing to change never loads the workbook into openpyxl at all."""
         path = self.path_of(ref)
+        if not path.is_file():
+            raise AccessError(f"workbook {path} not found (run `python main.py demo` for an example)")
         try:
-            workbook = openpyxl.load_workbook(path)
-        except FileNotFoundError:
-            raise AccessError(f"workbook {path} not found (run `python main.py demo` for an example)") from None
-        except (InvalidFileException, OSError, KeyError, ValueError) as err:
-            raise AccessError(f"workbook {path} cannot be opened as .xlsx: {err}") from None
-        self._open[path] = workbook
-        tabs = {}
-        for ws in workbook.worksheets:
-            values = [list(row) for row in ws.iter_rows(values_only=True)]
-            tabs[ws.title] = Tab(ws.title, _trim(values), EXCEL_ROWS, EXCEL_COLS)
+            workbook = CalamineWorkbook.from_path(str(path))
+            tabs = {}
+            for title in workbook.sheet_names:
+                sheet = workbook.get_sheet_by_name(title)
+                values = sheet.to_python(skip_empty_area=False)  # keep row 1 as row 1
+                tabs[title] = Tab(title, _trim(values), EXCEL_ROWS, EXCEL_COLS)
+        except (CalamineError, OSError, ValueError) as err:
+            raise AccessError(f"workbook {path} cannot be opened as .xlsx: {one_line(err, 200)}") from None
         return Book(ref, path.stem, tabs)
 
     def write(self, ref: str, batch: WriteBatch) -> None:
         if batch.is_empty():
             return
         path = self.path_of(ref)
-        workbook = self._open.get(path) or openpyxl.load_workbook(path)
+        workbook = openpyxl.load_workbook(path)  # keeps staff's formatting, formulas, other tabs
         for title in batch.new_tabs:
             if title not in workbook.sheetnames:
                 workbook.create_sheet(title)
@@ -80,7 +83,6 @@ class LocalWorkbookBackend(Backend):
             else:
                 target.fill = PatternFill(fill_type=None)
         save_atomically(workbook, path)
-        self._open.pop(path, None)
 
 
 def save_atomically(workbook: openpyxl.Workbook, path: Path) -> None:
