@@ -117,3 +117,33 @@ def test_main_py_runs_as_a_script(tmp_path):
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "tonghop demo:" in out.stdout
+
+
+def _trimmed(row):
+    row = ["" if v is None else v for v in row]
+    while row and row[-1] == "":
+        row.pop()
+    return row
+
+
+def test_only_owned_cells_change_and_a_second_sync_is_a_no_op(cli, workspace):
+    """On both backends: staff's tabs and columns are untouched; the same data twice writes
+    nothing the second time."""
+    from sync import headers as H
+
+    before = {t: workspace.values(t) for t in workspace.tab_titles()}
+    first = cli("sync", "--config", workspace.config_path, "--now", DEMO_NOW)
+    assert first.code == 0 and "cells written" in first.out
+    written = workspace.fingerprint()
+    second = cli("sync", "--config", workspace.config_path, "--now", DEMO_NOW)
+    assert second.code == 0 and "nothing changed" in second.out
+    assert workspace.fingerprint() == written
+    for tab, rows in before.items():
+        after = workspace.values(tab)
+        header = after[0]
+        owned = [i for i, h in enumerate(header) if h in (H.VERDICT_COL, H.MATCHED_COL)]
+        keep = min(owned, default=len(header))
+        assert all(i >= keep for i in owned), tab  # our columns sit at the right
+        assert [_trimmed(r[:keep]) for r in after] == [_trimmed(r) for r in rows], tab
+        if owned:  # every response row got a verdict
+            assert all(r[owned[0]] for r in after[1:] if _trimmed(r[:keep])), tab
