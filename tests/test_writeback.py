@@ -203,3 +203,12 @@ def test_a_deadline_typed_as_an_excel_date_means_the_whole_day(demo_dir):
     state = sync(demo_dir, dry_run=True).state
     ntvt = next(c for c in state.campaigns if c.code == "NTVT")
     assert (ntvt.deadline.day, ntvt.deadline.hour, ntvt.deadline.minute) == (10, 23, 59)
+
+
+def test_tabs_the_tool_creates_have_a_frozen_bold_header(demo_dir):
+    sync(demo_dir)
+    wb = openpyxl.load_workbook(demo_dir / "tonghop.xlsx")
+    for title in (H.STATUS_TAB, H.DETAIL_TAB, H.LOG_TAB):
+        assert wb[title].freeze_panes == "A2"
+        assert all(c.font.bold for c in wb[title][1] if c.value)
+    assert wb[H.ROSTER_TAB].freeze_panes is None  # staff's tabs are left as they are

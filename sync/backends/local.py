@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import PatternFill
+from openpyxl.styles import Font, PatternFill
 from python_calamine import CalamineError, CalamineWorkbook
 
 from ..errors import AccessError
@@ -62,9 +62,11 @@ class LocalWorkbookBackend(Backend):
             return
         path = self.path_of(ref)
         workbook = openpyxl.load_workbook(path)  # keeps staff's formatting, formulas, other tabs
+        created = []
         for title in batch.new_tabs:
             if title not in workbook.sheetnames:
-                workbook.create_sheet(title)
+                created.append(workbook.create_sheet(title))
+                created[-1].freeze_panes = "A2"  # header row frozen (and bold, below)
         for cell in batch.cells:
             target = workbook[cell.tab].cell(row=cell.row, column=cell.col)
             value = cell.value
@@ -82,6 +84,9 @@ class LocalWorkbookBackend(Backend):
                 target.fill = PatternFill(fill_type="solid", start_color=rgb, end_color=rgb)
             else:
                 target.fill = PatternFill(fill_type=None)
+        for sheet in created:
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
         save_atomically(workbook, path)
 
 

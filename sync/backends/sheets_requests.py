@@ -64,7 +64,13 @@ def structure_requests(batch: WriteBatch, sheets: dict[str, dict]) -> list[dict]
         used.add(sheet_id)
         grid = {"rowCount": rows, "columnCount": cols}
         known[title] = {"sheetId": sheet_id, "title": title, "gridProperties": grid}
-        requests_.append({"addSheet": {"properties": dict(known[title])}})
+        # A tab the tool creates: its header row frozen and bold, like the staff's own tabs.
+        requests_.append({"addSheet": {"properties": {**known[title], "gridProperties": {
+            **grid, "frozenRowCount": 1}}}})
+        requests_.append({"repeatCell": {
+            "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": 1},
+            "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
+            "fields": "userEnteredFormat.textFormat.bold"}})
 
     need: dict[str, tuple[int, int]] = dict(batch.grow)
     for item in (*batch.cells, *batch.colours):
