@@ -117,41 +117,40 @@ def sync_once(
     """One cycle under the lock (a dry run takes no lock and changes nothing, not even the
     snapshots or the ledger). ``reports``: write drafts (default: the config's on_sync)."""
     progress = progress or Progress(enabled=False)
-    try:
+    with _logged(config, progress, "sync cycle"):
         if dry_run:
             return _cycle(config, now, backend, True, False, progress, env)
         with SyncLock(config.data_path, now):
             return _cycle(config, now, backend,
                           False, config.reports.on_sync if reports is None else reports,
                           progress, env)
-    except LockedError as err:  # expected now and then: cron overlapping a slow cycle
-        log.warning("%s", one_line(err, 2000))
-        raise
-    except TonghopError as err:
-        log.error("%s", one_line(err, 2000))
-        raise
-    except Exception as err:
-        log.exception("unexpected error in the sync cycle")
-        raise CycleFailed(f"unexpected error: {one_line(err, 300)} (details in "
-                          f"{log_path(config)})") from err
-    finally:
-        progress.clear()
 
 
 def drafts_once(config: Config, now: datetime, *, backend: Backend | None = None,
                 progress: Progress | None = None) -> list | None:
     """The daily drafts of `run`: under the lock (waiting for a running sync), fresh state."""
     progress = progress or Progress(enabled=False)
+    with _logged(config, progress, "drafts"), \
+            SyncLock(config.data_path, now, config.schedule.lock_wait_seconds):
+        backend = ProgressBackend(backend or open_backend(config), progress)
+        return _write_drafts(config, backend, read_state(config, backend, now), now, progress)
+
+
+@contextmanager
+def _logged(config: Config, progress: Progress, what: str) -> Iterator[None]:
+    """Errors into the log file: a user's mistake as one line, anything unexpected with its
+    traceback (and as a CycleFailed pointing at the log)."""
     try:
-        with SyncLock(config.data_path, now, config.schedule.lock_wait_seconds):
-            backend = ProgressBackend(backend or open_backend(config), progress)
-            return _write_drafts(config, backend, read_state(config, backend, now), now, progress)
+        yield
+    except LockedError as err:  # expected now and then: cron overlapping a slow cycle
+        log.warning("%s: %s", what, one_line(err, 2000))
+        raise
     except TonghopError as err:
-        log.error("drafts: %s", one_line(err, 2000))
+        log.error("%s: %s", what, one_line(err, 2000))
         raise
     except Exception as err:
-        log.exception("unexpected error while writing drafts")
-        raise CycleFailed(f"drafts: unexpected error: {one_line(err, 300)} (details in "
+        log.exception("unexpected error in the %s", what)
+        raise CycleFailed(f"{what}: unexpected error: {one_line(err, 300)} (details in "
                           f"{log_path(config)})") from err
     finally:
         progress.clear()
