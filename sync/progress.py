@@ -50,6 +50,10 @@ class ProgressBackend(Backend):
         self.progress.show(f"writing {len(batch.cells)} cells to {self.inner.describe(ref)}…")
         self.inner.write(ref, batch)
 
+    def __getattr__(self, name: str):
+        # What only one backend has (Google's session for Drive, its account) stays reachable.
+        return getattr(self.inner, name)
+
     def describe(self, ref: str = "") -> str:
         return self.inner.describe(ref)
 

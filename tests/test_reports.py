@@ -504,7 +504,7 @@ def test_drafts_go_to_drive_and_replace_their_previous_version(cli, google_works
     fake.reset_counts()
     report(cli, ws.dir, now="2023-06-20T15:00")  # nothing changed: no upload, no write
     assert fake.count("drive.files.update") == fake.count("drive.files.create") == 0
-    assert fake.count("spreadsheets.values.batchUpdate") == 0
+    assert fake.count("values.batchUpdate") == 0
     report(cli, ws.dir, now="2023-06-21T08:00")  # a new day: each file replaced in place
     again = [f for f in fake.drive_files.values() if folder in f.parents]
     assert {f.file_id for f in again} == ids and all(f.version == 2 for f in again)
@@ -515,6 +515,19 @@ def test_drafts_go_to_drive_and_replace_their_previous_version(cli, google_works
     del fake.drive_files[gone]
     report(cli, ws.dir, now="2023-06-22T08:00")
     assert len([f for f in fake.drive_files.values() if folder in f.parents]) == 12
+
+
+def test_sync_with_drafts_on_sync_uploads_to_drive(cli, google_workspace):
+    """The unattended path (sync, run, demo) wraps the backend; Drive must still be reachable."""
+    ws = google_workspace
+    folder = ws.fake.add_drive_folder(name="Báo cáo tổng hợp")
+    ws.config_path.write_text(ws.config_path.read_text(encoding="utf-8")
+                              + f'\n[reports]\non_sync = true\ndrive_folder = "{folder}"\n',
+                              encoding="utf-8")
+    result = cli("sync", "--config", ws.config_path, "--now", DEMO_NOW)
+    assert result.code == 0, result.err
+    assert len([f for f in ws.fake.drive_files.values() if folder in f.parents]) == 12
+    assert all("docs.google.com" in row[4] for row in ws.values(H.REPORTS_TAB)[1:])
 
 
 def test_status_colours_of_the_chart_are_the_sheet_colours():
