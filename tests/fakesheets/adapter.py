@@ -59,6 +59,8 @@ DRIVE_ROUTES = [
     ("GET", r"^/drive/v3/files/" + _FID + "/comments$", "drive.comments.list"),
 ]
 
+ENDPOINTS = frozenset(name for _, _, name in (*SHEETS_ROUTES, *DRIVE_ROUTES))
+
 
 @dataclass
 class Route:

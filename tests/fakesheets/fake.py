@@ -21,7 +21,7 @@ from typing import Any
 import requests
 
 from . import a1, batch_update, cells, discovery, fieldmask, metadata, values_api
-from .adapter import FakeAdapter, NoNetworkAdapter, Route, body_bytes, make_response, query_params, route
+from .adapter import ENDPOINTS, FakeAdapter, NoNetworkAdapter, Route, body_bytes, make_response, query_params, route
 from .cells import Cell
 from .drive import FOLDER, SHEETS, DriveApi, DriveFile
 from .errors import ApiError, InvalidRequestError, errors_html, quota_message
@@ -232,7 +232,10 @@ class FakeGoogle:
 
     def count(self, endpoint: str | None = None, spreadsheet_id: str | None = None,
               method: str | None = None) -> int:
-        """Recorded requests matching all the given filters."""
+        """Recorded requests matching all the given filters. An unknown endpoint name is an
+        error, so a misspelt count cannot pass by always being 0."""
+        if endpoint is not None and endpoint not in ENDPOINTS:
+            raise ValueError(f"unknown endpoint {endpoint!r}; known: {sorted(ENDPOINTS)}")
         return sum(1 for r in self.requests
                    if (endpoint is None or r.endpoint == endpoint)
                    and (spreadsheet_id is None or r.spreadsheet_id == spreadsheet_id)
