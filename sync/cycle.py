@@ -92,7 +92,7 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
                 books[ref] = backend.read(ref)
             except AccessError as err:
                 problems.append(Problem(tabs.campaigns, campaign.row, H.CAMPAIGN_SPREADSHEET[0],
-                                        f"campaign {campaign.code} skipped: {err}"))
+                                        f"campaign {campaign.code} skipped: {err}", blocking=True))
                 continue
         book = books[ref]
         tab = book.find_tab(campaign.responses_tab)
@@ -100,13 +100,14 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
             problems.append(Problem(
                 tabs.campaigns, campaign.row, H.CAMPAIGN_TAB[0],
                 f"campaign {campaign.code} skipped: {backend.describe(ref)} has no tab "
-                f"'{campaign.responses_tab}' (tabs: {', '.join(book.tabs)})"))
+                f"'{campaign.responses_tab}' (tabs: {', '.join(book.tabs)})", blocking=True))
             continue
         try:
             responses, more = parse_responses(tab, campaign, config.tz, config.order,
                                               OWNED_RESPONSE_COLUMNS)
         except AccessError as err:
-            problems.append(Problem(tab.title, 1, None, f"campaign {campaign.code} skipped: {err}"))
+            problems.append(Problem(tab.title, 1, None, f"campaign {campaign.code} skipped: {err}",
+                                    blocking=True))
             continue
         problems += more
         responses = [_with_match(r, matcher) for r in responses]

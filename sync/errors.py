@@ -64,6 +64,7 @@ class Problem:
     row: int | None  # 1-based sheet row, as staff see it
     column: str | None  # the header as staff see it
     message: str
+    blocking: bool = False  # a campaign was skipped, or its form lacks a column it names
 
     def __str__(self) -> str:
         where = f"tab '{self.tab}'"

@@ -243,11 +243,13 @@ def parse_responses(
     problems: list[Problem] = []
     if c_unit is None:
         problems.append(Problem(tab.title, 1, campaign.unit_question,
-                                f"campaign {campaign.code}: no column '{campaign.unit_question}' names the unit"))
+                                f"campaign {campaign.code}: no column '{campaign.unit_question}' names the unit",
+                                blocking=True))
     for question in campaign.required:
         if cols.find(question) is None:
             problems.append(Problem(tab.title, 1, question,
-                                    f"campaign {campaign.code}: required question not found in the header"))
+                                    f"campaign {campaign.code}: required question not found in the header",
+                                    blocking=True))
     owned_keys = {header_key(h) for h in owned}
     questions = [
         (i, h) for i, h in enumerate(cols.headers)
