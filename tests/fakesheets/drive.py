@@ -139,12 +139,17 @@ def shape(resource: dict, fields: str | None, default: tuple[str, ...]) -> dict:
     """Apply Drive's ``fields`` (or its default field set) to a File."""
     if not fields:
         return {k: resource[k] for k in default if k in resource}
+    return _select(resource, fields, listing=False)
+
+
+def _select(resource: dict, fields: str, listing: bool) -> dict:
+    """``fields`` applied to a File or to a files.list answer, rejected as Drive rejects it."""
     try:
         paths = fieldmask.parse(fields)
     except fieldmask.MaskError:
         raise ApiError(400, f"Invalid field selection {fields}", drive=True,
                        reason="invalidParameter", location="fields") from None
-    _check_fields(paths, listing=False)
+    _check_fields(paths, listing=listing)
     return fieldmask.select(resource, fieldmask.tree(paths))
 
 
@@ -330,13 +335,7 @@ class DriveApi:
                                 for f in page]
             return 200, listing
         listing["files"] = [f.resource() for f in page]
-        try:
-            paths = fieldmask.parse(fields)
-        except fieldmask.MaskError:
-            raise ApiError(400, f"Invalid field selection {fields}", drive=True,
-                           reason="invalidParameter", location="fields") from None
-        _check_fields(paths, listing=True)
-        return 200, fieldmask.select(listing, fieldmask.tree(paths))
+        return 200, _select(listing, fields, listing=True)
 
     # files.delete ---------------------------------------------------------------
     def delete(self, file_id: str, params: dict) -> tuple[int, Any]:
