@@ -61,12 +61,8 @@ class Issuer:
 
 
 def campaign_value(campaign: Campaign, names: Sequence[str]) -> str:
-    """An optional column of the campaign row (any accepted spelling), "" when absent."""
-    wanted = {header_key(n) for n in names}
-    for header, value in campaign.extra.items():
-        if header_key(header) in wanted and clean(value):
-            return clean(value)
-    return ""
+    """An optional single-line column of the campaign row, "" when absent."""
+    return clean(campaign.value(names))
 
 
 def issuer_for(org: Organization, campaign: Campaign) -> Issuer:
@@ -81,7 +77,7 @@ def issuer_for(org: Organization, campaign: Campaign) -> Issuer:
         name = owners[0] if owners else issuing_body
     else:
         name = org.issuing_body_name or (owners[0] if owners else issuing_body)
-    recipients = split_list(campaign_value(campaign, H.CAMPAIGN_RECIPIENTS)) or [
+    recipients = split_list(campaign.value(H.CAMPAIGN_RECIPIENTS)) or [
         clean(r) for r in org.recipients if clean(r)]
     return Issuer(
         parent_body=pick(H.CAMPAIGN_PARENT_BODY, org.parent_body),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+from .text import header_key
 
 
 class Status(StrEnum):
@@ -102,6 +105,15 @@ class Campaign:
     owner: str = ""  # consolidating unit
     extra: dict[str, str] = field(default_factory=dict)  # other columns of the row, by header
     row: int = 0
+
+    def value(self, names: Sequence[str]) -> str:
+        """An optional column of the row (kept in ``extra``), by any accepted spelling of its
+        header; "" when absent or empty. Lines are kept: a cell may list several items."""
+        wanted = {header_key(n) for n in names}
+        for header, value in self.extra.items():
+            if header_key(header) in wanted and value.strip():
+                return value.strip()
+        return ""
 
 
 @dataclass(frozen=True)

@@ -17,18 +17,9 @@ from . import headers as H
 from .errors import Problem
 from .models import Campaign, Unit
 from .parse import cell_problems
-from .text import clean, header_key
+from .text import clean
 
 _ENTRY = re.compile(r"^(?:entry\.)?(\d+)$", re.IGNORECASE)
-
-
-def row_value(campaign: Campaign, names: Sequence[str]) -> str:
-    """A column of the campaign row the core parser does not know (kept in ``extra``)."""
-    wanted = {header_key(n) for n in names}
-    for header, value in campaign.extra.items():
-        if header_key(header) in wanted:
-            return clean(value)
-    return ""
 
 
 @dataclass(frozen=True)
@@ -43,7 +34,7 @@ class FormLink:
 def form_link(campaign: Campaign) -> FormLink | None:
     """The campaign's form, or None when the row gives no URL. Raises ValueError (in
     Vietnamese-staff-readable English) when what is there cannot make a link."""
-    url, entry = row_value(campaign, H.CAMPAIGN_FORM_URL), row_value(campaign, H.CAMPAIGN_ENTRY_ID)
+    url, entry = clean(campaign.value(H.CAMPAIGN_FORM_URL)), clean(campaign.value(H.CAMPAIGN_ENTRY_ID))
     if not url and not entry:
         return None
     if not url:

@@ -27,7 +27,6 @@ from . import headers as H
 from .errors import Problem
 from .models import Campaign, Status, UnitStatus
 from .parse import cell_problems
-from .prefill import row_value
 from .text import collation_key
 
 REMIND = frozenset({Status.PENDING, Status.INCOMPLETE, Status.OVERDUE})
@@ -91,7 +90,7 @@ def _hours(offset: Offset) -> int:
 
 
 def campaign_offsets(campaign: Campaign) -> tuple[Offset, ...]:
-    return parse_offsets(row_value(campaign, H.CAMPAIGN_REMINDERS))
+    return parse_offsets(campaign.value(H.CAMPAIGN_REMINDERS))
 
 
 def offset_problems(campaigns: Sequence[Campaign], tab: str) -> list[Problem]:

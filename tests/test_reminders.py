@@ -381,3 +381,27 @@ def test_reminders_and_links_ride_in_the_one_control_batch(workspace, cli):
         again = cli("sync", "--config", config, "--now", "2023-06-28T09:15")
         assert "nothing changed" in again.out
         assert fake.count("values.batchUpdate", sid) == fake.count("spreadsheets.batchUpdate", sid) == 0
+
+
+def test_offsets_and_recipients_may_be_one_per_line_in_the_campaign_row():
+    """The docs allow new lines between offsets (and "Nơi nhận" entries) in a campaign cell."""
+    from zoneinfo import ZoneInfo
+
+    from reports.context import issuer_for
+    from sync import headers as H
+    from sync.backends.base import Tab
+    from sync.config import Organization
+    from sync.models import Unit
+    from sync.parse import parse_campaigns
+    from sync.reminders import campaign_offsets
+
+    tab = Tab("Đợt thu thập", [
+        [H.CAMPAIGN_CODE[0], H.CAMPAIGN_TAB[0], H.CAMPAIGN_UNIT_QUESTION[0],
+         H.CAMPAIGN_REMINDERS[0], H.CAMPAIGN_RECIPIENTS[0]],
+        ["C1", "Câu trả lời biểu mẫu 1", "Tên đơn vị", "-3\n-1\n+1", "UBND quận\nLưu trữ"],
+    ], 1000, 26)
+    (campaign,), problems = parse_campaigns(tab, [Unit("A", "A", "Phường")],
+                                            ZoneInfo("Asia/Ho_Chi_Minh"), "dmy")
+    assert problems == []
+    assert [o.amount for o in campaign_offsets(campaign)] == [-3, -1, 1]
+    assert issuer_for(Organization(), campaign).recipients == ("UBND quận", "Lưu trữ")
