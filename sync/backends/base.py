@@ -98,6 +98,19 @@ class WriteBatch:
         return list(seen)
 
 
+def trim(values: list[list[Cell]]) -> list[list[Cell]]:
+    """Like the Sheets API answers: no trailing empty cells or rows; interior empty rows stay []."""
+    out = []
+    for row in values:
+        end = len(row)
+        while end and row[end - 1] in (None, ""):
+            end -= 1
+        out.append(row[:end])
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
 def same_value(existing: Cell, new: Cell) -> bool:
     """Whether a cell already holds what we would write (so we write nothing)."""
     return nfc(existing) == nfc(new)

@@ -36,7 +36,7 @@ from ..config import Config
 from ..errors import AccessError, BackendError
 from ..text import header_key, one_line
 from ..timeparse import from_serial
-from .base import Backend, Book, Cell, Tab, WriteBatch
+from .base import Backend, Book, Cell, Tab, WriteBatch, trim
 from .credentials import ServiceAccountKey, key_path, load_key, scopes_for
 from .retry import GaveUp, RetryingHTTPClient, RetryPolicy
 from .sheets_requests import quote_tab, structure_requests, value_ranges
@@ -148,7 +148,7 @@ class GoogleSheetsBackend(Backend):
             if zone is not None:
                 localise_timestamps(values, zone)
             size = p.get("gridProperties", {})
-            tabs[p["title"]] = Tab(p["title"], _trim(values), size.get("rowCount", 0),
+            tabs[p["title"]] = Tab(p["title"], trim(values), size.get("rowCount", 0),
                                    size.get("columnCount", 0), p.get("sheetId"))
         return Book(self.normalise_ref(ref), props.get("title", sid), tabs, props.get("timeZone"),
                     props.get("locale"))
@@ -282,15 +282,3 @@ def localise_timestamps(values: list[list[Cell]], zone: ZoneInfo) -> None:
             value = row[c] if c < len(row) else None
             if isinstance(value, int | float) and not isinstance(value, bool):
                 row[c] = from_serial(value, zone)
-
-
-def _trim(values: list[list[Cell]]) -> list[list[Cell]]:
-    out = []
-    for row in values:
-        end = len(row)
-        while end and row[end - 1] in (None, ""):
-            end -= 1
-        out.append(row[:end])
-    while out and not out[-1]:
-        out.pop()
-    return out

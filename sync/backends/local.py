@@ -18,7 +18,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from ..errors import AccessError
 from ..files import write_atomically
 from ..text import one_line
-from .base import Backend, Book, Tab, WriteBatch
+from .base import Backend, Book, Tab, WriteBatch, trim
 
 EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
 EXCEL_CELL_LIMIT = 32_767
@@ -52,7 +52,7 @@ class LocalWorkbookBackend(Backend):
             for title in workbook.sheet_names:
                 sheet = workbook.get_sheet_by_name(title)
                 values = sheet.to_python(skip_empty_area=False)  # keep row 1 as row 1
-                tabs[title] = Tab(title, _trim(values), EXCEL_ROWS, EXCEL_COLS)
+                tabs[title] = Tab(title, trim(values), EXCEL_ROWS, EXCEL_COLS)
         except (CalamineError, OSError, ValueError) as err:
             raise AccessError(f"workbook {path} cannot be opened as .xlsx: {one_line(err, 200)}") from None
         return Book(ref, path.stem, tabs)
@@ -93,16 +93,3 @@ class LocalWorkbookBackend(Backend):
 def save_atomically(workbook: openpyxl.Workbook, path: Path) -> None:
     """A crash mid-save leaves the old file intact."""
     write_atomically(path, workbook.save)
-
-
-def _trim(values: list[list]) -> list[list]:
-    """Like the Sheets API: no trailing empty cells or rows; interior empty rows stay as []."""
-    out = []
-    for row in values:
-        end = len(row)
-        while end and (row[end - 1] is None or row[end - 1] == ""):
-            end -= 1
-        out.append(row[:end])
-    while out and not out[-1]:
-        out.pop()
-    return out
