@@ -36,7 +36,7 @@ from reports.render import render  # noqa: E402
 from sync.config import Config, Organization  # noqa: E402
 from sync.cycle import State  # noqa: E402
 from sync.demo import ACHIEVEMENTS, FAMILY, FORMS, GIVEN, MIDDLE, POSITIONS  # noqa: E402
-from sync.models import Campaign, Response, Status, Unit, UnitStatus  # noqa: E402
+from sync.rules.models import Campaign, Response, Status, Unit, UnitStatus  # noqa: E402
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2023, 6, 20, 10, 0, tzinfo=TZ)

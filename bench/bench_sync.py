@@ -28,7 +28,7 @@ from sync.backends.local import LocalWorkbookBackend  # noqa: E402
 from sync.config import load_config  # noqa: E402
 from sync.cycle import run_cycle  # noqa: E402
 from sync.demo import build_workspace, roster  # noqa: E402
-from sync.timeparse import parse_moment  # noqa: E402
+from sync.rules.timeparse import parse_moment  # noqa: E402
 
 
 def grow(workbook: Path, rows: int) -> None:

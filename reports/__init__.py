@@ -4,10 +4,10 @@
 ``reports.on_sync``) and the demo. See docs/reports.md.
 """
 
-from .context import DraftKind
-from .drafts import write_drafts
-from .pdf import PdfError
-from .publish import Draft
-from .render import TemplateError
+from reports.context import DraftKind
+from reports.drafts import write_drafts
+from reports.pdf import PdfError
+from reports.publish import Draft
+from reports.render import TemplateError
 
 __all__ = ["Draft", "DraftKind", "PdfError", "TemplateError", "write_drafts"]

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from sync.models import Status
-from sync.plan import STATUS_COLOURS
+from sync.rules.models import Status
+from sync.rules.plan import STATUS_COLOURS
 
 PENDING_COLOUR = "#FFFFFF"  # the sheet leaves it uncoloured; white with an outline here
 

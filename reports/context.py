@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sync import headers as H
+from reports.proposals import Kind, by_kind, form_counts, parse_proposals
 from sync.config import Config, Organization
 from sync.cycle import State
-from sync.models import Campaign, MatchKind, Resubmission, Status, UnitStatus, Verdict
-from sync.text import clean, header_key, one_line, simple_key, split_list
-from sync.timeparse import format_duration, format_vn
-
-from .proposals import Kind, by_kind, form_counts, parse_proposals
+from sync.rules import headers as H
+from sync.rules.models import Campaign, MatchKind, Resubmission, Status, UnitStatus, Verdict
+from sync.rules.text import clean, header_key, one_line, simple_key, split_list
+from sync.rules.timeparse import format_duration, format_vn
 
 REPORT_TYPE = "BC"  # Decree 30, Appendix III: báo cáo
 

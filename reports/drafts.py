@@ -17,19 +17,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from sync import headers as H
-from sync.backends.base import Backend, WriteBatch
-from sync.config import Config
-from sync.cycle import State
-from sync.errors import UsageError
-from sync.models import Campaign
-from sync.text import nfc
-from sync.timeparse import format_vn
-
-from .chart import status_chart
-from .context import DraftKind, campaign_context, campaign_value
-from .pdf import to_pdf
-from .publish import (
+from reports.chart import status_chart
+from reports.context import DraftKind, campaign_context, campaign_value
+from reports.pdf import to_pdf
+from reports.publish import (
     AT,
     FILE,
     FILE_ID,
@@ -40,7 +31,15 @@ from .publish import (
     plan_reports_tab,
     previous_rows,
 )
-from .render import TemplateError, render
+from reports.render import TemplateError, render
+from sync.backends.base import Backend, WriteBatch
+from sync.config import Config
+from sync.cycle import State
+from sync.errors import UsageError
+from sync.rules import headers as H
+from sync.rules.models import Campaign
+from sync.rules.text import nfc
+from sync.rules.timeparse import format_vn
 
 log = logging.getLogger(__name__)
 

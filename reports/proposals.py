@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
-from sync.text import clean, collation_key, person_sort_key, safe_text, simple_key
+from sync.rules.text import clean, collation_key, person_sort_key, safe_text, simple_key
 
 
 class Kind(StrEnum):

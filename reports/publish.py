@@ -12,16 +12,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sync import headers as H
+from reports.context import DraftKind
+from reports.drive import DriveFolder
 from sync.backends.base import Backend, Tab, WriteBatch
 from sync.config import Config
 from sync.errors import ConfigError
-from sync.parse import columns_of
-from sync.plan import plan_keyed_table
-from sync.text import clean
-
-from .context import DraftKind
-from .drive import DriveFolder
+from sync.rules import headers as H
+from sync.rules.parse import columns_of
+from sync.rules.plan import plan_keyed_table
+from sync.rules.text import clean
 
 CAMPAIGN, KIND, FILE, AT, LOCATION, FILE_ID, FINGERPRINT = H.REPORT_HEADERS
 

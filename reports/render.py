@@ -21,9 +21,9 @@ from docxtpl import DocxTemplate, InlineImage
 from lxml import etree
 from markupsafe import Markup, escape
 
+from sync.backends.files import write_atomically
 from sync.errors import ConfigError
-from sync.files import write_atomically
-from sync.text import safe_text
+from sync.rules.text import safe_text
 
 
 class TemplateError(ConfigError):

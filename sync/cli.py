@@ -13,9 +13,9 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
-from . import commands
-from .errors import ExitCode, TonghopError
-from .text import one_line
+from sync import commands
+from sync.errors import ExitCode, TonghopError
+from sync.rules.text import one_line
 
 # The order --help lists them in; any other module in sync/commands is listed after these.
 ORDER = ("demo", "sync", "status", "check", "report", "run", "history", "restore")

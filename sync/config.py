@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import ConfigError
-from .timeparse import DateOrder
+from sync.errors import ConfigError
+from sync.rules.timeparse import DateOrder
 
 
 @dataclass(frozen=True)

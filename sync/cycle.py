@@ -12,16 +12,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from . import headers as H
-from . import prefill, reminders, views
-from .backends.base import Backend, Book, Cell, WriteBatch
-from .config import Config
-from .errors import AccessError, Problem
-from .evaluate import evaluate_campaign
-from .matching import Matcher
-from .models import Campaign, Exemption, RowResult, Status, Unit, UnitStatus
-from .parse import parse_campaigns, parse_exemptions, parse_responses, parse_roster
-from .plan import plan_append, plan_keyed_table, plan_row_columns
+from sync.backends.base import Backend, Book, Cell, WriteBatch
+from sync.config import Config
+from sync.errors import AccessError, Problem
+from sync.rules import headers as H
+from sync.rules import prefill, reminders, views
+from sync.rules.evaluate import evaluate_campaign
+from sync.rules.matching import Matcher
+from sync.rules.models import Campaign, Exemption, RowResult, Status, Unit, UnitStatus
+from sync.rules.parse import parse_campaigns, parse_exemptions, parse_responses, parse_roster
+from sync.rules.plan import plan_append, plan_keyed_table, plan_row_columns
 
 log = logging.getLogger(__name__)
 

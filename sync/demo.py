@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 import openpyxl
 from openpyxl.styles import Font
 
-from . import headers as H
-from .backends.local import save_atomically
+from sync.backends.local import save_atomically
+from sync.rules import headers as H
 
 DEMO_NOW = "2023-06-20T10:00:00+07:00"
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -147,7 +147,7 @@ def roster() -> list[tuple[str, str, str, str, str]]:
 
 def _typed_name(rng: random.Random, name: str, group: str) -> str:
     """How a unit's clerk types its name on the form."""
-    from .text import strip_accents
+    from sync.rules.text import strip_accents
 
     roll = rng.random()
     if roll < 0.08:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cycle import State
+from sync.cycle import State
 
 
 def status_records(state: State) -> list[dict]:

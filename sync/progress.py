@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from .backends.base import Backend, Book, WriteBatch
-from .text import one_line
+from sync.backends.base import Backend, Book, WriteBatch
+from sync.rules.text import one_line
 
 
 class Progress:

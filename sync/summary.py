@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import TextIO
 
-from .cycle import CycleResult, State
-from .models import MatchKind, Status, Verdict
-from .text import one_line
+from sync.cycle import CycleResult, State
+from sync.rules.models import MatchKind, Status, Verdict
+from sync.rules.text import one_line
 
 
 def summary_line(result: CycleResult) -> str:

@@ -147,8 +147,8 @@ def load_into_fake(fake, workbook: Path, **spreadsheet) -> str:
     """Every tab of an .xlsx as a spreadsheet of the fake; Forms tabs' column A as DATE_TIME."""
     import openpyxl
 
-    from sync import headers as H
-    from sync.text import header_key
+    from sync.rules import headers as H
+    from sync.rules.text import header_key
 
     wb = openpyxl.load_workbook(workbook)
     tabs, dates = {}, {}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sync import headers as H
 from sync.errors import ExitCode
+from sync.rules import headers as H
 
 from .conftest import FAKE_ACCOUNT, load_into_fake
 

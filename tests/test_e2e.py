@@ -58,7 +58,7 @@ def test_status_agrees_with_the_sheet(cli, workspace):
     header, *rows = workspace.values("Trạng thái")
     sheet = {(row[header.index("Mã đơn vị")], code): row[header.index(code)]
              for row in rows for code in ("NTVT", "PCCC")}
-    from sync.models import Status
+    from sync.rules.models import Status
 
     for r in records:
         if r["campaign"] in ("NTVT", "PCCC"):
@@ -129,7 +129,7 @@ def _trimmed(row):
 def test_only_owned_cells_change_and_a_second_sync_is_a_no_op(cli, workspace):
     """On both backends: staff's tabs and columns are untouched; the same data twice writes
     nothing the second time."""
-    from sync import headers as H
+    from sync.rules import headers as H
 
     before = {t: workspace.values(t) for t in workspace.tab_titles()}
     first = cli("sync", "--config", workspace.config_path, "--now", DEMO_NOW)

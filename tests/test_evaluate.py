@@ -1,8 +1,8 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sync.evaluate import evaluate_campaign, expected_units
-from sync.models import (
+from sync.rules.evaluate import evaluate_campaign, expected_units
+from sync.rules.models import (
     Campaign,
     Exemption,
     Match,
@@ -13,7 +13,7 @@ from sync.models import (
     Unit,
     Verdict,
 )
-from sync.timeparse import parse_deadline
+from sync.rules.timeparse import parse_deadline
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 DEADLINE = parse_deadline("10/6/2023", HCM)

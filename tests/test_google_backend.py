@@ -9,14 +9,14 @@ from datetime import datetime, timedelta
 import pytest
 from google.auth.transport.requests import AuthorizedSession
 
-from sync import headers as H
 from sync.backends import google
 from sync.backends.base import CellColour, CellWrite, WriteBatch
 from sync.backends.google import GoogleSheetsBackend, spreadsheet_id, value_ranges
 from sync.demo import roster
 from sync.errors import ExitCode
-from sync.models import Status
-from sync.timeparse import SHEETS_EPOCH
+from sync.rules import headers as H
+from sync.rules.models import Status
+from sync.rules.timeparse import SHEETS_EPOCH
 from tests.fakesheets import FakeGoogle
 
 from .conftest import DEMO_NOW, FAKE_ACCOUNT

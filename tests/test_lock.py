@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sync.errors import ConfigError, ExitCode, LockedError
-from sync.lock import LOCK_NAME, SyncLock, read_holder
+from sync.unattended.lock import LOCK_NAME, SyncLock, read_holder
 
 ROOT = Path(__file__).resolve().parents[1]
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -26,7 +26,7 @@ HOLDER = textwrap.dedent("""
     from datetime import datetime
     from pathlib import Path
     from zoneinfo import ZoneInfo
-    from sync.lock import SyncLock
+    from sync.unattended.lock import SyncLock
 
     lock = SyncLock(Path(sys.argv[1]), datetime(2023, 6, 20, 9, 55, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
     lock.acquire()

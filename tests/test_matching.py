@@ -2,8 +2,8 @@ import unicodedata
 
 import pytest
 
-from sync.matching import Matcher
-from sync.models import MatchKind, Unit
+from sync.rules.matching import Matcher
+from sync.rules.models import MatchKind, Unit
 
 UNITS = [
     Unit("P03", "UBND phường Khương Trung", "Phường"),

@@ -15,12 +15,12 @@ import openpyxl
 import pytest
 from aiosmtpd.controller import Controller
 
-from sync import headers as H
-from sync.ledger import Ledger
-from sync.ledger import State as Sent
-from sync.models import Campaign, Status, Unit, UnitStatus
-from sync.prefill import form_link
-from sync.reminders import Offset, deadline_key, due_reminders, parse_offsets
+from sync.rules import headers as H
+from sync.rules.models import Campaign, Status, Unit, UnitStatus
+from sync.rules.prefill import form_link
+from sync.rules.reminders import Offset, deadline_key, due_reminders, parse_offsets
+from sync.unattended.ledger import Ledger
+from sync.unattended.ledger import State as Sent
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CATCH_UP = timedelta(hours=72)
@@ -388,12 +388,12 @@ def test_offsets_and_recipients_may_be_one_per_line_in_the_campaign_row():
     from zoneinfo import ZoneInfo
 
     from reports.context import issuer_for
-    from sync import headers as H
     from sync.backends.base import Tab
     from sync.config import Organization
-    from sync.models import Unit
-    from sync.parse import parse_campaigns
-    from sync.reminders import campaign_offsets
+    from sync.rules import headers as H
+    from sync.rules.models import Unit
+    from sync.rules.parse import parse_campaigns
+    from sync.rules.reminders import campaign_offsets
 
     tab = Tab("Đợt thu thập", [
         [H.CAMPAIGN_CODE[0], H.CAMPAIGN_TAB[0], H.CAMPAIGN_UNIT_QUESTION[0],

@@ -21,15 +21,15 @@ from docx.shared import Cm
 from reports import write_drafts
 from reports.pdf import find_soffice
 from reports.proposals import Kind, by_kind, parse_proposals
-from sync import headers as H
 from sync.backends import open_backend
 from sync.config import load_config
 from sync.cycle import read_state
 from sync.demo import CAMPAIGNS
 from sync.errors import ExitCode
-from sync.models import Status
-from sync.text import person_sort_key
-from sync.timeparse import parse_moment
+from sync.rules import headers as H
+from sync.rules.models import Status
+from sync.rules.text import person_sort_key
+from sync.rules.timeparse import parse_moment
 
 from .conftest import DEMO_NOW
 

@@ -36,7 +36,7 @@ def test_success_is_exit_0_with_one_summary_line(demo_dir, cli):
 def test_log_file_gets_the_summary(demo_dir, cli):
     cli("sync", "--config", _config(demo_dir), "--now", NOW)
     log = (demo_dir / "data" / "logs" / "tonghop.log").read_text(encoding="utf-8")
-    assert "INFO sync.runner: sync 2023-06-20T10:00:00+07:00: 4 campaigns" in log
+    assert "INFO sync.unattended.job: sync 2023-06-20T10:00:00+07:00: 4 campaigns" in log
 
 
 def test_config_error_is_exit_3(tmp_path, cli):
@@ -86,8 +86,8 @@ GATED = textwrap.dedent("""
     from pathlib import Path
     from sync.backends.local import LocalWorkbookBackend
     from sync.config import load_config
-    from sync.runner import sync_once
-    from sync.timeparse import parse_moment
+    from sync.unattended.job import sync_once
+    from sync.rules.timeparse import parse_moment
 
     config, gate = load_config(sys.argv[1]), Path(sys.argv[2])
 

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from sync.config import load_config
 from sync.errors import AccessError, LockedError
-from sync.runner import drafts_once, sync_once
-from sync.service import Service
+from sync.unattended.job import drafts_once, sync_once
+from sync.unattended.scheduler import Service
 
 ROOT = Path(__file__).resolve().parents[1]
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -105,7 +105,7 @@ def test_a_failed_cycle_is_logged_and_the_next_still_runs(caplog):
     assert "sync failed: unexpected error: disk full | next sync 08:30" in text
     assert "sync failed: workbook x.xlsx not found" in text
     assert "sync skipped: another sync is already running (pid 42 since 08:44)" in text
-    failures = [r for r in caplog.records if r.name == "sync.service" and r.levelno >= logging.WARNING]
+    failures = [r for r in caplog.records if r.name == "sync.unattended.scheduler" and r.levelno >= logging.WARNING]
     assert [r.levelname for r in failures] == ["ERROR", "ERROR", "WARNING"]
     assert failures[0].exc_info is not None  # the traceback goes to the log file
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 
 from sync.config import Config, load_config
-from sync.snapshots import list_snapshots, restore_title
+from sync.unattended.snapshots import list_snapshots, restore_title
 
 NOW = "2023-06-20T10:00"
 RESPONSES = "Câu trả lời biểu mẫu 1"

@@ -1,6 +1,6 @@
 import unicodedata
 
-from sync.text import (
+from sync.rules.text import (
     clean,
     collation_key,
     one_line,

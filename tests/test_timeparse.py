@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sync.timeparse import (
+from sync.rules.timeparse import (
     DateOrder,
     TimeParseError,
     format_duration,

@@ -10,11 +10,11 @@ import openpyxl
 import pytest
 from openpyxl.styles import PatternFill
 
-from sync import headers as H
 from sync.backends.local import LocalWorkbookBackend
 from sync.config import load_config
 from sync.cycle import run_cycle
-from sync.timeparse import parse_moment
+from sync.rules import headers as H
+from sync.rules.timeparse import parse_moment
 
 NOW = "2023-06-20T10:00"
 

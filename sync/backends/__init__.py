@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..config import Config
-from .base import Backend, Book, Cell, CellColour, CellWrite, Tab, WriteBatch
-from .local import LocalWorkbookBackend
+from sync.backends.base import Backend, Book, Cell, CellColour, CellWrite, Tab, WriteBatch
+from sync.backends.local import LocalWorkbookBackend
+from sync.config import Config
 
 __all__ = [
     "Backend", "Book", "Cell", "CellColour", "CellWrite", "Tab", "WriteBatch",
@@ -16,7 +16,7 @@ def open_backend(config: Config, session=None) -> Backend:
     """The backend the config names. ``session`` (a requests.Session) replaces Google's
     authorised session: tests pass the fake's."""
     if config.backend.kind == "google":
-        from .google import GoogleSheetsBackend
+        from sync.backends.google import GoogleSheetsBackend
 
         return GoogleSheetsBackend.from_config(config, session=session)
     return LocalWorkbookBackend(config.resolve(config.backend.workbook), config.base_dir)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from google.oauth2 import service_account
 
-from ..config import Config
-from ..errors import AccessError
+from sync.config import Config
+from sync.errors import AccessError
 
 ENV_VAR = "GOOGLE_APPLICATION_CREDENTIALS"
 SHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"

@@ -31,15 +31,15 @@ from google.auth.transport.requests import AuthorizedSession
 from gspread.exceptions import APIError
 from gspread.urls import DRIVE_FILES_API_V3_URL
 
-from .. import headers as H
-from ..config import Config
-from ..errors import AccessError, BackendError
-from ..text import header_key, one_line
-from ..timeparse import from_serial
-from .base import Backend, Book, Cell, Tab, WriteBatch, trim
-from .credentials import ServiceAccountKey, key_path, load_key, scopes_for
-from .retry import GaveUp, RetryingHTTPClient, RetryPolicy
-from .sheets_requests import quote_tab, structure_requests, value_ranges
+from sync.backends.base import Backend, Book, Cell, Tab, WriteBatch, trim
+from sync.backends.credentials import ServiceAccountKey, key_path, load_key, scopes_for
+from sync.backends.retry import GaveUp, RetryingHTTPClient, RetryPolicy
+from sync.backends.sheets_requests import quote_tab, structure_requests, value_ranges
+from sync.config import Config
+from sync.errors import AccessError, BackendError
+from sync.rules import headers as H
+from sync.rules.text import header_key, one_line
+from sync.rules.timeparse import from_serial
 
 __all__ = ["GoogleSheetsBackend", "session_factory", "spreadsheet_id", "value_ranges"]
 

@@ -15,10 +15,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from python_calamine import CalamineError, CalamineWorkbook
 
-from ..errors import AccessError
-from ..files import write_atomically
-from ..text import one_line
-from .base import Backend, Book, Tab, WriteBatch, trim
+from sync.backends.base import Backend, Book, Tab, WriteBatch, trim
+from sync.backends.files import write_atomically
+from sync.errors import AccessError
+from sync.rules.text import one_line
 
 EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
 EXCEL_CELL_LIMIT = 32_767

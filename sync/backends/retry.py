@@ -27,9 +27,9 @@ from gspread import HTTPClient
 from gspread.exceptions import APIError
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
-from ..config import BackendSettings
-from ..errors import ConfigError
-from ..text import one_line
+from sync.config import BackendSettings
+from sync.errors import ConfigError
+from sync.rules.text import one_line
 
 log = logging.getLogger(__name__)
 

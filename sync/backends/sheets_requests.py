@@ -10,9 +10,9 @@ import math
 import zlib
 from collections.abc import Iterable
 
-from ..errors import BackendError
-from ..text import header_key
-from .base import CellColour, CellWrite, WriteBatch
+from sync.errors import BackendError
+from sync.rules.book import CellColour, CellWrite, WriteBatch
+from sync.rules.text import header_key
 
 CELL_CHARS = 50_000  # Google rejects a longer cell, and with it the whole batch
 MAX_GAP = 3  # unchanged cells (JSON null) worth sending to keep one range instead of two

@@ -14,13 +14,13 @@ Example:
 
 from __future__ import annotations
 
-from ..backends import open_backend
-from ..config import Config
-from ..cycle import read_state
-from ..errors import ExitCode, TonghopError
-from ..parse import parse_campaigns
-from ..text import one_line
-from .common import add_command, add_config, config_of, now_of
+from sync.backends import open_backend
+from sync.commands.common import add_command, add_config, config_of, now_of
+from sync.config import Config
+from sync.cycle import read_state
+from sync.errors import ExitCode, TonghopError
+from sync.rules.parse import parse_campaigns
+from sync.rules.text import one_line
 
 OK, FIX, NOTE = "  ok  ", "  FIX ", "  note"
 SHOWN_PROBLEMS = 15

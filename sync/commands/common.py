@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 
-from ..config import Config, load_config
-from ..errors import UsageError
-from ..timeparse import TimeParseError, parse_moment
+from sync.config import Config, load_config
+from sync.errors import UsageError
+from sync.rules.timeparse import TimeParseError, parse_moment
 
 
 def add_command(sub, name: str, doc: str, run) -> argparse.ArgumentParser:

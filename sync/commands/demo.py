@@ -15,12 +15,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..config import load_config
-from ..demo import DEMO_NOW, build_workspace
-from ..runner import file_logging, sync_once
-from ..summary import status_table
-from ..timeparse import parse_moment
-from .common import add_command
+from sync.commands.common import add_command
+from sync.config import load_config
+from sync.demo import DEMO_NOW, build_workspace
+from sync.rules.timeparse import parse_moment
+from sync.summary import status_table
+from sync.unattended.job import file_logging, sync_once
 
 
 def _shown(path: Path) -> str:

@@ -11,9 +11,9 @@ Example:
 
 from __future__ import annotations
 
-from .. import snapshots
-from ..text import one_line
-from .common import add_command, add_config, config_of
+from sync.commands.common import add_command, add_config, config_of
+from sync.rules.text import one_line
+from sync.unattended import snapshots
 
 
 def register(sub) -> None:

@@ -13,10 +13,10 @@ Example:
 
 from __future__ import annotations
 
-from ..backends import open_backend
-from ..cycle import read_state
-from ..lock import SyncLock
-from .common import add_command, add_config, add_now, config_of, now_of
+from sync.backends import open_backend
+from sync.commands.common import add_command, add_config, add_now, config_of, now_of
+from sync.cycle import read_state
+from sync.unattended.lock import SyncLock
 
 
 def register(sub) -> None:

@@ -16,12 +16,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from .. import snapshots
-from ..backends import open_backend
-from ..errors import UsageError
-from ..lock import SyncLock
-from ..runner import file_logging
-from .common import add_command, add_config, config_of
+from sync.backends import open_backend
+from sync.commands.common import add_command, add_config, config_of
+from sync.errors import UsageError
+from sync.unattended import snapshots
+from sync.unattended.job import file_logging
+from sync.unattended.lock import SyncLock
 
 log = logging.getLogger(__name__)
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 
-from ..progress import Progress
-from ..runner import drafts_once, file_logging, sync_once
-from ..service import Service
-from ..text import one_line
-from .common import add_command, add_config, config_of
+from sync.commands.common import add_command, add_config, config_of
+from sync.progress import Progress
+from sync.rules.text import one_line
+from sync.unattended.job import drafts_once, file_logging, sync_once
+from sync.unattended.scheduler import Service
 
 
 def register(sub) -> None:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import json
 
-from ..backends import open_backend
-from ..cycle import read_state
-from ..export import status_records
-from ..summary import status_table
-from .common import add_command, add_config, add_now, config_of, now_of
+from sync.backends import open_backend
+from sync.commands.common import add_command, add_config, add_now, config_of, now_of
+from sync.cycle import read_state
+from sync.export import status_records
+from sync.summary import status_table
 
 
 def register(sub) -> None:

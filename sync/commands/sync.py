@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import sys
 
-from ..progress import Progress
-from ..runner import file_logging, sync_once
-from ..summary import print_changes
-from ..text import one_line
-from .common import add_command, add_config, add_now, config_of, now_of
+from sync.commands.common import add_command, add_config, add_now, config_of, now_of
+from sync.progress import Progress
+from sync.rules.text import one_line
+from sync.summary import print_changes
+from sync.unattended.job import file_logging, sync_once
 
 
 def register(sub) -> None:

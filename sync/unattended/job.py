@@ -18,20 +18,21 @@ from datetime import datetime, timedelta
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from . import prefill, snapshots, views
-from .backends import Backend, WriteBatch, open_backend
-from .config import Config
-from .cycle import CycleResult, State, apply_writes, plan_writes, read_state
-from .errors import ConfigError, ExitCode, LockedError, TonghopError
-from .ledger import Claim, Entry, Ledger
-from .ledger import State as Sent
-from .lock import SyncLock
-from .mailer import Delivery, Mailer, MailError, Templates, addresses, reminder_context, send_waiting
-from .mailer import templates_dir as reminder_templates
-from .progress import Progress, ProgressBackend
-from .reminders import Due, deadline_key, due_reminders
-from .summary import summary_line
-from .text import one_line
+from sync.backends import Backend, WriteBatch, open_backend
+from sync.config import Config
+from sync.cycle import CycleResult, State, apply_writes, plan_writes, read_state
+from sync.errors import ConfigError, ExitCode, LockedError, TonghopError
+from sync.progress import Progress, ProgressBackend
+from sync.rules import prefill, views
+from sync.rules.reminders import Due, deadline_key, due_reminders
+from sync.rules.text import one_line
+from sync.summary import summary_line
+from sync.unattended import snapshots
+from sync.unattended.ledger import Claim, Entry, Ledger
+from sync.unattended.ledger import State as Sent
+from sync.unattended.lock import SyncLock
+from sync.unattended.mailer import Delivery, Mailer, MailError, Templates, addresses, reminder_context, send_waiting
+from sync.unattended.mailer import templates_dir as reminder_templates
 
 log = logging.getLogger(__name__)
 

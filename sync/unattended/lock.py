@@ -17,7 +17,7 @@ from pathlib import Path
 
 import filelock
 
-from .errors import ConfigError, LockedError
+from sync.errors import ConfigError, LockedError
 
 LOCK_NAME = "tonghop.lock"
 

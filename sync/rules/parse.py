@@ -10,12 +10,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from . import headers as H
-from .backends.base import Tab
-from .errors import AccessError, Problem
-from .models import Campaign, Exemption, Response, Resubmission, Unit
-from .text import clean, header_key, nfc, safe_text, simple_key, split_list
-from .timeparse import DateOrder, TimeParseError, parse_deadline, parse_moment
+from sync.errors import AccessError, Problem
+from sync.rules import headers as H
+from sync.rules.book import Tab
+from sync.rules.models import Campaign, Exemption, Response, Resubmission, Unit
+from sync.rules.text import clean, header_key, nfc, safe_text, simple_key, split_list
+from sync.rules.timeparse import DateOrder, TimeParseError, parse_deadline, parse_moment
 
 
 @dataclass

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
-from .models import Match, MatchKind, Unit
-from .text import simple_key, strip_accents, unify_tones
+from sync.rules.models import Match, MatchKind, Unit
+from sync.rules.text import simple_key, strip_accents, unify_tones
 
 # Common abbreviations in unit names, by normalised token.
 ABBREVIATIONS = {

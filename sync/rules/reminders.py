@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from . import headers as H
-from .errors import Problem
-from .models import Campaign, Status, UnitStatus
-from .parse import cell_problems
-from .text import collation_key
+from sync.errors import Problem
+from sync.rules import headers as H
+from sync.rules.models import Campaign, Status, UnitStatus
+from sync.rules.parse import cell_problems
+from sync.rules.text import collation_key
 
 REMIND = frozenset({Status.PENDING, Status.INCOMPLETE, Status.OVERDUE})
 

@@ -10,16 +10,16 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from . import headers as H
-from .backends.base import Cell
-from .errors import Problem
-from .ledger import Entry
-from .ledger import State as Sending
-from .models import Campaign, MatchKind, RowResult, Status, Unit, UnitStatus, Verdict
-from .plan import STATUS_COLOURS, Colouring
-from .reminders import Offset
-from .text import one_line
-from .timeparse import format_duration, format_vn
+from sync.errors import Problem
+from sync.rules import headers as H
+from sync.rules.book import Cell
+from sync.rules.models import Campaign, MatchKind, RowResult, Status, Unit, UnitStatus, Verdict
+from sync.rules.plan import STATUS_COLOURS, Colouring
+from sync.rules.reminders import Offset
+from sync.rules.text import one_line
+from sync.rules.timeparse import format_duration, format_vn
+from sync.unattended.ledger import Entry
+from sync.unattended.ledger import State as Sending
 
 NOT_EXPECTED_MARK = "—"
 

@@ -23,7 +23,7 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
-from .errors import AccessError
+from sync.errors import AccessError
 
 MAX_UNCERTAIN = 2
 

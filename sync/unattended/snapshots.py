@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from .backends.base import NEW_TAB_SIZE, Backend, Book, Cell, CellWrite, WriteBatch
-from .config import Config
-from .errors import AccessError, UsageError
-from .files import write_atomically
-from .text import header_key, nfc, strip_accents
+from sync.backends.base import NEW_TAB_SIZE, Backend, Book, Cell, CellWrite, WriteBatch
+from sync.backends.files import write_atomically
+from sync.config import Config
+from sync.errors import AccessError, UsageError
+from sync.rules.text import header_key, nfc, strip_accents
 
 FORMAT = "tonghop-snapshot/1"
 _FILE = re.compile(r"^(\d{8}T\d{6}Z)-([0-9a-f]{10})\.json\.gz$")

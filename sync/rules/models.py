@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from .text import header_key
+from sync.rules.text import header_key
 
 
 class Status(StrEnum):

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .backends.base import NEW_TAB_SIZE, Cell, CellColour, CellWrite, Tab, WriteBatch, same_value
-from .models import Status
-from .text import clean, header_key
+from sync.rules.book import NEW_TAB_SIZE, Cell, CellColour, CellWrite, Tab, WriteBatch, same_value
+from sync.rules.models import Status
+from sync.rules.text import clean, header_key
 
 STATUS_COLOURS = {
     Status.ON_TIME: "#B7E1CD",  # green

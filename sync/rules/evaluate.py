@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from .models import (
+from sync.rules.models import (
     Campaign,
     Exemption,
     MatchKind,
@@ -22,7 +22,7 @@ from .models import (
     UnitStatus,
     Verdict,
 )
-from .text import header_key, simple_key
+from sync.rules.text import header_key, simple_key
 
 
 def expected_units(campaign: Campaign, units: Iterable[Unit]) -> list[Unit]:

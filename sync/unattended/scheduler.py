@@ -22,8 +22,8 @@ from typing import TextIO
 
 import schedule
 
-from .errors import LockedError, TonghopError
-from .text import one_line
+from sync.errors import LockedError, TonghopError
+from sync.rules.text import one_line
 
 log = logging.getLogger(__name__)
 

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote_plus, urlsplit, urlunsplit
 
-from . import headers as H
-from .errors import Problem
-from .models import Campaign, Unit
-from .parse import cell_problems
-from .text import clean
+from sync.errors import Problem
+from sync.rules import headers as H
+from sync.rules.models import Campaign, Unit
+from sync.rules.parse import cell_problems
+from sync.rules.text import clean
 
 _ENTRY = re.compile(r"^(?:entry\.)?(\d+)$", re.IGNORECASE)
 

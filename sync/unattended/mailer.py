@@ -23,15 +23,15 @@ from pathlib import Path
 
 import jinja2
 
-from .config import Config, Smtp
-from .errors import ConfigError, ExitCode, TonghopError
-from .ledger import MAX_UNCERTAIN, Entry, Ledger, State
-from .models import Campaign
-from .reminders import Offset
-from .text import one_line, safe_text
-from .timeparse import format_vn
+from sync.config import Config, Smtp
+from sync.errors import ConfigError, ExitCode, TonghopError
+from sync.rules.models import Campaign
+from sync.rules.reminders import Offset
+from sync.rules.text import one_line, safe_text
+from sync.rules.timeparse import format_vn
+from sync.unattended.ledger import MAX_UNCERTAIN, Entry, Ledger, State
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 SUBJECT_TEMPLATE = "reminder_subject.txt.j2"
 BODY_TEMPLATE = "reminder_body.txt.j2"
 

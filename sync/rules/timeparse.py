@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from .text import clean
+from sync.rules.text import clean
 
 SHEETS_EPOCH = datetime(1899, 12, 30)
 
