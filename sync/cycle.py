@@ -17,7 +17,7 @@ from sync.config import Config
 from sync.errors import AccessError, Problem
 from sync.rules import headers as H
 from sync.rules import prefill, reminders, views
-from sync.rules.evaluate import evaluate_campaign
+from sync.rules.evaluate import evaluate_campaign, expected_units
 from sync.rules.matching import Matcher
 from sync.rules.models import Campaign, Exemption, RowResult, Status, Unit, UnitStatus
 from sync.rules.parse import parse_campaigns, parse_exemptions, parse_responses, parse_roster
@@ -110,7 +110,8 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
                                     blocking=True))
             continue
         problems += more
-        responses = [_with_match(r, matcher) for r in responses]
+        expected = [u.code for u in expected_units(campaign, units)]
+        responses = [_with_match(r, matcher, expected) for r in responses]
         result = evaluate_campaign(campaign, units, responses, exemptions, now)
         evaluated.append(campaign)
         statuses += result.statuses
@@ -118,8 +119,8 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
     return State(now, books, units, evaluated, exemptions, statuses, rows, problems)
 
 
-def _with_match(response, matcher: Matcher):
-    return replace(response, match=matcher.match(response.unit_text))
+def _with_match(response, matcher: Matcher, expected: Sequence[str]):
+    return replace(response, match=matcher.match(response.unit_text, expected))
 
 
 def plan_writes(

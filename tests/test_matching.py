@@ -70,4 +70,106 @@ def test_accent_free_fallback_refuses_ambiguity(matcher):
 
 def test_ambiguous_generic_name_is_not_matched(matcher):
     # "Khương Trung" alone could be the ward or any of three schools
-    assert matcher.match("Khương Trung").kind is MatchKind.NONE
+    match = matcher.match("Khương Trung")
+    assert match.kind is MatchKind.AMBIGUOUS and match.unit is None
+    assert [u.code for u in match.candidates] == ["MN19", "P03", "TH08", "THCS08"]
+
+
+# --- optional words, in both directions ---------------------------------------------------------
+PLACES = [
+    Unit("PKT", "UBND phường Khương Trung", "Phường"),
+    Unit("XDT", "Xã Đông Tiến", "Xã"),
+    Unit("TTVD", "UBND thị trấn Văn Điển", "Thị trấn"),
+    Unit("QHK", "Quận Hoàn Kiếm", "Quận"),
+    Unit("HSS", "UBND huyện Sóc Sơn", "Huyện"),
+    Unit("TXST", "Thị xã Sơn Tây", "Thị xã"),
+    Unit("TBN", "Tỉnh Bắc Ninh", "Tỉnh"),
+    Unit("TPHD", "Thành phố Hải Dương", "Thành phố"),
+    Unit("TRLQD", "Trường Lê Quý Đôn", "Trường"),
+    Unit("PTCKH", "Phòng Tài chính - Kế hoạch", "Phòng ban"),
+    Unit("BTG", "Ban Tuyên giáo", "Ban"),
+    Unit("HND", "Hội Nông dân", "Hội"),
+    Unit("TTYT", "Trung tâm Y tế", "Trung tâm"),
+    Unit("VTL", "Văn Thủy Lợi", "Khác"),  # no optional word at all
+]
+
+
+@pytest.fixture(scope="module")
+def places():
+    return Matcher(PLACES)
+
+
+@pytest.mark.parametrize("word", [
+    "phường", "xã", "thị trấn", "quận", "huyện", "thị xã", "tỉnh", "thành phố",
+    "UBND", "Trường", "Phòng", "Ban", "Hội", "Trung tâm",
+])
+def test_every_optional_word_may_be_added_in_front(places, word):
+    # the roster name with one more optional word, and the roster's own words left out
+    for typed, code in ((f"{word} Khương Trung", "PKT"), (f"{word} Văn Thủy Lợi", "VTL")):
+        match = places.match(typed)
+        assert match.kind is MatchKind.EXACT and match.unit.code == code, typed
+
+
+@pytest.mark.parametrize("typed, code", [
+    ("Khương Trung", "PKT"), ("Đông Tiến", "XDT"), ("Văn Điển", "TTVD"), ("Hoàn Kiếm", "QHK"),
+    ("Sóc Sơn", "HSS"), ("Sơn Tây", "TXST"), ("Bắc Ninh", "TBN"), ("Hải Dương", "TPHD"),
+    ("Lê Quý Đôn", "TRLQD"), ("Tài chính - Kế hoạch", "PTCKH"), ("Tuyên giáo", "BTG"),
+    ("Nông dân", "HND"), ("Y tế", "TTYT"),
+    ("UBND xã Đông Tiến", "XDT"), ("Thị trấn Văn Điển", "TTVD"), ("UBND quận Hoàn Kiếm", "QHK"),
+    ("Huyện Sóc Sơn", "HSS"), ("TX Sơn Tây", "TXST"),
+    ("UBND tỉnh Bắc Ninh", "TBN"), ("TP Hải Dương", "TPHD"), ("TT Y tế", "TTYT"),
+    ("dong tien", "XDT"), ("xa dong tien", "XDT"), ("thi tran van dien", "TTVD"),
+])
+def test_every_optional_word_may_be_left_out_or_abbreviated(places, typed, code):
+    match = places.match(typed)
+    assert match.kind is MatchKind.EXACT and match.unit.code == code, typed
+
+
+def test_invisible_characters_do_not_count(places):
+    assert places.match("Khương\u200c Trung\u00ad").unit.code == "PKT"
+    assert places.match("\u2060Đông Tiến").unit.code == "XDT"
+
+
+# --- campaign-scoped disambiguation -------------------------------------------------------------
+def test_a_bare_place_name_is_unique_among_the_units_a_campaign_expects(matcher):
+    wards = [u.code for u in UNITS if u.group == "Phường"]
+    match = matcher.match("Khương Trung", expected=wards)
+    assert match.kind is MatchKind.EXACT and match.unit.code == "P03"
+    # the same text, in a campaign for schools, names none of them exactly: left for staff
+    schools = [u.code for u in UNITS if u.group == "Trường"]
+    match = matcher.match("Khương Trung", expected=schools)
+    assert match.kind is MatchKind.AMBIGUOUS
+    assert {"TH08", "THCS08", "MN19"} <= {u.code for u in match.candidates}
+
+
+def test_a_name_outside_the_campaign_still_matches_the_roster(matcher):
+    # an exact name of a unit the campaign does not expect: matched (and reported as not expected)
+    match = matcher.match("Công an quận", expected=["P03", "P10"])
+    assert match.kind is MatchKind.EXACT and match.unit.code == "CAQ"
+
+
+def test_an_expected_unit_wins_over_an_identical_name_elsewhere():
+    units = [Unit("A1", "Trường Tiểu học Kim Đồng", "Trường"),
+             Unit("B1", "Phòng Kim Đồng", "Phòng ban")]
+    m = Matcher(units)
+    assert m.match("Kim Đồng").kind is MatchKind.AMBIGUOUS
+    assert m.match("Kim Đồng", expected=["B1"]).unit.code == "B1"
+
+
+def test_two_units_with_one_name_stay_ambiguous_even_in_scope():
+    units = [Unit("A", "UBND xã Tân Lập", "Xã"), Unit("B", "UBND xã Tân Lập ", "Xã", row=3)]
+    match = Matcher(units).match("Tân Lập", expected=["A", "B"])
+    assert match.kind is MatchKind.AMBIGUOUS and match.unit is None
+
+
+def test_a_word_inside_a_name_is_not_optional(places):
+    # "Hội" is optional in front, not inside: "Nông dân" alone is the Hội, but "Hội" alone is nothing
+    assert places.match("Hội").kind is MatchKind.NONE
+    assert places.match("Phường").kind is MatchKind.NONE
+
+
+def test_a_settled_name_wins_over_every_rule():
+    m = Matcher(UNITS, settled={"khuong trung!": "TH08", "Trường X": "NOPE"})
+    match = m.match("Khuong Trung")
+    assert match.kind is MatchKind.SETTLED and match.unit.code == "TH08"
+    assert m.match("Trường X").kind is MatchKind.NONE  # unknown code: ignored here

@@ -1,14 +1,20 @@
 """Which roster unit a response names.
 
-In order: exact match of the normalised name, code or alias; the same without the generic prefix
-("UBND", "Trường"); the same without accents, when that is unambiguous; then a fuzzy guess that
-must clear a threshold and beat the runner-up, reported as a guess for staff to confirm.
+Keys, from strict to loose (see ``docs/vietnamese.md``): the code; the full name (abbreviations
+expanded); the name without leading organisation words ("UBND", "Trường", "Phòng", ...); the name
+without leading organisation *and* administrative-level words ("phường", "xã", "quận", ...),
+where a bare place name is ambiguous when another unit's name ends with it; the last two again
+without accents. At each step the units the campaign expects are tried first, then the whole
+roster; a name that fits several units is reported as ambiguous, never guessed. Only then a fuzzy
+guess that must clear a threshold and beat the runner-up, reported as a guess for staff to confirm.
+A name staff settled in the correction tab ("Đối chiếu tên đơn vị") wins over all of these.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 
 from rapidfuzz import fuzz, process
 
@@ -21,6 +27,8 @@ ABBREVIATIONS = {
     "ph": "phường",
     "q": "quận",
     "x": "xã",
+    "tx": "thị xã",
+    "tp": "thành phố",
     "ubnd": "ủy ban nhân dân",
     "ub": "ủy ban",
     "hđnd": "hội đồng nhân dân",
@@ -39,17 +47,39 @@ ABBREVIATIONS = {
     "tncs": "thanh niên cộng sản",
     "vp": "văn phòng",
     "tt": "trung tâm",
+    "ttyt": "trung tâm y tế",
 }
+# Words in front of a name that units often leave out or add: optional in both directions.
+ORGANISATION_WORDS = ("ủy ban nhân dân", "trường", "phòng", "ban", "hội", "trung tâm")
+ADMINISTRATIVE_WORDS = ("phường", "xã", "thị trấn", "quận", "huyện", "thị xã", "tỉnh", "thành phố")
+
 _EXPANSIONS = {k: unify_tones(v) for k, v in ABBREVIATIONS.items()}
 _EXPANSIONS.update({strip_accents(k): v for k, v in _EXPANSIONS.items()})
-# Generic words in front of a name that units often leave out or add.
-_GENERIC = ("ủy ban nhân dân", "trường", "phòng")
-_PREFIXES = tuple(unify_tones(p) + " " for p in _GENERIC)
-_PLAIN_PREFIXES = tuple(strip_accents(p) + " " for p in _GENERIC)
+# Characters that render as nothing; text.clean removes the usual ones, these come from some
+# phone keyboards and word processors.
+_INVISIBLE = re.compile("[\u00ad\u034f\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def _prefixes(words: Iterable[str], plain: bool) -> tuple[str, ...]:
+    keys = (unify_tones(w) for w in words)
+    # longest first, so "thị xã" goes before "xã" and "trung tâm" is not read as two words
+    return tuple(sorted(((strip_accents(k) if plain else k) + " " for k in keys), key=len, reverse=True))
+
+
+_ORG = _prefixes(ORGANISATION_WORDS, plain=False)
+_ORG_PLAIN = _prefixes(ORGANISATION_WORDS, plain=True)
+_ALL = _prefixes(ORGANISATION_WORDS + ADMINISTRATIVE_WORDS, plain=False)
+_ALL_PLAIN = _prefixes(ORGANISATION_WORDS + ADMINISTRATIVE_WORDS, plain=True)
+
+
+def typed_key(text: str) -> str:
+    """How two typed names are "the same name" (for the correction tab): NFC, case, tone style,
+    punctuation, spaces and invisible characters do not count."""
+    return simple_key(_INVISIBLE.sub("", text))
 
 
 def full_key(text: str) -> str:
-    tokens = simple_key(text).split(" ")
+    tokens = typed_key(text).split(" ")
     return " ".join(_EXPANSIONS.get(t, t) for t in tokens if t)
 
 
@@ -64,69 +94,116 @@ def _strip_prefixes(key: str, prefixes: tuple[str, ...]) -> str:
 
 
 def core_key(text: str) -> str:
-    """The full key without generic leading words ("UBND", "Trường", "Phòng")."""
-    return _strip_prefixes(full_key(text), _PREFIXES)
+    """The full key without leading organisation words ("UBND", "Trường", "Phòng", ...)."""
+    return _strip_prefixes(full_key(text), _ORG)
+
+
+def bare_key(text: str) -> str:
+    """The full key without leading organisation and administrative-level words: the place name
+    ("UBND phường Khương Trung" -> "khương trung")."""
+    return _strip_prefixes(full_key(text), _ALL)
 
 
 def plain_key(text: str) -> str:
     """The core key without any accent: for names typed on a keyboard with no Vietnamese input."""
-    return _strip_prefixes(strip_accents(full_key(text)), _PLAIN_PREFIXES)
+    return _strip_prefixes(strip_accents(full_key(text)), _ORG_PLAIN)
+
+
+def plain_bare_key(text: str) -> str:
+    return _strip_prefixes(strip_accents(full_key(text)), _ALL_PLAIN)
+
+
+class _Index:
+    """Codes by key; with ``tails``, also the names that end with a key as whole words, which
+    make a short name ambiguous (a bare "khương trung" may mean "tiểu học khương trung") but
+    never match by themselves."""
+
+    def __init__(self, tails: bool = False):
+        self.exact: dict[str, set[str]] = defaultdict(set)
+        self.tails = tails
+        self._tail: dict[str, set[str]] = defaultdict(set)
+
+    def add(self, key: str, code: str) -> None:
+        if not key:
+            return
+        self.exact[key].add(code)
+        if self.tails:
+            words = key.split(" ")
+            for i in range(1, len(words)):
+                self._tail[" ".join(words[i:])].add(code)
+
+    def find(self, key: str) -> tuple[set[str], set[str]]:
+        """(units named exactly so, units the name may also mean)."""
+        exact = self.exact.get(key, set()) if key else set()
+        return exact, exact | (self._tail.get(key, set()) if self.tails and exact else set())
 
 
 class Matcher:
-    """Built once per cycle from the roster; caches answers per typed text."""
+    """Built once per cycle from the roster (and staff's settled names); caches answers per
+    typed text and campaign scope."""
 
-    def __init__(self, units: Iterable[Unit], threshold: float = 85.0, margin: float = 5.0):
-        self.units = [u for u in units]
+    def __init__(self, units: Iterable[Unit], threshold: float = 85.0, margin: float = 5.0,
+                 settled: Mapping[str, str] | None = None):
+        self.units = list(units)
         self.threshold, self.margin = threshold, margin
-        self._full: dict[str, set[str]] = defaultdict(set)
-        self._core: dict[str, set[str]] = defaultdict(set)
-        self._plain: dict[str, set[str]] = defaultdict(set)
         self._by_code = {u.code: u for u in self.units}
+        by_folded = {u.code.casefold(): u.code for u in self.units}
+        # typed_key -> unit code, as staff settled them (codes not on the roster are left out
+        # by the caller, which reports them)
+        self._settled = {typed_key(k): by_folded[c.casefold()] for k, c in (settled or {}).items()
+                         if c.casefold() in by_folded}
+        self._codes = _Index()
+        self._layers = [
+            (_Index(), full_key), (_Index(tails=True), core_key), (_Index(tails=True), bare_key),
+            (_Index(tails=True), plain_key), (_Index(tails=True), plain_bare_key),
+        ]
         for unit in self.units:
-            self._full[unit.code.casefold()].add(unit.code)
+            self._codes.add(unit.code.casefold(), unit.code)
             for name in (unit.name, *unit.aliases):
-                self._full[full_key(name)].add(unit.code)
-                core = core_key(name)
-                self._core[core].add(unit.code)
-                self._plain[plain_key(name)].add(unit.code)
-        self._fuzzy_choices = {key: codes for key, codes in self._core.items() if len(codes) == 1}
+                for index, key in self._layers:
+                    index.add(key(name), unit.code)
+        core = self._layers[1][0].exact
+        self._fuzzy_choices = {key: codes for key, codes in core.items() if len(codes) == 1}
         self._fuzzy_plain = {key: plain_key(key) for key in self._fuzzy_choices}
-        self._cache: dict[str, Match] = {}
+        self._cache: dict[tuple[str, frozenset[str] | None], Match] = {}
 
-    def match(self, typed: str) -> Match:
-        if typed not in self._cache:
-            self._cache[typed] = self._match(typed)
-        return self._cache[typed]
+    def match(self, typed: str, expected: Collection[str] | None = None) -> Match:
+        """The unit ``typed`` names; ``expected`` (unit codes the campaign expects) are tried
+        first, so a name ambiguous across the roster may still be unique among them."""
+        scope = frozenset(expected) if expected is not None else None
+        if (typed, scope) not in self._cache:
+            self._cache[(typed, scope)] = self._match(typed, scope)
+        return self._cache[(typed, scope)]
 
-    def _unique(self, index: dict[str, set[str]], key: str) -> Unit | None:
-        codes = index.get(key)
-        if codes and len(codes) == 1:
-            return self._by_code[next(iter(codes))]
-        return None
-
-    def _match(self, typed: str) -> Match:
-        if not typed.strip():
+    def _match(self, typed: str, expected: frozenset[str] | None) -> Match:
+        text = _INVISIBLE.sub("", typed).strip()
+        if not text:
             return Match(MatchKind.NONE)
-        code_hit = self._unique(self._full, typed.strip().casefold())
-        if code_hit:
-            return Match(MatchKind.EXACT, code_hit)
-        core = core_key(typed)
-        for index, key in (
-            (self._full, full_key(typed)),
-            (self._core, core),
-            (self._plain, plain_key(typed)),
-        ):
-            unit = self._unique(index, key)
-            if unit:
-                return Match(MatchKind.EXACT, unit)
-        return self._fuzzy(plain_key(typed))
+        settled = self._settled.get(typed_key(text))
+        if settled:
+            return Match(MatchKind.SETTLED, self._by_code[settled])
+        for index, key in ((self._codes, str.casefold), *self._layers):
+            exact, near = index.find(key(text))
+            if not exact:
+                continue
+            for scope in ((expected,) if expected else ()) + (None,):
+                hits = exact & scope if scope is not None else exact
+                if not hits:
+                    continue  # none of the expected units: try the whole roster
+                fits = near & scope if scope is not None else near
+                if len(fits) == 1:
+                    return Match(MatchKind.EXACT, self._by_code[next(iter(fits))])
+                return self._ambiguous(fits)
+        return self._fuzzy(plain_key(text))
+
+    def _ambiguous(self, codes: Iterable[str]) -> Match:
+        units = tuple(sorted((self._by_code[c] for c in codes), key=lambda u: u.code))
+        return Match(MatchKind.AMBIGUOUS, candidates=units, score=0.0)
 
     def _fuzzy(self, plain: str) -> Match:
         if not plain or not self._fuzzy_choices:
             return Match(MatchKind.NONE)
-        choices = self._fuzzy_plain
-        best = process.extract(plain, choices, scorer=fuzz.token_sort_ratio, limit=2)
+        best = process.extract(plain, self._fuzzy_plain, scorer=fuzz.token_sort_ratio, limit=2)
         if not best:
             return Match(MatchKind.NONE)
         _, score, key = best[0]

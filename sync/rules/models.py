@@ -72,6 +72,8 @@ VERDICT_LABELS = {
 class MatchKind(StrEnum):
     EXACT = "exact"  # name, code or alias after normalisation
     FUZZY = "fuzzy"  # a guess for staff to confirm
+    SETTLED = "settled"  # staff chose the unit in the correction tab
+    AMBIGUOUS = "ambiguous"  # several units fit equally: left for staff, never guessed
     NONE = "none"
 
 
@@ -133,6 +135,7 @@ class Match:
     kind: MatchKind
     unit: Unit | None = None
     score: float = 100.0
+    candidates: tuple[Unit, ...] = ()  # the units an ambiguous name fits
 
 
 @dataclass(frozen=True)

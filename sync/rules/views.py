@@ -90,6 +90,8 @@ def verdict_text(result: RowResult) -> str:
 
 def matched_text(result: RowResult) -> str:
     match = result.response.match
+    if match.kind is MatchKind.AMBIGUOUS:
+        return "nhiều đơn vị cùng tên: " + ", ".join(u.code for u in match.candidates)
     if match.unit is None:
         return ""
     text = f"{match.unit.code} - {match.unit.name}"
