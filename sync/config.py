@@ -40,6 +40,7 @@ class TabNames:
     log: str = "Nhật ký đồng bộ"
     reports: str = "Báo cáo"
     reminders: str = "Nhắc nhở"
+    corrections: str = "Đối chiếu tên đơn vị"
 
 
 @dataclass(frozen=True)

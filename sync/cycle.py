@@ -17,11 +17,12 @@ from sync.config import Config
 from sync.errors import AccessError, Problem
 from sync.rules import headers as H
 from sync.rules import prefill, reminders, views
+from sync.rules.corrections import Settled, correction_rows, read_settled
 from sync.rules.evaluate import evaluate_campaign, expected_units
 from sync.rules.matching import Matcher
 from sync.rules.models import Campaign, Exemption, RowResult, Status, Unit, UnitStatus
 from sync.rules.parse import parse_campaigns, parse_exemptions, parse_responses, parse_roster
-from sync.rules.plan import plan_append, plan_keyed_table, plan_row_columns
+from sync.rules.plan import plan_append, plan_choice, plan_keyed_table, plan_row_columns
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ class State:
     statuses: list[UnitStatus]
     rows: list[RowResult]
     problems: list[Problem]
+    settled: Settled = field(default_factory=Settled)  # names staff settled in the correction tab
 
     def counts(self) -> Counter[Status]:
         return Counter(s.status for s in self.statuses)
@@ -79,7 +81,10 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
     exemptions, more = parse_exemptions(control.find_tab(tabs.exemptions), units, campaigns,
                                         config.tz, config.order)
     problems += more
-    matcher = Matcher(units, config.matching.fuzzy_threshold, config.matching.fuzzy_margin)
+    settled, more = read_settled(control.find_tab(tabs.corrections), units)
+    problems += more
+    matcher = Matcher(units, config.matching.fuzzy_threshold, config.matching.fuzzy_margin,
+                      settled=settled.codes)
 
     evaluated: list[Campaign] = []
     statuses: list[UnitStatus] = []
@@ -116,7 +121,7 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
         evaluated.append(campaign)
         statuses += result.statuses
         rows += result.rows
-    return State(now, books, units, evaluated, exemptions, statuses, rows, problems)
+    return State(now, books, units, evaluated, exemptions, statuses, rows, problems, settled)
 
 
 def _with_match(response, matcher: Matcher, expected: Sequence[str]):
@@ -154,6 +159,7 @@ def plan_writes(
         detail_tab, detail_tab.title if detail_tab else tabs.detail, H.DETAIL_HEADERS[:2],
         H.DETAIL_HEADERS, views.detail_rows(state.statuses, tz),
     ))
+    batches[""].merge(plan_corrections(config, state))
     if reminder_rows is not None:
         reminders_tab = control.find_tab(tabs.reminders)
         batches[""].merge(plan_keyed_table(
@@ -166,6 +172,22 @@ def plan_writes(
         batches[""].merge(plan_append(log_tab, log_tab.title if log_tab else tabs.log,
                                       H.LOG_HEADERS, line))
     return {ref: batch for ref, batch in batches.items() if not batch.is_empty()}
+
+
+def plan_corrections(config: Config, state: State) -> WriteBatch:
+    """The correction tab: made once there is a name to settle; its staff column a dropdown of
+    the roster's codes."""
+    control, title = state.books[""], config.tabs.corrections
+    tab = control.find_tab(title)
+    rows = correction_rows(state.rows, state.settled)
+    if tab is None and not rows:
+        return WriteBatch()
+    title = tab.title if tab else title
+    batch = plan_keyed_table(tab, title, [H.CORRECTION_NAME], H.CORRECTION_HEADERS, rows,
+                             staff_headers=[H.CORRECTION_CODE])
+    batch.merge(plan_choice(batch, title, H.CORRECTION_CODE, control.find_tab(config.tabs.roster),
+                            H.UNIT_CODE, hint="Chọn mã đơn vị trong danh sách (tab Đơn vị)"))
+    return batch
 
 
 def run_cycle(config: Config, backend: Backend, now: datetime, dry_run: bool = False) -> CycleResult:

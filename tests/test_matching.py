@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from sync.rules.matching import Matcher
+from sync.rules.matching import Matcher, typed_key
 from sync.rules.models import MatchKind, Unit
 
 UNITS = [
@@ -169,7 +169,7 @@ def test_a_word_inside_a_name_is_not_optional(places):
 
 
 def test_a_settled_name_wins_over_every_rule():
-    m = Matcher(UNITS, settled={"khuong trung!": "TH08", "Trường X": "NOPE"})
+    m = Matcher(UNITS, settled={typed_key("khuong trung!"): "TH08", typed_key("Trường X"): "NOPE"})
     match = m.match("Khuong Trung")
     assert match.kind is MatchKind.SETTLED and match.unit.code == "TH08"
     assert m.match("Trường X").kind is MatchKind.NONE  # unknown code: ignored here

@@ -58,7 +58,7 @@ def test_only_owned_cells_change(demo_dir):
     before = snapshot(path)
     sync(demo_dir)
     after = snapshot(path)
-    owned_tabs = {H.STATUS_TAB, H.DETAIL_TAB, H.LOG_TAB}
+    owned_tabs = {H.STATUS_TAB, H.DETAIL_TAB, H.LOG_TAB, H.CORRECTIONS_TAB}
     response_tabs = {c for c in {k[0] for k in before} if c.startswith("Câu trả lời")}
     changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
     wb = openpyxl.load_workbook(path)

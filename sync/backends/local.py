@@ -13,11 +13,14 @@ from pathlib import Path
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineError, CalamineWorkbook
 
 from sync.backends.base import Backend, Book, Tab, WriteBatch, trim
 from sync.backends.files import write_atomically
 from sync.errors import AccessError
+from sync.rules.book import ColumnChoice
 from sync.rules.text import one_line
 
 EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
@@ -84,10 +87,24 @@ class LocalWorkbookBackend(Backend):
                 target.fill = PatternFill(fill_type="solid", start_color=rgb, end_color=rgb)
             else:
                 target.fill = PatternFill(fill_type=None)
+        for choice in batch.choices:
+            add_choice(workbook, choice)
         for sheet in created:
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
         save_atomically(workbook, path)
+
+
+def add_choice(workbook: openpyxl.Workbook, choice: ColumnChoice) -> None:
+    """A dropdown on a column (row 2 down) listing another tab's column: Excel and LibreOffice
+    show it like Google's; the list follows the source column."""
+    letter, source = get_column_letter(choice.col), get_column_letter(choice.source_col)
+    quoted = "'" + choice.source_tab.replace("'", "''") + "'"
+    rule = DataValidation(type="list", formula1=f"{quoted}!${source}$2:${source}${EXCEL_ROWS}",
+                          allow_blank=True, showErrorMessage=True, showInputMessage=bool(choice.hint),
+                          prompt=choice.hint or None)
+    rule.add(f"{letter}2:{letter}{EXCEL_ROWS}")
+    workbook[choice.tab].add_data_validation(rule)
 
 
 def save_atomically(workbook: openpyxl.Workbook, path: Path) -> None:

@@ -1,6 +1,7 @@
 """Request bodies for the Sheets API, built from a WriteBatch: pure functions, no I/O.
 
-``structure_requests`` -> the one ``spreadsheets:batchUpdate`` (new tabs, grid sizes, colours);
+``structure_requests`` -> the one ``spreadsheets:batchUpdate`` (new tabs, grid sizes, colours,
+dropdowns);
 ``value_ranges`` -> the ``data`` of the one ``values:batchUpdate`` (RAW).
 """
 
@@ -11,7 +12,7 @@ import zlib
 from collections.abc import Iterable
 
 from sync.errors import BackendError
-from sync.rules.book import CellColour, CellWrite, WriteBatch
+from sync.rules.book import CellColour, CellWrite, ColumnChoice, WriteBatch
 from sync.rules.text import header_key
 
 CELL_CHARS = 50_000  # Google rejects a longer cell, and with it the whole batch
@@ -94,6 +95,9 @@ def structure_requests(batch: WriteBatch, sheets: dict[str, dict]) -> list[dict]
                 "properties": {"sheetId": props["sheetId"], "gridProperties": size},
                 "fields": ",".join(fields)}})
 
+    for choice in batch.choices:
+        requests_.append(data_validation(choice, _lookup(known, choice.tab)["sheetId"]))
+
     for title, column, first_row, colours in _colour_runs(batch.colours):
         requests_.append({"updateCells": {
             "start": {"sheetId": _lookup(known, title)["sheetId"], "rowIndex": first_row - 1,
@@ -102,6 +106,21 @@ def structure_requests(batch: WriteBatch, sheets: dict[str, dict]) -> list[dict]
             "fields": BACKGROUND,
         }})
     return requests_
+
+
+def data_validation(choice: ColumnChoice, sheet_id: int) -> dict:
+    """A dropdown on a whole column below the header (no end row: it covers rows added later),
+    listing another tab's column: it follows that column with no further request."""
+    letter = column_letters(choice.source_col)
+    source = f"={quote_tab(choice.source_tab)}!${letter}$2:${letter}"
+    rule: dict = {"condition": {"type": "ONE_OF_RANGE", "values": [{"userEnteredValue": source}]},
+                  "strict": True, "showCustomUi": True}
+    if choice.hint:
+        rule["inputMessage"] = choice.hint
+    return {"setDataValidation": {
+        "range": {"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": choice.col - 1,
+                  "endColumnIndex": choice.col},
+        "rule": rule}}
 
 
 def _background(colour: str | None) -> dict:

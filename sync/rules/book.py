@@ -69,6 +69,18 @@ class CellColour:
     colour: str | None  # "#RRGGBB"; None clears the background
 
 
+@dataclass(frozen=True)
+class ColumnChoice:
+    """A dropdown on a column (row 2 down): one of the values of another tab's column (row 2
+    down), so it follows that column without being rewritten."""
+
+    tab: str
+    col: int
+    source_tab: str
+    source_col: int
+    hint: str = ""  # shown when a cell of the column is selected
+
+
 @dataclass
 class WriteBatch:
     """Everything one cycle writes to one book, applied in one go."""
@@ -77,9 +89,10 @@ class WriteBatch:
     grow: dict[str, tuple[int, int]] = field(default_factory=dict)  # title -> minimum grid size
     cells: list[CellWrite] = field(default_factory=list)
     colours: list[CellColour] = field(default_factory=list)
+    choices: list[ColumnChoice] = field(default_factory=list)
 
     def is_empty(self) -> bool:
-        return not (self.new_tabs or self.grow or self.cells or self.colours)
+        return not (self.new_tabs or self.grow or self.cells or self.colours or self.choices)
 
     def merge(self, other: WriteBatch) -> None:
         self.new_tabs.update(other.new_tabs)
@@ -88,10 +101,11 @@ class WriteBatch:
             self.grow[title] = (max(old[0], rows), max(old[1], cols))
         self.cells.extend(other.cells)
         self.colours.extend(other.colours)
+        self.choices.extend(other.choices)
 
     def tabs_touched(self) -> list[str]:
         seen: dict[str, None] = dict.fromkeys(self.new_tabs)
-        for item in (*self.cells, *self.colours):
+        for item in (*self.cells, *self.colours, *self.choices):
             seen.setdefault(item.tab)
         return list(seen)
 

@@ -18,6 +18,7 @@ DETAIL_TAB = "Chi tiết"
 LOG_TAB = "Nhật ký đồng bộ"
 REPORTS_TAB = "Báo cáo"
 REMINDERS_TAB = "Nhắc nhở"
+CORRECTIONS_TAB = "Đối chiếu tên đơn vị"  # the tool's rows, staff's column "Mã đơn vị đúng"
 
 # --- Roster ("Đơn vị") ------------------------------------------------------------------------
 UNIT_CODE = ("Mã đơn vị", "Mã")
@@ -122,6 +123,17 @@ REMINDER_HEADERS = (
     "Gửi email",
 )
 REMINDER_KEYS = REMINDER_HEADERS[:4]
+
+# --- Correction tab ("Đối chiếu tên đơn vị"): one row per typed name staff may settle ----------
+CORRECTION_NAME = "Tên đơn vị đã nhập"
+CORRECTION_CODE = "Mã đơn vị đúng"  # staff's column (a dropdown of the roster's codes)
+CORRECTION_STATE = "Tình trạng"
+CORRECTION_GUESS = "Đơn vị đoán"
+CORRECTION_SCORE = "Điểm"
+CORRECTION_COUNT = "Số câu trả lời"
+CORRECTION_WHERE = "Đợt: dòng"
+CORRECTION_HEADERS = (CORRECTION_NAME, CORRECTION_CODE, CORRECTION_STATE, CORRECTION_GUESS,
+                      CORRECTION_SCORE, CORRECTION_COUNT, CORRECTION_WHERE)
 
 # Truthy / falsy words staff type in flag columns.
 YES = {"có", "co", "x", "yes", "y", "true", "1", "đúng", "rồi"}

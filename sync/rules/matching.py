@@ -148,9 +148,10 @@ class Matcher:
         self.threshold, self.margin = threshold, margin
         self._by_code = {u.code: u for u in self.units}
         by_folded = {u.code.casefold(): u.code for u in self.units}
-        # typed_key -> unit code, as staff settled them (codes not on the roster are left out
-        # by the caller, which reports them)
-        self._settled = {typed_key(k): by_folded[c.casefold()] for k, c in (settled or {}).items()
+        # typed_key -> unit code, as staff settled them (a code not on the roster is ignored
+        # here; corrections.read_settled reports it). Keys are not re-keyed: typed_key is not
+        # idempotent (NFC recomposes a moved tone mark with the last letter).
+        self._settled = {k: by_folded[c.casefold()] for k, c in (settled or {}).items()
                          if c.casefold() in by_folded}
         self._codes = _Index()
         self._layers = [

@@ -10,7 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sync.rules.book import NEW_TAB_SIZE, Cell, CellColour, CellWrite, Tab, WriteBatch, same_value
+from sync.rules.book import (
+    NEW_TAB_SIZE,
+    Cell,
+    CellColour,
+    CellWrite,
+    ColumnChoice,
+    Tab,
+    WriteBatch,
+    same_value,
+)
 from sync.rules.models import Status
 from sync.rules.text import clean, header_key
 
@@ -90,11 +99,15 @@ def plan_keyed_table(
     headers: Sequence[str],
     rows: Sequence[Mapping[str, Cell]],
     colouring: Colouring | None = None,
+    staff_headers: Sequence[str] = (),
 ) -> WriteBatch:
     """A table with one row per key (e.g. unit code). Existing rows keep their place (staff may
     have sorted or annotated them); new keys go at the bottom; rows whose key is gone get their
-    owned cells blanked. ``headers`` are the owned columns, key headers first."""
+    owned cells blanked. ``headers`` are the columns in the order a new tab gets them, key headers
+    first; those in ``staff_headers`` are staff's: their header is created, their cells never
+    written."""
     grid = _Grid(title, tab, headers)
+    headers = [h for h in headers if h not in staff_headers]
     key_cols = [grid.col[h] for h in key_headers]
     where: dict[tuple[str, ...], int] = {}
     if tab is not None:
@@ -111,13 +124,31 @@ def plan_keyed_table(
         if row is None:
             row, next_row = next_row, next_row + 1
         for header, value in values.items():
-            grid.put(row, header, value, colouring)
+            if header not in staff_headers:
+                grid.put(row, header, value, colouring)
     for key, row in where.items():
         if key not in wanted:
             for header in headers:
                 if header not in key_headers:
                     grid.put(row, header, "", colouring)
     return grid.finish()
+
+
+def plan_choice(batch: WriteBatch, title: str, header: str, source_tab: Tab | None,
+                source_header: Sequence[str], hint: str = "") -> WriteBatch:
+    """A dropdown on the column ``header`` of ``title``, listing ``source_tab``'s column
+    ``source_header``; planned only when ``batch`` creates that column's header, so a cycle
+    with nothing new sends nothing (the rule follows the source column by itself)."""
+    created = next((c for c in batch.cells if c.tab == title and c.row == 1 and c.value == header),
+                   None)
+    if created is None or source_tab is None or not source_tab.values:
+        return WriteBatch()
+    keys = [header_key(h) for h in source_header]
+    source_col = next((i + 1 for i, h in enumerate(source_tab.values[0])
+                       if header_key(h) in keys), None)
+    if source_col is None:
+        return WriteBatch()
+    return WriteBatch(choices=[ColumnChoice(title, created.col, source_tab.title, source_col, hint)])
 
 
 def plan_row_columns(

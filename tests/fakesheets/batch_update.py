@@ -17,7 +17,8 @@ Copied behaviour:
   defaults do; an unknown sheet is ``No grid with id: N``.
 * repeatCell/updateCells write ``userEnteredValue``/``userEnteredFormat``/
   ``note`` through the ``fields`` mask; conditional format rules, data
-  validation, merges, protected ranges and filters are stored (no effect on
+  validation (its condition checked: a ONE_OF_RANGE names one range of the
+  spreadsheet), merges, protected ranges and filters are stored (no effect on
   values); column widths, borders and auto-resize are accepted and ignored.
 
 Request kinds not listed in HANDLERS raise FakeNotImplemented.
@@ -349,10 +350,45 @@ def update_conditional_format_rule(ss: Spreadsheet, req: dict, rng: random.Rando
                                             "oldIndex": index, "newIndex": new_index}}
 
 
+_CONDITION_VALUES = {  # how many values a dropdown-like condition takes (None: one or more)
+    "ONE_OF_RANGE": 1, "ONE_OF_LIST": None, "BOOLEAN": None,
+}
+
+
+def _check_rule(ss: Spreadsheet, rule: dict) -> None:
+    """What Sheets checks of a DataValidationRule before storing it (wording not recorded)."""
+    condition = rule.get("condition") or {}
+    kind = condition.get("type")
+    if not kind or kind == "CONDITION_TYPE_UNSPECIFIED":
+        _fail("Invalid DataValidationRule: the condition type must be specified.")
+    values = condition.get("values") or []
+    wanted = _CONDITION_VALUES.get(kind, -1)
+    if wanted == 1 and len(values) != 1:
+        _fail(f"Invalid DataValidationRule: {kind} requires exactly one ConditionValue.")
+    if wanted is None and kind == "ONE_OF_LIST" and not values:
+        _fail("Invalid DataValidationRule: ONE_OF_LIST requires at least one ConditionValue.")
+    if kind == "ONE_OF_RANGE":
+        text = str(values[0].get("userEnteredValue", ""))
+        if not text.startswith("="):
+            _fail(f"Invalid DataValidationRule: ONE_OF_RANGE value must be a range formula "
+                  f"(=Sheet!A1:A), got {text!r}.")
+        try:  # absolute references ($A$2) name the same cells
+            ss.resolve(text[1:].replace("$", ""))
+        except ApiError:
+            _fail(f"Invalid DataValidationRule: {text!r} is not a range of this spreadsheet.")
+
+
 def set_data_validation(ss: Spreadsheet, req: dict, rng: random.Random) -> None:
-    sheet, box = grid_rect(ss, req.get("range", {}))
-    sheet.data_validations.append({"range": copy.deepcopy(req.get("range", {})),
-                                   "rule": copy.deepcopy(req.get("rule"))})
+    """One rule per range: a new rule for the same range replaces the old one; no rule clears
+    it. Stored only (typing into the cells is not checked)."""
+    gr = req.get("range", {})
+    sheet, box = grid_rect(ss, gr)
+    rule = req.get("rule")
+    if rule is not None:
+        _check_rule(ss, rule)
+    sheet.data_validations = [v for v in sheet.data_validations if v["range"] != gr]
+    if rule is not None:
+        sheet.data_validations.append({"range": copy.deepcopy(gr), "rule": copy.deepcopy(rule)})
 
 
 def merge_cells(ss: Spreadsheet, req: dict, rng: random.Random) -> None:
