@@ -135,8 +135,9 @@ class SavedUserCredentials(user_credentials.Credentials):
 
 
 def save_token(path: Path, credentials: user_credentials.Credentials) -> None:
-    """The ``authorized_user`` JSON, readable by this user only."""
-    text = credentials.to_json()
+    """The ``authorized_user`` JSON (the shape ADC reads too), readable by this user only."""
+    info = {"type": "authorized_user", **json.loads(credentials.to_json())}
+    text = json.dumps(info, indent=2)
     write_atomically(path, lambda handle: handle.write(text.encode("utf-8")), mode=TOKEN_MODE)
 
 

@@ -394,7 +394,7 @@ class FakeGoogle:
             rec.status = fault.status
             return make_response(request, fault.status, {"error": "internal_failure"}
                                  if fault.status >= 500 else {"error": "invalid_request"})
-        rec.status, payload = self.tokens.handle(raw)
+        rec.status, payload = self.tokens.handle(raw, request.headers.get("Authorization"))
         response = make_response(request, rec.status, payload)
         response.headers["Date"] = self.tokens.now().strftime("%a, %d %b %Y %H:%M:%S GMT")
         return response

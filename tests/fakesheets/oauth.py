@@ -26,11 +26,12 @@ Copied behaviour (Google's OAuth 2.0 docs, RFC 6749 section 5.2, google-auth's p
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote_plus
 
 from .errors import ApiError
 
@@ -81,6 +82,7 @@ class TokenServer:
         self.clients: dict[str, str] = {}  # client_id -> client_secret
         self.refresh_tokens: dict[str, _Grant] = {}
         self.codes: dict[str, tuple[_Grant, str]] = {}  # code -> (grant, refresh token)
+        self.challenges: dict[str, str] = {}  # code -> PKCE S256 challenge
         self.service_accounts: dict[str, bool] = {}  # client_email -> key still valid
         self.access: dict[str, Identity] = {}
         self.clock_skew = timedelta(0)  # the server's clock minus this machine's
@@ -96,11 +98,13 @@ class TokenServer:
         self.refresh_tokens[token] = _Grant(email, client_id, frozenset(scopes))
         return token
 
-    def consent(self, email: str, client_id: str, scopes: list[str]) -> str:
-        """A person clicked "Allow": an authorization code the loopback redirect carries."""
+    def consent(self, email: str, client_id: str, scopes: list[str], code_challenge: str = "") -> str:
+        """A person clicked "Allow": an authorization code the loopback redirect carries.
+        ``code_challenge`` (PKCE, S256): the exchange must bring the matching code_verifier."""
         code = "4/0A" + secrets.token_urlsafe(30)
         refresh = "1//0g" + secrets.token_urlsafe(40)
         self.codes[code] = (_Grant(email, client_id, frozenset(scopes)), refresh)
+        self.challenges[code] = code_challenge
         return code
 
     def revoke(self, refresh_token: str) -> None:
@@ -117,8 +121,17 @@ class TokenServer:
     def now(self) -> datetime:
         return datetime.now(UTC) + self.clock_skew
 
-    def handle(self, body: bytes) -> tuple[int, dict]:
+    def handle(self, body: bytes, authorization: str | None = None) -> tuple[int, dict]:
+        """Client credentials in the body or as HTTP Basic (RFC 6749 2.3.1; both accepted)."""
         form = {k: v[0] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()}
+        kind, _, value = (authorization or "").partition(" ")
+        if kind.lower() == "basic":
+            try:
+                cid, _, secret = base64.b64decode(value).decode("utf-8").partition(":")
+            except ValueError:
+                cid, secret = "", ""
+            form.setdefault("client_id", unquote_plus(cid))
+            form.setdefault("client_secret", unquote_plus(secret))
         grant = form.get("grant_type", "")
         if grant == "refresh_token":
             return self._refresh(form)
@@ -151,6 +164,11 @@ class TokenServer:
         if not self._client_ok(form):
             return 401, {"error": "invalid_client", "error_description": "Unauthorized"}
         found = self.codes.pop(form.get("code", ""), None)
+        challenge = self.challenges.pop(form.get("code", ""), "")
+        verifier = form.get("code_verifier", "").encode()
+        if challenge and base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b"=").decode() \
+                != challenge:
+            found = None
         if found is None:
             return 400, {"error": "invalid_grant", "error_description": "Bad Request"}
         grant, refresh = found
