@@ -12,6 +12,7 @@ import tomllib
 import types
 import typing
 from dataclasses import dataclass, field, fields, is_dataclass
+from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -19,15 +20,33 @@ from sync.errors import ConfigError
 from sync.rules.timeparse import DateOrder
 
 
+class AuthMode(StrEnum):
+    """How tonghop signs in to Google (``backend.auth``)."""
+
+    SERVICE_ACCOUNT = "service_account"  # a service account's JSON key
+    OAUTH = "oauth"  # a staff member's Google account (installed-app flow, `tonghop login`)
+    ADC = "adc"  # Application Default Credentials, optionally impersonating a service account
+
+
+AUTH_MODES = tuple(m.value for m in AuthMode)
+
+
 @dataclass(frozen=True)
 class BackendSettings:
     kind: str = "local"  # "local" or "google"
     workbook: str = "tonghop.xlsx"  # local: the control workbook, relative to the config file
     spreadsheet: str = ""  # google: id or URL of the control spreadsheet
-    credentials: str = ""  # google: service-account key file; else GOOGLE_APPLICATION_CREDENTIALS
+    auth: str = "service_account"  # google: how to sign in: "service_account", "oauth" or "adc"
+    credentials: str = ""  # service_account: key file; else GOOGLE_APPLICATION_CREDENTIALS
+    oauth_client: str = ""  # oauth: the "Desktop app" client-secret JSON; token kept in data_dir
+    impersonate: str = ""  # adc: optional service-account e-mail to act as (impersonation)
     timeout_seconds: float = 60.0  # google: per request
     max_attempts: int = 6  # google: retries of 408/429/5xx/timeouts, in all
     max_retry_seconds: float = 120.0  # google: give up after this long
+
+    @property
+    def auth_mode(self) -> AuthMode:
+        return AuthMode(self.auth)
 
 
 @dataclass(frozen=True)
@@ -139,6 +158,11 @@ class Config:
     def data_path(self) -> Path:
         return self.resolve(self.data_dir)
 
+    @property
+    def token_path(self) -> Path:
+        """Where `tonghop login` keeps the signed-in person's token (mode 0600)."""
+        return self.data_path / "google-token.json"
+
 
 def load_config(path: str | Path) -> Config:
     path = Path(path)
@@ -219,6 +243,22 @@ def _check(config: Config) -> None:
         raise ConfigError(f"{where}: 'date_order' must be \"dmy\" or \"mdy\"")
     if config.backend.kind not in ("local", "google"):
         raise ConfigError(f"{where}: 'backend.kind' must be \"local\" or \"google\"")
+    if config.backend.auth not in AUTH_MODES:
+        raise ConfigError(
+            f"{where}: 'backend.auth' = {config.backend.auth!r} is not a way to sign in "
+            f"(allowed: {', '.join(repr(m) for m in AUTH_MODES)})"
+        )
+    if config.backend.kind == "google" and config.backend.auth == "oauth" \
+            and not config.backend.oauth_client:
+        raise ConfigError(
+            f"{where}: 'backend.oauth_client' is required with auth = \"oauth\" (the client-secret "
+            "JSON of a \"Desktop app\" OAuth client; see docs/google.md)"
+        )
+    if config.backend.impersonate and "@" not in config.backend.impersonate:
+        raise ConfigError(
+            f"{where}: 'backend.impersonate' must be a service account's e-mail "
+            "(name@project.iam.gserviceaccount.com)"
+        )
     if config.backend.kind == "google" and not config.backend.spreadsheet:
         raise ConfigError(
             f"{where}: 'backend.spreadsheet' is required with kind = \"google\" "

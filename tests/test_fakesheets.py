@@ -709,4 +709,4 @@ def test_timeouts_are_recorded_and_can_be_required(fake, client, book):
 
 def test_the_session_reaches_nothing_else(fake):
     with pytest.raises(FakeNotImplemented):
-        fake.session().get("https://oauth2.googleapis.com/token")
+        fake.session().get("https://accounts.google.com/o/oauth2/auth")

@@ -392,8 +392,9 @@ def test_scopes_are_narrow(google_ws, monkeypatch):
     with google_ws.config_path.open("a", encoding="utf-8") as handle:
         handle.write('\n[reports]\ndrive_folder = "1Folder"\n')
     GoogleSheetsBackend.from_config(load_config(google_ws.config_path))
+    # A robot sees only what is shared with it; drive.file would hide a shared drive's folder.
     assert seen[1].scopes == ["https://www.googleapis.com/auth/spreadsheets",
-                              "https://www.googleapis.com/auth/drive.file"]
+                              "https://www.googleapis.com/auth/drive"]
     # The production session: google-auth fetches and refreshes the token itself (not here).
     session = google.authorized_session(seen[1], 5.0)
     assert isinstance(session, AuthorizedSession) and session.credentials is seen[1]

@@ -6,21 +6,24 @@ tabs, grid growth, status colours; only when needed) and one ``values:batchUpdat
 ``valueInputOption=RAW``. An empty batch sends nothing. The number of requests never depends on
 the number of rows.
 
-The session is a google-auth ``AuthorizedSession`` built from the service-account key with the
-narrowest scopes (Sheets, plus ``drive.file`` only when drafts go to Drive), handed to
-``gspread.Client(None, session)`` with our bounded retry transport. gspread's own
-``service_account()`` would ask for the full Drive scope and use its unbounded retries.
+The session is a google-auth ``AuthorizedSession`` built from the configured sign-in
+(``backend.auth``: a service-account key, a person's saved OAuth token, or Application Default
+Credentials; see credentials.py) with the narrowest scopes, handed to
+``gspread.Client(None, session)`` with our bounded retry transport. Token refreshes go through
+:class:`~sync.backends.retry.TokenRequest` on a plain session, so they too follow that one policy.
+gspread's own ``service_account()`` would ask for the full Drive scope and retry without bound.
 
-Test seam: ``session=`` on :meth:`GoogleSheetsBackend.from_config`, or the module-level
-``session_factory`` (the command line's path), which turns credentials into a session; tests make
-it return a fake's session, so the key file is still loaded and checked but no token is fetched.
+Test seams: ``transport_adapters`` (requests adapters by URL prefix, mounted on both the API and
+the token sessions: the fake's, so tokens are really fetched and refreshed); ``session=`` on
+:meth:`GoogleSheetsBackend.from_config`, or ``session_factory``, which turns credentials into a
+session (a fake's bare session: credentials are loaded and checked but no token is fetched).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import gspread
@@ -32,10 +35,10 @@ from gspread.exceptions import APIError
 from gspread.urls import DRIVE_FILES_API_V3_URL
 
 from sync.backends.base import Backend, Book, Cell, Tab, WriteBatch, trim
-from sync.backends.credentials import ServiceAccountKey, key_path, load_key, scopes_for
-from sync.backends.retry import GaveUp, RetryingHTTPClient, RetryPolicy
+from sync.backends.credentials import Identity, ServiceAccountKey, SignIn, refused, sign_in
+from sync.backends.retry import GaveUp, RetryingHTTPClient, RetryPolicy, TokenRequest
 from sync.backends.sheets_requests import quote_tab, structure_requests, value_ranges
-from sync.config import Config
+from sync.config import AuthMode, Config
 from sync.errors import AccessError, BackendError
 from sync.rules import headers as H
 from sync.rules.text import header_key, one_line
@@ -58,9 +61,26 @@ READ_PARAMS = {
 }
 
 
+def no_adapters() -> Mapping[str, requests.adapters.BaseAdapter]:
+    return {}
+
+
+transport_adapters: Callable[[], Mapping[str, requests.adapters.BaseAdapter]] = no_adapters
+"""Adapters by URL prefix mounted on every session we build (none: requests' own, no retries)."""
+
+
 def authorized_session(credentials: auth_credentials.Credentials, timeout: float) -> requests.Session:
-    """The production session: fetches and refreshes the OAuth token itself."""
-    return AuthorizedSession(credentials, refresh_timeout=timeout)
+    """The production session: fetches and refreshes the token itself, through TokenRequest on a
+    plain session (requests' default adapter retries nothing)."""
+    adapters = transport_adapters()
+    token_session = requests.Session()
+    for prefix, adapter in adapters.items():
+        token_session.mount(prefix, adapter)
+    session = AuthorizedSession(credentials, refresh_timeout=timeout,
+                                auth_request=TokenRequest(token_session, timeout))
+    for prefix, adapter in adapters.items():
+        session.mount(prefix, adapter)
+    return session
 
 
 session_factory: Callable[[auth_credentials.Credentials, float], requests.Session] = authorized_session
@@ -79,6 +99,7 @@ class GoogleSheetsBackend(Backend):
 
     def __init__(self, session: requests.Session, control: str, *,
                  policy: RetryPolicy | None = None, key: ServiceAccountKey | None = None,
+                 identity: Identity | None = None,
                  config_path: str = "the config file", campaigns_tab: str = H.CAMPAIGNS_TAB,
                  sleep: Callable[[float], None] | None = None,
                  clock: Callable[[], float] | None = None):
@@ -88,6 +109,8 @@ class GoogleSheetsBackend(Backend):
         self.http: RetryingHTTPClient = self.client.http_client  # type: ignore[assignment]
         self.control_id = spreadsheet_id(control)
         self.key = key
+        self.identity = identity or Identity(AuthMode.SERVICE_ACCOUNT, key.client_email if key else "",
+                                             True, f"key file {key.path}" if key else "the key file")
         self.config_path = config_path
         self.campaigns_tab = campaigns_tab
         self._sheets: dict[str, dict[str, dict]] = {}  # id -> title -> SheetProperties, last read
@@ -97,18 +120,25 @@ class GoogleSheetsBackend(Backend):
                     sleep: Callable[[float], None] | None = None,
                     clock: Callable[[], float] | None = None) -> GoogleSheetsBackend:
         policy = RetryPolicy.from_settings(config.backend, str(config.path))
-        key = None
-        if session is None or config.backend.credentials:
-            key = load_key(key_path(config))
+        signed: SignIn | None = None
+        if session is None or config.backend.credentials \
+                or config.backend.auth_mode is not AuthMode.SERVICE_ACCOUNT:
+            signed = sign_in(config)
         if session is None:
-            session = session_factory(key.credentials(scopes_for(config)), policy.timeout)
-        return cls(session, config.backend.spreadsheet, policy=policy, key=key,
+            session = session_factory(signed.credentials, policy.timeout)
+        return cls(session, config.backend.spreadsheet, policy=policy,
+                   key=signed.key if signed else None, identity=signed.identity if signed else None,
                    config_path=str(config.path), campaigns_tab=config.tabs.campaigns,
                    sleep=sleep, clock=clock)
 
     @property
     def account(self) -> str:
-        return self.key.client_email if self.key else "the service account's client_email"
+        """Who to share spreadsheets and folders with."""
+        if self.identity.email:
+            return self.identity.email
+        if self.identity.mode is AuthMode.SERVICE_ACCOUNT:
+            return "the service account's client_email"
+        return self.identity.share_with
 
     # -- references ---------------------------------------------------------------------------
     def normalise_ref(self, ref: str) -> str:
@@ -199,11 +229,7 @@ class GoogleSheetsBackend(Backend):
         except APIError as err:
             raise self._api_error(ref, where, err, writing, after) from err
         except auth_exceptions.RefreshError as err:
-            path = self.key.path if self.key else "the key file"
-            raise AccessError(
-                f"Google refused the service-account key {path} ({one_line(err, 160)}): the key "
-                "may have been deleted or the account disabled; create a new key "
-                "(docs/google.md)") from err
+            raise refused(self.identity, err, self.config_path) from err
         except requests.exceptions.JSONDecodeError as err:
             raise BackendError(f"Google answered {where} with something that is not JSON; "
                                f"{_written(writing, after, False)}") from err

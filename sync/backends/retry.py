@@ -10,19 +10,30 @@ an HTML page (a proxy's 502), so this one is built on tenacity instead:
 * it gives up after ``max_attempts`` attempts or ``max_seconds`` of trying, whichever comes first,
   by raising :class:`GaveUp`; every request carries a timeout.
 
+Token requests (google-auth refreshing an access token) go through :class:`TokenRequest` on a
+plain session: no urllib3 retries, and an answer google-auth would retry by itself becomes a
+``TransportError`` at once, so this one policy decides whether to try again. A connection that
+fails is described by :func:`network_problem` as one line with the fix (DNS, proxy, no route).
+
 Sleeping, the clock and the jitter are injectable so tests run without waiting.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import requests
+import urllib3.exceptions
 from google.auth import exceptions as auth_exceptions
+from google.auth import transport as auth_transport
+from google.auth.transport.requests import Request as AuthRequest
 from gspread import HTTPClient
 from gspread.exceptions import APIError
 from tenacity import RetryCallState, Retrying, retry_if_exception
@@ -88,6 +99,9 @@ def maybe_applied(exc: BaseException) -> bool:
 
 def describe_failure(exc: BaseException) -> str:
     """One short line: '503 Service Unavailable: The service is currently unavailable.'"""
+    problem = network_problem(exc)
+    if problem is not None:
+        return problem
     if isinstance(exc, APIError):
         response = exc.response
         head = f"{response.status_code} {response.reason or ''}".strip()
@@ -100,6 +114,90 @@ def describe_failure(exc: BaseException) -> str:
     if isinstance(exc, requests.ConnectionError | requests.exceptions.ChunkedEncodingError):
         return f"connection failed ({type(exc).__name__})"
     return one_line(f"{type(exc).__name__}: {exc}", 160)
+
+
+def network_problem(exc: BaseException) -> str | None:
+    """What stopped a connection, as one line with the fix; None when it is not that."""
+    causes = list(_causes(exc))
+    host = next((h for h in (_host_of(c) for c in causes) if h), "Google")
+    for cause in causes:
+        if isinstance(cause, requests.exceptions.ProxyError | urllib3.exceptions.ProxyError):
+            proxy = _proxy_setting()
+            return (f"the proxy {proxy} does not answer: check its address and port in "
+                    "HTTPS_PROXY (or unset it when this network needs no proxy)")
+    for cause in causes:
+        if isinstance(cause, urllib3.exceptions.NameResolutionError):
+            return (f"cannot look up {host} (DNS): this machine has no network or no working DNS; "
+                    f"check the connection, then `getent hosts {host}`")
+    for cause in causes:
+        if isinstance(cause, urllib3.exceptions.ConnectTimeoutError | requests.ConnectTimeout):
+            return (f"no answer from {host} within the timeout: a firewall may block HTTPS "
+                    "(port 443); check the connection or set HTTPS_PROXY")
+        if isinstance(cause, urllib3.exceptions.NewConnectionError):
+            return (f"cannot connect to {host} (no network route, or a firewall blocks HTTPS on "
+                    "port 443): check the connection, or set HTTPS_PROXY if this network has a proxy")
+    return None
+
+
+def _causes(exc: BaseException | None) -> Iterator[BaseException]:
+    """The exception, what it wraps (google-auth > requests > urllib3), what that wraps..."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        item = todo.pop(0)
+        if item is None or id(item) in seen or not isinstance(item, BaseException):
+            continue
+        seen.add(id(item))
+        yield item
+        todo += [item.__cause__, item.__context__, getattr(item, "reason", None)]
+        todo += [a for a in item.args if isinstance(a, BaseException)]
+
+
+def _host_of(exc: BaseException) -> str:
+    request = getattr(exc, "request", None)
+    if request is not None and getattr(request, "url", None):
+        return urlsplit(request.url).hostname or ""
+    host = getattr(exc, "_host", "") or getattr(getattr(exc, "conn", None), "host", "")
+    return host if isinstance(host, str) else ""
+
+
+def _proxy_setting() -> str:
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        if os.environ.get(name):
+            parts = urlsplit(os.environ[name])
+            return f"{parts.hostname}:{parts.port}" if parts.hostname else "in HTTPS_PROXY"
+    return "in HTTPS_PROXY"
+
+
+class TokenRequest(AuthRequest):
+    """google-auth's token transport on our session, under our one retry policy.
+
+    google-auth retries a token request answered 5xx/408/429 three times by itself, and the
+    session it builds on its own mounts urllib3 retries: with our retries around that, a dead
+    network took tens of seconds. Here such an answer raises ``TransportError`` at once (our
+    policy treats it as transient), and the session has no retries of its own."""
+
+    def __init__(self, session: requests.Session, timeout: float):
+        super().__init__(session)
+        self.timeout = timeout
+
+    def __call__(self, url, method="GET", body=None, headers=None, timeout=None, **kwargs):
+        response = super().__call__(url, method=method, body=body, headers=headers,
+                                    timeout=timeout or self.timeout, **kwargs)
+        if response.status in auth_transport.DEFAULT_RETRYABLE_STATUS_CODES \
+                or _retryable_oauth_error(response.data):
+            raise auth_exceptions.TransportError(
+                f"the token endpoint {urlsplit(url).hostname} answered {response.status}")
+        return response
+
+
+def _retryable_oauth_error(data: bytes) -> bool:
+    try:
+        answer = json.loads(data)
+    except (ValueError, TypeError):
+        return False
+    return isinstance(answer, dict) and answer.get("error") in (
+        "internal_failure", "server_error", "temporarily_unavailable")
 
 
 def _rate_limited(exc: APIError) -> bool:

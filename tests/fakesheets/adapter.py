@@ -59,7 +59,10 @@ DRIVE_ROUTES = [
     ("GET", r"^/drive/v3/files/" + _FID + "/comments$", "drive.comments.list"),
 ]
 
-ENDPOINTS = frozenset(name for _, _, name in (*SHEETS_ROUTES, *DRIVE_ROUTES))
+TOKEN_HOST = "oauth2.googleapis.com"
+TOKEN_ROUTES = [("POST", r"^/token$", "oauth2.token")]
+
+ENDPOINTS = frozenset(name for _, _, name in (*SHEETS_ROUTES, *DRIVE_ROUTES, *TOKEN_ROUTES))
 
 
 @dataclass
@@ -78,8 +81,8 @@ def route(method: str, url: str) -> Route | None:
     """Match a URL; None when no such API path exists (the API 404s)."""
     parts = urlsplit(url)
     path = parts.path
-    table = SHEETS_ROUTES if parts.hostname == SHEETS_HOST else \
-        DRIVE_ROUTES if parts.hostname == DRIVE_HOST else []
+    table = {SHEETS_HOST: SHEETS_ROUTES, DRIVE_HOST: DRIVE_ROUTES,
+             TOKEN_HOST: TOKEN_ROUTES}.get(parts.hostname or "", [])
     for verb, pattern, endpoint in table:
         if verb != method.upper():
             continue
@@ -156,12 +159,34 @@ class FakeAdapter(BaseAdapter):
 
     def send(self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None,
              verify: Any = True, cert: Any = None, proxies: Any = None) -> requests.Response:
+        if self.server.network is not None:
+            raise network_error(self.server.network, request)
         response = self.server.handle(request, timeout)
         response.connection = self
         return response
 
     def close(self) -> None:
         pass
+
+
+def network_error(kind: str, request: requests.PreparedRequest) -> requests.ConnectionError:
+    """What requests raises when the machine has no DNS (``"dns"``) or no route (``"down"``):
+    the same exception chain urllib3 2 builds (ConnectionError > MaxRetryError > reason)."""
+    import socket
+
+    from urllib3.connection import HTTPSConnection
+    from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
+
+    host = urlsplit(request.url).hostname or ""
+    conn = HTTPSConnection(host, 443)
+    if kind == "dns":
+        reason: Exception = NameResolutionError(
+            host, conn, socket.gaierror(-3, "Temporary failure in name resolution"))
+    else:
+        reason = NewConnectionError(
+            conn, "Failed to establish a new connection: [Errno 101] Network is unreachable")
+    path = urlsplit(request.url).path
+    return requests.ConnectionError(MaxRetryError(None, path, reason), request=request)  # type: ignore[arg-type]
 
 
 class NoNetworkAdapter(BaseAdapter):

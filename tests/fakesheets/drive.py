@@ -22,6 +22,12 @@ Copied behaviour:
 * ``DELETE`` answers 204 with an empty body (recorded).
 * ``GET /drive/v3/files/{id}/comments`` lists no comments (enough for
   gspread's ``Client.copy``); ``POST /drive/v3/files/{id}/copy`` copies.
+* Who asks (the identity behind the bearer token, when there is one): with only the
+  ``drive.file`` scope a caller sees the files its app created and nothing else (a folder made
+  in the Drive UI and shared is 404 ``File not found``); a service account creating a file
+  (not a folder) outside a shared drive gets 403 ``storageQuotaExceeded`` ("Service Accounts
+  do not have storage quota..."), since the file would be its own. A request without a token
+  (the fake's own tests) sees everything, as before.
 * ``fields`` selects the answer's fields (``id,name``, ``files(id,name)``);
   a name that is no File field is 400 ``Invalid field selection``.
 """
@@ -35,7 +41,7 @@ from typing import Any
 
 from . import fieldmask
 from .drive_query import Query
-from .errors import ApiError, FakeNotImplemented, not_found_drive
+from .errors import ApiError, FakeNotImplemented, not_found_drive, storage_quota_exceeded
 from .multipart import parse_multipart
 
 FOLDER = "application/vnd.google-apps.folder"
@@ -73,6 +79,7 @@ class DriveFile:
     app_properties: dict = field(default_factory=dict)
     trashed: bool = False
     writable: bool = True  # the service account may change it / add children
+    owner: str = ""  # who created it through the API ("" = made by a person in the UI)
     created_time: str = field(default_factory=now)
     modified_time: str = field(default_factory=now)
 
@@ -177,6 +184,7 @@ class DriveApi:
 
     def __init__(self, fake: Any):
         self.fake = fake
+        self.who: Any = None  # the Identity of the request being served (None: no token)
 
     # access -----------------------------------------------------------------
     def _all_drives(self, params: dict) -> bool:
@@ -186,9 +194,17 @@ class DriveApi:
         if file_id == "root":  # Drive's alias for My Drive
             file_id = self.fake.root_folder_id
         f = self.fake.drive_files.get(file_id)
-        if f is None or file_id in self.fake.denied or (f.drive_id and not self._all_drives(params)):
+        if f is None or file_id in self.fake.denied or (f.drive_id and not self._all_drives(params)) \
+                or not self._sees(f):
             raise not_found_drive(file_id)
         return f
+
+    def _sees(self, f: DriveFile) -> bool:
+        """drive.file: only what this app created as this identity (and the My Drive root)."""
+        who = self.who
+        if who is None or not who.drive_file_only or f.file_id == self.fake.root_folder_id:
+            return True
+        return f.owner == who.email
 
     def _parent_folders(self, parents: list[str], params: dict) -> str | None:
         """Check parents exist and are folders; the shared drive they are in."""
@@ -234,11 +250,14 @@ class DriveApi:
                    for p in meta.get("parents") or ["root"]]
         drive_id = self._parent_folders(parents, params)
         mime = meta.get("mimeType") or media_type or "application/octet-stream"
+        if self.who is not None and self.who.robot and drive_id is None and mime != FOLDER:
+            raise storage_quota_exceeded()
         file_id = meta.get("id") or self.fake._new_id(file=not mime.startswith("application/vnd.google-apps."))
         f = DriveFile(file_id=file_id, name=meta.get("name", "Untitled"), mime_type=mime,
                       parents=parents, content=media or b"", drive_id=drive_id,
                       description=meta.get("description"),
-                      app_properties=dict(meta.get("appProperties") or {}))
+                      app_properties=dict(meta.get("appProperties") or {}),
+                      owner=self.who.email if self.who is not None else "")
         if mime == FOLDER and drive_id is None and meta.get("driveId"):
             f.drive_id = meta["driveId"]
         self.fake.drive_files[file_id] = f
@@ -308,6 +327,8 @@ class DriveApi:
                 continue
             if f.drive_id and not all_drives:
                 continue
+            if not self._sees(f):
+                continue
             if drive_id and f.drive_id != drive_id:
                 continue
             if pred(f):
@@ -360,10 +381,13 @@ class DriveApi:
         meta = json.loads(body.decode("utf-8")) if body else {}
         parents = list(meta.get("parents") or src.parents)
         drive_id = self._parent_folders(parents, params)
+        if self.who is not None and self.who.robot and drive_id is None:
+            raise storage_quota_exceeded()
         new_id = self.fake._new_id(file=src.mime_type != SHEETS)
         f = DriveFile(file_id=new_id, name=meta.get("name") or f"Copy of {src.name}",
                       mime_type=src.mime_type, parents=parents, content=src.content,
-                      drive_id=drive_id, description=meta.get("description", src.description))
+                      drive_id=drive_id, description=meta.get("description", src.description),
+                      owner=self.who.email if self.who is not None else "")
         self.fake.drive_files[new_id] = f
         if src.mime_type == SHEETS and file_id in self.fake.spreadsheets:
             clone = self.fake.spreadsheets[file_id].clone(new_id)

@@ -47,27 +47,36 @@ class ApiError(Exception):
 
     def __init__(self, code: int, message: str | None = None, *, drive: bool = False,
                  reason: str | None = None, location: str | None = None,
-                 location_type: str = "parameter"):
+                 location_type: str = "parameter", details: list[dict] | None = None):
         self.code = code
         self.message = message or MESSAGES.get(code, "Error")
         self.drive = drive
         self.reason = reason
         self.location = location
         self.location_type = location_type
+        self.details = details
         super().__init__(f"{code}: {self.message}")
 
     def body(self, endpoint: str = "") -> dict:
         if self.drive:
             reason = self.reason or DRIVE_REASONS.get(self.code, "error")
-            domain = "usageLimits" if reason in ("rateLimitExceeded", "userRateLimitExceeded") else "global"
+            domain = "usageLimits" if reason in ("rateLimitExceeded", "userRateLimitExceeded",
+                                                  "storageQuotaExceeded", "accessNotConfigured") \
+                else "global"
             item = {"message": self.message, "domain": domain, "reason": reason}
             if self.location:
                 item["location"] = self.location
                 item["locationType"] = self.location_type
-            return {"error": {"code": self.code, "message": self.message, "errors": [item]}}
+            body = {"code": self.code, "message": self.message, "errors": [item]}
+            if self.details:
+                body["status"] = STATUS.get(self.code, "UNKNOWN")
+                body["details"] = self.details
+            return {"error": body}
         error = {"code": self.code, "message": self.message,
                  "status": STATUS.get(self.code, "UNKNOWN")}
-        if self.code == 429:
+        if self.details:
+            error["details"] = self.details
+        elif self.code == 429:
             error["details"] = [{
                 "@type": "type.googleapis.com/google.rpc.ErrorInfo",
                 "reason": "RATE_LIMIT_EXCEEDED",
@@ -91,6 +100,33 @@ def quota_message(endpoint: str) -> str:
     return (f"Quota exceeded for quota metric '{kind} requests' and limit "
             f"'{kind} requests per minute per user' of service "
             f"'sheets.googleapis.com' for consumer 'project_number:000000000000'.")
+
+
+def api_disabled(service: str, project: str) -> ApiError:
+    """403 for an API not enabled in the caller's Cloud project (recorded shape: Sheets sends
+    ErrorInfo SERVICE_DISABLED; Drive v3 also its legacy ``accessNotConfigured`` item)."""
+    name = {"sheets": "Google Sheets API", "drive": "Google Drive API"}[service]
+    host = f"{service}.googleapis.com"
+    url = f"https://console.developers.google.com/apis/api/{host}/overview?project={project}"
+    message = (f"{name} has not been used in project {project} before or it is disabled. Enable "
+               f"it by visiting {url} then retry. If you enabled this API recently, wait a few "
+               "minutes for the action to propagate to our systems and retry.")
+    details = [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "SERVICE_DISABLED",
+                "domain": "googleapis.com",
+                "metadata": {"service": host, "consumer": f"projects/{project}",
+                             "activationUrl": url, "serviceTitle": name}},
+               {"@type": "type.googleapis.com/google.rpc.Help",
+                "links": [{"description": "Google developers console API activation", "url": url}]}]
+    return ApiError(403, message, drive=service == "drive", reason="accessNotConfigured",
+                    details=details)
+
+
+def storage_quota_exceeded() -> ApiError:
+    """What Drive answers a service account creating a file in a My Drive (recorded message)."""
+    return ApiError(403, "Service Accounts do not have storage quota. Leverage shared drives "
+                    "(https://developers.google.com/workspace/drive/api/guides/about-shareddrives), "
+                    "or use OAuth delegation (http://support.google.com/a/answer/7281227) instead.",
+                    drive=True, reason="storageQuotaExceeded")
 
 
 def bad_request(message: str) -> ApiError:

@@ -21,15 +21,29 @@ from typing import Any
 import requests
 
 from . import a1, batch_update, cells, discovery, fieldmask, metadata, values_api
-from .adapter import ENDPOINTS, FakeAdapter, NoNetworkAdapter, Route, body_bytes, make_response, query_params, route
+from .adapter import (
+    ENDPOINTS,
+    TOKEN_HOST,
+    FakeAdapter,
+    NoNetworkAdapter,
+    Route,
+    body_bytes,
+    make_response,
+    query_params,
+    route,
+)
 from .cells import Cell
 from .drive import FOLDER, SHEETS, DriveApi, DriveFile
-from .errors import ApiError, InvalidRequestError, errors_html, quota_message
+from .errors import ApiError, InvalidRequestError, api_disabled, errors_html, quota_message
 from .faults import Fault, FaultQueue
 from .model import Spreadsheet, new_properties, new_sheet
+from .oauth import DRIVE_FILE as DRIVE_FILE_SCOPE
+from .oauth import SHEETS as SHEETS_SCOPE
+from .oauth import Identity, TokenServer, insufficient_scopes
 
 SHEETS_PREFIX = "https://sheets.googleapis.com/"
 DRIVE_PREFIX = "https://www.googleapis.com/"
+TOKEN_PREFIX = f"https://{TOKEN_HOST}/"
 WRITES = {"values.update", "values.batchUpdate", "values.append", "values.clear",
           "values.batchClear", "spreadsheets.batchUpdate"}
 _ID_CHARS = string.ascii_letters + string.digits + "-_"
@@ -52,6 +66,7 @@ class RecordedRequest:
     applied: bool = False  # a write that changed server state
     timeout: Any = None  # what the client passed to requests (None: would hang forever)
     headers: dict[str, str] = field(default_factory=dict, repr=False)
+    identity: Identity | None = None  # who the bearer token speaks for (None: no token sent)
 
 
 @dataclass
@@ -81,6 +96,9 @@ class FakeGoogle:
         self._rng = random.Random(seed)
         self._lock = threading.RLock()
         self.drive = DriveApi(self)
+        self.tokens = TokenServer()
+        self.disabled: dict[str, str] = {}  # "sheets"/"drive" -> Cloud project number
+        self.network: str | None = None  # "dns" / "down": the transport raises, as offline
         self.root_folder_id = "0AFakeRootFolderUk9PVA"
         self.drive_files[self.root_folder_id] = DriveFile(self.root_folder_id, "My Drive", FOLDER, [])
 
@@ -266,15 +284,28 @@ class FakeGoogle:
     def clear_faults(self) -> None:
         self._faults.clear()
 
+    def disable_api(self, service: str, project: str = "123456789012") -> None:
+        """``service`` ("sheets" or "drive") is not enabled in the caller's Cloud project."""
+        self.disabled[service] = project
+
+    def go_offline(self, kind: str = "dns") -> None:
+        """The machine loses DNS ("dns") or its route ("down"): every request raises the
+        ConnectionError requests would raise; ``None`` comes back online."""
+        self.network = kind
+
     # ---------------------------------------------------------------- transport
+    def adapters(self) -> dict[str, requests.adapters.BaseAdapter]:
+        """Transport adapters by URL prefix: Sheets, Drive and the token endpoint to the fake,
+        anything else refused (mount them on any requests.Session)."""
+        adapter = FakeAdapter(self)
+        return {"http://": NoNetworkAdapter(), "https://": NoNetworkAdapter(),
+                SHEETS_PREFIX: adapter, DRIVE_PREFIX: adapter, TOKEN_PREFIX: adapter}
+
     def session(self) -> requests.Session:
         """A requests.Session talking to this fake (and to nothing else)."""
         session = requests.Session()
-        session.mount("http://", NoNetworkAdapter())
-        session.mount("https://", NoNetworkAdapter())
-        adapter = FakeAdapter(self)
-        session.mount(SHEETS_PREFIX, adapter)
-        session.mount(DRIVE_PREFIX, adapter)
+        for prefix, adapter in self.adapters().items():
+            session.mount(prefix, adapter)
         return session
 
     def handle(self, request: requests.PreparedRequest, timeout: Any = None) -> requests.Response:
@@ -291,6 +322,8 @@ class FakeGoogle:
             self.requests.append(RecordedRequest(method, request.url, "unknown", None, params,
                                                  None, raw, status=404))
             return make_response(request, 404, errors_html(404, request.path_url))
+        if found.endpoint == "oauth2.token":
+            return self._token(request, found, params, raw, timeout)
         body, body_error = self._parse_body(found, raw, ctype)
         rec = RecordedRequest(method, request.url, found.endpoint, found.spreadsheet_id, params,
                               body, raw, file_id=found.file_id, timeout=timeout,
@@ -318,9 +351,16 @@ class FakeGoogle:
             if not fault.after_apply:
                 raise fault.exception(request)
 
+        drive = found.endpoint.startswith("drive.")
+        try:
+            rec.identity = self._authorise(found, request)
+        except ApiError as exc:
+            rec.status = exc.code
+            return make_response(request, exc.code, exc.body(found.endpoint))
         if messages:
-            status, payload = 400, ApiError(400, messages[0], drive=found.endpoint.startswith("drive.")).body()
+            status, payload = 400, ApiError(400, messages[0], drive=drive).body()
         else:
+            self.drive.who = rec.identity
             status, payload = self._dispatch(found, params, body, raw, request, rec)
         if fault is not None:  # after_apply: the server did the work, the client never hears
             raise fault.exception(request)
@@ -329,6 +369,35 @@ class FakeGoogle:
         if isinstance(payload, bytes) and found.file_id in self.drive_files:
             ctype_out = self.drive_files[found.file_id].mime_type
         return make_response(request, status, payload, ctype_out)
+
+    def _authorise(self, found: Route, request: requests.PreparedRequest) -> Identity | None:
+        """401 for a bad token, 403 for a missing scope or a disabled API; who is asking."""
+        who = self.tokens.identify(request.headers.get("Authorization"))
+        drive = found.endpoint.startswith("drive.")
+        if who is not None and not who.can(DRIVE_FILE_SCOPE if drive else SHEETS_SCOPE):
+            raise insufficient_scopes(drive)
+        service = "drive" if drive else "sheets"
+        if service in self.disabled:
+            raise api_disabled(service, self.disabled[service])
+        return who
+
+    def _token(self, request: requests.PreparedRequest, found: Route, params: dict, raw: bytes,
+               timeout: Any) -> requests.Response:
+        rec = RecordedRequest("POST", request.url, found.endpoint, None, params, None, raw,
+                              timeout=timeout)
+        self.requests.append(rec)
+        fault = self._faults.take(found.endpoint)
+        if fault is not None:
+            rec.fault = fault.kind
+            if fault.kind != "fail":
+                raise fault.exception(request)
+            rec.status = fault.status
+            return make_response(request, fault.status, {"error": "internal_failure"}
+                                 if fault.status >= 500 else {"error": "invalid_request"})
+        rec.status, payload = self.tokens.handle(raw, request.headers.get("Authorization"))
+        response = make_response(request, rec.status, payload)
+        response.headers["Date"] = self.tokens.now().strftime("%a, %d %b %Y %H:%M:%S GMT")
+        return response
 
     def _parse_body(self, found: Route, raw: bytes, ctype: str) -> tuple[Any, str | None]:
         if not raw:
