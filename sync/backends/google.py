@@ -3,8 +3,9 @@
 Per spreadsheet and cycle it sends one ``spreadsheets.get`` (metadata only) and one
 ``values:batchGet`` (every tab) to read; to write, at most one ``spreadsheets:batchUpdate`` (new
 tabs, grid growth, status colours; only when needed) and one ``values:batchUpdate`` with
-``valueInputOption=RAW``. An empty batch sends nothing. The number of requests never depends on
-the number of rows.
+``valueInputOption=RAW`` (cut into requests of at most ~2 MB when larger, see
+``sync.backends.payload``). An empty batch sends nothing. The number of requests never depends on
+the number of rows, only on the bytes written.
 
 The session is a google-auth ``AuthorizedSession`` built from the configured sign-in
 (``backend.auth``: a service-account key, a person's saved OAuth token, or Application Default
@@ -36,6 +37,7 @@ from gspread.urls import DRIVE_FILES_API_V3_URL
 
 from sync.backends.base import Backend, Book, Cell, Tab, WriteBatch, trim
 from sync.backends.credentials import Identity, ServiceAccountKey, SignIn, refused, sign_in
+from sync.backends.payload import MAX_BODY_BYTES, in_write_order, split_value_ranges
 from sync.backends.retry import GaveUp, RetryingHTTPClient, RetryPolicy, TokenRequest
 from sync.backends.sheets_requests import quote_tab, structure_requests, value_ranges
 from sync.config import AuthMode, Config
@@ -96,6 +98,7 @@ def spreadsheet_id(ref: str) -> str:
 
 class GoogleSheetsBackend(Backend):
     kind = "google"
+    max_body_bytes = MAX_BODY_BYTES  # per values:batchUpdate request (Google recommends <= 2 MB)
 
     def __init__(self, session: requests.Session, control: str, *,
                  policy: RetryPolicy | None = None, key: ServiceAccountKey | None = None,
@@ -196,10 +199,13 @@ class GoogleSheetsBackend(Backend):
         if structure:
             self._call(ref, lambda: self.http.batch_update(sid, {"requests": structure}),
                        writing="tabs, grid sizes and colours")
-        if data:
-            body = {"valueInputOption": "RAW", "data": data}
-            self._call(ref, lambda: self.http.values_batch_update(sid, body), writing="values",
-                       after="new tabs, grid sizes and colours" if structure else "")
+        planned = list(dict.fromkeys(c.tab for c in batch.cells))  # responses' columns .. log
+        parts = split_value_ranges(in_write_order(data, planned), self.max_body_bytes)
+        for i, part in enumerate(parts):
+            body = {"valueInputOption": "RAW", "data": part}
+            self._call(ref, lambda body=body: self.http.values_batch_update(sid, body),
+                       writing=_part("values", i, len(parts)),
+                       after=_applied_before(bool(structure), i, len(parts)))
 
     # -- Drive (for `check` and report publishing) --------------------------------------------
     def drive_folder(self, folder_id: str) -> dict:
@@ -263,6 +269,18 @@ class GoogleSheetsBackend(Backend):
         maybe = self.http.last_maybe_applied
         return BackendError(f"Google Sheets rejected a request for {where} ({status} {message}); "
                             f"{_written(writing, after, maybe)}")
+
+
+def _part(what: str, i: int, parts: int) -> str:
+    return what if parts == 1 else f"{what} (request {i + 1} of {parts})"
+
+
+def _applied_before(structure: bool, i: int, parts: int) -> str:
+    """What earlier requests of the same write applied, for a failure message."""
+    done = ["new tabs, grid sizes and colours"] if structure else []
+    if i:
+        done.append(f"values requests 1-{i} of {parts}" if i > 1 else f"values request 1 of {parts}")
+    return " and ".join(done)
 
 
 def _written(writing: str, after: str, maybe: bool) -> str:

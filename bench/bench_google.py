@@ -1,0 +1,192 @@
+"""The Google rows of issue 12's table, through the in-process fake (tests/fakesheets) and the
+real gspread + google-auth stack, and a naive gspread script in the request-count comparison.
+
+    python bench/bench_google.py [--rows 1000 100000] [--naive-rows 1000] [--repeat 3]
+
+Per size, a control spreadsheet holding the demo's tabs with the first responses tab grown to
+``rows`` (bench/workload.py), synced by ``sync_once`` (the same cycle as `sync` and `run`):
+
+* requests per spreadsheet: the first cycle (writes everything), a no-op cycle, and a cycle after
+  one new response;
+* bytes: the largest request body sent (the first write) and the bytes read by a no-op cycle;
+* time: the no-op cycle's wall clock (the fake answers in-process: no network time).
+
+The naive script does what a quick gspread script does: open the spreadsheet, ``worksheets()``,
+``get_all_records()`` per tab, then ``update_cell`` per response row. It runs for real against
+the fake at ``--naive-rows`` responses; its requests per cycle grow with the rows, tonghop's do not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import gspread  # noqa: E402
+import workload  # noqa: E402
+
+from sync.backends.google import GoogleSheetsBackend  # noqa: E402
+from sync.config import load_config  # noqa: E402
+from sync.rules.timeparse import parse_moment  # noqa: E402
+from sync.unattended.job import sync_once  # noqa: E402
+from tests.conftest import google_config, load_into_fake  # noqa: E402
+from tests.fakesheets import FakeGoogle  # noqa: E402
+
+ACCOUNT = "bench@tonghop-bench.iam.gserviceaccount.com"
+
+
+def write_key(path: Path, email: str = ACCOUNT, project: str = "tonghop-bench") -> Path:
+    """A throwaway service-account key (a real RSA key, no account behind it)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()
+    path.write_text(json.dumps({
+        "type": "service_account", "project_id": project, "private_key_id": "0" * 40,
+        "private_key": pem, "client_email": email, "client_id": "1" * 21,
+        "token_uri": "https://oauth2.googleapis.com/token"}), encoding="utf-8")
+    return path
+
+
+class Meter:
+    """Bytes the fake answered with, through a response hook on the session."""
+
+    def __init__(self):
+        self.received = 0
+
+    def session(self, fake: FakeGoogle):
+        session = fake.session()
+        session.hooks["response"].append(self._hook)
+        return session
+
+    def _hook(self, response, *args, **kwargs):
+        self.received += len(response.content)
+
+
+def per_spreadsheet(fake: FakeGoogle) -> str:
+    ids = {r.spreadsheet_id for r in fake.requests}
+    total = len(fake.requests)
+    return f"{total / max(len(ids), 1):g}"
+
+
+def google_sizes(rows: int, units: int, repeat: int, tmp: Path) -> None:
+    directory = tmp / f"g{rows}"
+    config_path = workload.build(directory, rows, units)
+    key = write_key(tmp / "key.json")
+    fake = FakeGoogle()
+    sid = load_into_fake(fake, directory / "tonghop.xlsx", title="Tổng hợp (bench)",
+                         grid={workload.RESPONSES_TAB: (rows + 1000, 26)})  # room for new answers
+    google_config(config_path, sid, key)
+    config = load_config(config_path)
+    now = parse_moment(workload.NOW, config.tz).at
+    meter = Meter()
+
+    def cycle(at: datetime = now) -> float:
+        backend = GoogleSheetsBackend.from_config(config, session=meter.session(fake))
+        t0 = time.perf_counter()
+        sync_once(config, at, backend=backend)
+        return time.perf_counter() - t0
+
+    fake.reset_counts()
+    first_s = cycle()
+    first = per_spreadsheet(fake)
+    biggest = max((len(r.body) for r in fake.requests), default=0)
+    value_writes = fake.count("values.batchUpdate")
+    written = sum(len(r.body) for r in fake.requests if r.endpoint == "values.batchUpdate")
+    noop_s, noop_bytes = [], []
+    for _ in range(repeat):
+        fake.reset_counts()
+        meter.received = 0
+        noop_s.append(cycle())
+        noop_bytes.append(meter.received)
+    noop = per_spreadsheet(fake)
+    values = fake.values(sid, workload.RESPONSES_TAB)
+    fake.set_values(sid, workload.RESPONSES_TAB, f"A{len(values) + 1}",
+                    [["20/06/2023 9:30:00", "x@example.vn", values[1][2], "Lê Văn B", "0900000000",
+                      1, "Bài mới", "", "Cá nhân | Lê Văn B | Cán bộ | Giấy khen | Tích cực"]])
+    fake.reset_counts()
+    cycle()
+    one_new = per_spreadsheet(fake)
+    print(f"{rows:>8,} {first:>6}/{noop}/{one_new:<3} {biggest / 1e6:>7.2f} MB "
+          f"({value_writes} x values:batchUpdate, {written / 1e6:.1f} MB) "
+          f"{statistics.median(noop_s):>8.2f} s {statistics.median(noop_bytes) / 1e6:>8.1f} MB "
+          f"{first_s:>8.2f} s", flush=True)
+    fake.assert_clean()
+
+
+def naive_cycle(fake: FakeGoogle, sid: str, tabs: list[str]) -> None:
+    """What a quick script does: every worksheet's records, then one update_cell per response."""
+    client = gspread.Client(None, fake.session())
+    book = client.open_by_key(sid)
+    for ws in book.worksheets():
+        records = ws.get_all_records()
+        if ws.title not in tabs or not records:
+            continue
+        status_col = len(records[0]) + 1
+        for i, record in enumerate(records, start=2):
+            ws.update_cell(i, status_col, "Đúng hạn" if record else "")
+
+
+def naive_vs_tonghop(rows: int, tmp: Path) -> None:
+    directory = tmp / f"naive{rows}"
+    config_path = workload.build(directory, rows)
+    fake = FakeGoogle()
+    sid = load_into_fake(fake, directory / "tonghop.xlsx", title="Tổng hợp (naive)")
+    responses = [t for t in fake.tab_titles(sid) if t.startswith("Câu trả lời")]
+    answered = sum(len(fake.values(sid, t)) - 1 for t in responses)
+    t0 = time.perf_counter()
+    naive_cycle(fake, sid, responses)
+    naive_s = time.perf_counter() - t0
+    naive = len(fake.requests)
+    naive_writes = fake.count("values.update")
+
+    fake2 = FakeGoogle()
+    sid2 = load_into_fake(fake2, directory / "tonghop.xlsx", title="Tổng hợp (tonghop)")
+    google_config(config_path, sid2, write_key(tmp / "key2.json"))
+    config = load_config(config_path)
+    t0 = time.perf_counter()
+    sync_once(config, parse_moment(workload.NOW, config.tz).at,
+              backend=GoogleSheetsBackend.from_config(config, session=fake2.session()))
+    ours_s = time.perf_counter() - t0
+    ours = len(fake2.requests)
+    print(f"naive gspread, {answered:,} responses in {len(responses)} tabs: {naive:,} requests "
+          f"({naive_writes:,} update_cell) in {naive_s:.1f} s; at 60 writes/min/user that is "
+          f"{naive_writes / 60:.0f} min of write quota per cycle")
+    print(f"tonghop, same spreadsheet:  {ours} requests in {ours_s:.1f} s; ratio "
+          f"{naive / ours:.0f}x fewer requests")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[1000, 100_000])
+    parser.add_argument("--units", type=int, default=0, help="roster size; 0 = the demo's")
+    parser.add_argument("--naive-rows", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    print(f"# {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"gspread {gspread.__version__}, the in-process fake; no-op medians of {args.repeat}")
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.naive_rows:
+            naive_vs_tonghop(args.naive_rows, Path(tmp))
+        print("rows, requests per spreadsheet (first/no-op/one new row), largest request body of the "
+              "first cycle (its values writes), no-op cycle time, bytes a no-op cycle reads, "
+              "first cycle time")
+        for rows in args.rows:
+            google_sizes(rows, args.units, args.repeat, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
