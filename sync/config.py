@@ -17,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sync.errors import ConfigError
+from sync.rules.text import header_key
 from sync.rules.timeparse import DateOrder
 
 
@@ -283,3 +284,30 @@ def _check(config: Config) -> None:
         raise ConfigError(f"{where}: 'smtp.port' must be between 1 and 65535")
     if config.reminders.catch_up_hours < 0:
         raise ConfigError(f"{where}: 'reminders.catch_up_hours' must not be negative")
+    if config.snapshot_keep < 0:
+        raise ConfigError(f"{where}: 'snapshot_keep' = {config.snapshot_keep} must be 0 (no "
+                          "snapshots) or more (snapshots kept per spreadsheet; 200 by default)")
+    _check_tab_names(config)
+
+
+STAFF_TABS = ("roster", "campaigns", "exemptions")  # the other [tabs] keys name tool-owned tabs
+
+
+def _check_tab_names(config: Config) -> None:
+    """Every [tabs] name distinct: a tool tab named like a staff tab would be written into."""
+    seen: dict[str, str] = {}
+    for item in fields(TabNames):
+        name = getattr(config.tabs, item.name)
+        key = header_key(name)
+        if not key:
+            raise ConfigError(f"{config.path}: 'tabs.{item.name}' must not be empty")
+        if key in seen:
+            raise ConfigError(
+                f"{config.path}: 'tabs.{item.name}' = {name!r} is also 'tabs.{seen[key]}': "
+                "every tab needs its own name (the tool writes into its own tabs)")
+        seen[key] = item.name
+
+
+def tool_tabs(tabs: TabNames) -> dict[str, str]:
+    """The tabs the tool owns and writes: [tabs] key -> title."""
+    return {f.name: getattr(tabs, f.name) for f in fields(TabNames) if f.name not in STAFF_TABS}

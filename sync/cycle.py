@@ -13,16 +13,18 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sync.backends.base import Backend, Book, Cell, WriteBatch
-from sync.config import Config
-from sync.errors import AccessError, Problem
+from sync.config import Config, tool_tabs
+from sync.errors import AccessError, ConfigError, Problem
 from sync.rules import headers as H
 from sync.rules import prefill, reminders, views
+from sync.rules.book import a1
 from sync.rules.corrections import Settled, correction_rows, read_settled
 from sync.rules.evaluate import evaluate_campaign, expected_units
 from sync.rules.matching import Matcher
 from sync.rules.models import Campaign, Exemption, RowResult, Status, Unit, UnitStatus
 from sync.rules.parse import parse_campaigns, parse_exemptions, parse_responses, parse_roster
 from sync.rules.plan import plan_append, plan_choice, plan_keyed_table, plan_row_columns
+from sync.rules.text import header_key
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +91,20 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
     evaluated: list[Campaign] = []
     statuses: list[UnitStatus] = []
     rows: list[RowResult] = []
+    owner_of: dict[tuple[str, str], Campaign] = {}  # (book, tab) -> the campaign reading it
     for campaign in campaigns:
         ref = backend.normalise_ref(campaign.spreadsheet)
         campaign = replace(campaign, spreadsheet=ref)  # one spelling per book: id, not URL
+        if not ref:
+            _check_not_a_tool_tab(config, campaign)
+        first = owner_of.setdefault((ref, header_key(campaign.responses_tab)), campaign)
+        if first is not campaign:  # both would write the tab's tool columns, every cycle
+            problems.append(Problem(
+                tabs.campaigns, campaign.row, H.CAMPAIGN_TAB[0],
+                f"campaign {campaign.code} skipped: tab '{campaign.responses_tab}' is already read "
+                f"by campaign {first.code} (row {first.row}); give each campaign its own form tab",
+                blocking=True))
+            continue
         if ref not in books:
             try:
                 books[ref] = backend.read(ref)
@@ -122,6 +135,16 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
         statuses += result.statuses
         rows += result.rows
     return State(now, books, units, evaluated, exemptions, statuses, rows, problems, settled)
+
+
+def _check_not_a_tool_tab(config: Config, campaign: Campaign) -> None:
+    """A form tab named like a tool tab would get the tool's table written over it."""
+    for key, title in tool_tabs(config.tabs).items():
+        if header_key(title) == header_key(campaign.responses_tab):
+            raise ConfigError(
+                f"{config.path}: 'tabs.{key}' = {title!r} is the responses tab of campaign "
+                f"{campaign.code} (tab '{config.tabs.campaigns}', row {campaign.row}): the tool "
+                f"would write its table into it; give 'tabs.{key}' another name")
 
 
 def _with_match(response, matcher: Matcher, expected: Sequence[str]):
@@ -195,16 +218,23 @@ def run_cycle(config: Config, backend: Backend, now: datetime, dry_run: bool = F
     result = CycleResult(state, plan_writes(config, state))
     if dry_run:
         return result
-    result.written = apply_writes(backend, result.batches)
+    result.written = apply_writes(backend, result.batches, state.problems)
     log.info("cycle at %s: %d responses, %d cells written", now.isoformat(), len(state.rows),
              result.changed_cells)
     return result
 
 
-def apply_writes(backend: Backend, batches: Mapping[str, WriteBatch]) -> bool:
-    """One write per book; whether anything was written."""
+def apply_writes(backend: Backend, batches: Mapping[str, WriteBatch],
+                 problems: list[Problem] | None = None) -> bool:
+    """One write per book; whether anything was written. What a backend left out (the sheet
+    changed since the read, a merged range over a target) is logged and added to ``problems``;
+    the next cycle plans it again from a fresh read."""
     # Response books first, the control book (status, log) last: if a write fails, the status
     # tab never claims more than what is in the response tabs.
     for ref in sorted(batches, key=lambda r: r == ""):
-        backend.write(ref, batches[ref])
+        for skip in backend.write(ref, batches[ref]) or []:
+            log.warning("%s: %s", backend.describe(ref), skip)
+            if problems is not None:
+                problems.append(Problem(skip.tab, skip.row, None,
+                                        f"cell {a1(skip.row, skip.col)}: {skip.reason}; not written"))
     return bool(batches)

@@ -46,9 +46,9 @@ class ProgressBackend(Backend):
         self.progress.show(f"reading {self.inner.describe(ref)} ({self.reads})…")
         return self.inner.read(ref)
 
-    def write(self, ref: str, batch: WriteBatch) -> None:
+    def write(self, ref: str, batch: WriteBatch) -> list:
         self.progress.show(f"writing {len(batch.cells)} cells to {self.inner.describe(ref)}…")
-        self.inner.write(ref, batch)
+        return self.inner.write(ref, batch)
 
     def __getattr__(self, name: str):
         # What only one backend has (Google's session for Drive, its account) stays reachable.

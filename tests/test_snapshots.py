@@ -48,9 +48,12 @@ def test_a_snapshot_is_kept_when_the_values_change_and_only_then(demo_dir, cli):
     assert any(isinstance(row[0], dict) and "$datetime" in row[0] for row in responses[1:])
     assert any(isinstance(row[0], str) for row in responses[1:])
 
-    cli("sync", "--config", config, "--now", "2023-06-20T10:05")  # reads what the first wrote
-    cli("sync", "--config", config, "--now", "2023-06-20T10:10")  # nothing new: no snapshot
+    cli("sync", "--config", config, "--now", "2023-06-20T10:05")  # reads what the first wrote:
+    cli("sync", "--config", config, "--now", "2023-06-20T10:10")  # the tool's own cells are no
+    assert len(_snapshot_files(demo_dir)) == 1  # change of staff's: no snapshot
+    _add_response(demo_dir / "tonghop.xlsx", "Đơn vị thử")  # a real change: one snapshot
     cli("sync", "--config", config, "--now", "2023-06-20T10:15")
+    cli("sync", "--config", config, "--now", "2023-06-20T10:20")
     assert len(_snapshot_files(demo_dir)) == 2
 
 
@@ -67,6 +70,7 @@ def test_history_lists_snapshots_with_local_times(demo_dir, cli):
     config = demo_dir / "config.toml"
     assert "no snapshots yet" in cli("history", "--config", config).out
     cli("sync", "--config", config, "--now", NOW)
+    _add_response(demo_dir / "tonghop.xlsx", "Đơn vị thử")  # a real change: a second snapshot
     cli("sync", "--config", config, "--now", "2023-06-20T10:05")
     result = cli("history", "--config", config)
     assert result.code == 0
@@ -144,6 +148,7 @@ def test_restore_titles_fit_each_backend():
 def test_snapshot_ids_are_listed_oldest_first(demo_dir, cli):
     config = demo_dir / "config.toml"
     cli("sync", "--config", config, "--now", "2023-06-20T10:05")
+    _add_response(demo_dir / "tonghop.xlsx", "Đơn vị thử")  # a real change
     cli("sync", "--config", config, "--now", "2023-06-20T10:10")
     found = list_snapshots(load_config(config))
     assert [s.taken_at.minute for s in found] == [5, 10]

@@ -10,10 +10,21 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 
-from sync.rules.book import NEW_TAB_SIZE, Book, Cell, CellColour, CellWrite, Tab, WriteBatch, same_value, trim
+from sync.rules.book import (
+    NEW_TAB_SIZE,
+    Book,
+    Cell,
+    CellColour,
+    CellWrite,
+    SkippedWrite,
+    Tab,
+    WriteBatch,
+    same_value,
+    trim,
+)
 
-__all__ = ["NEW_TAB_SIZE", "Backend", "Book", "Cell", "CellColour", "CellWrite", "Tab", "WriteBatch", "same_value",
-           "trim"]
+__all__ = ["NEW_TAB_SIZE", "Backend", "Book", "Cell", "CellColour", "CellWrite", "SkippedWrite", "Tab",
+           "WriteBatch", "same_value", "trim"]
 
 
 class Backend(ABC):
@@ -26,8 +37,10 @@ class Backend(ABC):
         """Every tab of the book, values and grid sizes, in one pass."""
 
     @abstractmethod
-    def write(self, ref: str, batch: WriteBatch) -> None:
-        """Apply the batch; a no-op when it is empty. All-or-nothing as far as the store allows."""
+    def write(self, ref: str, batch: WriteBatch) -> list[SkippedWrite]:
+        """Apply the batch; a no-op when it is empty. All-or-nothing as far as the store allows,
+        except that a tool column whose guards fail (the sheet changed since the read) or a cell
+        under a merged range is left out and returned, so it never lands on a staff cell."""
 
     def describe(self, ref: str = "") -> str:
         """How to name the book in a message."""

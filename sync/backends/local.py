@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineError, CalamineWorkbook
 
-from sync.backends.base import Backend, Book, Tab, WriteBatch, trim
+from sync.backends.base import Backend, Book, SkippedWrite, Tab, WriteBatch, trim
 from sync.backends.files import write_atomically
 from sync.errors import AccessError
 from sync.rules.book import ColumnChoice
@@ -60,11 +60,22 @@ class LocalWorkbookBackend(Backend):
             raise AccessError(f"workbook {path} cannot be opened as .xlsx: {one_line(err, 200)}") from None
         return Book(ref, path.stem, tabs)
 
-    def write(self, ref: str, batch: WriteBatch) -> None:
+    def write(self, ref: str, batch: WriteBatch) -> list[SkippedWrite]:
         if batch.is_empty():
-            return
+            return []
         path = self.path_of(ref)
         workbook = openpyxl.load_workbook(path)  # keeps staff's formatting, formulas, other tabs
+        # The file may have been saved by staff since the cycle read it: check what is there now.
+        batch, skipped = batch.checked(_current(workbook), _merged(workbook))
+        gone = {i.tab for i in (*batch.cells, *batch.colours)
+                if i.tab not in workbook.sheetnames and i.tab not in batch.new_tabs}
+        if gone:
+            skipped += [SkippedWrite(tab, 1, 1, "the tab vanished since the read") for tab in gone]
+            batch = WriteBatch(batch.new_tabs, batch.grow,
+                               [c for c in batch.cells if c.tab not in gone],
+                               [c for c in batch.colours if c.tab not in gone])
+        if not batch.cells and not batch.colours and not batch.new_tabs:
+            return skipped
         created = []
         for title in batch.new_tabs:
             if title not in workbook.sheetnames:
@@ -93,6 +104,29 @@ class LocalWorkbookBackend(Backend):
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
         save_atomically(workbook, path)
+        return skipped
+
+
+def _current(workbook: openpyxl.Workbook):
+    def value(tab: str, row: int, col: int):
+        if tab not in workbook.sheetnames:
+            return None
+        sheet = workbook[tab]
+        if row > sheet.max_row or col > sheet.max_column:
+            return None
+        return sheet.cell(row=row, column=col).value
+    return value
+
+
+def _merged(workbook: openpyxl.Workbook):
+    def span(tab: str, row: int, col: int) -> str | None:
+        if tab not in workbook.sheetnames:
+            return None
+        for merged in workbook[tab].merged_cells.ranges:
+            if merged.min_row <= row <= merged.max_row and merged.min_col <= col <= merged.max_col:
+                return merged.coord
+        return None
+    return span
 
 
 def add_choice(workbook: openpyxl.Workbook, choice: ColumnChoice) -> None:

@@ -7,10 +7,11 @@ Both backends behave the same: the cycle cannot tell them apart.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sync.rules.text import header_key, nfc
+from sync.rules.text import clean, header_key, nfc
 
 Cell = str | int | float | bool | datetime | None
 
@@ -81,6 +82,50 @@ class ColumnChoice:
     hint: str = ""  # shown when a cell of the column is selected
 
 
+@dataclass(frozen=True)
+class CellGuard:
+    """What the planner read in a cell of a tool column, checked again just before writing: the
+    column's header (``expected`` = the header), or, for a column the tool is creating, a target
+    cell that must still be empty (``expected`` = ""). A staff edit between the read and the
+    write (a column inserted, a note typed) makes it fail, and the column is not written."""
+
+    tab: str
+    row: int
+    col: int
+    expected: str
+
+    def holds(self, value: Cell) -> bool:
+        if self.expected == "":
+            return clean(value) == ""
+        return header_key(value) == header_key(self.expected)
+
+
+@dataclass(frozen=True)
+class SkippedWrite:
+    """A tool column (or one cell) left unwritten because the sheet no longer held what was
+    read, or because a merged range covers it. The next cycle plans again from a fresh read."""
+
+    tab: str
+    row: int
+    col: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"tab '{self.tab}', cell {a1(self.row, self.col)}: {self.reason}; not written"
+
+
+def column_letters(col: int) -> str:
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def a1(row: int, col: int) -> str:
+    return f"{column_letters(col)}{row}"
+
+
 @dataclass
 class WriteBatch:
     """Everything one cycle writes to one book, applied in one go."""
@@ -90,6 +135,62 @@ class WriteBatch:
     cells: list[CellWrite] = field(default_factory=list)
     colours: list[CellColour] = field(default_factory=list)
     choices: list[ColumnChoice] = field(default_factory=list)
+    guards: list[CellGuard] = field(default_factory=list)
+
+    def columns(self) -> dict[tuple[str, int], str | None]:
+        """Every (tab, column) the batch writes, with the header its guard expects (None: a
+        column of a new tab, or one with no guard)."""
+        out: dict[tuple[str, int], str | None] = {}
+        for item in (*self.cells, *self.colours):
+            out.setdefault((item.tab, item.col), None)
+        for guard in self.guards:
+            if guard.row == 1 and guard.expected:
+                out[(guard.tab, guard.col)] = guard.expected
+        return out
+
+    def without(self, columns: set[tuple[str, int]], cells: set[tuple[str, int, int]] = frozenset()
+                ) -> WriteBatch:
+        """The batch less whole columns and single cells (those that failed a check)."""
+        def keep(item) -> bool:
+            return (item.tab, item.col) not in columns and (item.tab, item.row, item.col) not in cells
+        return WriteBatch(dict(self.new_tabs), dict(self.grow), cells=[c for c in self.cells if keep(c)],
+                          colours=[c for c in self.colours if keep(c)],
+                          choices=[c for c in self.choices if (c.tab, c.col) not in columns],
+                          guards=[g for g in self.guards if (g.tab, g.col) not in columns])
+
+    def checked(self, current: Callable[[str, int, int], Cell],
+                merged: Callable[[str, int, int], str | None] = lambda tab, row, col: None,
+                ) -> tuple[WriteBatch, list[SkippedWrite]]:
+        """Check every guard against ``current`` (the cell as the sheet holds it now) and every
+        target against ``merged`` (the merged range covering it, if any); return the batch less
+        what failed, and what was skipped. Pure: the backends supply both lookups."""
+        skipped: list[SkippedWrite] = []
+        bad_columns: set[tuple[str, int]] = set()
+        for guard in self.guards:
+            if (guard.tab, guard.col) in bad_columns:
+                continue
+            value = current(guard.tab, guard.row, guard.col)
+            if not guard.holds(value):
+                bad_columns.add((guard.tab, guard.col))
+                what = f"header '{guard.expected}'" if guard.expected else "an empty cell"
+                skipped.append(SkippedWrite(
+                    guard.tab, guard.row, guard.col,
+                    f"expected {what} but the sheet now holds {clean(value)[:40]!r} (a column "
+                    "was inserted, moved or typed into since the read); this column is planned "
+                    "again next cycle"))
+        bad_cells: set[tuple[str, int, int]] = set()
+        for item in (*self.cells, *self.colours):
+            key = (item.tab, item.row, item.col)
+            if (item.tab, item.col) in bad_columns or key in bad_cells:
+                continue
+            span = merged(item.tab, item.row, item.col)
+            if span:
+                bad_cells.add(key)
+                skipped.append(SkippedWrite(item.tab, item.row, item.col,
+                                            f"merged range {span} covers it; unmerge it"))
+        if not skipped:
+            return self, []
+        return self.without(bad_columns, bad_cells), skipped
 
     def is_empty(self) -> bool:
         return not (self.new_tabs or self.grow or self.cells or self.colours or self.choices)
@@ -102,6 +203,7 @@ class WriteBatch:
         self.cells.extend(other.cells)
         self.colours.extend(other.colours)
         self.choices.extend(other.choices)
+        self.guards.extend(other.guards)
 
     def tabs_touched(self) -> list[str]:
         seen: dict[str, None] = dict.fromkeys(self.new_tabs)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sync.errors import AccessError, Problem
 from sync.rules import headers as H
-from sync.rules.book import Tab
+from sync.rules.book import Tab, column_letters
 from sync.rules.models import Campaign, Exemption, Response, Resubmission, Unit
 from sync.rules.text import clean, header_key, nfc, safe_text, simple_key, split_list
 from sync.rules.timeparse import DateOrder, TimeParseError, parse_deadline, parse_moment
@@ -20,19 +20,43 @@ from sync.rules.timeparse import DateOrder, TimeParseError, parse_deadline, pars
 
 @dataclass
 class Columns:
-    """Header row of a tab: column index (0-based) by normalised header."""
+    """Header row of a tab: column index (0-based) by normalised header.
+
+    A header that appears twice is taken from its first column only when that is not a guess:
+    the other columns are empty below the header, or hold the same values. Otherwise asking for
+    it raises :class:`AccessError` (the campaign is reported, not read from the wrong column)."""
 
     tab: str
     headers: list[str]
+    rows: Sequence[Sequence] = ()
 
     def __post_init__(self) -> None:
         self._index: dict[str, int] = {}
+        self._ambiguous: dict[str, list[int]] = {}
+        where: dict[str, list[int]] = {}
         for i, text in enumerate(self.headers):
-            self._index.setdefault(header_key(text), i)
+            if clean(text):
+                where.setdefault(header_key(text), []).append(i)
+        for key, cols in where.items():
+            self._index[key] = cols[0]
+            if len(cols) > 1:
+                filled = [c for c in cols if any(clean(_get(row, c)) for row in self.rows)]
+                columns = {tuple(nfc(_get(row, c)) for row in self.rows) for c in filled}
+                if len(columns) > 1:
+                    self._ambiguous[key] = cols
+                elif filled:
+                    self._index[key] = filled[0]
 
     def find(self, names: Sequence[str] | str) -> int | None:
         for name in (names,) if isinstance(names, str) else names:
-            i = self._index.get(header_key(name))
+            key = header_key(name)
+            if key in self._ambiguous:
+                letters = ", ".join(column_letters(c + 1) for c in self._ambiguous[key])
+                raise AccessError(
+                    f"tab '{self.tab}' has the header '{clean(name)}' in columns {letters}, "
+                    "with different values: rename or delete the extra column (the tool will "
+                    "not guess which one is meant)")
+            i = self._index.get(key)
             if i is not None:
                 return i
         return None
@@ -49,7 +73,8 @@ class Columns:
 
 
 def columns_of(tab: Tab) -> Columns:
-    return Columns(tab.title, [clean(h) for h in (tab.values[0] if tab.values else [])])
+    return Columns(tab.title, [clean(h) for h in (tab.values[0] if tab.values else [])],
+                   tab.values[1:])
 
 
 def _get(row: Sequence, i: int | None) -> object:
@@ -251,10 +276,11 @@ def parse_responses(
                                     f"campaign {campaign.code}: required question not found in the header",
                                     blocking=True))
     owned_keys = {header_key(h) for h in owned}
-    questions = [
-        (i, h) for i, h in enumerate(cols.headers)
-        if h and i != c_time and header_key(h) not in owned_keys
-    ]
+    by_key: dict[str, tuple[int, str]] = {}  # one column per question, even when repeated
+    for i, h in enumerate(cols.headers):
+        if h and i != c_time and header_key(h) not in owned_keys:
+            by_key.setdefault(header_key(h), (cols.find(h), h))
+    questions = list(by_key.values())
     out: list[Response] = []
     for r, line in enumerate(tab.values[1:], start=2):
         if not any(clean(v) for i, v in enumerate(line) if i < len(cols.headers)

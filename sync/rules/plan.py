@@ -14,6 +14,7 @@ from sync.rules.book import (
     NEW_TAB_SIZE,
     Cell,
     CellColour,
+    CellGuard,
     CellWrite,
     ColumnChoice,
     Tab,
@@ -56,12 +57,20 @@ class _Grid:
         index = {}
         for i, text in enumerate(header_row):
             index.setdefault(header_key(text), i + 1)
-        next_col = len(header_row) + 1
+        # A new column goes right of the last non-empty cell of any row: staff's unheaded notes
+        # beside the table are theirs.
+        next_col = max((len(row) for row in values), default=0) + 1
+        self.new_cols: set[int] = set()
         for header in headers:
             col = index.get(header_key(header))
             if col is None:
                 col, next_col = next_col, next_col + 1
                 self.batch.cells.append(CellWrite(title, 1, col, header))
+                if tab is not None:
+                    self.new_cols.add(col)
+                    self.batch.guards.append(CellGuard(title, 1, col, ""))
+            elif tab is not None:
+                self.batch.guards.append(CellGuard(title, 1, col, header))
             self.col[header] = col
         self.last_row = len(values)
         self.max_col = max([next_col - 1, *self.col.values()], default=1)
@@ -75,6 +84,8 @@ class _Grid:
         if same_value(self.existing(row, col), value):
             return
         self.batch.cells.append(CellWrite(self.title, row, col, value))
+        if col in self.new_cols:  # must still be empty when written
+            self.batch.guards.append(CellGuard(self.title, row, col, ""))
         if colouring is not None and header in colouring.headers:
             colour = colouring.colour_of(value)
             if colour is not None or self.tab is not None:
@@ -83,6 +94,8 @@ class _Grid:
     def finish(self) -> WriteBatch:
         if not self.batch.cells and not self.batch.colours:
             return WriteBatch()
+        written = {c.col for c in (*self.batch.cells, *self.batch.colours)}
+        self.batch.guards = [g for g in self.batch.guards if g.col in written]
         rows = max(self.last_row, max((c.row for c in self.batch.cells), default=1))
         cols = max(self.max_col, max((c.col for c in self.batch.cells), default=1))
         if self.tab is None:

@@ -195,7 +195,7 @@ def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool
                 outcome.errors.append(err)
             if not listing.is_empty():
                 outcome.result.batches.setdefault("", WriteBatch()).merge(listing)
-        outcome.result.written = apply_writes(backend, outcome.result.batches)
+        outcome.result.written = apply_writes(backend, outcome.result.batches, state.problems)
     log.info("%s%s", "dry run: " if dry_run else "", outcome.summary)
     return outcome
 

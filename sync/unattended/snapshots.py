@@ -24,8 +24,9 @@ from pathlib import Path
 
 from sync.backends.base import NEW_TAB_SIZE, Backend, Book, Cell, CellWrite, WriteBatch
 from sync.backends.files import write_atomically
-from sync.config import Config
+from sync.config import Config, tool_tabs
 from sync.errors import AccessError, UsageError
+from sync.rules import headers as H
 from sync.rules.text import header_key, nfc, strip_accents
 
 FORMAT = "tonghop-snapshot/1"
@@ -71,14 +72,14 @@ def take(config: Config, books: Mapping[str, Book], now: datetime) -> list[Path]
     """Keep a snapshot of each book that changed since its newest one; returns the new files."""
     root = snapshots_root(config)
     written: list[Path] = []
-    if config.snapshot_keep < 1:  # snapshots turned off
+    if config.snapshot_keep == 0:  # snapshots turned off (negative: refused at load)
         return written
     for ref, book in books.items():
         folder = root / book_folder(ref)
         tabs = {title: [[_encode(c) for c in row] for row in tab.values]
                 for title, tab in book.tabs.items()}
-        digest = hashlib.sha256(
-            json.dumps(tabs, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:10]
+        digest = hashlib.sha256(json.dumps(staff_part(tabs, config), ensure_ascii=False,
+                                           sort_keys=True).encode()).hexdigest()[:10]
         existing = _in_folder(folder, ref)
         if existing and existing[-1].digest == digest:
             continue
@@ -94,6 +95,22 @@ def take(config: Config, books: Mapping[str, Book], now: datetime) -> list[Path]
         for old in _in_folder(folder, ref)[:-config.snapshot_keep]:
             old.path.unlink(missing_ok=True)
     return written
+
+
+def staff_part(tabs: Mapping[str, list[list]], config: Config) -> dict[str, list[list]]:
+    """What the hash covers: staff's tabs less the tool's own columns. What the tool wrote
+    (status, log, verdicts) changes after every real change; hashing it would take a second
+    snapshot of one change (and two campaigns fighting over a tab took two per cycle)."""
+    tool = {header_key(t) for t in tool_tabs(config.tabs).values()}
+    owned = {header_key(h) for h in (H.VERDICT_COL, H.MATCHED_COL)}
+    out = {}
+    for title, rows in tabs.items():
+        if header_key(title) in tool:
+            continue
+        header = rows[0] if rows else []
+        drop = {i for i, h in enumerate(header) if header_key(h) in owned}
+        out[title] = [[c for i, c in enumerate(row) if i not in drop] for row in rows]
+    return out
 
 
 def list_snapshots(config: Config) -> list[Snapshot]:

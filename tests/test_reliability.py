@@ -1,0 +1,198 @@
+"""The reliability matrix (issue 9): staff edits between and during a cycle, hostile cells,
+faults; in every scenario no staff cell changes (compared cell by cell, tests/staffcells.py)."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from sync.backends.local import LocalWorkbookBackend
+from sync.config import load_config
+from sync.cycle import apply_writes, plan_writes, read_state
+from sync.rules import headers as H
+from sync.rules.timeparse import parse_moment
+from tests.staffcells import changed_staff_cells, staff_cells, workbook_tabs
+
+NOW = "2023-06-20T10:00"
+FORM = "Câu trả lời biểu mẫu 3"
+
+
+def local(demo_dir):
+    config = load_config(demo_dir / "config.toml")
+    return config, LocalWorkbookBackend(demo_dir / "tonghop.xlsx")
+
+
+def cycle(demo_dir, now=NOW, during=None):
+    """One cycle on the local workbook; ``during(path)`` is a staff edit saved between the read
+    and the write."""
+    config, backend = local(demo_dir)
+    state = read_state(config, backend, parse_moment(now, config.tz).at)
+    batches = plan_writes(config, state)
+    if during is not None:
+        during(demo_dir / "tonghop.xlsx")
+    apply_writes(backend, batches, state.problems)
+    return state, batches
+
+
+def edit(path, change):
+    wb = openpyxl.load_workbook(path)
+    change(wb)
+    wb.save(path)
+
+
+def insert_column(title, at, header):
+    def change(wb):
+        ws = wb[title]
+        ws.insert_cols(at)
+        ws.cell(row=1, column=at).value = header
+        for r in range(2, ws.max_row + 1):
+            ws.cell(row=r, column=at).value = f"ghi chú {r}"
+    return lambda path: edit(path, change)
+
+
+def test_column_inserted_during_the_first_cycle_is_not_overwritten(demo_dir):
+    path = demo_dir / "tonghop.xlsx"
+    staff_edit = insert_column(FORM, 2, "Ghi chú của phòng")
+    state, _ = cycle(demo_dir, during=lambda p: (staff_edit(p), before.update(
+        staff_cells(workbook_tabs(p)))))
+    assert changed_staff_cells(before, workbook_tabs(path)) == []
+    skipped = [p for p in state.problems if p.tab == FORM and "not written" in p.message]
+    assert skipped and "planned again next cycle" in skipped[0].message
+    cycle(demo_dir)  # the next cycle re-plans from a fresh read and writes the columns
+    header = workbook_tabs(path)[FORM][0]
+    assert H.VERDICT_COL in header and header[1] == "Ghi chú của phòng"
+
+
+before: dict = {}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_picture():
+    before.clear()
+
+
+def test_column_inserted_during_a_later_cycle_is_not_overwritten(demo_dir):
+    path = demo_dir / "tonghop.xlsx"
+    cycle(demo_dir)
+    verdict_at = workbook_tabs(path)[FORM][0].index(H.VERDICT_COL) + 1
+
+    def blank_verdicts(wb):  # something for the next cycle to write in the tool's column
+        for r in range(2, wb[FORM].max_row + 1):
+            wb[FORM].cell(row=r, column=verdict_at).value = None
+    edit(path, blank_verdicts)
+    staff_edit = insert_column(FORM, 1, "STT")
+    state, batches = cycle(demo_dir, during=lambda p: (staff_edit(p), before.update(
+        staff_cells(workbook_tabs(p)))))
+    assert any(c.tab == FORM for c in batches[""].cells)
+    assert changed_staff_cells(before, workbook_tabs(path)) == []
+    assert any(p.tab == FORM and "expected header" in p.message for p in state.problems)
+    cycle(demo_dir)
+    tabs = workbook_tabs(path)
+    col = tabs[FORM][0].index(H.VERDICT_COL)
+    assert all(row[col] for row in tabs[FORM][1:] if row[1])
+
+
+def test_unheaded_notes_right_of_the_headers_are_not_overwritten(demo_dir):
+    path = demo_dir / "tonghop.xlsx"
+
+    def notes(wb):
+        ws = wb[FORM]
+        ws.cell(row=3, column=len(list(ws[1])) + 2).value = "đã gọi điện nhắc"
+    edit(path, notes)
+    before.update(staff_cells(workbook_tabs(path)))
+    cycle(demo_dir)
+    assert changed_staff_cells(before, workbook_tabs(path)) == []
+
+
+def test_merged_cells_over_a_tool_cell_skip_that_cell_and_name_it(demo_dir):
+    path = demo_dir / "tonghop.xlsx"
+    cycle(demo_dir)
+
+    def merge(wb):
+        ws = wb[H.STATUS_TAB]
+        header = [c.value for c in ws[1]]
+        col = header.index(next(h for h in header if h and h.startswith("PCCC"))) + 1
+        letter = openpyxl.utils.get_column_letter(col)
+        ws[f"{letter}4"] = None
+        ws.merge_cells(f"{letter}4:{letter}5")
+    edit(path, merge)
+    state, _ = cycle(demo_dir)
+    merged = [str(p) for p in state.problems if "merged range" in p.message]
+    assert merged and f"tab '{H.STATUS_TAB}'" in merged[0] and "unmerge" in merged[0]
+    state, _ = cycle(demo_dir)  # every later cycle runs, and says the same
+    assert [str(p) for p in state.problems if "merged range" in p.message] == merged
+
+
+def set_config(demo_dir, old, new):
+    path = demo_dir / "config.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("key, name", [("detail", FORM), ("status", H.ROSTER_TAB),
+                                       ("log", H.STATUS_TAB)])
+def test_tool_tab_named_like_a_staff_tab_is_refused_at_load_and_by_check(demo_dir, cli, key, name):
+    path = demo_dir / "tonghop.xlsx"
+    config = demo_dir / "config.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text + f'\n[tabs]\n{key} = "{name}"\n' if "[tabs]" not in text
+                      else text.replace("[tabs]", f'[tabs]\n{key} = "{name}"', 1), encoding="utf-8")
+    before.update(staff_cells(workbook_tabs(path)))
+    for args in (("check",), ("sync", "--now", NOW)):
+        result = cli(*args, "--config", config)
+        assert result.code == 3, (args, result.out, result.err)
+        assert f"'tabs.{key}' = '{name}'" in result.err and "another name" in result.err \
+            or "every tab needs its own name" in result.err, result.err
+    assert changed_staff_cells(before, workbook_tabs(path)) == []
+
+
+def test_two_campaigns_on_one_tab_are_reported_and_the_sheet_settles(demo_dir, cli):
+    path = demo_dir / "tonghop.xlsx"
+
+    def same_tab(wb):
+        wb[H.CAMPAIGNS_TAB]["C5"] = FORM  # NSNN now names PCCC's form tab too
+    edit(path, same_tab)
+    config = demo_dir / "config.toml"
+    check = cli("check", "--config", config)
+    assert check.code == 4 and "campaign NSNN skipped: tab" in check.out
+    assert "already read by campaign PCCC (row 4)" in check.out
+    cycle(demo_dir)
+    _, batches = cycle(demo_dir, now="2023-06-20T10:05")
+    assert batches == {}  # settled: the second cycle writes nothing
+
+
+def test_a_duplicate_header_with_other_values_skips_the_campaign_instead_of_guessing(demo_dir):
+    path = demo_dir / "tonghop.xlsx"
+
+    def duplicate(wb):
+        ws = wb[FORM]
+        ws.insert_cols(2)
+        ws["B1"] = "Tên đơn vị"
+        ws["B2"] = "Phường Nhân Chính"  # a stray name typed into the copy
+    edit(path, duplicate)
+    state, _ = cycle(demo_dir)
+    problem = next(str(p) for p in state.problems if "PCCC skipped" in p.message)
+    assert "'Tên đơn vị' in columns B, D" in problem and "will not guess" in problem
+    assert "PCCC" not in {c.code for c in state.campaigns}
+    assert {"NTVT", "KN75", "NSNN"} <= {c.code for c in state.campaigns}
+
+
+def test_a_duplicate_header_over_an_empty_column_reads_the_filled_one(demo_dir):
+    path = demo_dir / "tonghop.xlsx"
+    expected = {s.unit.code: s.status for s in cycle(demo_dir)[0].statuses_of("PCCC")}
+
+    def empty_copy(wb):
+        ws = wb[FORM]
+        ws.insert_cols(2)
+        ws["B1"] = "Tên đơn vị"
+    edit(path, empty_copy)
+    state, _ = cycle(demo_dir, now=NOW)
+    assert {s.unit.code: s.status for s in state.statuses_of("PCCC")} == expected
+
+
+def test_a_negative_snapshot_keep_is_refused(demo_dir, cli):
+    config = set_config(demo_dir, 'data_dir = "data"', 'data_dir = "data"\nsnapshot_keep = -5')
+    result = cli("sync", "--config", config, "--now", NOW)
+    assert result.code == 3 and "'snapshot_keep' = -5 must be 0 (no snapshots) or more" in result.err
