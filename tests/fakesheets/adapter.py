@@ -59,7 +59,14 @@ DRIVE_ROUTES = [
     ("GET", r"^/drive/v3/files/" + _FID + "/comments$", "drive.comments.list"),
 ]
 
-ENDPOINTS = frozenset(name for _, _, name in (*SHEETS_ROUTES, *DRIVE_ROUTES))
+FORMS_HOST = "forms.googleapis.com"
+_FORM = r"(?P<fid>[^/:?]+)"
+FORMS_ROUTES = [
+    ("GET", r"^/v1/forms/" + _FORM + "$", "forms.get"),
+    ("POST", r"^/v1/forms/" + _FORM + ":batchUpdate$", "forms.batchUpdate"),
+]
+
+ENDPOINTS = frozenset(name for _, _, name in (*SHEETS_ROUTES, *DRIVE_ROUTES, *FORMS_ROUTES))
 
 
 @dataclass
@@ -79,7 +86,8 @@ def route(method: str, url: str) -> Route | None:
     parts = urlsplit(url)
     path = parts.path
     table = SHEETS_ROUTES if parts.hostname == SHEETS_HOST else \
-        DRIVE_ROUTES if parts.hostname == DRIVE_HOST else []
+        DRIVE_ROUTES if parts.hostname == DRIVE_HOST else \
+        FORMS_ROUTES if parts.hostname == FORMS_HOST else []
     for verb, pattern, endpoint in table:
         if verb != method.upper():
             continue
@@ -97,6 +105,8 @@ def route(method: str, url: str) -> Route | None:
         )
     if parts.hostname == SHEETS_HOST and SHEETS_UNIMPLEMENTED.search(path):
         raise FakeNotImplemented(f"Sheets endpoint {method} {path}")
+    if parts.hostname == FORMS_HOST and path.startswith("/v1/forms"):
+        raise FakeNotImplemented(f"Forms endpoint {method} {path}")
     if parts.hostname == DRIVE_HOST and (path.startswith("/drive/") or path.startswith("/upload/")):
         raise FakeNotImplemented(f"Drive endpoint {method} {path}")
     return None
