@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import gspread
@@ -33,6 +34,7 @@ from gspread.urls import DRIVE_FILES_API_V3_URL
 
 from sync.backends.base import Backend, Book, Cell, Tab, WriteBatch, trim
 from sync.backends.credentials import ServiceAccountKey, key_path, load_key, scopes_for
+from sync.backends.forms import FORMS_READ_SCOPE, FORMS_WRITE_SCOPE, FormsClient
 from sync.backends.retry import GaveUp, RetryingHTTPClient, RetryPolicy
 from sync.backends.sheets_requests import quote_tab, structure_requests, value_ranges
 from sync.config import Config
@@ -91,6 +93,11 @@ class GoogleSheetsBackend(Backend):
         self.config_path = config_path
         self.campaigns_tab = campaigns_tab
         self._sheets: dict[str, dict[str, dict]] = {}  # id -> title -> SheetProperties, last read
+        # Forms: a session with a Forms scope, made only when a campaign links a form
+        self.forms_session: Callable[[list[str]], requests.Session] = lambda scopes: session
+        self.forms_cache: Path | None = None
+        self._policy, self._sleep, self._clock = policy or RetryPolicy(), sleep, clock
+        self._forms: dict[bool, FormsClient] = {}
 
     @classmethod
     def from_config(cls, config: Config, session: requests.Session | None = None, *,
@@ -102,9 +109,26 @@ class GoogleSheetsBackend(Backend):
             key = load_key(key_path(config))
         if session is None:
             session = session_factory(key.credentials(scopes_for(config)), policy.timeout)
-        return cls(session, config.backend.spreadsheet, policy=policy, key=key,
-                   config_path=str(config.path), campaigns_tab=config.tabs.campaigns,
-                   sleep=sleep, clock=clock)
+        backend = cls(session, config.backend.spreadsheet, policy=policy, key=key,
+                      config_path=str(config.path), campaigns_tab=config.tabs.campaigns,
+                      sleep=sleep, clock=clock)
+        if key is not None:
+            def forms_session(extra: list[str]) -> requests.Session:
+                return session_factory(key.credentials(scopes_for(config) + extra), policy.timeout)
+            backend.forms_session = forms_session
+        backend.forms_cache = config.data_path / "forms"
+        return backend
+
+    def forms(self, write: bool = False) -> FormsClient:
+        """The Forms client; its session asks a Forms scope (read, or read-write with ``write``)
+        only now, when a campaign links a form."""
+        if write not in self._forms:
+            scope = FORMS_WRITE_SCOPE if write else FORMS_READ_SCOPE
+            transport = RetryingHTTPClient.with_policy(self._policy, sleep=self._sleep,
+                                                       clock=self._clock)
+            http = transport(None, self.forms_session([scope]))
+            self._forms[write] = FormsClient(http, self.forms_cache, self.account)
+        return self._forms[write]
 
     @property
     def account(self) -> str:
