@@ -246,3 +246,18 @@ def test_unit_options_in_vietnamese_order():
              Unit("3", "Phường Ân Thi", "P"), Unit("4", "Phường An Khánh", "P")]
     assert unit_options(units) == ("Phường An Khánh", "Phường Ân Thi", "Phường Dịch Vọng",
                                    "Phường Đống Đa")
+
+
+def test_on_the_local_workbook_a_form_link_is_reported_and_the_typed_row_still_counts(cli,
+                                                                                     demo_dir):
+    import openpyxl
+
+    path = demo_dir / "tonghop.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb[CAMPAIGNS]
+    column = [c.value for c in ws[1]].index("Link biểu mẫu") + 1
+    ws.cell(row=2, column=column, value=EDIT_URL)
+    wb.save(path)
+    result = cli("check", "--config", demo_dir / "config.toml")
+    assert "campaign NTVT: reading the form needs the Google backend" in result.out
+    assert "ok   campaign NTVT: tab 'Câu trả lời biểu mẫu 1'" in result.out
