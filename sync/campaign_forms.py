@@ -18,7 +18,16 @@ from sync.errors import AccessError, BackendError, Problem
 from sync.rules import headers as H
 from sync.rules.book import Book
 from sync.rules.evaluate import expected_units
-from sync.rules.forms import Derived, FormFacts, derive, form_id, options_change, read_form, responses_tab
+from sync.rules.forms import (
+    Derived,
+    FormFacts,
+    derive,
+    form_id,
+    old_names,
+    options_change,
+    read_form,
+    responses_tab,
+)
 from sync.rules.models import Campaign, Unit
 from sync.rules.text import clean, one_line
 
@@ -30,7 +39,7 @@ class FormsRead:
     facts: dict[str, FormFacts] = field(default_factory=dict)  # by form id
     derived: dict[str, Derived] = field(default_factory=dict)  # by campaign code
     form_of: dict[str, str] = field(default_factory=dict)  # campaign code -> form id
-    previous: dict[str, dict[str, str]] = field(default_factory=dict)  # form id -> code -> option
+    given: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # form id -> code -> texts
     campaigns: list[Campaign] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)  # dropdown changes made this cycle (logged)
@@ -71,7 +80,7 @@ def read_forms(campaigns: Sequence[Campaign], backend: Backend, tab: str) -> For
                                             f"campaign {campaign.code}: Google Forms did not "
                                             "answer; the form as last read is used"))
             out.facts[fid] = read_form(form)
-            out.previous[fid] = client.previous_names(fid)
+            out.given[fid] = client.given_names(fid)
         derived = derive(campaign, out.facts[fid])
         out.derived[campaign.code] = derived
         out.form_of[campaign.code] = fid
@@ -94,18 +103,14 @@ def with_tab(campaign: Campaign, book: Book, forms: FormsRead) -> Campaign | Non
 
 
 def with_old_names(units: Sequence[Unit], forms: FormsRead) -> list[Unit]:
-    """Units renamed since tonghop last wrote a dropdown keep the old option text as an alias,
-    so answers given under the old name still match."""
-    old: dict[str, set[str]] = {}
-    for names in forms.previous.values():
-        for code, text in names.items():
-            old.setdefault(code, set()).add(text)
-    out = []
-    for unit in units:
-        extra = tuple(sorted(t for t in old.get(unit.code, ()) if t != unit.name
-                             and t not in unit.aliases))
-        out.append(replace(unit, aliases=unit.aliases + extra) if extra else unit)
-    return out
+    """Units renamed since tonghop wrote a dropdown keep the old option texts as aliases, so
+    answers given under an old name still match."""
+    old: dict[str, list[str]] = {}
+    for given in forms.given.values():
+        for code, texts in old_names(units, given).items():
+            old.setdefault(code, []).extend(t for t in texts if t not in old.get(code, []))
+    return [replace(u, aliases=u.aliases + tuple(old[u.code])) if u.code in old else u
+            for u in units]
 
 
 def keep_unit_lists(forms: FormsRead, units: Sequence[Unit], backend: Backend,
@@ -128,7 +133,7 @@ def keep_unit_lists(forms: FormsRead, units: Sequence[Unit], backend: Backend,
                                           "unit question to keep as the roster"))
             continue
         expected = expected_units(campaign, units)
-        change = options_change(question, expected, forms.previous.get(fid))
+        change = options_change(question, expected)
         if change is None:
             continue
         names = {u.code: clean(u.name) for u in expected}
@@ -145,6 +150,8 @@ def keep_unit_lists(forms: FormsRead, units: Sequence[Unit], backend: Backend,
                 f"({len(change.options)} units; added {len(change.added)}, removed "
                 f"{len(change.removed)})")
         forms.changes.append(line)
-        log.info("%s; added: %s; removed: %s", line, one_line("; ".join(change.added), 300),
-                 one_line("; ".join(change.removed), 300))
+        renamed = old_names(expected, forms.given.get(fid, {}))
+        log.info("%s; added: %s; removed: %s; old names kept as aliases: %s", line,
+                 one_line("; ".join(change.added), 300), one_line("; ".join(change.removed), 300),
+                 one_line("; ".join(f"{c}: {', '.join(t)}" for c, t in renamed.items()), 300))
     return forms

@@ -171,8 +171,8 @@ def test_the_dropdown_follows_the_roster_in_one_request_and_none_when_equal(cli,
     c_name, c_code = head.index("Tên đơn vị"), head.index("Mã đơn vị")
     renamed = roster[5]
     old_name = renamed[c_name]
-    ws.fake.set_values(ws.spreadsheet_id, "Đơn vị", f"{chr(65 + c_name)}6",
-                       [[old_name + " (mới)"]])
+    new_name = "Trường Tiểu học Bình Minh"  # nothing like the old name: no fuzzy rescue
+    ws.fake.set_values(ws.spreadsheet_id, "Đơn vị", f"{chr(65 + c_name)}6", [[new_name]])
     if "Đang hoạt động" not in head:
         ws.fake.set_values(ws.spreadsheet_id, "Đơn vị", f"{chr(65 + len(head))}1",
                            [["Đang hoạt động"]])
@@ -188,14 +188,19 @@ def test_the_dropdown_follows_the_roster_in_one_request_and_none_when_equal(cli,
     assert ws.fake.count("forms.batchUpdate") == 1
     options = options_of(ws)
     assert options == roster_names(ws)
-    assert old_name + " (mới)" in options and old_name not in options
+    assert new_name in options and old_name not in options
     assert "Trường Mầm non Ánh Dương" in options and roster[6][c_name] not in options
 
-    # an answer under the old option text still counts for the renamed unit
+    # an answer under the old option text still counts for the renamed unit, cycles later
+    run(cli, ws, "sync")
     add_response(ws.fake, ws.spreadsheet_id, RESPONSES, old_name, datetime(2023, 6, 20, 9))
+    run(cli, ws, "sync")
     record = next(r for r in records(cli, ws)
                   if r["campaign"] == "NTVT" and r["unit"] == renamed[c_code])
     assert record["submitted_at"].startswith("2023-06-20T09:00")
+    rows = ws.values(RESPONSES)
+    matched = rows[-1][rows[0].index(H.MATCHED_COL)]
+    assert matched == f"{renamed[c_code]} - {new_name}"  # an exact match, not a guess
 
 
 def test_a_stale_revision_is_refused_and_retried_next_cycle(cli, google_workspace, monkeypatch):

@@ -64,9 +64,10 @@ class FormsClient:
         text = json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True)
         write_atomically(path, lambda handle: handle.write(text.encode("utf-8")))
 
-    def previous_names(self, form_id: str) -> dict[str, str]:
-        """Unit code -> the option text tonghop last gave it in this form's dropdown."""
-        return dict(self._load(form_id).get("names") or {})
+    def given_names(self, form_id: str) -> dict[str, list[str]]:
+        """Unit code -> every option text tonghop gave it in this form's dropdown, oldest first."""
+        names = self._load(form_id).get("names") or {}
+        return {code: list(texts) for code, texts in names.items() if isinstance(texts, list)}
 
     # -- the API --------------------------------------------------------------------------------
     def get(self, form_id: str) -> tuple[dict, bool]:
@@ -88,7 +89,8 @@ class FormsClient:
     def set_options(self, form_id: str, revision: str, question: Question,
                     options: tuple[str, ...], names: Mapping[str, str]) -> str:
         """Replace the dropdown's options; the form's new revisionId. ``names`` (unit code ->
-        option text) is remembered, so a later rename keeps the old text as an alias."""
+        option text) is added to what the unit was ever given, so a rename keeps the old text as
+        an alias."""
         choice = {"type": question.kind, "options": [{"value": o} for o in options]}
         body = {
             "requests": [{"updateItem": {
@@ -101,7 +103,10 @@ class FormsClient:
             "post", f"{FORMS_API}/{form_id}:batchUpdate", json=body).json(), writing=True)
         new_revision = (reply.get("writeControl") or {}).get("requiredRevisionId", "")
         state = self._load(form_id)
-        state["names"] = {**(state.get("names") or {}), **names}
+        given = self.given_names(form_id)
+        for code, text in names.items():
+            given[code] = [*(t for t in given.get(code, []) if t != text), text]
+        state["names"] = given
         state.pop("form", None)  # the cached form is stale now: the next get refreshes it
         self._save(form_id, state)
         return new_revision

@@ -177,7 +177,6 @@ class OptionsChange:
     options: tuple[str, ...]
     added: tuple[str, ...]
     removed: tuple[str, ...]
-    aliases: tuple[tuple[str, str], ...]  # (unit code, old option text) for renamed units
 
 
 def unit_options(units: Sequence[Unit]) -> tuple[str, ...]:
@@ -186,18 +185,24 @@ def unit_options(units: Sequence[Unit]) -> tuple[str, ...]:
     return tuple(sorted(names, key=collation_key))
 
 
-def options_change(question: Question, expected: Sequence[Unit],
-                   previous: Mapping[str, str] | None = None) -> OptionsChange | None:
+def options_change(question: Question, expected: Sequence[Unit]) -> OptionsChange | None:
     """None when the dropdown already lists exactly ``expected`` (active units of the targeted
-    groups) in Vietnamese order. ``previous`` (unit code -> option text it had last time) tells
-    renamed units, whose old text becomes an alias so old answers still match."""
+    groups) in Vietnamese order."""
     wanted = unit_options(expected)
     if tuple(question.options) == wanted:
         return None
-    have = set(question.options)
-    added = tuple(o for o in wanted if o not in have)
-    removed = tuple(o for o in question.options if o not in set(wanted))
-    aliases = tuple((u.code, previous[u.code]) for u in expected
-                    if previous and previous.get(u.code) and previous[u.code] != clean(u.name)
-                    and previous[u.code] in have and previous[u.code] not in u.aliases)
-    return OptionsChange(question, wanted, added, removed, aliases)
+    have, keep = set(question.options), set(wanted)
+    return OptionsChange(question, wanted, tuple(o for o in wanted if o not in have),
+                         tuple(o for o in question.options if o not in keep))
+
+
+def old_names(units: Sequence[Unit], given: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    """Unit code -> option texts a dropdown gave the unit before it was renamed (``given``: every
+    text tonghop ever gave each code), to keep as aliases so old answers still match."""
+    out = {}
+    for unit in units:
+        old = tuple(t for t in given.get(unit.code, ()) if clean(t) != clean(unit.name)
+                    and t not in unit.aliases)
+        if old:
+            out[unit.code] = old
+    return out
