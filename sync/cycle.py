@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sync.backends.base import Backend, Book, Cell, WriteBatch
+from sync.campaign_forms import FormsRead, keep_unit_lists, read_forms, with_old_names, with_tab
 from sync.config import Config, tool_tabs
 from sync.errors import AccessError, ConfigError, Problem
 from sync.rules import headers as H
@@ -44,6 +45,7 @@ class State:
     rows: list[RowResult]
     problems: list[Problem]
     settled: Settled = field(default_factory=Settled)  # names staff settled in the correction tab
+    forms: FormsRead = field(default_factory=FormsRead)  # linked Google Forms, what they gave
 
     def counts(self) -> Counter[Status]:
         return Counter(s.status for s in self.statuses)
@@ -78,6 +80,8 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
     units, problems = parse_roster(roster_tab)
     campaigns, more = parse_campaigns(campaigns_tab, units, config.tz, config.order)
     problems += more
+    forms = read_forms(campaigns, backend, campaigns_tab.title)
+    campaigns, problems = forms.campaigns, problems + forms.problems
     problems += prefill.link_problems(campaigns, campaigns_tab.title)
     problems += reminders.offset_problems(campaigns, campaigns_tab.title)
     exemptions, more = parse_exemptions(control.find_tab(tabs.exemptions), units, campaigns,
@@ -85,7 +89,7 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
     problems += more
     settled, more = read_settled(control.find_tab(tabs.corrections), units)
     problems += more
-    matcher = Matcher(units, config.matching.fuzzy_threshold, config.matching.fuzzy_margin,
+    matcher = Matcher(with_old_names(units, forms), config.matching.fuzzy_threshold, config.matching.fuzzy_margin,
                       settled=settled.codes)
 
     evaluated: list[Campaign] = []
@@ -113,6 +117,15 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
                                         f"campaign {campaign.code} skipped: {err}", blocking=True))
                 continue
         book = books[ref]
+        found = with_tab(campaign, book, forms)
+        if found is None:
+            problems.append(Problem(
+                tabs.campaigns, campaign.row, H.CAMPAIGN_TAB[0],
+                f"campaign {campaign.code} skipped: no tab of {backend.describe(ref)} has the "
+                f"form's questions as headers (tabs: {', '.join(book.tabs)}); name it in "
+                f"'{H.CAMPAIGN_TAB[0]}'", blocking=True))
+            continue
+        campaign = found
         tab = book.find_tab(campaign.responses_tab)
         if tab is None:
             problems.append(Problem(
@@ -134,7 +147,7 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
         evaluated.append(campaign)
         statuses += result.statuses
         rows += result.rows
-    return State(now, books, units, evaluated, exemptions, statuses, rows, problems, settled)
+    return State(now, books, units, evaluated, exemptions, statuses, rows, problems, settled, forms)
 
 
 def _check_not_a_tool_tab(config: Config, campaign: Campaign) -> None:
@@ -219,6 +232,7 @@ def run_cycle(config: Config, backend: Backend, now: datetime, dry_run: bool = F
     if dry_run:
         return result
     result.written = apply_writes(backend, result.batches, state.problems)
+    keep_unit_lists(state.forms, state.units, backend, config.tabs.campaigns)
     log.info("cycle at %s: %d responses, %d cells written", now.isoformat(), len(state.rows),
              result.changed_cells)
     return result

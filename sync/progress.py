@@ -59,3 +59,6 @@ class ProgressBackend(Backend):
 
     def normalise_ref(self, ref: str) -> str:
         return self.inner.normalise_ref(ref)
+
+    def forms(self, write: bool = False):
+        return self.inner.forms(write)

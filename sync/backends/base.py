@@ -55,3 +55,8 @@ class Backend(ABC):
 
     def normalise_ref(self, ref: str) -> str:
         return ref.strip()
+
+    def forms(self, write: bool = False):
+        """The Google Forms client (``sync.backends.forms.FormsClient``), or None where there is
+        no Google account (the local workbook). ``write``: with the scope to change a form."""
+        return None

@@ -261,3 +261,13 @@ def load_key(path: Path) -> ServiceAccountKey:
     if "PASTE-THE-KEY" in info["private_key"] or "BEGIN" not in info["private_key"]:
         raise AccessError(f"{where} holds a placeholder, not a private key; {HELP}")
     return ServiceAccountKey(path, info["client_email"].strip(), str(info.get("project_id", "")), info)
+
+
+def scoped(signed: SignIn, scopes: list[str]) -> auth_credentials.Credentials:
+    """The same sign-in with other scopes (e.g. a Forms scope asked only when a campaign links a
+    form). A person's token keeps the scopes granted at `tonghop login`."""
+    if signed.key is not None:
+        return signed.key.credentials(scopes)
+    if isinstance(signed.credentials, auth_credentials.Scoped):
+        return signed.credentials.with_scopes(scopes)
+    return signed.credentials

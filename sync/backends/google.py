@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import gspread
@@ -36,7 +37,8 @@ from gspread.exceptions import APIError
 from gspread.urls import DRIVE_FILES_API_V3_URL
 
 from sync.backends.base import Backend, Book, Cell, Tab, WriteBatch, trim
-from sync.backends.credentials import Identity, ServiceAccountKey, SignIn, refused, sign_in
+from sync.backends.credentials import Identity, ServiceAccountKey, SignIn, refused, scoped, scopes_for, sign_in
+from sync.backends.forms import FORMS_READ_SCOPE, FORMS_WRITE_SCOPE, FormsClient
 from sync.backends.payload import MAX_BODY_BYTES, in_write_order, split_value_ranges
 from sync.backends.retry import GaveUp, RetryingHTTPClient, RetryPolicy, TokenRequest
 from sync.backends.sheets_requests import quote_tab, structure_requests, value_ranges
@@ -117,6 +119,11 @@ class GoogleSheetsBackend(Backend):
         self.config_path = config_path
         self.campaigns_tab = campaigns_tab
         self._sheets: dict[str, dict[str, dict]] = {}  # id -> title -> SheetProperties, last read
+        # Forms: a session with a Forms scope, made only when a campaign links a form
+        self.forms_session: Callable[[list[str]], requests.Session] = lambda scopes: session
+        self.forms_cache: Path | None = None
+        self._policy, self._sleep, self._clock = policy or RetryPolicy(), sleep, clock
+        self._forms: dict[bool, FormsClient] = {}
 
     @classmethod
     def from_config(cls, config: Config, session: requests.Session | None = None, *,
@@ -129,10 +136,28 @@ class GoogleSheetsBackend(Backend):
             signed = sign_in(config)
         if session is None:
             session = session_factory(signed.credentials, policy.timeout)
-        return cls(session, config.backend.spreadsheet, policy=policy,
-                   key=signed.key if signed else None, identity=signed.identity if signed else None,
-                   config_path=str(config.path), campaigns_tab=config.tabs.campaigns,
-                   sleep=sleep, clock=clock)
+        backend = cls(session, config.backend.spreadsheet, policy=policy,
+                      key=signed.key if signed else None, identity=signed.identity if signed else None,
+                      config_path=str(config.path), campaigns_tab=config.tabs.campaigns,
+                      sleep=sleep, clock=clock)
+        if signed is not None:
+            def forms_session(extra: list[str]) -> requests.Session:
+                return session_factory(scoped(signed, scopes_for(config, signed.identity.robot) + extra),
+                                       policy.timeout)
+            backend.forms_session = forms_session
+        backend.forms_cache = config.data_path / "forms"
+        return backend
+
+    def forms(self, write: bool = False) -> FormsClient:
+        """The Forms client; its session asks a Forms scope (read, or read-write with ``write``)
+        only now, when a campaign links a form."""
+        if write not in self._forms:
+            scope = FORMS_WRITE_SCOPE if write else FORMS_READ_SCOPE
+            transport = RetryingHTTPClient.with_policy(self._policy, sleep=self._sleep,
+                                                       clock=self._clock)
+            http = transport(None, self.forms_session([scope]))
+            self._forms[write] = FormsClient(http, self.forms_cache, self.account)
+        return self._forms[write]
 
     @property
     def account(self) -> str:

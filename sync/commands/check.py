@@ -58,7 +58,9 @@ def run(args) -> int:
     listed, _ = parse_campaigns(control.find_tab(tabs.campaigns), state.units, config.tz, config.order)
     print(f"{OK} tab '{tabs.campaigns}': {len(listed)} campaigns")
     evaluated = {c.code for c in state.campaigns}
+    as_read = {c.code: c for c in state.campaigns}
     for campaign in listed:
+        campaign = as_read.get(campaign.code, campaign)  # with what its form gave
         ref = backend.normalise_ref(campaign.spreadsheet)
         if campaign.code in evaluated:
             count = sum(1 for r in state.rows if r.response.campaign_code == campaign.code)
@@ -66,6 +68,15 @@ def run(args) -> int:
                   f"in {backend.describe(ref)}, {count} responses")
         else:
             print(f"{FIX} campaign {campaign.code}: cannot be read (see below)")
+        derived = state.forms.derived.get(campaign.code)
+        if derived is not None:
+            facts = state.forms.facts[state.forms.form_of[campaign.code]]
+            print(f"{OK} campaign {campaign.code}: form '{one_line(facts.title, 80)}' "
+                  f"(revision {facts.revision}, {len(facts.questions)} questions)")
+            for column, value in derived.filled:
+                print(f"    from the form: {column} = {one_line(value, 120)}")
+            for disagreement in derived.disagreements:
+                print(f"{NOTE} campaign {campaign.code}: {one_line(disagreement, 300)}")
     failures += _check_drive(config, backend)
     # Missing tabs and headers must be fixed; a bad row in staff's tabs is only worth a look.
     blocking = [p for p in state.problems if p.blocking]

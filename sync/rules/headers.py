@@ -52,7 +52,9 @@ CAMPAIGN_SIGNER_AUTHORITY = ("Thẩm quyền ký",)
 CAMPAIGN_RECIPIENTS = ("Nơi nhận",)
 CAMPAIGN_PROPOSALS_QUESTION = ("Câu hỏi đề nghị khen thưởng",)
 DEFAULT_PROPOSALS_QUESTION = "Danh sách đề nghị khen thưởng"
-CAMPAIGN_FORM_URL = ("Link biểu mẫu", "Đường dẫn biểu mẫu")  # the form's responder URL
+# The form's responder URL (pre-filled links), or its edit URL / id: tonghop then reads the form.
+CAMPAIGN_FORM_URL = ("Link biểu mẫu", "Đường dẫn biểu mẫu")
+CAMPAIGN_SYNC_UNITS = ("Đồng bộ danh sách đơn vị",)  # Có: the unit dropdown follows the roster
 CAMPAIGN_ENTRY_ID = ("Mã câu hỏi đơn vị",)  # entry id of the unit question: 123 or entry.123
 CAMPAIGN_REMINDERS = ("Nhắc nhở", "Nhắc hạn")  # offsets from the deadline: "-3; -1; +1", "-12h"
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sync.errors import AccessError, Problem
 from sync.rules import headers as H
 from sync.rules.book import Tab, column_letters
+from sync.rules.forms import form_id
 from sync.rules.models import Campaign, Exemption, Response, Resubmission, Unit
 from sync.rules.text import clean, header_key, nfc, safe_text, simple_key, split_list
 from sync.rules.timeparse import DateOrder, TimeParseError, parse_deadline, parse_moment
@@ -172,7 +173,7 @@ def parse_campaigns(
                                     f"duplicate code '{code}' (first on row {seen[code.casefold()]}); row ignored"))
             continue
         responses_tab = get(H.CAMPAIGN_TAB)
-        if not responses_tab:
+        if not responses_tab and not _links_a_form(line, cols):  # a form names its tab itself
             problems.append(Problem(tab.title, r, H.CAMPAIGN_TAB[0], f"campaign {code} names no responses tab"))
             continue
         deadline = None
@@ -214,6 +215,10 @@ def parse_campaigns(
             owner=get(H.CAMPAIGN_OWNER), extra=extra, row=r,
         ))
     return campaigns, problems
+
+
+def _links_a_form(line: Sequence, cols: Columns) -> bool:
+    return form_id(clean(_get(line, cols.find(H.CAMPAIGN_FORM_URL)))) is not None
 
 
 def parse_exemptions(

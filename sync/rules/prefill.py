@@ -15,6 +15,7 @@ from urllib.parse import quote_plus, urlsplit, urlunsplit
 
 from sync.errors import Problem
 from sync.rules import headers as H
+from sync.rules.forms import form_id
 from sync.rules.models import Campaign, Unit
 from sync.rules.parse import cell_problems
 from sync.rules.text import clean
@@ -36,6 +37,8 @@ def form_link(campaign: Campaign) -> FormLink | None:
     Vietnamese-staff-readable English) when what is there cannot make a link."""
     url, entry = clean(campaign.value(H.CAMPAIGN_FORM_URL)), clean(campaign.value(H.CAMPAIGN_ENTRY_ID))
     if not url and not entry:
+        return None
+    if form_id(url) is not None:  # an edit link: the form itself gives the responder URL
         return None
     if not url:
         raise ValueError(f"'{H.CAMPAIGN_ENTRY_ID[0]}' is set but '{H.CAMPAIGN_FORM_URL[0]}' is empty")

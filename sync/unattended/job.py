@@ -19,6 +19,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from sync.backends import Backend, WriteBatch, open_backend
+from sync.campaign_forms import keep_unit_lists
 from sync.config import Config
 from sync.cycle import CycleResult, State, apply_writes, plan_writes, read_state
 from sync.errors import ConfigError, ExitCode, LockedError, TonghopError
@@ -196,6 +197,7 @@ def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool
             if not listing.is_empty():
                 outcome.result.batches.setdefault("", WriteBatch()).merge(listing)
         outcome.result.written = apply_writes(backend, outcome.result.batches, state.problems)
+        keep_unit_lists(state.forms, state.units, backend, config.tabs.campaigns)
     log.info("%s%s", "dry run: " if dry_run else "", outcome.summary)
     return outcome
 

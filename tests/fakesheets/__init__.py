@@ -1,4 +1,5 @@
-"""An offline, behaviour-faithful fake of Google Sheets API v4 and a bit of Drive v3.
+"""An offline, behaviour-faithful fake of Google Sheets API v4, a bit of Drive v3 and of
+Forms v1 (forms.get, forms.batchUpdate updateItem).
 
 It speaks HTTP through a ``requests`` transport adapter, so the real gspread
 client (``gspread.Client(None, fake.session())``) and any code built on a
@@ -14,7 +15,8 @@ client (``gspread.Client(None, fake.session())``) and any code built on a
 Modules: ``a1`` (A1 notation), ``numfmt`` (number/date formats),
 ``cells`` (cell values and rendering), ``model`` (spreadsheets, tabs,
 grids), ``values_api`` / ``batch_update`` / ``metadata`` (the Sheets
-endpoints), ``drive`` (Drive v3 files), ``discovery`` (request validation
+endpoints), ``drive`` (Drive v3 files), ``forms`` (Forms v1, validated against
+``forms.v1.json``), ``discovery`` (request validation
 against the discovery document), ``faults`` (injected failures),
 ``drive_query`` / ``multipart`` (Drive's ``q`` language and upload bodies),
 ``fieldmask`` (``fields`` masks), ``adapter`` (routing and HTTP), ``fake``

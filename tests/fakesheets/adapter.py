@@ -62,7 +62,14 @@ DRIVE_ROUTES = [
 TOKEN_HOST = "oauth2.googleapis.com"
 TOKEN_ROUTES = [("POST", r"^/token$", "oauth2.token")]
 
-ENDPOINTS = frozenset(name for _, _, name in (*SHEETS_ROUTES, *DRIVE_ROUTES, *TOKEN_ROUTES))
+FORMS_HOST = "forms.googleapis.com"
+_FORM = r"(?P<fid>[^/:?]+)"
+FORMS_ROUTES = [
+    ("GET", r"^/v1/forms/" + _FORM + "$", "forms.get"),
+    ("POST", r"^/v1/forms/" + _FORM + ":batchUpdate$", "forms.batchUpdate"),
+]
+
+ENDPOINTS = frozenset(name for _, _, name in (*SHEETS_ROUTES, *DRIVE_ROUTES, *TOKEN_ROUTES, *FORMS_ROUTES))
 
 
 @dataclass
@@ -81,8 +88,8 @@ def route(method: str, url: str) -> Route | None:
     """Match a URL; None when no such API path exists (the API 404s)."""
     parts = urlsplit(url)
     path = parts.path
-    table = {SHEETS_HOST: SHEETS_ROUTES, DRIVE_HOST: DRIVE_ROUTES,
-             TOKEN_HOST: TOKEN_ROUTES}.get(parts.hostname or "", [])
+    table = {SHEETS_HOST: SHEETS_ROUTES, DRIVE_HOST: DRIVE_ROUTES, TOKEN_HOST: TOKEN_ROUTES,
+             FORMS_HOST: FORMS_ROUTES}.get(parts.hostname or "", [])
     for verb, pattern, endpoint in table:
         if verb != method.upper():
             continue
@@ -100,6 +107,8 @@ def route(method: str, url: str) -> Route | None:
         )
     if parts.hostname == SHEETS_HOST and SHEETS_UNIMPLEMENTED.search(path):
         raise FakeNotImplemented(f"Sheets endpoint {method} {path}")
+    if parts.hostname == FORMS_HOST and path.startswith("/v1/forms"):
+        raise FakeNotImplemented(f"Forms endpoint {method} {path}")
     if parts.hostname == DRIVE_HOST and (path.startswith("/drive/") or path.startswith("/upload/")):
         raise FakeNotImplemented(f"Drive endpoint {method} {path}")
     return None

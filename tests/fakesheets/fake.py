@@ -20,7 +20,7 @@ from typing import Any
 
 import requests
 
-from . import a1, batch_update, cells, discovery, fieldmask, metadata, values_api
+from . import a1, batch_update, cells, discovery, fieldmask, forms, metadata, values_api
 from .adapter import (
     ENDPOINTS,
     TOKEN_HOST,
@@ -36,12 +36,14 @@ from .cells import Cell
 from .drive import FOLDER, SHEETS, DriveApi, DriveFile
 from .errors import ApiError, InvalidRequestError, api_disabled, errors_html, quota_message
 from .faults import Fault, FaultQueue
+from .forms import FormsApi
 from .model import Spreadsheet, new_properties, new_sheet
 from .oauth import DRIVE_FILE as DRIVE_FILE_SCOPE
 from .oauth import SHEETS as SHEETS_SCOPE
 from .oauth import Identity, TokenServer, insufficient_scopes
 
 SHEETS_PREFIX = "https://sheets.googleapis.com/"
+FORMS_PREFIX = "https://forms.googleapis.com/"
 DRIVE_PREFIX = "https://www.googleapis.com/"
 TOKEN_PREFIX = f"https://{TOKEN_HOST}/"
 WRITES = {"values.update", "values.batchUpdate", "values.append", "values.clear",
@@ -77,6 +79,10 @@ class InvalidRequest:
     body: Any = field(default=None, repr=False)
 
 
+def forms_body(body: Any) -> Any:
+    return discovery.strip_none(body) if body is not None else None
+
+
 class FakeGoogle:
     """An offline Google Sheets/Drive for tests; see the package docstring."""
 
@@ -99,6 +105,7 @@ class FakeGoogle:
         self.tokens = TokenServer()
         self.disabled: dict[str, str] = {}  # "sheets"/"drive" -> Cloud project number
         self.network: str | None = None  # "dns" / "down": the transport raises, as offline
+        self.forms_api = FormsApi()
         self.root_folder_id = "0AFakeRootFolderUk9PVA"
         self.drive_files[self.root_folder_id] = DriveFile(self.root_folder_id, "My Drive", FOLDER, [])
 
@@ -185,13 +192,38 @@ class FakeGoogle:
                                               drive_id=drive_id, writable=writable)
             return fid
 
+    def add_form(self, form_id: str, title: str, items: list[dict], *, linked_sheet_id: str = "",
+                 responder_uri: str = "") -> str:
+        """A form as ``forms.get`` returns it; ``items`` are Form items (questionItem, ...)."""
+        form: dict[str, Any] = {
+            "formId": form_id, "info": {"title": title, "documentTitle": title},
+            "responderUri": responder_uri or f"https://docs.google.com/forms/d/e/1FAIpQL{form_id}/viewform",
+            "items": items,
+        }
+        if linked_sheet_id:
+            form["linkedSheetId"] = linked_sheet_id
+        return self.forms_api.add(form)
+
+    def form(self, form_id: str) -> dict:
+        """The live form (as the server holds it)."""
+        return self.forms_api.forms[form_id]
+
+    def edit_form(self, form_id: str, change: Any) -> None:
+        """Someone edits the form in the UI: ``change(form)`` then a new revisionId."""
+        with self._lock:
+            form = self.forms_api.forms[form_id]
+            change(form)
+            form["revisionId"] = self.forms_api.next_revision()
+
     def deny(self, spreadsheet_id: str) -> None:
         """Later requests for it answer 403 (Sheets) / 404 (Drive), as when the
         file is not shared with the service account."""
         self.denied.add(spreadsheet_id)
+        self.forms_api.denied.add(spreadsheet_id)
 
     def allow(self, spreadsheet_id: str) -> None:
         self.denied.discard(spreadsheet_id)
+        self.forms_api.denied.discard(spreadsheet_id)
 
     def set_values(self, spreadsheet_id: str, tab: str, start: str, rows: list[list[Any]],
                    user_entered: bool = False) -> None:
@@ -299,7 +331,7 @@ class FakeGoogle:
         anything else refused (mount them on any requests.Session)."""
         adapter = FakeAdapter(self)
         return {"http://": NoNetworkAdapter(), "https://": NoNetworkAdapter(),
-                SHEETS_PREFIX: adapter, DRIVE_PREFIX: adapter, TOKEN_PREFIX: adapter}
+                SHEETS_PREFIX: adapter, DRIVE_PREFIX: adapter, TOKEN_PREFIX: adapter, FORMS_PREFIX: adapter}
 
     def session(self) -> requests.Session:
         """A requests.Session talking to this fake (and to nothing else)."""
@@ -333,7 +365,9 @@ class FakeGoogle:
         self.requests.append(rec)
 
         messages = [body_error] if body_error else []
-        if not messages and not found.endpoint.startswith("drive."):
+        if not messages and found.endpoint.startswith("forms."):
+            messages = forms.validate(found.endpoint, params, forms_body(body))
+        elif not messages and not found.endpoint.startswith("drive."):
             messages = discovery.validate_params(found.endpoint, params) + \
                 discovery.validate_body(found.endpoint, discovery.strip_none(body))
         if messages and self.strict:
@@ -429,12 +463,18 @@ class FakeGoogle:
     def _dispatch(self, found: Route, params: dict, body: Any, raw: bytes,
                   request: requests.PreparedRequest, rec: RecordedRequest) -> tuple[int, Any]:
         try:
-            if found.endpoint.startswith("drive."):
+            if found.endpoint == "forms.get":
+                status, payload = 200, self.forms_api.get(found.file_id, params)
+            elif found.endpoint == "forms.batchUpdate":
+                status, payload = 200, self.forms_api.batch_update(found.file_id, forms_body(body))
+                rec.applied = True
+                return status, payload
+            elif found.endpoint.startswith("drive."):
                 status, payload = self._drive(found, params, raw, request)
             else:
                 status, payload = 200, self._sheets(found, params, body or {}, rec)
                 fields = (params.get("fields") or [None])[0]
-                if fields and found.endpoint != "spreadsheets.get":
+                if fields and found.endpoint not in ("spreadsheets.get", "forms.get"):
                     payload = fieldmask.select_fields(payload, fields)
             rec.applied = found.endpoint in WRITES or found.endpoint in (
                 "drive.files.create", "drive.files.update", "drive.files.delete",

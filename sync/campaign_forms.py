@@ -1,0 +1,157 @@
+"""Campaigns from their Google Form: read each linked form once per cycle, fill what the row
+leaves empty, and keep opted-in unit dropdowns equal to the roster.
+
+Wiring between the pure rules (``sync.rules.forms``) and the Forms client
+(``sync.backends.forms``); the cycle calls :func:`read_forms` before it reads the response books
+and :func:`keep_unit_lists` after its writes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from sync.backends.base import Backend
+from sync.backends.forms import StaleRevision
+from sync.errors import AccessError, BackendError, Problem
+from sync.rules import headers as H
+from sync.rules.book import Book
+from sync.rules.evaluate import expected_units
+from sync.rules.forms import (
+    Derived,
+    FormFacts,
+    derive,
+    form_id,
+    old_names,
+    options_change,
+    read_form,
+    responses_tab,
+)
+from sync.rules.models import Campaign, Unit
+from sync.rules.text import clean, one_line
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FormsRead:
+    facts: dict[str, FormFacts] = field(default_factory=dict)  # by form id
+    derived: dict[str, Derived] = field(default_factory=dict)  # by campaign code
+    form_of: dict[str, str] = field(default_factory=dict)  # campaign code -> form id
+    given: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # form id -> code -> texts
+    campaigns: list[Campaign] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)  # dropdown changes made this cycle (logged)
+
+
+def keeps_unit_list(campaign: Campaign) -> bool:
+    return clean(campaign.value(H.CAMPAIGN_SYNC_UNITS)).casefold() in H.YES
+
+
+def read_forms(campaigns: Sequence[Campaign], backend: Backend, tab: str) -> FormsRead:
+    """One ``forms.get`` per linked form; campaigns with their empty cells filled from it. A
+    campaign whose form cannot be read and whose row names no responses tab is left out."""
+    out = FormsRead(campaigns=list(campaigns))
+    linked = [c for c in campaigns if form_id(c.value(H.CAMPAIGN_FORM_URL))]
+    if not linked:
+        return out
+    client = backend.forms(write=any(keeps_unit_list(c) for c in linked))
+    for i, campaign in enumerate(out.campaigns):
+        fid = form_id(campaign.value(H.CAMPAIGN_FORM_URL))
+        if fid is None:
+            continue
+        if client is None:
+            out.problems.append(Problem(tab, campaign.row, H.CAMPAIGN_FORM_URL[0],
+                                        f"campaign {campaign.code}: reading the form needs the "
+                                        "Google backend; fill the row's columns by hand"))
+            continue
+        if fid not in out.facts:
+            try:
+                form, stale = client.get(fid)
+            except (AccessError, BackendError) as err:
+                # blocking when the row leaves to the form what it cannot do without
+                out.problems.append(Problem(tab, campaign.row, H.CAMPAIGN_FORM_URL[0],
+                                            f"campaign {campaign.code}: {err}",
+                                            blocking=not campaign.responses_tab))
+                continue
+            if stale:
+                out.problems.append(Problem(tab, campaign.row, H.CAMPAIGN_FORM_URL[0],
+                                            f"campaign {campaign.code}: Google Forms did not "
+                                            "answer; the form as last read is used"))
+            out.facts[fid] = read_form(form)
+            out.given[fid] = client.given_names(fid)
+        derived = derive(campaign, out.facts[fid])
+        out.derived[campaign.code] = derived
+        out.form_of[campaign.code] = fid
+        out.campaigns[i] = derived.campaign
+    out.campaigns = [c for c in out.campaigns if c.responses_tab or c.code in out.derived]
+    return out
+
+
+def with_tab(campaign: Campaign, book: Book, forms: FormsRead) -> Campaign | None:
+    """The campaign with its responses tab found by the form's question titles, when the row
+    names none; None when no tab of the book fits."""
+    if campaign.responses_tab or campaign.code not in forms.derived:
+        return campaign
+    facts = forms.facts[forms.form_of[campaign.code]]
+    title = responses_tab(book.tabs, facts)
+    if title is None:
+        return None
+    forms.derived[campaign.code].filled.append((H.CAMPAIGN_TAB[0], title))
+    return replace(campaign, responses_tab=title)
+
+
+def with_old_names(units: Sequence[Unit], forms: FormsRead) -> list[Unit]:
+    """Units renamed since tonghop wrote a dropdown keep the old option texts as aliases, so
+    answers given under an old name still match."""
+    old: dict[str, list[str]] = {}
+    for given in forms.given.values():
+        for code, texts in old_names(units, given).items():
+            old.setdefault(code, []).extend(t for t in texts if t not in old.get(code, []))
+    return [replace(u, aliases=u.aliases + tuple(old[u.code])) if u.code in old else u
+            for u in units]
+
+
+def keep_unit_lists(forms: FormsRead, units: Sequence[Unit], backend: Backend,
+                    tab: str) -> FormsRead:
+    """For each opted-in campaign's form: one updateItem when the dropdown differs from the
+    roster's active units of the targeted groups; nothing when it is equal."""
+    done: set[str] = set()
+    for campaign in forms.campaigns:
+        if campaign.code not in forms.derived or not keeps_unit_list(campaign):
+            continue
+        fid = forms.form_of[campaign.code]
+        if fid in done:
+            continue
+        done.add(fid)
+        facts = forms.facts[fid]
+        question = facts.unit_question()
+        if question is None or question.kind not in ("DROP_DOWN", "RADIO"):
+            forms.problems.append(Problem(tab, campaign.row, H.CAMPAIGN_SYNC_UNITS[0],
+                                          f"campaign {campaign.code}: the form has no dropdown "
+                                          "unit question to keep as the roster"))
+            continue
+        expected = expected_units(campaign, units)
+        change = options_change(question, expected)
+        if change is None:
+            continue
+        names = {u.code: clean(u.name) for u in expected}
+        try:
+            backend.forms(write=True).set_options(fid, facts.revision, question, change.options,
+                                                  names)
+        except (StaleRevision, AccessError, BackendError) as err:
+            problem = Problem(tab, campaign.row, H.CAMPAIGN_SYNC_UNITS[0],
+                              f"campaign {campaign.code}: {err}")
+            forms.problems.append(problem)
+            log.warning("%s", one_line(problem, 500))
+            continue
+        line = (f"form {fid} ({one_line(facts.title, 60)}): unit list set to the roster "
+                f"({len(change.options)} units; added {len(change.added)}, removed "
+                f"{len(change.removed)})")
+        forms.changes.append(line)
+        renamed = old_names(expected, forms.given.get(fid, {}))
+        log.info("%s; added: %s; removed: %s; old names kept as aliases: %s", line,
+                 one_line("; ".join(change.added), 300), one_line("; ".join(change.removed), 300),
+                 one_line("; ".join(f"{c}: {', '.join(t)}" for c, t in renamed.items()), 300))
+    return forms
