@@ -57,3 +57,16 @@ def test_unit_typed_text_loses_control_characters():
 
 def test_split_list_on_newlines_and_semicolons():
     assert split_list("Phường;  Trường\nCAQ ;;") == ["Phường", "Trường", "CAQ"]
+
+
+def test_keys_of_distinct_texts_are_computed_once_and_agree_with_non_text_cells():
+    from sync.rules import text
+
+    text._simple_key_of_text.cache_clear()
+    names = ["UBND phường Nhân Chính", "Ủy ban nhân dân phường Thượng Đình"] * 500
+    keys = {text.simple_key(n) for n in names}
+    assert len(keys) == 2 and text._simple_key_of_text.cache_info().misses == 2
+    assert text.simple_key(12.0) == text.simple_key("12") == "12"
+    assert text.header_key(None) == "" and text.header_key(" Tên  ĐƠN VỊ ") == "tên đơn vị"
+    assert text.unify_tones("hòa thủy") == text.unify_tones("hoà thuỷ")
+    assert text._unify_word.cache_info().maxsize == text.KEY_CACHE  # bounded: unique answers

@@ -7,29 +7,50 @@ sync runs at start. Prints a line per run with the next run times, logs to
 failed cycle is logged and the next one still runs. Cycles never overlap with a `sync` from cron:
 both take the same lock, and a cycle that finds it taken is skipped.
 
-Example:
+Many offices in one process: give --config several times, or a folder of .toml files. Each
+office syncs on its own interval, spread over it, in its own data folder and log; offices that
+sign in as the same Google account share its quota (60 reads + 60 writes a minute); a slow or
+failing office never delays another. (Daily drafts: `report` from cron, or reports.on_sync.)
+
+Examples:
   python main.py run --config /etc/tonghop/config.toml
+  python main.py run --config /etc/tonghop/offices/ --workers 2
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from datetime import datetime
 
-from sync.commands.common import add_command, add_config, config_of
+from sync.commands.common import add_command
+from sync.config import load_config
 from sync.progress import Progress
 from sync.rules.text import one_line
+from sync.unattended import offices as O
+from sync.unattended.fleet import Fleet
 from sync.unattended.job import drafts_once, file_logging, sync_once
+from sync.unattended.quota import Quotas
 from sync.unattended.scheduler import Service
 
 
 def register(sub) -> None:
     parser = add_command(sub, "run", __doc__, run)
-    add_config(parser)
+    parser.add_argument("--config", "-c", required=True, metavar="FILE", action="append",
+                        help="a TOML config file, or a folder of them; repeat for more offices")
+    parser.add_argument("--workers", type=int, default=2, metavar="N",
+                        help="cycles at once per Google account (default 2; several offices)")
 
 
 def run(args) -> int:
-    config = config_of(args)
+    paths = O.config_paths(args.config)
+    if len(paths) == 1:
+        return run_one(args, paths[0])
+    return run_many(args, paths)
+
+
+def run_one(args, path) -> int:
+    config = load_config(path)
 
     def clock() -> datetime:
         return datetime.now(config.tz)
@@ -54,3 +75,23 @@ def run(args) -> int:
         print(f"tonghop run: sync every {schedule.every_minutes} min{drafts} ({config.timezone}); "
               f"log {log_file}; stop with Ctrl-C or SIGTERM", flush=True)
         return service.run()
+
+
+def run_many(args, paths) -> int:
+    configs = O.load_configs(paths)
+    quotas = Quotas(time.monotonic, time.sleep)
+    offices = O.build_offices(configs, quotas)
+    names = [o.name for o in offices]
+    tz = configs[0].tz
+
+    def clock() -> datetime:
+        return datetime.now(tz)
+
+    with O.office_logging(configs, names, verbose=args.verbose):
+        fleet = Fleet(offices, clock, sys.stdout, workers=args.workers, office_scope=O.office_scope)
+        lanes = {o.lane for o in offices}
+        print(f"tonghop run: {len(offices)} offices ({', '.join(names[:5])}"
+              f"{', …' if len(names) > 5 else ''}) in {len(lanes)} quota lane"
+              f"{'' if len(lanes) == 1 else 's'}, {args.workers} workers each; each office logs "
+              "to its own data_dir; stop with Ctrl-C or SIGTERM", flush=True)
+        return fleet.run(handle_signals=True)

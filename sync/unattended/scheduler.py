@@ -159,15 +159,21 @@ class Service:
                 else moment.strftime("%d/%m %H:%M"))
 
     def _install_signals(self) -> dict:
-        previous = {}
+        return install_stop_signals(self)
 
-        def on_signal(signum, frame):
-            name = signal.Signals(signum).name
-            if self.stopping and signum == signal.SIGINT:
-                raise KeyboardInterrupt
-            log.info("run: %s received, stopping after the current cycle", name)
-            self.stop(name)
 
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            previous[signum] = signal.signal(signum, on_signal)
-        return previous
+def install_stop_signals(loop) -> dict:
+    """SIGTERM/SIGINT call ``loop.stop(name)`` (the current cycle finishes); a second SIGINT
+    interrupts at once. Returns the previous handlers, to restore."""
+    previous = {}
+
+    def on_signal(signum, frame):
+        name = signal.Signals(signum).name
+        if loop.stopping and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        log.info("run: %s received, stopping after the current cycle", name)
+        loop.stop(name)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        previous[signum] = signal.signal(signum, on_signal)
+    return previous

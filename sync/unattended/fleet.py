@@ -1,0 +1,182 @@
+"""Many offices in one process: `run --config A.toml --config B.toml ...` (or a folder of configs).
+
+Each office (one config) keeps its own cycle, lock, data folder, log file, snapshots and reminder
+ledger; what they share is the process and, per Google account, the quota (``sync.unattended.quota``).
+
+- **Spread over the interval.** Office i of n starts at ``start + i/n x its interval`` and then
+  syncs every ``[schedule] every_minutes`` on its own grid, so 126 offices on a 15-minute interval
+  do not all read at :00. A cycle that overruns skips the slots it overran (never queues them).
+- **No office delays another.** Offices run in lanes, one per Google account (local workbooks
+  share one lane), each lane a few worker threads. An office waiting for its account's quota, a
+  slow spreadsheet, a failed cycle or a lock held by a `sync` from cron takes at most one worker of
+  its own lane; the loop itself never waits for a cycle. An office still running when its next
+  slot comes is skipped for that slot.
+- **Time is injected**: ``clock`` (aware datetimes) and ``sleep``; ``inline=True`` runs each cycle
+  in the loop's thread, which makes a simulated hour deterministic in tests and in the bench.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TextIO
+
+from sync.errors import LockedError, TonghopError
+from sync.rules.text import one_line
+from sync.unattended.scheduler import install_stop_signals
+
+log = logging.getLogger(__name__)
+
+MAX_NAP_SECONDS = 60.0
+
+Clock = Callable[[], datetime]
+Job = Callable[[datetime], str]
+
+
+@dataclass
+class Office:
+    """One config's unattended work: a sync job every ``every``, in the lane of its account."""
+
+    name: str
+    job: Job
+    every: timedelta
+    lane: str = "local"  # the Google account it signs in as; "local" for workbooks
+    next_run: datetime | None = None
+    cycles: int = 0
+    skipped: int = 0  # slots missed: the previous cycle still running, or the loop running late
+    running: Future | None = field(default=None, repr=False)
+
+
+class Fleet:
+    """The loop for many offices; see the module docstring."""
+
+    def __init__(self, offices: Sequence[Office], clock: Clock, out: TextIO, *,
+                 sleep: Callable[[float], None] | None = None, workers: int = 2,
+                 inline: bool = False, office_scope: Callable[[str], object] | None = None):
+        if not offices:
+            raise ValueError("no offices to run")
+        self.offices = list(offices)
+        self.clock, self.out, self.inline = clock, out, inline
+        self.workers = max(1, workers)
+        self.stopping, self.stop_reason = False, ""
+        self._wake = threading.Event()
+        self.sleep = sleep or self._wake.wait
+        self.office_scope = office_scope  # a context manager per job (the office's log file)
+        self._lanes: dict[str, ThreadPoolExecutor] = {}
+        self._print_lock = threading.Lock()
+        start = clock()
+        count = len(self.offices)
+        for i, office in enumerate(self.offices):
+            office.next_run = start + office.every * i / count
+
+    # --- the loop ---------------------------------------------------------------------------
+    def stop(self, reason: str = "") -> None:
+        self.stopping, self.stop_reason = True, reason
+        self._wake.set()
+
+    def run(self, handle_signals: bool = False) -> int:
+        previous = install_stop_signals(self) if handle_signals else {}
+        try:
+            while not self.stopping:
+                self.run_pending()
+                if self.stopping:
+                    break
+                self.sleep(min(max(self.idle_seconds(), 0.0), MAX_NAP_SECONDS))
+        finally:
+            for lane in self._lanes.values():
+                lane.shutdown(wait=True)  # running cycles finish; none start
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        cycles = sum(o.cycles for o in self.offices)
+        reason = f" ({self.stop_reason})" if self.stop_reason else ""
+        self._print(f"stopped{reason} after {cycles} sync{'' if cycles == 1 else 's'} "
+                    f"of {len(self.offices)} offices")
+        log.info("run: stopped (%s) after %d syncs", self.stop_reason or "requested", cycles)
+        return 0
+
+    def idle_seconds(self) -> float:
+        waiting = [o.next_run for o in self.offices if o.next_run is not None]
+        return (min(waiting) - self.clock()).total_seconds() if waiting else MAX_NAP_SECONDS
+
+    def run_pending(self) -> None:
+        """Start every office whose slot has come (skipping those still running)."""
+        now = self.clock()
+        for office in self.offices:
+            if self.stopping:
+                return
+            if office.next_run is None or now < office.next_run:
+                continue
+            at = office.next_run
+            office.next_run = _next_slot(at, office.every, now)
+            overrun = (office.next_run - at) // office.every - 1  # slots that passed meanwhile
+            if overrun:
+                office.skipped += overrun
+                log.info("%s: %d sync slots skipped: the office is running late", office.name, overrun)
+            if office.running is not None and not office.running.done():
+                office.skipped += 1
+                log.warning("%s: sync at %s skipped: the previous cycle is still running",
+                            office.name, at.strftime("%H:%M:%S"))
+                continue
+            if self.inline:
+                self._finish(office, self._guarded(office, self.clock()))
+                now = self.clock()  # an inline cycle takes (simulated) time
+            else:
+                future = self._lane(office.lane).submit(self._guarded, office, None)
+                future.add_done_callback(lambda f, o=office: self._finish(o, f.result()))
+                office.running = future
+
+    # --- internals --------------------------------------------------------------------------
+    def _lane(self, name: str) -> ThreadPoolExecutor:
+        if name not in self._lanes:
+            self._lanes[name] = ThreadPoolExecutor(self.workers, thread_name_prefix=f"lane-{name[:20]}")
+        return self._lanes[name]
+
+    def _guarded(self, office: Office, at: datetime | None) -> str:
+        at = at or self.clock()
+        office.cycles += 1
+        scope = self.office_scope(office.name) if self.office_scope else None
+        try:
+            if scope is not None:
+                scope.__enter__()
+            try:
+                return f"sync: {office.job(at)}"
+            except LockedError as err:
+                log.warning("sync skipped: %s", one_line(err, 500))
+                return f"sync skipped: {one_line(err, 300)}"
+            except TonghopError as err:
+                log.error("sync failed: %s", one_line(err, 2000))
+                return f"sync failed: {one_line(err, 300)}"
+            except Exception as err:  # one office's bad cycle must not end the others' weeks
+                log.exception("sync failed with an unexpected error")
+                return f"sync failed: unexpected error: {one_line(err, 300)}"
+        finally:
+            if scope is not None:
+                scope.__exit__(None, None, None)
+
+    def _finish(self, office: Office, line: str) -> None:
+        self._print(f"{office.name}: {line} | next {self._when(office.next_run)}")
+
+    def _print(self, line: str) -> None:
+        with self._print_lock:
+            stamp = self.clock().strftime("%d/%m/%Y %H:%M:%S")
+            self.out.write(f"{stamp} {line}\n")
+            self.out.flush()
+
+    def _when(self, moment: datetime | None) -> str:
+        if moment is None:
+            return "-"
+        return (moment.strftime("%H:%M:%S") if moment.date() == self.clock().date()
+                else moment.strftime("%d/%m %H:%M:%S"))
+
+
+def _next_slot(at: datetime, every: timedelta, now: datetime) -> datetime:
+    """The next slot on ``at``'s grid after ``now`` (overrun slots are skipped, not queued)."""
+    upcoming = at + every
+    if upcoming <= now:
+        upcoming += every * ((now - upcoming) // every + 1)
+    return upcoming

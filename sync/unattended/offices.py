@@ -1,0 +1,176 @@
+"""From config files to the offices of one `run` process: load and check the configs, find the
+Google account each signs in as (its quota lane), give each a throttled session, a sync job and
+its own log file.
+
+The account is the service account's ``client_email`` in the key file: two key files of one
+account share one quota, and so share one set of buckets. Its ``project_id`` names the project
+bucket (300 a minute for all the project's accounts together).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+import requests
+
+from sync.backends import google
+from sync.backends.credentials import key_path, load_key, scopes_for
+from sync.backends.retry import RetryPolicy
+from sync.config import Config, load_config
+from sync.errors import ConfigError
+from sync.progress import Progress
+from sync.rules.text import one_line
+from sync.unattended.fleet import Office
+from sync.unattended.job import log_path, sync_once
+from sync.unattended.quota import Quotas
+
+LOCAL_LANE = "local"
+_current = threading.local()
+
+
+def config_paths(given: Sequence[str]) -> list[Path]:
+    """The config files named: each a file, or a folder whose ``*.toml`` files are taken."""
+    paths: list[Path] = []
+    for item in given:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(path.glob("*.toml"))
+            if not found:
+                raise ConfigError(f"{path}: a folder with no .toml config files in it")
+            paths += found
+        else:
+            paths.append(path)
+    unique = list(dict.fromkeys(p.resolve() for p in paths))
+    return unique
+
+
+def load_configs(paths: Sequence[Path]) -> list[Config]:
+    """Every config, checked; two offices may not share a data folder (lock, ledger, snapshots)."""
+    configs = [load_config(p) for p in paths]
+    owners: dict[Path, Path] = {}
+    for config in configs:
+        data = config.data_path.resolve()
+        if data in owners:
+            raise ConfigError(
+                f"{config.path}: 'data_dir' {data} is also the data folder of {owners[data]}; "
+                "give each office its own (they hold its lock, reminder ledger and snapshots)")
+        owners[data] = config.path
+    return configs
+
+
+def office_names(configs: Sequence[Config]) -> list[str]:
+    """The config file's name without .toml; its folder too where two names collide."""
+    stems = [c.path.stem for c in configs]
+    return [f"{c.path.parent.name}/{c.path.stem}" if stems.count(c.path.stem) > 1 else c.path.stem
+            for c in configs]
+
+
+def identity(config: Config) -> tuple[str, str]:
+    """(account, project) a Google config signs in as; ("local", "") for a workbook."""
+    if config.backend.kind != "google":
+        return LOCAL_LANE, ""
+    key = load_key(key_path(config))
+    return key.client_email, key.project_id
+
+
+def build_offices(configs: Sequence[Config], quotas: Quotas, *,
+                  session_for: Callable[[Config], requests.Session] | None = None) -> list[Office]:
+    """One Office per config. ``session_for`` (tests, bench) gives a Google config its session;
+    by default the key file's credentials make one, once per office, reused across cycles."""
+    offices = []
+    for config, name in zip(configs, office_names(configs), strict=True):
+        account, project = identity(config)
+        job = _sync_job(config, quotas, account, project, session_for)
+        offices.append(Office(name, job, timedelta(minutes=config.schedule.every_minutes), account))
+    return offices
+
+
+def _sync_job(config: Config, quotas: Quotas, account: str, project: str,
+              session_for: Callable[[Config], requests.Session] | None) -> Callable[[datetime], str]:
+    session: list[requests.Session] = []  # made on the first cycle, in the office's own thread
+
+    def backend():
+        if config.backend.kind != "google":
+            return None  # sync_once opens the local workbook
+        if not session:
+            if session_for is not None:
+                made = session_for(config)
+            else:
+                policy = RetryPolicy.from_settings(config.backend, str(config.path))
+                key = load_key(key_path(config))
+                made = google.session_factory(key.credentials(scopes_for(config)), policy.timeout)
+            session.append(quotas.throttle(made, account, project))
+        return google.GoogleSheetsBackend.from_config(config, session=session[0])
+
+    def job(now: datetime) -> str:
+        outcome = sync_once(config, now, backend=backend(), progress=Progress(enabled=False))
+        errors = "".join(f"; error: {one_line(e, 300)}" for e in outcome.errors)
+        return outcome.summary + errors
+
+    return job
+
+
+# --- one log file per office --------------------------------------------------------------------
+class _ThisOffice(logging.Filter):
+    """Passes the records emitted while this office's cycle runs in the current thread."""
+
+    def __init__(self, office: str):
+        super().__init__()
+        self.office = office
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return getattr(_current, "office", None) == self.office
+
+
+@contextmanager
+def office_scope(name: str) -> Iterator[None]:
+    """Marks the current thread as running ``name``'s cycle (for its log file)."""
+    _current.office = name
+    try:
+        yield
+    finally:
+        _current.office = None
+
+
+@contextmanager
+def office_logging(configs: Sequence[Config], names: Sequence[str], verbose: bool = False) -> Iterator[None]:
+    """Each office's records into its own ``<data_dir>/logs/tonghop.log`` (rotating, 5 x 2 MB)."""
+    handlers = []
+    root = logging.getLogger()
+    old_level = root.level
+    quieted = [h for h in root.handlers if isinstance(h, logging.StreamHandler)
+               and getattr(h, "stream", None) in (sys.stderr, sys.__stderr__)
+               and h.level == logging.NOTSET]
+    try:
+        for config, name in zip(configs, names, strict=True):
+            path = log_path(config)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+            except OSError as err:
+                raise ConfigError(f"{config.path}: cannot write the log {path} ('data_dir'): "
+                                  f"{err.strerror}") from None
+            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+            handler.setLevel(logging.INFO)
+            handler.addFilter(_ThisOffice(name))
+            root.addHandler(handler)
+            handlers.append(handler)
+        for h in quieted:
+            h.setLevel(logging.INFO if verbose else logging.WARNING)
+        if not old_level or old_level > logging.INFO:
+            root.setLevel(logging.INFO)
+        yield
+    finally:
+        for handler in handlers:
+            root.removeHandler(handler)
+            handler.close()
+        root.setLevel(old_level)
+        for h in quieted:
+            h.setLevel(logging.NOTSET)

@@ -1,0 +1,260 @@
+"""Many offices in one `run`: quota buckets per Google account, cycles spread over the interval,
+one office's failure, lock or slowness never delaying another's."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import threading
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sync.backends.credentials import load_key
+from sync.config import load_config
+from sync.demo import roster
+from sync.errors import AccessError, LockedError
+from sync.rules import headers as H
+from sync.unattended import offices as O
+from sync.unattended.fleet import Fleet, Office
+from sync.unattended.quota import Kind, Limits, Quotas, TokenBucket, kind_of
+from tests.fakesheets import FakeGoogle
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+START = datetime(2023, 6, 20, 8, 0, tzinfo=TZ)
+
+
+class SimTime:
+    """One simulated clock for the loop (datetimes), the buckets (seconds) and every sleep."""
+
+    def __init__(self, start: datetime = START, until: datetime | None = None):
+        self.now, self.until = start, until
+        self.fleet: Fleet | None = None
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def seconds(self) -> float:
+        return (self.now - START).total_seconds()
+
+    def sleep(self, seconds: float) -> None:
+        assert seconds >= 0
+        self.now += timedelta(seconds=seconds)
+        if self.until is not None and self.now >= self.until and self.fleet is not None:
+            self.fleet.stop("end of test")
+
+
+def most_in_a_minute(times: list[float]) -> int:
+    """The most events in any window [t, t + 60 s)."""
+    times = sorted(times)
+    best, j = 0, 0
+    for i, t in enumerate(times):
+        while times[j] <= t - 60:
+            j += 1
+        best = max(best, i - j + 1)
+    return best
+
+
+# --- the bucket ---------------------------------------------------------------------------------
+def test_a_bucket_never_lets_more_than_the_limit_through_in_any_minute():
+    time = SimTime()
+    bucket = TokenBucket(60, time.seconds, burst=10)
+    sent = []
+    for _ in range(500):  # everyone asks at once, repeatedly
+        time.sleep(bucket.reserve())
+        sent.append(time.seconds())
+    assert 59 <= most_in_a_minute(sent) <= 60  # the limit, not a fraction of it
+    assert sent[9] == 0 and sent[10] > 0  # the burst goes at once, then the refill paces
+    assert sent[-1] == pytest.approx((500 - 10) / (50 / 60))
+
+
+def test_requests_are_counted_by_kind_like_google():
+    assert kind_of("GET", "https://sheets.googleapis.com/v4/spreadsheets/x/values:batchGet") is Kind.READ
+    assert kind_of("POST", "https://sheets.googleapis.com/v4/spreadsheets/x/values:batchGetByDataFilter") is Kind.READ
+    assert kind_of("POST", "https://sheets.googleapis.com/v4/spreadsheets/x/values:batchUpdate") is Kind.WRITE
+    assert kind_of("GET", "https://www.googleapis.com/drive/v3/files/x") is None
+
+
+def test_accounts_share_the_project_bucket():
+    time = SimTime()
+    quotas = Quotas(time.seconds, time.sleep, Limits(user_reads=60, project_reads=100, burst=10))
+    sent: dict[str, list[float]] = {}
+    for i in range(600):
+        account = f"sa{i % 4}@p.iam.gserviceaccount.com"
+        quotas.acquire(account, "p", Kind.READ)
+        sent.setdefault(account, []).append(time.seconds())
+    assert most_in_a_minute([t for ts in sent.values() for t in ts]) <= 100
+    assert all(most_in_a_minute(ts) <= 60 for ts in sent.values())
+
+
+# --- the loop, with jobs that only record ------------------------------------------------------
+def fleet_of(jobs: dict[str, object], time: SimTime, every=timedelta(minutes=10), **kw):
+    offices = [Office(name, job, every) for name, job in jobs.items()]
+    out = io.StringIO()
+    fleet = Fleet(offices, time, out, sleep=time.sleep, inline=True, **kw)
+    time.fleet = fleet
+    return fleet, out
+
+
+def test_offices_are_spread_over_the_interval_and_failures_delay_no_other():
+    time = SimTime(until=START + timedelta(minutes=60))
+    ran: dict[str, list[datetime]] = {}
+
+    def job(name, fail=None):
+        def run(now):
+            ran.setdefault(name, []).append(now)
+            if fail:
+                raise fail
+            return "ok"
+        return run
+
+    fleet, out = fleet_of({
+        "a": job("a"), "b": job("b", AccessError("spreadsheet x not found")),
+        "c": job("c", LockedError("another sync is already running (pid 7)")),
+        "d": job("d", RuntimeError("disk full")), "e": job("e")}, time)
+    assert fleet.run() == 0
+    assert [ran[n][0] - START for n in "abcde"] == [timedelta(minutes=2 * i) for i in range(5)]
+    assert all(len(ran[n]) == 6 for n in "abcde")  # every 10 minutes, failing or not
+    assert all(b - a == timedelta(minutes=10) for n in "abcde" for a, b in zip(ran[n], ran[n][1:], strict=False))
+    text = out.getvalue()
+    assert "b: sync failed: spreadsheet x not found | next 08:12:00" in text
+    assert "c: sync skipped: another sync is already running (pid 7)" in text
+    assert "d: sync failed: unexpected error: disk full" in text
+    assert text.splitlines()[-1].endswith("stopped (end of test) after 30 syncs of 5 offices")
+
+
+def test_a_slow_office_does_not_block_the_others():
+    """Real threads: office 'slow' hangs in its cycle; 'quick' keeps its grid meanwhile."""
+    release = threading.Event()
+    quick_runs = []
+
+    def slow(now):
+        release.wait(30)
+        return "finally"
+
+    def quick(now):
+        quick_runs.append(now)
+        if len(quick_runs) == 4:
+            release.set()
+        return "ok"
+
+    offices = [Office("slow", slow, timedelta(seconds=0.2)), Office("quick", quick, timedelta(seconds=0.2))]
+    out = io.StringIO()
+    fleet = Fleet(offices, lambda: datetime.now(TZ), out, workers=2)
+    stopper = threading.Thread(target=lambda: (release.wait(30), fleet.stop("done")))
+    stopper.start()
+    fleet.run()
+    stopper.join()
+    assert len(quick_runs) >= 4  # while 'slow' held its worker
+    assert offices[0].cycles == 1 and offices[0].skipped >= 2  # its overlapping slots skipped
+    assert "slow: sync: finally" in out.getvalue()
+
+
+# --- a simulated hour against the fake: one account, many offices -----------------------------
+class TimedFake(FakeGoogle):
+    """The fake, noting the simulated moment of every request it receives."""
+
+    def __init__(self, clock):
+        super().__init__()
+        self.clock, self.times = clock, []
+
+    def handle(self, request, timeout=None):
+        self.times.append(self.clock())
+        return super().handle(request, timeout)
+
+
+def office_in_fake(fake, directory: Path, key: Path, campaigns: int, every: int) -> Path:
+    """A control spreadsheet (roster, ``campaigns`` campaigns) and one Forms spreadsheet each."""
+    units = roster()[:20]
+    roster_rows = [[H.UNIT_CODE[0], H.UNIT_NAME[0], H.UNIT_GROUP[0], H.UNIT_ACTIVE[0]]]
+    roster_rows += [[c, n, g, "Có"] for c, n, g, _, _ in units]
+    campaign_rows = [[H.CAMPAIGN_CODE[0], H.CAMPAIGN_TITLE[0], H.CAMPAIGN_TAB[0],
+                      H.CAMPAIGN_SPREADSHEET[0], H.CAMPAIGN_DEADLINE[0], H.CAMPAIGN_TARGETS[0],
+                      H.CAMPAIGN_REQUIRED[0], H.CAMPAIGN_UNIT_QUESTION[0]]]
+    for k in range(campaigns):
+        answers = [["Timestamp", "Tên đơn vị", "Nội dung"]]
+        answers += [[datetime(2023, 6, 1 + i, 9), units[i][1], f"Báo cáo {i}"] for i in range(k + 3)]
+        forms = fake.add_spreadsheet(tabs={"Form Responses 1": answers}, title=f"Đợt {k}",
+                                     date_columns={"Form Responses 1": [0]})
+        campaign_rows.append([f"D{k}", f"Đợt {k}", "Form Responses 1", forms, "25/6/2023",
+                              "Tất cả", "Nội dung", "Tên đơn vị"])
+    control = fake.add_spreadsheet(tabs={H.ROSTER_TAB: roster_rows, H.CAMPAIGNS_TAB: campaign_rows},
+                                   title=f"Tổng hợp {directory.name}")
+    directory.mkdir(parents=True)
+    config = directory / "config.toml"
+    config.write_text(f'[backend]\nkind = "google"\nspreadsheet = "{control}"\ncredentials = \'{key}\'\n'
+                      f'[reminders]\nenabled = false\n[schedule]\nevery_minutes = {every}\n',
+                      encoding="utf-8")
+    return config
+
+
+def test_a_simulated_hour_of_many_offices_on_one_account_stays_within_quota(tmp_path, service_account_key):
+    time = SimTime(until=START + timedelta(hours=1))
+    fake = TimedFake(time.seconds)
+    # 6 offices x (1 control + 4 Forms spreadsheets) = 30 spreadsheets, 60 reads a round at the
+    # least, every minute: twice what the account may read. The buckets must hold it back.
+    paths = [office_in_fake(fake, tmp_path / f"phuong{i}", service_account_key, 4, 1) for i in range(6)]
+    configs = O.load_configs(paths)
+    quotas = Quotas(time.seconds, time.sleep)
+    offices = O.build_offices(configs, quotas, session_for=lambda config: fake.session())
+    assert {o.lane for o in offices} == {load_key(service_account_key).client_email}
+    out = io.StringIO()
+    fleet = Fleet(offices, time, out, sleep=time.sleep, inline=True)
+    time.fleet = fleet
+    fleet.run()
+
+    kinds = Counter()
+    reads, writes = [], []
+    for request, at in zip(fake.requests, fake.times, strict=True):
+        kind = kind_of(request.method, request.url)
+        kinds[kind] += 1
+        (reads if kind is Kind.READ else writes).append(at)
+    assert kinds[Kind.READ] > 40 * 60  # the demand was there: the bucket was the limit ...
+    assert most_in_a_minute(reads) <= 60  # ... and no minute went over Google's quota
+    assert most_in_a_minute(writes) <= 60
+    assert not [r for r in fake.requests if r.status == 429]
+    cycles = [o.cycles for o in offices]
+    assert min(cycles) >= max(cycles) - 1  # every office had its turn
+    assert "failed" not in out.getvalue()
+    fake.assert_clean()
+
+
+# --- configs -----------------------------------------------------------------------------------
+def test_a_folder_of_configs_and_a_shared_data_folder_refused(demo_template, tmp_path, cli):
+    for name in ("a", "b"):
+        shutil.copytree(demo_template, tmp_path / name)
+    folder = tmp_path / "offices"
+    folder.mkdir()
+    for name in ("a", "b"):
+        text = (tmp_path / name / "config.toml").read_text(encoding="utf-8")
+        text = text.replace('workbook = "tonghop.xlsx"', f"workbook = '{tmp_path / name / 'tonghop.xlsx'}'")
+        (folder / f"{name}.toml").write_text(text, encoding="utf-8")
+    assert O.config_paths([str(folder)]) == [folder / "a.toml", folder / "b.toml"]
+    result = cli("run", "--config", folder)  # both say data_dir = "data", beside the configs
+    assert result.code == 3
+    assert "'data_dir'" in result.err and "also the data folder of" in result.err and "b.toml" in result.err
+
+
+def test_two_configs_run_in_one_process_each_in_its_own_log(demo_template, tmp_path):
+    configs = []
+    for name in ("a", "b"):
+        shutil.copytree(demo_template, tmp_path / name)
+        configs.append(load_config(tmp_path / name / "config.toml"))
+    time = SimTime(until=START + timedelta(minutes=16))
+    quotas = Quotas(time.seconds, time.sleep)
+    offices = O.build_offices(configs, quotas)
+    names = [o.name for o in offices]
+    assert names == ["a/config", "b/config"]
+    with O.office_logging(configs, names):
+        fleet = Fleet(offices, time, io.StringIO(), sleep=time.sleep, inline=True,
+                      office_scope=O.office_scope)
+        time.fleet = fleet
+        fleet.run()
+    assert [o.cycles for o in offices] == [2, 1]  # a at 08:00 and 08:15, b at 08:07:30
+    logs = [(tmp_path / n / "data" / "logs" / "tonghop.log").read_text(encoding="utf-8") for n in "ab"]
+    assert logs[0].count("INFO sync.unattended.job: sync 2023-06-20T08:") == 2
+    assert logs[1].count("INFO sync.unattended.job: sync 2023-06-20T08:") == 1
+    assert "08:07:30" in logs[1] and "08:07:30" not in logs[0]  # each office in its own log
