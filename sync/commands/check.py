@@ -35,12 +35,7 @@ def run(args) -> int:
     config = config_of(args)
     print(f"tonghop check: {config.path} (backend {config.backend.kind})")
     backend = open_backend(config)
-    key = getattr(backend, "key", None)
-    if key is not None:
-        print(f"{OK} key file {key.path}: service account {key.client_email}"
-              + (f" (project {one_line(key.project_id, 60)})" if key.project_id else ""))
-        print(f"{NOTE} share every spreadsheet (and the Drive folder) with {key.client_email} "
-              "as Editor")
+    _who(backend)
     state = read_state(config, backend, now_of(args, config))
     failures = 0
     for ref, book in state.books.items():
@@ -85,21 +80,44 @@ def run(args) -> int:
     return 0
 
 
+def _who(backend) -> None:
+    identity = getattr(backend, "identity", None)
+    if identity is None:
+        return
+    key = backend.key
+    if key is not None:
+        print(f"{OK} key file {key.path}: service account {key.client_email}"
+              + (f" (project {one_line(key.project_id, 60)})" if key.project_id else ""))
+    else:
+        kind = "a service account" if identity.robot else "a person"
+        print(f"{OK} signed in as {kind} ({identity.source})"
+              + (f": {identity.email}" if identity.email else ""))
+    print(f"{NOTE} share every spreadsheet with {identity.share_with} as Editor")
+
+
 def _check_drive(config: Config, backend) -> int:
-    folder = config.reports.drive_folder
-    if not folder or config.backend.kind != "google":
+    """Where drafts will go, and whether that can work, before any upload (creates nothing)."""
+    if config.backend.kind != "google":
+        return 0
+    from reports.publish import drive_for
+
+    drive = drive_for(config, backend)
+    if drive is None:
+        print(f"{NOTE} drafts stay in the output folder: a service account owns no Drive storage; "
+              "to publish them, set 'reports.drive_folder' to a folder in a shared drive, or sign "
+              "in as a person (auth = \"oauth\")")
         return 0
     try:
-        info = backend.drive_folder(folder)
+        folder, passed_over = drive.look()
     except TonghopError as err:
         print(f"{FIX} {one_line(err, 400)}")
         return 1
-    name = one_line(info.get("name", folder), 80)
-    if info.get("mimeType") != "application/vnd.google-apps.folder":
-        print(f"{FIX} Drive id {folder} ('{name}') is not a folder: check 'reports.drive_folder'")
-        return 1
-    if info.get("capabilities", {}).get("canAddChildren") is False:
-        print(f"{FIX} Drive folder '{name}' is shared read-only: make the service account Editor")
-        return 1
-    print(f"{OK} Drive folder '{name}' ({folder})")
+    if passed_over:
+        print(f"{NOTE} Drive folder {drive.configured} is not visible to tonghop (signed in as a "
+              "person it sees only folders it made itself): drafts go to its own folder instead")
+    if folder is None:
+        print(f"{OK} Drive: drafts will go to a new folder '{drive.name}' in your My Drive "
+              "(made at the first report)")
+    else:
+        print(f"{OK} Drive folder '{one_line(folder.name, 80)}' ({folder.folder_id}): {folder.link}")
     return 0

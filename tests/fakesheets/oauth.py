@@ -158,7 +158,7 @@ class TokenServer:
                 return 400, {"error": "invalid_scope",
                              "error_description": "Bad Request"}
             scopes = wanted
-        return 200, self._issue(grant.email, False, scopes)
+        return 200, self.issue(grant.email, False, scopes)
 
     def _code(self, form: dict) -> tuple[int, dict]:
         if not self._client_ok(form):
@@ -173,7 +173,7 @@ class TokenServer:
             return 400, {"error": "invalid_grant", "error_description": "Bad Request"}
         grant, refresh = found
         self.refresh_tokens[refresh] = grant
-        answer = self._issue(grant.email, False, grant.scopes)
+        answer = self.issue(grant.email, False, grant.scopes)
         answer["refresh_token"] = refresh
         return 200, answer
 
@@ -190,9 +190,10 @@ class TokenServer:
         iat, exp = claims.get("iat", 0), claims.get("exp", 0)
         if iat > now + 300 or exp < now or exp - iat > 3600:
             return 400, {"error": "invalid_grant", "error_description": BAD_JWT_TIME}
-        return 200, self._issue(email, True, frozenset(claims.get("scope", "").split()))
+        return 200, self.issue(email, True, frozenset(claims.get("scope", "").split()))
 
-    def _issue(self, email: str, robot: bool, scopes: frozenset[str]) -> dict:
+    def issue(self, email: str, robot: bool, scopes: frozenset[str]) -> dict:
+        """A token answer for ``email`` (also for tests that need a token without a grant)."""
         token = "ya29.fake-" + secrets.token_urlsafe(48)
         self.access[token] = Identity(email, robot, scopes)
         return {"access_token": token, "expires_in": LIFETIME, "scope": " ".join(sorted(scopes)),
