@@ -30,6 +30,7 @@ from gspread.urls import DRIVE_FILES_API_V3_URL
 
 from sync.backends.credentials import Identity
 from sync.backends.files import write_atomically
+from sync.backends.google import api_disabled_line
 from sync.backends.retry import GaveUp, describe_failure
 from sync.errors import AccessError, BackendError
 from sync.rules.text import one_line
@@ -116,13 +117,40 @@ class DriveFolder:
             raise AccessError(robot_in_my_drive(self.identity.share_with))
         passed_over = bool(self.configured)
         known = self._remembered_id()
-        if known:
-            info = self._get(known)
-            if info is not None and not info.get("trashed"):
-                return self._as_folder(info, own=True), passed_over
+        info = self._get(known) if known else None
+        if info is None or info.get("trashed"):
+            info = self._find_own()  # the data folder was lost or moved: find it by name
+        if info is not None:
+            return self._as_folder(info, own=True), passed_over
         if not create:
             return None, passed_over
         return self._create_own(), passed_over
+
+    def _find_own(self) -> dict | None:
+        """tonghop's own folder by name (with drive.file only those tonghop made are listed)."""
+        name = self.name.replace("\\", "\\\\").replace("'", "\\'")
+        query = f"name = '{name}' and mimeType = '{FOLDER}' and trashed = false"
+        try:
+            found = self.http.request("get", DRIVE_FILES_API_V3_URL, params={
+                "q": query, "fields": f"files({FOLDER_FIELDS})", "orderBy": "createdTime",
+                "pageSize": "10"}).json().get("files", [])
+        except APIError as err:
+            raise self._refused(err, "Google Drive") from err
+        except GaveUp as err:
+            raise BackendError(f"Google Drive did not answer after {err.attempts} attempts "
+                               f"({err.last})") from err
+        mine = [f for f in found if not f.get("driveId")]
+        if mine:
+            self._remember(mine[0])
+        return mine[0] if mine else None
+
+    def _remember(self, info: dict) -> None:
+        if self.remembered is None or self._remembered_id() == info["id"]:
+            return
+        folder = self._as_folder(info, own=True)
+        text = json.dumps({"id": folder.folder_id, "name": folder.name, "link": folder.link},
+                          ensure_ascii=False, indent=2)
+        write_atomically(self.remembered, lambda h: h.write(text.encode("utf-8")))
 
     def _usable(self, info: dict) -> Folder:
         name = one_line(info.get("name", self.configured), 80)
@@ -154,10 +182,7 @@ class DriveFolder:
             body={"name": self.name, "mimeType": FOLDER}, fields=FOLDER_FIELDS,
             supportsAllDrives=True), f"folder '{self.name}'")
         folder = self._as_folder(info, own=True)
-        if self.remembered is not None:
-            text = json.dumps({"id": folder.folder_id, "name": folder.name, "link": folder.link},
-                              ensure_ascii=False, indent=2)
-            write_atomically(self.remembered, lambda h: h.write(text.encode("utf-8")))
+        self._remember(info)
         log.warning("drafts go to the new Drive folder '%s': %s", folder.name, folder.link)
         return folder
 
@@ -237,17 +262,6 @@ class DriveFolder:
                                "(docs/google.md)")
         return AccessError(f"{what} ({describe_failure(err)}): give {self.identity.share_with} "
                            "Editor (or Content manager) access to the folder")
-
-
-def api_disabled_line(api: str, err: APIError) -> str:
-    """'the Google Drive API is not enabled in project 123: enable it at <url> ...'."""
-    meta = next((d.get("metadata", {}) for d in err.error.get("details") or []
-                 if isinstance(d, dict) and d.get("reason") == "SERVICE_DISABLED"), {})
-    project = str(meta.get("consumer", "")).removeprefix("projects/")
-    where = f" in Cloud project {project}" if project else " in the Cloud project"
-    url = meta.get("activationUrl") or "the Cloud console (APIs & Services > Library)"
-    return (f"the {api} is not enabled{where}: enable it at {url}, wait a few minutes, then run "
-            "`tonghop check` again")
 
 
 def _media(content: bytes, mime_type: str):

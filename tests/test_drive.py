@@ -56,6 +56,14 @@ def test_a_person_without_a_folder_gets_tonghops_own_made_once(cli, google_fake,
     assert len(own_folders(google_fake)) == 1
     after = cli("check", "--config", config)
     assert f"ok   Drive folder '{OWN}' ({folder.file_id}): {remembered['link']}" in after.out
+    # A lost data folder does not make a second one: tonghop finds its own by name.
+    (ws / "data" / "drive-folder.json").unlink()
+    assert f"ok   Drive folder '{OWN}' ({folder.file_id})" in cli("check", "--config", config).out
+    for f in [f for f in google_fake.drive_files.values() if folder.file_id in f.parents]:
+        del google_fake.drive_files[f.file_id]  # someone emptied it: new uploads, same folder
+    assert cli("report", "--config", config, "--now", "2023-06-22T08:00").code == 0
+    assert len(own_folders(google_fake)) == 1
+    assert json.loads((ws / "data" / "drive-folder.json").read_text(encoding="utf-8"))["id"] == folder.file_id
 
 
 def test_a_folder_made_in_the_drive_ui_is_invisible_to_drive_file(cli, google_fake, oauth_ws):

@@ -1,11 +1,16 @@
-"""Check the setup before the first sync: credentials, spreadsheets, tabs, headers. Writes nothing.
+"""Check the setup before the first sync: sign-in, network, spreadsheets, tabs, headers, Drive.
 
-With kind = "google": loads the service-account key and prints its client_email (the address to
-share every spreadsheet and the Drive folder with, as Editor), opens the control spreadsheet and
-each campaign's spreadsheet (two read requests each), checks the roster, campaigns and responses
-tabs and their headers, and the Drive folder when reports.drive_folder is set. With the local
-workbook it checks the workbook the same way. Exit code 0 when everything needed is there, 4 when
-something must be fixed (each line says what).
+With kind = "google": signs in the configured way (backend.auth) and prints who that is (the
+address to share every spreadsheet with, as Editor), opens the control spreadsheet and each
+campaign's spreadsheet (two read requests each), checks the roster, campaigns and responses tabs
+and their headers, and where the drafts will go on Drive. It gives up on Google within seconds
+(2 attempts, at most 15 s) and names what stopped it: no network or DNS, a proxy (HTTPS_PROXY)
+that does not answer, a wrong clock, an API not enabled, a spreadsheet not shared, a folder not
+visible. With the local workbook it checks the workbook the same way. Writes nothing.
+
+Exit codes: 0 ready to sync; 3 the config is wrong; 4 something must be fixed (each line says
+what: sharing, sign-in, clock, API, tabs, headers, Drive folder); 5 Google cannot be reached
+(network, DNS, proxy).
 
 Example:
   python main.py check --config config.toml
@@ -13,6 +18,8 @@ Example:
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from sync.backends import open_backend
 from sync.commands.common import add_command, add_config, config_of, now_of
@@ -32,7 +39,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    config = config_of(args)
+    config = quick(config_of(args))
     print(f"tonghop check: {config.path} (backend {config.backend.kind})")
     backend = open_backend(config)
     _who(backend)
@@ -78,6 +85,14 @@ def run(args) -> int:
         return ExitCode.ACCESS
     print(f"check: ready to sync ({len(others)} rows to look at); nothing was written")
     return 0
+
+
+def quick(config: Config) -> Config:
+    """The config with a short retry budget: a check names a dead network in seconds."""
+    b = config.backend
+    return replace(config, backend=replace(
+        b, timeout_seconds=min(b.timeout_seconds, 15.0), max_attempts=min(b.max_attempts, 2),
+        max_retry_seconds=min(b.max_retry_seconds, 5.0)))
 
 
 def _who(backend) -> None:
