@@ -244,12 +244,12 @@ def client_secret_file(directory, token_uri: str = TOKEN_URI):
     return path
 
 
-def saved_token(path, refresh_token: str) -> None:
+def saved_token(path, refresh_token: str, scopes: list[str] = SCOPES) -> None:
     """What `tonghop login` leaves: an authorized_user JSON, mode 0600."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({
         "type": "authorized_user", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
-        "refresh_token": refresh_token, "token_uri": TOKEN_URI, "scopes": SCOPES,
+        "refresh_token": refresh_token, "token_uri": TOKEN_URI, "scopes": scopes,
         "token": "ya29.expired", "expiry": "2020-01-01T00:00:00Z"}), encoding="utf-8")
     path.chmod(0o600)
 

@@ -165,3 +165,32 @@ def test_adc_missing_says_how_to_make_it(cli, google_fake, demo_dir, tmp_path, m
     assert err.startswith("no Application Default Credentials on this machine (File ")
     assert err.endswith("): run `gcloud auth application-default login` or set "
                         "GOOGLE_APPLICATION_CREDENTIALS (docs/google.md)")
+
+
+def test_adc_impersonating_a_service_account(cli, google_fake, demo_dir, tmp_path, monkeypatch):
+    """Keys forbidden: a person's ADC acts as the robot through the IAM Credentials API."""
+    robot = "tonghop@tonghop-org.iam.gserviceaccount.com"
+    sid = load_into_fake(google_fake, demo_dir / "tonghop.xlsx")
+    (demo_dir / "tonghop.xlsx").unlink()
+    backend_section(demo_dir, sid, f'auth = "adc"\nimpersonate = "{robot}"\n')
+    google_fake.tokens.add_client(CLIENT_ID, CLIENT_SECRET)
+    adc = tmp_path / "application_default_credentials.json"
+    cloud = ["https://www.googleapis.com/auth/cloud-platform"]
+    saved_token(adc, google_fake.tokens.add_user(CLERK, CLIENT_ID, cloud), cloud)
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(adc))
+
+    err = one_line_error(cli("sync", "--config", demo_dir / "config.toml"), ExitCode.ACCESS)
+    assert err == (f"Google refused the Application Default Credentials impersonating {robot} "
+                   "(PERMISSION_DENIED: Permission 'iam.serviceAccounts.getAccessToken' denied on "
+                   "resource (or it may not exist).): run `gcloud auth application-default login` "
+                   "again, or check the impersonation grant (roles/iam.serviceAccountTokenCreator) "
+                   "(docs/google.md)")
+
+    google_fake.tokens.grant_token_creator(CLERK, robot)
+    google_fake.reset_counts()
+    assert cli("sync", "--config", demo_dir / "config.toml", "--now", DEMO_NOW).code == 0
+    assert google_fake.count("oauth2.token") == 1 and google_fake.count("iam.generateAccessToken") == 1
+    api = [r for r in google_fake.requests if r.endpoint.startswith(("spreadsheets", "values"))]
+    assert api and {(r.identity.email, r.identity.robot) for r in api} == {(robot, True)}
+    (iam,) = [r for r in google_fake.requests if r.endpoint == "iam.generateAccessToken"]
+    assert iam.identity.email == CLERK

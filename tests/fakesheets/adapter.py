@@ -61,8 +61,11 @@ DRIVE_ROUTES = [
 
 TOKEN_HOST = "oauth2.googleapis.com"
 TOKEN_ROUTES = [("POST", r"^/token$", "oauth2.token")]
+IAM_HOST = "iamcredentials.googleapis.com"
+IAM_ROUTES = [("POST", r"^/v1/projects/-/serviceAccounts/(?P<fid>[^/:]+):generateAccessToken$",
+               "iam.generateAccessToken")]
 
-ENDPOINTS = frozenset(name for _, _, name in (*SHEETS_ROUTES, *DRIVE_ROUTES, *TOKEN_ROUTES))
+ENDPOINTS = frozenset(name for _, _, name in (*SHEETS_ROUTES, *DRIVE_ROUTES, *TOKEN_ROUTES, *IAM_ROUTES))
 
 
 @dataclass
@@ -81,8 +84,8 @@ def route(method: str, url: str) -> Route | None:
     """Match a URL; None when no such API path exists (the API 404s)."""
     parts = urlsplit(url)
     path = parts.path
-    table = {SHEETS_HOST: SHEETS_ROUTES, DRIVE_HOST: DRIVE_ROUTES,
-             TOKEN_HOST: TOKEN_ROUTES}.get(parts.hostname or "", [])
+    table = {SHEETS_HOST: SHEETS_ROUTES, DRIVE_HOST: DRIVE_ROUTES, TOKEN_HOST: TOKEN_ROUTES,
+             IAM_HOST: IAM_ROUTES}.get(parts.hostname or "", [])
     for verb, pattern, endpoint in table:
         if verb != method.upper():
             continue

@@ -17,6 +17,10 @@ Copied behaviour (Google's OAuth 2.0 docs, RFC 6749 section 5.2, google-auth's p
   be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp
   values in the JWT claim." (what a wrong system clock gets). A deleted key is ``invalid_grant``
   "Invalid JWT Signature.".
+* IAM Credentials ``generateAccessToken`` (impersonating a service account): the caller's token
+  must belong to someone granted Service Account Token Creator on it, else 403
+  PERMISSION_DENIED "Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it
+  may not exist)."; the answer is ``{"accessToken", "expireTime"}``.
 * Each access token maps to an :class:`Identity`: who (e-mail), whether it is a service account
   (robot: no Drive storage of its own) and its scopes. An unknown or expired token on an API call
   is 401 UNAUTHENTICATED; a token without the scope an endpoint needs is 403
@@ -85,6 +89,7 @@ class TokenServer:
         self.challenges: dict[str, str] = {}  # code -> PKCE S256 challenge
         self.service_accounts: dict[str, bool] = {}  # client_email -> key still valid
         self.access: dict[str, Identity] = {}
+        self.token_creators: set[tuple[str, str]] = set()  # (who, service account) may impersonate
         self.clock_skew = timedelta(0)  # the server's clock minus this machine's
 
     # -- seeding (what a person does in the Cloud console / consent screen) -----------------
@@ -116,6 +121,19 @@ class TokenServer:
 
     def delete_key(self, email: str) -> None:
         self.service_accounts[email] = False
+
+    def grant_token_creator(self, who: str, service_account: str) -> None:
+        """roles/iam.serviceAccountTokenCreator for ``who`` on ``service_account``."""
+        self.token_creators.add((who, service_account))
+
+    def impersonate(self, caller: Identity | None, target: str, body: bytes) -> tuple[int, dict]:
+        if caller is None or (caller.email, target) not in self.token_creators:
+            raise ApiError(403, "Permission 'iam.serviceAccounts.getAccessToken' denied on resource "
+                           "(or it may not exist).")
+        asked = json.loads(body.decode("utf-8"))
+        answer = self.issue(target, True, frozenset(asked.get("scope") or []))
+        expires = (datetime.now(UTC) + timedelta(seconds=LIFETIME)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return 200, {"accessToken": answer["access_token"], "expireTime": expires}
 
     # -- the endpoint ---------------------------------------------------------------------
     def now(self) -> datetime:
