@@ -1,9 +1,10 @@
 """Where drafts go and the "Báo cáo" tab that lists them.
 
 Local backend: the drafts stay in the output folder and the tab holds their paths. Google
-backend with ``reports.drive_folder``: each draft is also uploaded to that folder (reports/drive.py)
-and the tab holds its link. The tab has one row per (campaign, kind), planned with
-``plan_keyed_table`` like the status tab, so a run that changes no draft writes nothing.
+backend signed in as a person: each draft is also uploaded to Drive (``reports.drive_folder``, or
+tonghop's own folder; reports/drive.py) and the tab holds its link; as a service account, only
+when ``reports.drive_folder`` is set (a folder in a shared drive). The tab has one row per
+(campaign, kind), planned with ``plan_keyed_table`` like the status tab, so a run that changes no draft writes nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reports.context import DraftKind
-from reports.drive import DriveFolder
+from reports.drive import OWN_FOLDER, DriveFolder
 from sync.backends.base import Backend, Tab, WriteBatch
 from sync.config import Config
 from sync.errors import ConfigError
@@ -74,11 +75,24 @@ def plan_reports_tab(tab: Tab | None, title: str, drafts: Iterable[Draft],
 def drive_for(config: Config, backend: Backend) -> DriveFolder | None:
     """The Drive folder drafts go to, or None when they stay local."""
     folder = config.reports.drive_folder.strip()
-    if backend.kind != "google" or not folder:
+    identity = getattr(backend, "identity", None)
+    if backend.kind != "google" or identity is None or (identity.robot and not folder):
         return None
     http = getattr(backend, "http", None)
     if http is None:
         raise ConfigError(f"{config.path}: 'reports.drive_folder' needs the Google backend's "
                           "session, which this backend does not have")
-    return DriveFolder(http, folder, account=getattr(backend, "account", "the service account"),
-                       config_path=str(config.path))
+    return DriveFolder(http, identity, folder, remembered=own_folder_file(config),
+                       name=own_folder_name(config), config_path=str(config.path))
+
+
+def own_folder_file(config: Config) -> Path:
+    """Where the id of tonghop's own Drive folder is remembered."""
+    return config.data_path / "drive-folder.json"
+
+
+def own_folder_name(config: Config) -> str:
+    """'tonghop - Báo cáo Phòng Nội vụ'."""
+    org = config.organization
+    issuer = clean(org.issuing_body_name or org.issuing_body)
+    return f"{OWN_FOLDER} {issuer}" if issuer else OWN_FOLDER

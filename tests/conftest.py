@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -201,3 +202,67 @@ def google_workspace(demo_dir, service_account_key, monkeypatch) -> Workspace:
     ws = google_workspace_in(demo_dir, service_account_key, monkeypatch)
     yield ws
     ws.fake.assert_clean()
+
+
+# --- Signing in for real: the fake's token endpoint behind the production session -----------------
+CLIENT_ID = "123456789012-tonghoptest.apps.googleusercontent.com"
+CLIENT_SECRET = "GOCSPX-fake-client-secret-0123456789"
+CLERK = "van.thu.phuong7@gmail.com"
+SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.file"]
+TOKEN_URI = "https://oauth2.googleapis.com/token"
+
+
+@pytest.fixture
+def google_fake(monkeypatch):
+    """The fake, reached through the production session (AuthorizedSession + TokenRequest)."""
+    from sync.backends import google
+    from tests.fakesheets import FakeGoogle
+
+    fake = FakeGoogle()
+    monkeypatch.setattr(google, "transport_adapters", fake.adapters)
+    yield fake
+    fake.assert_clean()
+
+
+def backend_section(ws_dir, sid: str, lines: str) -> None:
+    config = ws_dir / "config.toml"
+    text = config.read_text(encoding="utf-8")
+    local = '[backend]\nkind = "local"\nworkbook = "tonghop.xlsx"\n'
+    assert local in text
+    config.write_text(text.replace(local, f'[backend]\nkind = "google"\nspreadsheet = "{sid}"\n'
+                                          f"max_attempts = 3\n{lines}"), encoding="utf-8")
+
+
+def client_secret_file(directory, token_uri: str = TOKEN_URI):
+    """A "Desktop app" OAuth client as the Cloud console downloads it."""
+    path = directory / "client_secret.json"
+    path.write_text(json.dumps({"installed": {
+        "client_id": CLIENT_ID, "project_id": "tonghop-phuong7",
+        "auth_uri": "https://accounts.google.com/o/oauth2/auth", "token_uri": token_uri,
+        "auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
+        "client_secret": CLIENT_SECRET, "redirect_uris": ["http://localhost"]}}), encoding="utf-8")
+    return path
+
+
+def saved_token(path, refresh_token: str, scopes: list[str] = SCOPES) -> None:
+    """What `tonghop login` leaves: an authorized_user JSON, mode 0600."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({
+        "type": "authorized_user", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+        "refresh_token": refresh_token, "token_uri": TOKEN_URI, "scopes": scopes,
+        "token": "ya29.expired", "expiry": "2020-01-01T00:00:00Z"}), encoding="utf-8")
+    path.chmod(0o600)
+
+
+@pytest.fixture
+def oauth_ws(google_fake, demo_dir):
+    fake = google_fake
+    sid = load_into_fake(fake, demo_dir / "tonghop.xlsx", title="Tổng hợp 2023")
+    (demo_dir / "tonghop.xlsx").unlink()
+    client_secret_file(demo_dir)
+    backend_section(demo_dir, sid, 'auth = "oauth"\noauth_client = "client_secret.json"\n')
+    fake.tokens.add_client(CLIENT_ID, CLIENT_SECRET)
+    refresh = fake.tokens.add_user(CLERK, CLIENT_ID, SCOPES)
+    token = demo_dir / "data" / "google-token.json"
+    saved_token(token, refresh)
+    return demo_dir, sid, token, refresh

@@ -1,76 +1,24 @@
-"""The three ways to sign in (backend.auth), through the fake's token endpoint: tokens are really
-fetched and refreshed by google-auth over our session, and the fake knows who each request is."""
+"""The three ways to sign in (backend.auth), through the google_fake's token endpoint: tokens are really
+fetched and refreshed by google-auth over our session, and the google_fake knows who each request is."""
 
 from __future__ import annotations
 
 import json
 import stat
 
-import pytest
-
-from sync.backends import google
 from sync.errors import ExitCode
-from tests.fakesheets import FakeGoogle
 
-from .conftest import DEMO_NOW, FAKE_ACCOUNT, load_into_fake
-
-CLIENT_ID = "123456789012-tonghoptest.apps.googleusercontent.com"
-CLIENT_SECRET = "GOCSPX-fake-client-secret-0123456789"
-CLERK = "van.thu.phuong7@gmail.com"
-SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.file"]
-TOKEN_URI = "https://oauth2.googleapis.com/token"
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    """The fake, reached through the production session (AuthorizedSession + TokenRequest)."""
-    fake = FakeGoogle()
-    monkeypatch.setattr(google, "transport_adapters", fake.adapters)
-    yield fake
-    fake.assert_clean()
-
-
-def backend_section(ws_dir, sid: str, lines: str) -> None:
-    config = ws_dir / "config.toml"
-    text = config.read_text(encoding="utf-8")
-    local = '[backend]\nkind = "local"\nworkbook = "tonghop.xlsx"\n'
-    assert local in text
-    config.write_text(text.replace(local, f'[backend]\nkind = "google"\nspreadsheet = "{sid}"\n'
-                                          f"max_attempts = 3\n{lines}"), encoding="utf-8")
-
-
-def client_secret_file(directory, token_uri: str = TOKEN_URI):
-    """A "Desktop app" OAuth client as the Cloud console downloads it."""
-    path = directory / "client_secret.json"
-    path.write_text(json.dumps({"installed": {
-        "client_id": CLIENT_ID, "project_id": "tonghop-phuong7",
-        "auth_uri": "https://accounts.google.com/o/oauth2/auth", "token_uri": token_uri,
-        "auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
-        "client_secret": CLIENT_SECRET, "redirect_uris": ["http://localhost"]}}), encoding="utf-8")
-    return path
-
-
-def saved_token(path, refresh_token: str) -> None:
-    """What `tonghop login` leaves: an authorized_user JSON, mode 0600."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({
-        "type": "authorized_user", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
-        "refresh_token": refresh_token, "token_uri": TOKEN_URI, "scopes": SCOPES,
-        "token": "ya29.expired", "expiry": "2020-01-01T00:00:00Z"}), encoding="utf-8")
-    path.chmod(0o600)
-
-
-@pytest.fixture
-def oauth_ws(fake, demo_dir):
-    sid = load_into_fake(fake, demo_dir / "tonghop.xlsx", title="Tổng hợp 2023")
-    (demo_dir / "tonghop.xlsx").unlink()
-    client_secret_file(demo_dir)
-    backend_section(demo_dir, sid, 'auth = "oauth"\noauth_client = "client_secret.json"\n')
-    fake.tokens.add_client(CLIENT_ID, CLIENT_SECRET)
-    refresh = fake.tokens.add_user(CLERK, CLIENT_ID, SCOPES)
-    token = demo_dir / "data" / "google-token.json"
-    saved_token(token, refresh)
-    return demo_dir, sid, token, refresh
+from .conftest import (
+    CLERK,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    DEMO_NOW,
+    FAKE_ACCOUNT,
+    SCOPES,
+    backend_section,
+    load_into_fake,
+    saved_token,
+)
 
 
 def one_line_error(result, code: int) -> str:
@@ -80,44 +28,44 @@ def one_line_error(result, code: int) -> str:
 
 
 # --- oauth --------------------------------------------------------------------------------------
-def test_oauth_refreshes_the_saved_token_unattended_and_saves_it(cli, fake, oauth_ws):
+def test_oauth_refreshes_the_saved_token_unattended_and_saves_it(cli, google_fake, oauth_ws):
     ws, sid, token, refresh = oauth_ws
     result = cli("sync", "--config", ws / "config.toml", "--now", DEMO_NOW)
     assert result.code == 0, result.err
-    assert fake.count("oauth2.token") == 1  # one refresh, then every request carries the token
-    api = [r for r in fake.requests if r.endpoint != "oauth2.token"]
+    assert google_fake.count("oauth2.token") == 1  # one refresh, then every request carries the token
+    api = [r for r in google_fake.requests if r.endpoint != "oauth2.token"]
     assert api and {(r.identity.email, r.identity.robot) for r in api} == {(CLERK, False)}
     saved = json.loads(token.read_text(encoding="utf-8"))
-    assert saved["refresh_token"] == refresh and saved["token"] in fake.tokens.access
+    assert saved["refresh_token"] == refresh and saved["token"] in google_fake.tokens.access
     assert stat.S_IMODE(token.stat().st_mode) == 0o600
     # The next run uses the saved token while it is valid: no refresh.
-    fake.reset_counts()
+    google_fake.reset_counts()
     assert cli("sync", "--config", ws / "config.toml", "--now", DEMO_NOW).code == 0
-    assert fake.count("oauth2.token") == 0
+    assert google_fake.count("oauth2.token") == 0
 
 
-def test_a_testing_mode_token_that_expired_says_how_to_stop_it_recurring(cli, fake, oauth_ws):
+def test_a_testing_mode_token_that_expired_says_how_to_stop_it_recurring(cli, google_fake, oauth_ws):
     ws, sid, token, refresh = oauth_ws
-    fake.tokens.revoke(refresh)
+    google_fake.tokens.revoke(refresh)
     err = one_line_error(cli("sync", "--config", ws / "config.toml", "--now", DEMO_NOW), ExitCode.ACCESS)
     assert err == (
         f"Google no longer accepts the saved sign-in in token file {token} (invalid_grant: Token "
         f"has been expired or revoked.): run `tonghop login --config {ws / 'config.toml'}` again. "
         "If this happens every 7 days, the OAuth app is in Testing: set its publishing status to "
         "\"In production\" (or make it Internal) on the OAuth consent screen (docs/google.md)")
-    assert fake.count("oauth2.token") == 1  # a refused grant is not retried
+    assert google_fake.count("oauth2.token") == 1  # a refused grant is not retried
 
 
-def test_not_signed_in_yet(cli, fake, oauth_ws):
+def test_not_signed_in_yet(cli, google_fake, oauth_ws):
     ws, _, token, _ = oauth_ws
     token.unlink()
     err = one_line_error(cli("sync", "--config", ws / "config.toml"), ExitCode.ACCESS)
     assert err == (f"not signed in yet (token file {token} not found): run `tonghop login "
                    f"--config {ws / 'config.toml'}` (docs/google.md)")
-    assert fake.count() == 0
+    assert google_fake.count() == 0
 
 
-def test_an_unknown_auth_mode_names_the_key_and_the_choices(cli, fake, oauth_ws):
+def test_an_unknown_auth_mode_names_the_key_and_the_choices(cli, google_fake, oauth_ws):
     ws = oauth_ws[0]
     config = ws / "config.toml"
     config.write_text(config.read_text(encoding="utf-8").replace('"oauth"', '"gmail"'), encoding="utf-8")
@@ -126,38 +74,38 @@ def test_an_unknown_auth_mode_names_the_key_and_the_choices(cli, fake, oauth_ws)
                    "'service_account', 'oauth', 'adc')")
 
 
-def test_token_endpoint_failures_follow_the_one_bounded_policy(cli, fake, oauth_ws, monkeypatch):
+def test_token_endpoint_failures_follow_the_one_bounded_policy(cli, google_fake, oauth_ws, monkeypatch):
     from sync.backends import retry
 
     monkeypatch.setattr(retry.RetryingHTTPClient, "sleep", staticmethod(lambda s: None))
     ws = oauth_ws[0]
-    fake.fail_next(503, times=2, endpoint="oauth2.token")
+    google_fake.fail_next(503, times=2, endpoint="oauth2.token")
     assert cli("sync", "--config", ws / "config.toml", "--now", DEMO_NOW).code == 0
     # google-auth alone would have tried 3 times per attempt: here each try is one of ours.
-    assert fake.count("oauth2.token") == 3
-    fake.reset_counts()
+    assert google_fake.count("oauth2.token") == 3
+    google_fake.reset_counts()
     ws_token = ws / "data" / "google-token.json"
     info = json.loads(ws_token.read_text(encoding="utf-8"))
     info["expiry"] = "2020-01-01T00:00:00Z"
     ws_token.write_text(json.dumps(info), encoding="utf-8")
-    fake.fail_next(503, times=50, endpoint="oauth2.token")
+    google_fake.fail_next(503, times=50, endpoint="oauth2.token")
     result = cli("sync", "--config", ws / "config.toml", "--now", DEMO_NOW)
     assert result.code == ExitCode.CYCLE and "after 3 attempts" in result.err
-    assert fake.count("oauth2.token") == 3  # max_attempts = 3, nothing hidden underneath
+    assert google_fake.count("oauth2.token") == 3  # max_attempts = 3, nothing hidden underneath
 
 
-def test_no_secret_reaches_output_logs_or_snapshots(cli, fake, oauth_ws):
+def test_no_secret_reaches_output_logs_or_snapshots(cli, google_fake, oauth_ws):
     ws, sid, token, refresh = oauth_ws
     runs = [cli("-v", "sync", "--config", ws / "config.toml", "--now", DEMO_NOW),
             cli("-v", "status", "--config", ws / "config.toml", "--now", DEMO_NOW),
             cli("-v", "check", "--config", ws / "config.toml")]
-    fake.tokens.revoke(refresh)
+    google_fake.tokens.revoke(refresh)
     saved = json.loads(token.read_text(encoding="utf-8"))
     saved["expiry"] = "2020-01-01T00:00:00Z"
     token.write_text(json.dumps(saved), encoding="utf-8")
     runs.append(cli("-v", "sync", "--config", ws / "config.toml", "--now", DEMO_NOW))
     assert runs[-1].code == ExitCode.ACCESS
-    secrets = [refresh, CLIENT_SECRET, *fake.tokens.access]
+    secrets = [refresh, CLIENT_SECRET, *google_fake.tokens.access]
     assert len(secrets) >= 3
     texts = [r.out + r.err for r in runs]
     for path in ws.rglob("*"):
@@ -170,24 +118,24 @@ def test_no_secret_reaches_output_logs_or_snapshots(cli, fake, oauth_ws):
 
 
 # --- service account, ADC -----------------------------------------------------------------------
-def test_a_service_account_key_gets_its_token_from_the_jwt_grant(cli, fake, demo_dir, service_account_key):
-    sid = load_into_fake(fake, demo_dir / "tonghop.xlsx")
+def test_a_service_account_key_gets_its_token_from_the_jwt_grant(cli, google_fake, demo_dir, service_account_key):
+    sid = load_into_fake(google_fake, demo_dir / "tonghop.xlsx")
     (demo_dir / "tonghop.xlsx").unlink()
     backend_section(demo_dir, sid, f"credentials = '{service_account_key}'\n")
-    fake.tokens.add_service_account(FAKE_ACCOUNT)
+    google_fake.tokens.add_service_account(FAKE_ACCOUNT)
     assert cli("sync", "--config", demo_dir / "config.toml", "--now", DEMO_NOW).code == 0
-    assert fake.count("oauth2.token") == 1
-    assert {(r.identity.email, r.identity.robot) for r in fake.requests
+    assert google_fake.count("oauth2.token") == 1
+    assert {(r.identity.email, r.identity.robot) for r in google_fake.requests
             if r.endpoint != "oauth2.token"} == {(FAKE_ACCOUNT, True)}
 
 
-def test_a_wrong_clock_is_named_as_such(cli, fake, demo_dir, service_account_key):
+def test_a_wrong_clock_is_named_as_such(cli, google_fake, demo_dir, service_account_key):
     from datetime import timedelta
 
-    sid = load_into_fake(fake, demo_dir / "tonghop.xlsx")
+    sid = load_into_fake(google_fake, demo_dir / "tonghop.xlsx")
     backend_section(demo_dir, sid, f"credentials = '{service_account_key}'\n")
-    fake.tokens.add_service_account(FAKE_ACCOUNT)
-    fake.tokens.clock_skew = timedelta(hours=-3)  # this machine runs three hours fast
+    google_fake.tokens.add_service_account(FAKE_ACCOUNT)
+    google_fake.tokens.clock_skew = timedelta(hours=-3)  # this machine runs three hours fast
     err = one_line_error(cli("sync", "--config", demo_dir / "config.toml"), ExitCode.ACCESS)
     assert err == (
         "Google refused to sign in because this computer's clock is wrong (invalid_grant: Invalid "
@@ -196,24 +144,53 @@ def test_a_wrong_clock_is_named_as_such(cli, fake, demo_dir, service_account_key
         "timedatectl set-ntp true`) and try again")
 
 
-def test_adc_from_an_authorized_user_file(cli, fake, demo_dir, tmp_path, monkeypatch):
-    sid = load_into_fake(fake, demo_dir / "tonghop.xlsx")
+def test_adc_from_an_authorized_user_file(cli, google_fake, demo_dir, tmp_path, monkeypatch):
+    sid = load_into_fake(google_fake, demo_dir / "tonghop.xlsx")
     (demo_dir / "tonghop.xlsx").unlink()
     backend_section(demo_dir, sid, 'auth = "adc"\n')
-    fake.tokens.add_client(CLIENT_ID, CLIENT_SECRET)
+    google_fake.tokens.add_client(CLIENT_ID, CLIENT_SECRET)
     adc = tmp_path / "application_default_credentials.json"
-    saved_token(adc, fake.tokens.add_user(CLERK, CLIENT_ID, SCOPES))
+    saved_token(adc, google_fake.tokens.add_user(CLERK, CLIENT_ID, SCOPES))
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(adc))
     assert cli("sync", "--config", demo_dir / "config.toml", "--now", DEMO_NOW).code == 0
-    assert fake.count("oauth2.token") == 1
-    assert {r.identity.email for r in fake.requests if r.endpoint != "oauth2.token"} == {CLERK}
+    assert google_fake.count("oauth2.token") == 1
+    assert {r.identity.email for r in google_fake.requests if r.endpoint != "oauth2.token"} == {CLERK}
 
 
-def test_adc_missing_says_how_to_make_it(cli, fake, demo_dir, tmp_path, monkeypatch):
-    sid = load_into_fake(fake, demo_dir / "tonghop.xlsx")
+def test_adc_missing_says_how_to_make_it(cli, google_fake, demo_dir, tmp_path, monkeypatch):
+    sid = load_into_fake(google_fake, demo_dir / "tonghop.xlsx")
     backend_section(demo_dir, sid, 'auth = "adc"\n')
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "nowhere.json"))
     err = one_line_error(cli("sync", "--config", demo_dir / "config.toml"), ExitCode.ACCESS)
     assert err.startswith("no Application Default Credentials on this machine (File ")
     assert err.endswith("): run `gcloud auth application-default login` or set "
                         "GOOGLE_APPLICATION_CREDENTIALS (docs/google.md)")
+
+
+def test_adc_impersonating_a_service_account(cli, google_fake, demo_dir, tmp_path, monkeypatch):
+    """Keys forbidden: a person's ADC acts as the robot through the IAM Credentials API."""
+    robot = "tonghop@tonghop-org.iam.gserviceaccount.com"
+    sid = load_into_fake(google_fake, demo_dir / "tonghop.xlsx")
+    (demo_dir / "tonghop.xlsx").unlink()
+    backend_section(demo_dir, sid, f'auth = "adc"\nimpersonate = "{robot}"\n')
+    google_fake.tokens.add_client(CLIENT_ID, CLIENT_SECRET)
+    adc = tmp_path / "application_default_credentials.json"
+    cloud = ["https://www.googleapis.com/auth/cloud-platform"]
+    saved_token(adc, google_fake.tokens.add_user(CLERK, CLIENT_ID, cloud), cloud)
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(adc))
+
+    err = one_line_error(cli("sync", "--config", demo_dir / "config.toml"), ExitCode.ACCESS)
+    assert err == (f"Google refused the Application Default Credentials impersonating {robot} "
+                   "(PERMISSION_DENIED: Permission 'iam.serviceAccounts.getAccessToken' denied on "
+                   "resource (or it may not exist).): run `gcloud auth application-default login` "
+                   "again, or check the impersonation grant (roles/iam.serviceAccountTokenCreator) "
+                   "(docs/google.md)")
+
+    google_fake.tokens.grant_token_creator(CLERK, robot)
+    google_fake.reset_counts()
+    assert cli("sync", "--config", demo_dir / "config.toml", "--now", DEMO_NOW).code == 0
+    assert google_fake.count("oauth2.token") == 1 and google_fake.count("iam.generateAccessToken") == 1
+    api = [r for r in google_fake.requests if r.endpoint.startswith(("spreadsheets", "values"))]
+    assert api and {(r.identity.email, r.identity.robot) for r in api} == {(robot, True)}
+    (iam,) = [r for r in google_fake.requests if r.endpoint == "iam.generateAccessToken"]
+    assert iam.identity.email == CLERK

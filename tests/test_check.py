@@ -77,17 +77,19 @@ def test_a_missing_roster_header_is_one_clear_line(cli, workspace):
 
 def test_the_drive_folder_for_drafts(cli, google_workspace):
     ws = google_workspace
-    folder = ws.fake.add_drive_folder(name="Dự thảo báo cáo")
+    folder = ws.fake.add_drive_folder(name="Dự thảo báo cáo", shared_drive=True)
     _set_drive_folder(ws, folder)
     result = check(cli, ws)
     assert result.code == 0, result.out
-    assert f"ok   Drive folder 'Dự thảo báo cáo' ({folder})" in result.out
+    assert (f"ok   Drive folder 'Dự thảo báo cáo' ({folder}): "
+            f"https://drive.google.com/drive/folders/{folder}") in result.out
 
     _set_drive_folder(ws, "1NoSuchFolder")
     result = check(cli, ws)
     assert result.code == ExitCode.ACCESS
-    assert "FIX  Drive folder 1NoSuchFolder cannot be opened" in result.out
-    assert f"share it with {FAKE_ACCOUNT} as Editor" in result.out
+    assert (f"FIX  Drive folder 1NoSuchFolder is not visible to {FAKE_ACCOUNT}: share it (a folder "
+            f"in a shared drive) with {FAKE_ACCOUNT}, and check 'reports.drive_folder' in "
+            f"{ws.config_path}") in result.out
 
 
 def _set_drive_folder(ws, folder):

@@ -1,6 +1,6 @@
 """`tonghop login`: the real installed-app flow. google_auth_oauthlib's loopback server gets the
 redirect a browser would make after "Allow" (an HTTP GET with a code), and the code exchange
-reaches the fake token endpoint; the saved token then serves `sync`."""
+reaches the google_fake token endpoint; the saved token then serves `sync`."""
 
 from __future__ import annotations
 
@@ -14,26 +14,24 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 import requests
 
-from sync.backends import google
 from sync.errors import ExitCode
-from tests.fakesheets import FakeGoogle
 
-from .conftest import DEMO_NOW, load_into_fake
-from .test_auth import CLERK, CLIENT_ID, CLIENT_SECRET, SCOPES, backend_section, client_secret_file
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    fake = FakeGoogle()
-    monkeypatch.setattr(google, "transport_adapters", fake.adapters)
-    fake.tokens.add_client(CLIENT_ID, CLIENT_SECRET)
-    yield fake
-    fake.assert_clean()
+from .conftest import (
+    CLERK,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    DEMO_NOW,
+    SCOPES,
+    backend_section,
+    client_secret_file,
+    load_into_fake,
+)
 
 
 @pytest.fixture
-def ws(fake, demo_dir):
-    sid = load_into_fake(fake, demo_dir / "tonghop.xlsx")
+def ws(google_fake, demo_dir):
+    google_fake.tokens.add_client(CLIENT_ID, CLIENT_SECRET)
+    sid = load_into_fake(google_fake, demo_dir / "tonghop.xlsx")
     (demo_dir / "tonghop.xlsx").unlink()
     client_secret_file(demo_dir)
     backend_section(demo_dir, sid, 'auth = "oauth"\noauth_client = "client_secret.json"\n')
@@ -46,14 +44,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def allow(fake, consent_url: str, answer: dict | None = None) -> requests.Response:
+def allow(google_fake, consent_url: str, answer: dict | None = None) -> requests.Response:
     """What Google and the browser do after the person clicks "Allow": redirect to the loopback
     address with a code for the scopes asked (and the PKCE challenge)."""
     query = {k: v[0] for k, v in parse_qs(urlsplit(consent_url).query).items()}
     assert urlsplit(consent_url).netloc == "accounts.google.com"
     assert query["client_id"] == CLIENT_ID and query["access_type"] == "offline"
     assert query["code_challenge_method"] == "S256"
-    code = fake.tokens.consent(CLERK, CLIENT_ID, query["scope"].split(), query["code_challenge"])
+    code = google_fake.tokens.consent(CLERK, CLIENT_ID, query["scope"].split(), query["code_challenge"])
     back = answer or {"state": query["state"], "code": code, "scope": query["scope"]}
     for _ in range(100):  # the loopback server is up before the address is shown; be patient
         try:
@@ -66,17 +64,17 @@ def allow(fake, consent_url: str, answer: dict | None = None) -> requests.Respon
 class Browser:
     """Stands in for the user's browser: opens the consent URL and clicks "Allow"."""
 
-    def __init__(self, fake):
-        self.fake, self.seen, self.page = fake, [], None
+    def __init__(self, google_fake):
+        self.google_fake, self.seen, self.page = google_fake, [], None
 
     def open(self, url, new=0, autoraise=True):
         self.seen.append(url)
-        threading.Thread(target=lambda: setattr(self, "page", allow(self.fake, url)), daemon=True).start()
+        threading.Thread(target=lambda: setattr(self, "page", allow(self.google_fake, url)), daemon=True).start()
         return True
 
 
-def test_login_with_a_browser_saves_a_token_sync_then_uses(cli, fake, ws, monkeypatch):
-    browser = Browser(fake)
+def test_login_with_a_browser_saves_a_token_sync_then_uses(cli, google_fake, ws, monkeypatch):
+    browser = Browser(google_fake)
     monkeypatch.setenv("DISPLAY", ":0")
     monkeypatch.setattr("webbrowser.get", lambda using=None: browser)
     result = cli("login", "--config", ws / "config.toml", "--timeout", "20")
@@ -87,17 +85,17 @@ def test_login_with_a_browser_saves_a_token_sync_then_uses(cli, fake, ws, monkey
     assert browser.seen and browser.page.status_code == 200 and "signed in" in browser.page.text
     assert set(parse_qs(urlsplit(browser.seen[0]).query)["scope"][0].split()) == set(SCOPES)
     saved = json.loads(token.read_text(encoding="utf-8"))
-    assert saved["type"] == "authorized_user" and saved["refresh_token"] in fake.tokens.refresh_tokens
+    assert saved["type"] == "authorized_user" and saved["refresh_token"] in google_fake.tokens.refresh_tokens
     assert stat.S_IMODE(token.stat().st_mode) == 0o600
     assert CLIENT_SECRET not in result.out + result.err and saved["refresh_token"] not in result.out
-    assert fake.count("oauth2.token") == 1  # the code exchange
+    assert google_fake.count("oauth2.token") == 1  # the code exchange
 
-    fake.reset_counts()
+    google_fake.reset_counts()
     assert cli("sync", "--config", ws / "config.toml", "--now", DEMO_NOW).code == 0
-    assert {r.identity.email for r in fake.requests if r.identity} == {CLERK}
+    assert {r.identity.email for r in google_fake.requests if r.identity} == {CLERK}
 
 
-def test_login_on_a_headless_server_says_how_to_finish_from_a_laptop(cli, fake, ws, monkeypatch, capsys):
+def test_login_on_a_headless_server_says_how_to_finish_from_a_laptop(cli, google_fake, ws, monkeypatch, capsys):
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     port = free_port()
@@ -109,7 +107,7 @@ def test_login_on_a_headless_server_says_how_to_finish_from_a_laptop(cli, fake, 
             text = "".join(shown)
             url = next((w for w in text.split() if w.startswith("https://accounts.google.com/")), None)
             if url and "Waiting for" in text:
-                allow(fake, url)
+                allow(google_fake, url)
                 return
             time.sleep(0.05)
 
@@ -127,16 +125,16 @@ def test_login_on_a_headless_server_says_how_to_finish_from_a_laptop(cli, fake, 
     assert token.exists()
 
 
-def test_login_when_the_person_clicks_cancel(cli, fake, ws, monkeypatch):
+def test_login_when_the_person_clicks_cancel(cli, google_fake, ws, monkeypatch):
     class Refuses(Browser):
         def open(self, url, new=0, autoraise=True):
             state = parse_qs(urlsplit(url).query)["state"][0]
-            threading.Thread(target=lambda: allow(self.fake, url, {"error": "access_denied", "state": state}),
+            threading.Thread(target=lambda: allow(self.google_fake, url, {"error": "access_denied", "state": state}),
                              daemon=True).start()
             return True
 
     monkeypatch.setenv("DISPLAY", ":0")
-    monkeypatch.setattr("webbrowser.get", lambda using=None: Refuses(fake))
+    monkeypatch.setattr("webbrowser.get", lambda using=None: Refuses(google_fake))
     result = cli("login", "--config", ws / "config.toml", "--timeout", "20")
     assert result.code == ExitCode.ACCESS
     assert result.err.startswith("tonghop: error: Google did not sign you in (access_denied")
@@ -144,7 +142,7 @@ def test_login_when_the_person_clicks_cancel(cli, fake, ws, monkeypatch):
     assert not (ws / "data" / "google-token.json").exists()
 
 
-def test_login_needs_a_desktop_client(cli, fake, ws):
+def test_login_needs_a_desktop_client(cli, google_fake, ws):
     client = ws / "client_secret.json"
     info = json.loads(client.read_text(encoding="utf-8"))
     client.write_text(json.dumps({"web": info["installed"]}), encoding="utf-8")

@@ -485,7 +485,7 @@ def test_pdf_without_libreoffice_says_so_and_keeps_the_docx(cli, demo_dir, monke
 def test_drafts_go_to_drive_and_replace_their_previous_version(cli, google_workspace):
     ws = google_workspace
     fake = ws.fake
-    folder = fake.add_drive_folder(name="Báo cáo tổng hợp")
+    folder = fake.add_drive_folder(name="Báo cáo tổng hợp", shared_drive=True)  # robots: shared drives
     config = ws.config_path
     config.write_text(config.read_text(encoding="utf-8")
                       + f'\n[reports]\ndrive_folder = "{folder}"\n', encoding="utf-8")
@@ -520,7 +520,7 @@ def test_drafts_go_to_drive_and_replace_their_previous_version(cli, google_works
 def test_sync_with_drafts_on_sync_uploads_to_drive(cli, google_workspace):
     """The unattended path (sync, run, demo) wraps the backend; Drive must still be reachable."""
     ws = google_workspace
-    folder = ws.fake.add_drive_folder(name="Báo cáo tổng hợp")
+    folder = ws.fake.add_drive_folder(name="Báo cáo tổng hợp", shared_drive=True)
     ws.config_path.write_text(ws.config_path.read_text(encoding="utf-8")
                               + f'\n[reports]\non_sync = true\ndrive_folder = "{folder}"\n',
                               encoding="utf-8")

@@ -226,6 +226,14 @@ def refused(identity: Identity, err: auth_exceptions.RefreshError, config_path: 
 def _refresh_detail(err: auth_exceptions.RefreshError) -> str:
     """'invalid_grant: Token has been expired or revoked.' from google-auth's RefreshError."""
     data = err.args[1] if len(err.args) > 1 else None
+    if isinstance(data, str):  # impersonation: the IAM API's JSON error body, as text
+        try:
+            data = json.loads(data)
+        except ValueError:
+            data = None
+    if isinstance(data, dict) and isinstance(data.get("error"), dict):  # {"error": {"status", "message"}}
+        inner = data["error"]
+        return one_line(f"{inner.get('status', inner.get('code', ''))}: {inner.get('message', '')}", 200)
     if isinstance(data, dict) and data.get("error"):
         text = f"{data['error']}: {data.get('error_description', '')}".rstrip(": ")
     else:

@@ -40,7 +40,7 @@ from sync.backends.base import Backend, Book, Cell, Tab, WriteBatch, trim
 from sync.backends.credentials import Identity, ServiceAccountKey, SignIn, refused, scoped, scopes_for, sign_in
 from sync.backends.forms import FORMS_READ_SCOPE, FORMS_WRITE_SCOPE, FormsClient
 from sync.backends.payload import MAX_BODY_BYTES, in_write_order, split_value_ranges
-from sync.backends.retry import GaveUp, RetryingHTTPClient, RetryPolicy, TokenRequest
+from sync.backends.retry import GaveUp, RetryingHTTPClient, RetryPolicy, TokenRequest, network_problem
 from sync.backends.sheets_requests import quote_tab, structure_requests, value_ranges
 from sync.config import AuthMode, Config
 from sync.errors import AccessError, BackendError
@@ -253,6 +253,10 @@ class GoogleSheetsBackend(Backend):
         try:
             return request()
         except GaveUp as err:
+            problem = network_problem(err.__cause__) if err.__cause__ else None
+            if problem:  # the same after every attempt: say what it is, not how often
+                raise BackendError(f"{service} cannot be reached for {where}: {problem}; "
+                                   f"{_written(writing, after, err.maybe_applied)}") from err
             raise BackendError(
                 f"{service} did not answer for {where} after {err.attempts} attempts over "
                 f"{err.seconds:.0f} s (last: {err.last}); "
@@ -279,8 +283,7 @@ class GoogleSheetsBackend(Backend):
                 hint = f"column '{H.CAMPAIGN_SPREADSHEET[0]}' of tab '{self.campaigns_tab}'"
             return AccessError(f"spreadsheet {sid} not found: check the id in {hint}")
         if status == 403 and _api_disabled(err):
-            return AccessError(f"the Google Sheets API is not enabled for the service account's "
-                               f"project: enable it in the Cloud console ({message})")
+            return AccessError(api_disabled_line("Google Sheets API", err))
         if status == 403:
             what = f"spreadsheet {sid}" if ref is not None else "Google Drive"
             extra = " (it may be shared read-only)" if writing else ""
@@ -323,6 +326,18 @@ def _api_disabled(err: APIError) -> bool:
     details = err.error.get("details") or []
     reasons = {d.get("reason") for d in details if isinstance(d, dict)}
     return "SERVICE_DISABLED" in reasons or "has not been used in project" in str(err.error)
+
+
+def api_disabled_line(api: str, err: APIError) -> str:
+    """'the Google Sheets API is not enabled in Cloud project 123: enable it at <url>, ...' from
+    Google's 403 (its ErrorInfo SERVICE_DISABLED carries the project and the activation URL)."""
+    meta = next((d.get("metadata", {}) for d in err.error.get("details") or []
+                 if isinstance(d, dict) and d.get("reason") == "SERVICE_DISABLED"), {})
+    project = str(meta.get("consumer", "")).removeprefix("projects/")
+    where = f" in Cloud project {project}" if project else " in the Cloud project"
+    url = meta.get("activationUrl") or "the Cloud console (APIs & Services > Library)"
+    return (f"the {api} is not enabled{where}: enable it at {url}, wait a few minutes, then run "
+            "`tonghop check` again")
 
 
 # --- reading helpers ----------------------------------------------------------------------------

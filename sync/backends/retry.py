@@ -129,13 +129,14 @@ def network_problem(exc: BaseException) -> str | None:
         if isinstance(cause, urllib3.exceptions.NameResolutionError):
             return (f"cannot look up {host} (DNS): this machine has no network or no working DNS; "
                     f"check the connection, then `getent hosts {host}`")
+    for cause in causes:  # (urllib3's NewConnectionError is a ConnectTimeoutError too)
+        if isinstance(cause, urllib3.exceptions.NewConnectionError):
+            return (f"cannot connect to {host} (no network route, or a firewall blocks HTTPS on "
+                    "port 443): check the connection, or set HTTPS_PROXY if this network has a proxy")
     for cause in causes:
         if isinstance(cause, urllib3.exceptions.ConnectTimeoutError | requests.ConnectTimeout):
             return (f"no answer from {host} within the timeout: a firewall may block HTTPS "
                     "(port 443); check the connection or set HTTPS_PROXY")
-        if isinstance(cause, urllib3.exceptions.NewConnectionError):
-            return (f"cannot connect to {host} (no network route, or a firewall blocks HTTPS on "
-                    "port 443): check the connection, or set HTTPS_PROXY if this network has a proxy")
     return None
 
 

@@ -1,11 +1,16 @@
-"""Check the setup before the first sync: credentials, spreadsheets, tabs, headers. Writes nothing.
+"""Check the setup before the first sync: sign-in, network, spreadsheets, tabs, headers, Drive.
 
-With kind = "google": loads the service-account key and prints its client_email (the address to
-share every spreadsheet and the Drive folder with, as Editor), opens the control spreadsheet and
-each campaign's spreadsheet (two read requests each), checks the roster, campaigns and responses
-tabs and their headers, and the Drive folder when reports.drive_folder is set. With the local
-workbook it checks the workbook the same way. Exit code 0 when everything needed is there, 4 when
-something must be fixed (each line says what).
+With kind = "google": signs in the configured way (backend.auth) and prints who that is (the
+address to share every spreadsheet with, as Editor), opens the control spreadsheet and each
+campaign's spreadsheet (two read requests each), checks the roster, campaigns and responses tabs
+and their headers, and where the drafts will go on Drive. It gives up on Google within seconds
+(2 attempts, at most 15 s) and names what stopped it: no network or DNS, a proxy (HTTPS_PROXY)
+that does not answer, a wrong clock, an API not enabled, a spreadsheet not shared, a folder not
+visible. With the local workbook it checks the workbook the same way. Writes nothing.
+
+Exit codes: 0 ready to sync; 3 the config is wrong; 4 something must be fixed (each line says
+what: sharing, sign-in, clock, API, tabs, headers, Drive folder); 5 Google cannot be reached
+(network, DNS, proxy).
 
 Example:
   python main.py check --config config.toml
@@ -13,6 +18,8 @@ Example:
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from sync.backends import open_backend
 from sync.commands.common import add_command, add_config, config_of, now_of
@@ -32,15 +39,10 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    config = config_of(args)
+    config = quick(config_of(args))
     print(f"tonghop check: {config.path} (backend {config.backend.kind})")
     backend = open_backend(config)
-    key = getattr(backend, "key", None)
-    if key is not None:
-        print(f"{OK} key file {key.path}: service account {key.client_email}"
-              + (f" (project {one_line(key.project_id, 60)})" if key.project_id else ""))
-        print(f"{NOTE} share every spreadsheet (and the Drive folder) with {key.client_email} "
-              "as Editor")
+    _who(backend)
     state = read_state(config, backend, now_of(args, config))
     failures = 0
     for ref, book in state.books.items():
@@ -96,21 +98,52 @@ def run(args) -> int:
     return 0
 
 
+def quick(config: Config) -> Config:
+    """The config with a short retry budget: a check names a dead network in seconds."""
+    b = config.backend
+    return replace(config, backend=replace(
+        b, timeout_seconds=min(b.timeout_seconds, 15.0), max_attempts=min(b.max_attempts, 2),
+        max_retry_seconds=min(b.max_retry_seconds, 5.0)))
+
+
+def _who(backend) -> None:
+    identity = getattr(backend, "identity", None)
+    if identity is None:
+        return
+    key = backend.key
+    if key is not None:
+        print(f"{OK} key file {key.path}: service account {key.client_email}"
+              + (f" (project {one_line(key.project_id, 60)})" if key.project_id else ""))
+    else:
+        kind = "a service account" if identity.robot else "a person"
+        print(f"{OK} signed in as {kind} ({identity.source})"
+              + (f": {identity.email}" if identity.email else ""))
+    print(f"{NOTE} share every spreadsheet with {identity.share_with} as Editor")
+
+
 def _check_drive(config: Config, backend) -> int:
-    folder = config.reports.drive_folder
-    if not folder or config.backend.kind != "google":
+    """Where drafts will go, and whether that can work, before any upload (creates nothing)."""
+    if config.backend.kind != "google":
+        return 0
+    from reports.publish import drive_for
+
+    drive = drive_for(config, backend)
+    if drive is None:
+        print(f"{NOTE} drafts stay in the output folder: a service account owns no Drive storage; "
+              "to publish them, set 'reports.drive_folder' to a folder in a shared drive, or sign "
+              "in as a person (auth = \"oauth\")")
         return 0
     try:
-        info = backend.drive_folder(folder)
+        folder, passed_over = drive.look()
     except TonghopError as err:
         print(f"{FIX} {one_line(err, 400)}")
         return 1
-    name = one_line(info.get("name", folder), 80)
-    if info.get("mimeType") != "application/vnd.google-apps.folder":
-        print(f"{FIX} Drive id {folder} ('{name}') is not a folder: check 'reports.drive_folder'")
-        return 1
-    if info.get("capabilities", {}).get("canAddChildren") is False:
-        print(f"{FIX} Drive folder '{name}' is shared read-only: make the service account Editor")
-        return 1
-    print(f"{OK} Drive folder '{name}' ({folder})")
+    if passed_over:
+        print(f"{NOTE} Drive folder {drive.configured} is not visible to tonghop (signed in as a "
+              "person it sees only folders it made itself): drafts go to its own folder instead")
+    if folder is None:
+        print(f"{OK} Drive: drafts will go to a new folder '{drive.name}' in your My Drive "
+              "(made at the first report)")
+    else:
+        print(f"{OK} Drive folder '{one_line(folder.name, 80)}' ({folder.folder_id}): {folder.link}")
     return 0

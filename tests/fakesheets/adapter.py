@@ -61,6 +61,9 @@ DRIVE_ROUTES = [
 
 TOKEN_HOST = "oauth2.googleapis.com"
 TOKEN_ROUTES = [("POST", r"^/token$", "oauth2.token")]
+IAM_HOST = "iamcredentials.googleapis.com"
+IAM_ROUTES = [("POST", r"^/v1/projects/-/serviceAccounts/(?P<fid>[^/:]+):generateAccessToken$",
+               "iam.generateAccessToken")]
 
 FORMS_HOST = "forms.googleapis.com"
 _FORM = r"(?P<fid>[^/:?]+)"
@@ -69,7 +72,7 @@ FORMS_ROUTES = [
     ("POST", r"^/v1/forms/" + _FORM + ":batchUpdate$", "forms.batchUpdate"),
 ]
 
-ENDPOINTS = frozenset(name for _, _, name in (*SHEETS_ROUTES, *DRIVE_ROUTES, *TOKEN_ROUTES, *FORMS_ROUTES))
+ENDPOINTS = frozenset(name for _, _, name in (*SHEETS_ROUTES, *DRIVE_ROUTES, *TOKEN_ROUTES, *FORMS_ROUTES, *IAM_ROUTES))
 
 
 @dataclass
@@ -89,7 +92,7 @@ def route(method: str, url: str) -> Route | None:
     parts = urlsplit(url)
     path = parts.path
     table = {SHEETS_HOST: SHEETS_ROUTES, DRIVE_HOST: DRIVE_ROUTES, TOKEN_HOST: TOKEN_ROUTES,
-             FORMS_HOST: FORMS_ROUTES}.get(parts.hostname or "", [])
+             FORMS_HOST: FORMS_ROUTES, IAM_HOST: IAM_ROUTES}.get(parts.hostname or "", [])
     for verb, pattern, endpoint in table:
         if verb != method.upper():
             continue

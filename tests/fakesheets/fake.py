@@ -23,6 +23,7 @@ import requests
 from . import a1, batch_update, cells, discovery, fieldmask, forms, metadata, values_api
 from .adapter import (
     ENDPOINTS,
+    IAM_HOST,
     TOKEN_HOST,
     FakeAdapter,
     NoNetworkAdapter,
@@ -46,6 +47,7 @@ SHEETS_PREFIX = "https://sheets.googleapis.com/"
 FORMS_PREFIX = "https://forms.googleapis.com/"
 DRIVE_PREFIX = "https://www.googleapis.com/"
 TOKEN_PREFIX = f"https://{TOKEN_HOST}/"
+IAM_PREFIX = f"https://{IAM_HOST}/"
 WRITES = {"values.update", "values.batchUpdate", "values.append", "values.clear",
           "values.batchClear", "spreadsheets.batchUpdate"}
 _ID_CHARS = string.ascii_letters + string.digits + "-_"
@@ -331,7 +333,8 @@ class FakeGoogle:
         anything else refused (mount them on any requests.Session)."""
         adapter = FakeAdapter(self)
         return {"http://": NoNetworkAdapter(), "https://": NoNetworkAdapter(),
-                SHEETS_PREFIX: adapter, DRIVE_PREFIX: adapter, TOKEN_PREFIX: adapter, FORMS_PREFIX: adapter}
+                SHEETS_PREFIX: adapter, DRIVE_PREFIX: adapter, TOKEN_PREFIX: adapter,
+                FORMS_PREFIX: adapter, IAM_PREFIX: adapter}
 
     def session(self) -> requests.Session:
         """A requests.Session talking to this fake (and to nothing else)."""
@@ -354,7 +357,7 @@ class FakeGoogle:
             self.requests.append(RecordedRequest(method, request.url, "unknown", None, params,
                                                  None, raw, status=404))
             return make_response(request, 404, errors_html(404, request.path_url))
-        if found.endpoint == "oauth2.token":
+        if found.endpoint in ("oauth2.token", "iam.generateAccessToken"):
             return self._token(request, found, params, raw, timeout)
         body, body_error = self._parse_body(found, raw, ctype)
         rec = RecordedRequest(method, request.url, found.endpoint, found.spreadsheet_id, params,
@@ -428,6 +431,13 @@ class FakeGoogle:
             rec.status = fault.status
             return make_response(request, fault.status, {"error": "internal_failure"}
                                  if fault.status >= 500 else {"error": "invalid_request"})
+        if found.endpoint == "iam.generateAccessToken":
+            try:
+                rec.identity = self.tokens.identify(request.headers.get("Authorization"))
+                rec.status, payload = self.tokens.impersonate(rec.identity, found.file_id or "", raw)
+            except ApiError as exc:
+                rec.status, payload = exc.code, exc.body()
+            return make_response(request, rec.status, payload)
         rec.status, payload = self.tokens.handle(raw, request.headers.get("Authorization"))
         response = make_response(request, rec.status, payload)
         response.headers["Date"] = self.tokens.now().strftime("%a, %d %b %Y %H:%M:%S GMT")

@@ -17,6 +17,10 @@ Copied behaviour (Google's OAuth 2.0 docs, RFC 6749 section 5.2, google-auth's p
   be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp
   values in the JWT claim." (what a wrong system clock gets). A deleted key is ``invalid_grant``
   "Invalid JWT Signature.".
+* IAM Credentials ``generateAccessToken`` (impersonating a service account): the caller's token
+  must belong to someone granted Service Account Token Creator on it, else 403
+  PERMISSION_DENIED "Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it
+  may not exist)."; the answer is ``{"accessToken", "expireTime"}``.
 * Each access token maps to an :class:`Identity`: who (e-mail), whether it is a service account
   (robot: no Drive storage of its own) and its scopes. An unknown or expired token on an API call
   is 401 UNAUTHENTICATED; a token without the scope an endpoint needs is 403
@@ -85,6 +89,7 @@ class TokenServer:
         self.challenges: dict[str, str] = {}  # code -> PKCE S256 challenge
         self.service_accounts: dict[str, bool] = {}  # client_email -> key still valid
         self.access: dict[str, Identity] = {}
+        self.token_creators: set[tuple[str, str]] = set()  # (who, service account) may impersonate
         self.clock_skew = timedelta(0)  # the server's clock minus this machine's
 
     # -- seeding (what a person does in the Cloud console / consent screen) -----------------
@@ -116,6 +121,19 @@ class TokenServer:
 
     def delete_key(self, email: str) -> None:
         self.service_accounts[email] = False
+
+    def grant_token_creator(self, who: str, service_account: str) -> None:
+        """roles/iam.serviceAccountTokenCreator for ``who`` on ``service_account``."""
+        self.token_creators.add((who, service_account))
+
+    def impersonate(self, caller: Identity | None, target: str, body: bytes) -> tuple[int, dict]:
+        if caller is None or (caller.email, target) not in self.token_creators:
+            raise ApiError(403, "Permission 'iam.serviceAccounts.getAccessToken' denied on resource "
+                           "(or it may not exist).")
+        asked = json.loads(body.decode("utf-8"))
+        answer = self.issue(target, True, frozenset(asked.get("scope") or []))
+        expires = (datetime.now(UTC) + timedelta(seconds=LIFETIME)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return 200, {"accessToken": answer["access_token"], "expireTime": expires}
 
     # -- the endpoint ---------------------------------------------------------------------
     def now(self) -> datetime:
@@ -158,7 +176,7 @@ class TokenServer:
                 return 400, {"error": "invalid_scope",
                              "error_description": "Bad Request"}
             scopes = wanted
-        return 200, self._issue(grant.email, False, scopes)
+        return 200, self.issue(grant.email, False, scopes)
 
     def _code(self, form: dict) -> tuple[int, dict]:
         if not self._client_ok(form):
@@ -173,7 +191,7 @@ class TokenServer:
             return 400, {"error": "invalid_grant", "error_description": "Bad Request"}
         grant, refresh = found
         self.refresh_tokens[refresh] = grant
-        answer = self._issue(grant.email, False, grant.scopes)
+        answer = self.issue(grant.email, False, grant.scopes)
         answer["refresh_token"] = refresh
         return 200, answer
 
@@ -190,9 +208,10 @@ class TokenServer:
         iat, exp = claims.get("iat", 0), claims.get("exp", 0)
         if iat > now + 300 or exp < now or exp - iat > 3600:
             return 400, {"error": "invalid_grant", "error_description": BAD_JWT_TIME}
-        return 200, self._issue(email, True, frozenset(claims.get("scope", "").split()))
+        return 200, self.issue(email, True, frozenset(claims.get("scope", "").split()))
 
-    def _issue(self, email: str, robot: bool, scopes: frozenset[str]) -> dict:
+    def issue(self, email: str, robot: bool, scopes: frozenset[str]) -> dict:
+        """A token answer for ``email`` (also for tests that need a token without a grant)."""
         token = "ya29.fake-" + secrets.token_urlsafe(48)
         self.access[token] = Identity(email, robot, scopes)
         return {"access_token": token, "expires_in": LIFETIME, "scope": " ".join(sorted(scopes)),
