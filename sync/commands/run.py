@@ -8,7 +8,7 @@ failed cycle is logged and the next one still runs. Cycles never overlap with a 
 both take the same lock, and a cycle that finds it taken is skipped.
 
 Example:
-  python main.py run --config /etc/tonghop/config.toml
+  tonghop run --config /etc/tonghop/config.toml
 """
 
 from __future__ import annotations
