@@ -86,10 +86,11 @@ def status_grid(state: State, campaigns: Sequence[Campaign], tz: tzinfo) -> str:
 
     head = row("unit", "name", [c.code for c in campaigns])
     deadlines = row("", "deadline", [_when(c.deadline, tz, "%d/%m/%Y %H:%M") for c in campaigns])
-    lines = [as_of_line(state, tz), "", head, deadlines, "-" * len(head)]
+    rule = "-" * (code_width + NAME_WIDTH + sum(width.values()) + 2 * len(campaigns) + 2)
+    lines = [as_of_line(state, tz), "", head, deadlines, rule]
     for unit in units:
-        lines.append(row(unit.code, _clip(unit.name), [cells.get((c.code, unit.code), "—")
-                                                       for c in campaigns]))
+        lines.append(row(one_line(unit.code, 40), _clip(unit.name),
+                         [cells.get((c.code, unit.code), "—") for c in campaigns]))
     lines += ["", "  ".join(f"{s.value} = {s.label}" for s in Status)]
     return "\n".join(lines)
 

@@ -156,11 +156,20 @@ def _logged(config: Config, progress: Progress, what: str) -> Iterator[None]:
         log.error("%s: %s", what, one_line(err, 2000), extra=SHOWN)
         raise
     except Exception as err:
-        log.exception("unexpected error in the %s", what, extra=SHOWN)
-        raise CycleFailed(f"{what}: unexpected error: {one_line(err, 300)} (details in "
-                          f"{log_path(config)})") from err
+        if _logging_to(log_path(config)):
+            log.exception("unexpected error in the %s", what, extra=SHOWN)
+            where = f"details in {log_path(config)}"
+        else:  # a dry run keeps no log file: the traceback goes to stderr
+            log.exception("unexpected error in the %s", what)
+            where = "details above"
+        raise CycleFailed(f"{what}: unexpected error: {one_line(err, 300)} ({where})") from err
     finally:
         progress.clear()
+
+
+def _logging_to(path: Path) -> bool:
+    return any(isinstance(h, logging.FileHandler) and Path(h.baseFilename) == path.absolute()
+               for h in logging.getLogger().handlers)
 
 
 def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool, reports: bool,
