@@ -31,8 +31,8 @@ from docx import Document  # noqa: E402
 from docxtpl import DocxTemplate  # noqa: E402
 
 from reports.context import DraftKind, campaign_context  # noqa: E402
-from reports.drafts import BUNDLED_TEMPLATES  # noqa: E402
 from reports.render import render  # noqa: E402
+from sync import bundled  # noqa: E402
 from sync.config import Config, Organization  # noqa: E402
 from sync.cycle import State  # noqa: E402
 from sync.demo import ACHIEVEMENTS, FAMILY, FORMS, GIVEN, MIDDLE, POSITIONS  # noqa: E402
@@ -74,7 +74,7 @@ def workload(rows: int, seed: int = 5000) -> tuple[Config, State]:
 
 def ours(config: Config, state: State, target: Path) -> None:
     context = campaign_context(config, state, state.campaigns[0], NOW)
-    render(BUNDLED_TEMPLATES / f"{DraftKind.PROPOSALS.value}.docx", context, target)
+    render(bundled.template(f"{DraftKind.PROPOSALS.value}.docx"), context, target)
 
 
 def baseline_template(path: Path) -> None:

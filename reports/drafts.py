@@ -15,6 +15,8 @@ import logging
 import re
 from collections.abc import Iterable
 from datetime import datetime
+from importlib.resources import as_file
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from reports.chart import status_chart
@@ -32,10 +34,10 @@ from reports.publish import (
     previous_rows,
 )
 from reports.render import TemplateError, render
+from sync import bundled
 from sync.backends.base import Backend, WriteBatch
 from sync.config import Config
 from sync.cycle import State
-from sync.errors import UsageError
 from sync.rules import headers as H
 from sync.rules.models import Campaign
 from sync.rules.text import nfc
@@ -43,7 +45,6 @@ from sync.rules.timeparse import format_vn
 
 log = logging.getLogger(__name__)
 
-BUNDLED_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 _UNSAFE = re.compile(r"[^\w.-]+")
 
 
@@ -54,7 +55,7 @@ def write_drafts(config: Config, backend: Backend, state: State, now: datetime,
     them, and bring the "Báo cáo" tab up to date (one write batch, none when nothing changed).
     With ``tab_batch``, the tab's cells are added to it instead, for the caller to write with the
     rest of its cycle (one write per spreadsheet). With ``pdf``, a PDF beside each .docx."""
-    chosen = choose(state, campaigns)
+    chosen = state.chosen(campaigns)
     tab_title = config.tabs.reports
     tab = state.books[""].find_tab(tab_title)
     previous = previous_rows(tab)
@@ -76,21 +77,6 @@ def write_drafts(config: Config, backend: Backend, state: State, now: datetime,
     return drafts
 
 
-def choose(state: State, codes: Iterable[str] | None) -> list[Campaign]:
-    if codes is None:
-        return list(state.campaigns)
-    by_code = {c.code.casefold(): c for c in state.campaigns}
-    chosen = []
-    for code in codes:
-        campaign = by_code.get(code.strip().casefold())
-        if campaign is None:
-            known = ", ".join(c.code for c in state.campaigns) or "none"
-            raise UsageError(f"--campaign {code!r}: no such campaign was evaluated "
-                             f"(campaigns: {known}; a skipped campaign is listed by `sync`)")
-        chosen.append(campaign)
-    return chosen
-
-
 def _campaign_drafts(config: Config, state: State, campaign: Campaign, now: datetime,
                      previous: dict, drive) -> list[Draft]:
     context = campaign_context(config, state, campaign, now)
@@ -110,7 +96,8 @@ def _campaign_drafts(config: Config, state: State, campaign: Campaign, now: date
                              fingerprint, before[FILE_ID], written=False))
             continue
         chart = status_chart(context["groups"]) if kind is DraftKind.REPORT else None
-        render(template, context, path, chart)
+        with as_file(template) as template_path:  # a real file even from a zipped install
+            render(template_path, context, path, chart)
         location, file_id = str(path.resolve()), ""
         if drive is not None:
             uploaded = drive.upload(path, name, f"{campaign.code}/{kind.value}",
@@ -129,7 +116,7 @@ def file_name(day: datetime, code: str, kind: DraftKind) -> str:
     return f"{day:%Y-%m-%d}_{safe}_{kind.value}.docx"
 
 
-def template_for(config: Config, campaign: Campaign, kind: DraftKind) -> Path:
+def template_for(config: Config, campaign: Campaign, kind: DraftKind) -> Path | Traversable:
     """The campaign's own report template (column "Mẫu báo cáo"), else the office's templates
     folder (``reports.templates_dir``), else the bundled one."""
     folder = config.resolve(config.reports.templates_dir) if config.reports.templates_dir else None
@@ -142,9 +129,11 @@ def template_for(config: Config, campaign: Campaign, kind: DraftKind) -> Path:
                 f"campaign {campaign.code}: template '{own}' (column '{H.CAMPAIGN_REPORT_TEMPLATE[0]}' "
                 f"of tab '{config.tabs.campaigns}', row {campaign.row}) not found at {path}")
         return path
-    for base in (folder, BUNDLED_TEMPLATES):
-        if base is not None and (base / f"{kind.value}.docx").is_file():
-            return base / f"{kind.value}.docx"
-    raise TemplateError(f"template {kind.value}.docx not found in {folder or BUNDLED_TEMPLATES} "
-                        "(set 'reports.templates_dir' in the config, or run "
-                        "`python templates/build_templates.py`)")
+    name = f"{kind.value}.docx"
+    if folder is not None and (folder / name).is_file():
+        return folder / name
+    if bundled.template(name).is_file():
+        return bundled.template(name)
+    raise TemplateError(f"template {name} not found in {folder or bundled.where()} "
+                        "(put it in the folder 'reports.templates_dir' names, or reinstall "
+                        "tonghop: its templates are missing)")

@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
+import os
 import pkgutil
+import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from sync import commands
+from sync.bundled import tonghop_version
 from sync.errors import ExitCode, TonghopError
+from sync.logs import console_logging
 from sync.rules.text import one_line
 
 # The order --help lists them in; any other module in sync/commands is listed after these.
 ORDER = ("demo", "sync", "status", "check", "report", "run", "history", "restore")
+PIPE_CLOSED = 128 + 13  # what a shell reports for a program ended by SIGPIPE (`yes | head`)
+_EXAMPLE = re.compile(r"^(\s+)(?:tonghop|python main\.py)(?= )", re.MULTILINE)
 
 
 def command_names() -> list[str]:
@@ -26,35 +32,59 @@ def command_names() -> list[str]:
     return [n for n in ORDER if n in found] + sorted(found - set(ORDER))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def program_name(argv0: str) -> str:
+    """The name the user typed: ``tonghop`` (the console script) or ``python main.py``."""
+    return f"python {argv0}" if argv0.endswith(".py") else Path(argv0).name or "tonghop"
+
+
+def build_parser(prog: str = "tonghop") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python main.py",
+        prog=prog,
         description="tonghop: consolidate what units submit through Google Forms.",
-        epilog="Example: python main.py demo    (then: python main.py status --config tonghop-demo/config.toml)",
+        epilog=f"Example: {prog} demo    (then: {prog} status --config tonghop-demo/config.toml)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {tonghop_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in command_names():
         importlib.import_module(f"sync.commands.{name}").register(sub)
+    for command in sub.choices.values():
+        # -v after the command too (`tonghop sync -v`); SUPPRESS keeps a -v given before it.
+        command.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                             help="log details to stderr")
+        command.description = _EXAMPLE.sub(rf"\g<1>{prog}", command.description or "")
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
+    """``argv`` None: the process's own arguments, and the program name it was started by."""
+    if prog is None:
+        prog = program_name(sys.argv[0]) if argv is None else "tonghop"
+    args = build_parser(prog).parse_args(argv)
+    args.prog = prog
     try:
-        return int(args.run(args) or 0)
+        with console_logging(args.verbose):
+            return int(args.run(args) or 0)
     except TonghopError as err:
         print(f"tonghop: error: {one_line(err, 2000)}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print("tonghop: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`tonghop status | head`): stop quietly, and keep Python from
+        # complaining again when it flushes stdout at exit.
+        _stdout_to_devnull()
+        return PIPE_CLOSED
+
+
+def _stdout_to_devnull() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (in-process tests)
+        pass
 
 
 __all__ = ["main", "build_parser", "ExitCode"]

@@ -170,7 +170,9 @@ def load_config(path: str | Path) -> Config:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found (copy config.example.toml)") from None
+        raise ConfigError(f"{path}: config file not found (start from config.example.toml at "
+                          "the top of the tonghop project, or `tonghop demo` writes a working "
+                          "one in tonghop-demo/)") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: not valid TOML: {err}") from None
     except (OSError, UnicodeDecodeError) as err:

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sync.backends.base import Backend, Book, Cell, WriteBatch
 from sync.campaign_forms import FormsRead, keep_unit_lists, read_forms, with_old_names, with_tab
 from sync.config import Config, tool_tabs
-from sync.errors import AccessError, ConfigError, Problem
+from sync.errors import AccessError, ConfigError, Problem, UsageError
 from sync.rules import headers as H
 from sync.rules import prefill, reminders, views
 from sync.rules.book import a1
@@ -52,6 +52,23 @@ class State:
 
     def statuses_of(self, campaign_code: str) -> list[UnitStatus]:
         return [s for s in self.statuses if s.campaign.code == campaign_code]
+
+    def chosen(self, codes: Iterable[str] | None) -> list[Campaign]:
+        """The campaigns named by ``--campaign`` codes (any case), all when None; a code that
+        was not evaluated is a UsageError listing those that were."""
+        if codes is None:
+            return list(self.campaigns)
+        by_code = {c.code.casefold(): c for c in self.campaigns}
+        chosen = []
+        for code in codes:
+            campaign = by_code.get(code.strip().casefold())
+            if campaign is None:
+                known = ", ".join(c.code for c in self.campaigns) or "none"
+                raise UsageError(f"--campaign {code!r}: no such campaign was evaluated "
+                                 f"(campaigns: {known}; a skipped campaign is listed by `sync`)")
+            if campaign not in chosen:
+                chosen.append(campaign)
+        return chosen
 
 
 @dataclass

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
 from typing import TextIO
 
 from sync.cycle import CycleResult, State
-from sync.rules.models import MatchKind, Status, Verdict
+from sync.rules.models import Campaign, MatchKind, Status, Verdict
 from sync.rules.text import one_line
 
 
@@ -29,12 +31,12 @@ def summary_line(result: CycleResult) -> str:
             f"{len(state.problems)} problems")
 
 
-def status_table(state: State) -> str:
+def status_table(state: State, campaigns: Sequence[Campaign] | None = None) -> str:
     """Campaign x status counts, as a fixed-width table."""
     cols = list(Status)
     head = f"{'campaign':<10}{'units':>6}" + "".join(f"{s.value:>11}" for s in cols)
     lines = [head, "-" * len(head)]
-    for campaign in state.campaigns:
+    for campaign in state.campaigns if campaigns is None else campaigns:
         mine = state.statuses_of(campaign.code)
         counts = Counter(s.status for s in mine)
         lines.append(f"{campaign.code:<10}{len(mine):>6}" + "".join(f"{counts[s]:>11}" for s in cols))
@@ -56,3 +58,52 @@ def print_changes(result: CycleResult, out: TextIO, limit: int = 50) -> None:
                   f"{one_line(cell.value, 80)!r}", file=out)
         if len(batch.cells) > limit:
             print(f"dry run: {book}: … and {len(batch.cells) - limit} more cells", file=out)
+
+
+NAME_WIDTH = 30
+
+
+def as_of_line(state: State, tz: tzinfo) -> str:
+    at = state.now.astimezone(tz)
+    return f"as of {at:%d/%m/%Y %H:%M} ({tz}, UTC{at.isoformat()[-6:]})"
+
+
+def status_grid(state: State, campaigns: Sequence[Campaign], tz: tzinfo) -> str:
+    """Unit x campaign, as staff see the "Trạng thái" tab: each cell the status and, when
+    something counts, when it was submitted (local time, dd/mm HH:MM); "—" where the campaign
+    does not expect the unit. Units in roster order; a legend of the status codes below."""
+    by_key = {(s.campaign.code, s.unit.code): s for s in state.statuses}
+    units = [u for u in state.units if any((c.code, u.code) in by_key for c in campaigns)]
+    cells = {key: _cell(s, tz) for key, s in by_key.items()}
+    width = {c.code: max([len(c.code), 16, *(len(cells.get((c.code, u.code), "")) for u in units)])
+             for c in campaigns}
+    code_width = max([4, *(len(u.code) for u in units)])
+
+    def row(code: str, name: str, values: Sequence[str]) -> str:
+        return "  ".join([code.ljust(code_width), name.ljust(NAME_WIDTH),
+                          *(v.ljust(width[c.code]) for c, v in zip(campaigns, values, strict=True))]
+                         ).rstrip()
+
+    head = row("unit", "name", [c.code for c in campaigns])
+    deadlines = row("", "deadline", [_when(c.deadline, tz, "%d/%m/%Y %H:%M") for c in campaigns])
+    rule = "-" * (code_width + NAME_WIDTH + sum(width.values()) + 2 * len(campaigns) + 2)
+    lines = [as_of_line(state, tz), "", head, deadlines, rule]
+    for unit in units:
+        lines.append(row(one_line(unit.code, 40), _clip(unit.name),
+                         [cells.get((c.code, unit.code), "—") for c in campaigns]))
+    lines += ["", "  ".join(f"{s.value} = {s.label}" for s in Status)]
+    return "\n".join(lines)
+
+
+def _cell(status, tz: tzinfo) -> str:
+    when = _when(status.submitted_at, tz, "%d/%m %H:%M")
+    return f"{status.status.value} {when}".strip()
+
+
+def _when(moment: datetime | None, tz: tzinfo, fmt: str) -> str:
+    return moment.astimezone(tz).strftime(fmt) if moment else ""
+
+
+def _clip(name: str) -> str:
+    text = one_line(name, 500)
+    return text if len(text) <= NAME_WIDTH else text[:NAME_WIDTH - 1] + "…"

@@ -77,7 +77,7 @@ def test_dry_run_prints_and_writes_nothing(cli, workspace):
 def test_every_command_has_help_with_an_example(cli, name):
     result = cli(name, "--help")
     assert result.code == 0
-    assert "Example" in result.out and f"main.py {name}" in result.out
+    assert "Example" in result.out and f"usage: tonghop {name}" in result.out and f"  tonghop {name}" in result.out
 
 
 def test_top_level_help_lists_commands():

@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from aiosmtpd.controller import Controller
 
+from sync.errors import ExitCode
 from sync.rules import headers as H
 from sync.rules.models import Campaign, Status, Unit, UnitStatus
 from sync.rules.prefill import form_link
@@ -304,7 +305,12 @@ def test_a_refused_address_is_marked_failed_and_not_retried(demo_dir, cli, smtp_
     inbox, port = smtp_server
     inbox.refuse.add("p01@thanhxuan.example.vn")
     config = _with_smtp(demo_dir, port)
-    assert cli("sync", "--config", config, "--now", "2023-06-28T09:00").code == 0
+    result = cli("sync", "--config", config, "--now", "2023-06-28T09:00")
+    # Never silent: the refused e-mail is one line on stderr and in the log, and the exit is 5.
+    assert result.code == ExitCode.CYCLE
+    refused = "reminder PCCC/P01 -3d to p01@thanhxuan.example.vn failed: p01@thanhxuan.example.vn: 550"
+    assert result.err.strip().splitlines() == [f"tonghop: error: {refused} 5.1.1 mailbox unavailable"]
+    assert refused in (demo_dir / "data" / "logs" / "tonghop.log").read_text(encoding="utf-8")
     assert len(inbox.messages) == 12
     states = {(c, u): s for c, u, _, s in _ledger(demo_dir)}
     assert states[("PCCC", "P01")] == "failed"

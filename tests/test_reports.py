@@ -401,9 +401,9 @@ def test_campaign_row_overrides_the_issuer(cli, demo_dir):
 
 
 def test_a_campaign_can_name_its_own_template(cli, demo_dir):
-    from reports.drafts import BUNDLED_TEMPLATES
+    from sync import bundled
 
-    own = Document(str(BUNDLED_TEMPLATES / "bao-cao.docx"))
+    own = Document(str(bundled.template("bao-cao.docx")))
     own.add_paragraph("Mẫu riêng của đợt {{ campaign.code }}: {{ figures.expected }} đơn vị")
     own.save(demo_dir / "mau-pccc.docx")
     add_campaign_columns(demo_dir, "PCCC", {"Mẫu báo cáo": "mau-pccc"})
@@ -441,15 +441,15 @@ def test_our_faster_passes_give_the_same_document_as_stock_docxtpl(demo_dir):
     from docxtpl import DocxTemplate
 
     from reports.context import DraftKind, campaign_context
-    from reports.drafts import BUNDLED_TEMPLATES
     from reports.render import render, sanitised
+    from sync import bundled
 
     config = load_config(demo_dir / "config.toml")
     now = parse_moment(DEMO_NOW, config.tz).at
     state = read_state(config, open_backend(config), now)
     context = campaign_context(config, state, state.campaigns[0], now)
     for kind in DraftKind:
-        template = BUNDLED_TEMPLATES / f"{kind.value}.docx"
+        template = bundled.template(f"{kind.value}.docx")
         ours, stock = demo_dir / f"ours-{kind.value}.docx", demo_dir / f"stock-{kind.value}.docx"
         render(template, context, ours)
         doc = DocxTemplate(template)

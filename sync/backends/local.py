@@ -48,7 +48,7 @@ class LocalWorkbookBackend(Backend):
         finds nothing to change never loads the workbook into openpyxl at all."""
         path = self.path_of(ref)
         if not path.is_file():
-            raise AccessError(f"workbook {path} not found (run `python main.py demo` for an example)")
+            raise AccessError(f"workbook {path} not found (run `tonghop demo` for an example)")
         try:
             workbook = CalamineWorkbook.from_path(str(path))
             tabs = {}

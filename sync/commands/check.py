@@ -13,8 +13,8 @@ what: sharing, sign-in, clock, API, tabs, headers, Drive folder); 5 Google canno
 (network, DNS, proxy).
 
 Example:
-  python main.py check --config config.toml
-  python main.py check --config tonghop-demo/config.toml
+  tonghop check --config config.toml
+  tonghop check --config tonghop-demo/config.toml
 """
 
 from __future__ import annotations

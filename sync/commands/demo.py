@@ -6,8 +6,8 @@ writes the report drafts to DIR/out/ and prints a summary. Running it twice work
 finds nothing to change.
 
 Example:
-  python main.py demo
-  python main.py demo --dir /tmp/tonghop-demo --fresh
+  tonghop demo
+  tonghop demo --dir /tmp/tonghop-demo --fresh
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sync.commands.common import add_command
+from sync.commands.common import add_command, print_errors
 from sync.config import load_config
 from sync.demo import DEMO_NOW, build_workspace
 from sync.rules.timeparse import parse_moment
@@ -60,6 +60,7 @@ def run(args) -> int:
           "settle), and two columns at the right of each responses tab.")
     if outcome.drafts:
         print(f"Drafts (.docx, {len(outcome.drafts)}) in {_shown(config.output_path)}")
-    print(f"Try: python main.py status --config {config_path} --now {DEMO_NOW[:16]}")
+    print(f"Try: {args.prog} status --config {_shown(config_path)} --now {DEMO_NOW[:16]}")
     sys.stdout.flush()
+    print_errors(outcome.errors)  # a draft or e-mail that could not be made: never silent
     return outcome.exit_code

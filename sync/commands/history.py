@@ -5,8 +5,8 @@ since the previous snapshot ([top level] snapshot_keep: how many per spreadsheet
 lists the tabs of one snapshot and their number of rows. Restore a tab with `restore`.
 
 Example:
-  python main.py history --config tonghop-demo/config.toml
-  python main.py history --config tonghop-demo/config.toml --show control/20230620T030000Z
+  tonghop history --config tonghop-demo/config.toml
+  tonghop history --config tonghop-demo/config.toml --show control/20230620T030000Z
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def run(args) -> int:
         print(f"{snapshot.id}  {_when(snapshot, config)}  {_book(snapshot.ref)}")
         for title, values in snapshot.load().items():
             print(f"  {one_line(title, 60):<40} {max(len(values) - 1, 0):>6} rows")
-        print(f"Restore a tab: python main.py restore --config {args.config} "
+        print(f"Restore a tab: {args.prog} restore --config {args.config} "
               f"--snapshot {snapshot.id} --tab '<tab>'")
         return 0
     found = snapshots.list_snapshots(config)

@@ -7,16 +7,15 @@ control spreadsheet lists the latest drafts (file paths; Drive links with the Go
 reports.drive_folder). A draft whose figures have not changed is left as it is.
 
 Example:
-  python main.py report --config tonghop-demo/config.toml --now 2023-06-20T10:00
-  python main.py report --config config.toml --campaign NTVT --pdf
+  tonghop report --config tonghop-demo/config.toml --now 2023-06-20T10:00
+  tonghop report --config config.toml --campaign NTVT --pdf
 """
 
 from __future__ import annotations
 
-from sync.backends import open_backend
 from sync.commands.common import add_command, add_config, add_now, config_of, now_of
-from sync.cycle import read_state
-from sync.unattended.lock import SyncLock
+from sync.progress import Progress
+from sync.unattended.job import drafts_once, file_logging
 
 
 def register(sub) -> None:
@@ -31,17 +30,11 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from reports import write_drafts  # docxtpl and matplotlib load only for this command
-
     config = config_of(args)
     now = now_of(args, config)
-    # Under the sync lock (waiting for a running sync): two processes saving the same workbook
-    # would lose one's changes.
-    with SyncLock(config.data_path, now, config.schedule.lock_wait_seconds):
-        backend = open_backend(config)
-        state = read_state(config, backend, now)
-        drafts = write_drafts(config, backend, state, now, campaigns=args.campaign,
-                              pdf=args.pdf or config.reports.pdf)
+    with file_logging(config, verbose=args.verbose):  # a draft that fails is in the log too
+        drafts = drafts_once(config, now, progress=Progress(), campaigns=args.campaign,
+                             pdf=args.pdf or config.reports.pdf)
     for draft in drafts:
         verb = "wrote    " if draft.written else "unchanged"
         print(f"{verb} {draft.campaign:<8} {draft.kind.label:<38} {draft.location}")

@@ -6,8 +6,8 @@ need back into the live tab. Refuses if that tab already exists. Dates come back
 text (dd/mm/yyyy H:MM:SS), which the sync reads. Takes the sync lock, so it never races a sync.
 
 Example:
-  python main.py history --config config.toml
-  python main.py restore --config config.toml --snapshot control/20230620T030000Z \\
+  tonghop history --config config.toml
+  tonghop restore --config config.toml --snapshot control/20230620T030000Z \\
       --tab "Câu trả lời biểu mẫu 1"
 """
 

@@ -13,8 +13,8 @@ sign in as the same Google account share its quota (60 reads + 60 writes a minut
 failing office never delays another. (Daily drafts: `report` from cron, or reports.on_sync.)
 
 Examples:
-  python main.py run --config /etc/tonghop/config.toml
-  python main.py run --config /etc/tonghop/offices/ --workers 2
+  tonghop run --config /etc/tonghop/config.toml
+  tonghop run --config /etc/tonghop/offices/ --workers 2
 """
 
 from __future__ import annotations

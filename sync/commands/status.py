@@ -1,12 +1,17 @@
-"""Show the current status per campaign and unit (reads, evaluates, writes nothing).
+"""Show the current status per unit and campaign (reads, evaluates, writes nothing).
+
+Prints an "as of" line (the moment, in the configured timezone), then one row per unit and one
+column per campaign: the status code and, for what was submitted, when (local time), under each
+campaign's deadline; a count per campaign below. --campaign shows only that campaign (repeat for
+several); a code that was not evaluated is an error listing those that were.
 
 With --json, prints a list of objects: campaign, unit, unit_name, group, status (on_time, late,
 incomplete, pending, overdue, exempt), status_label, deadline, submitted_at (ISO 8601 with
 offset, or null), late_seconds, missing, responses.
 
 Example:
-  python main.py status --config tonghop-demo/config.toml --now 2023-06-20T10:00 --json
-  python main.py status --config config.toml --campaign NTVT
+  tonghop status --config tonghop-demo/config.toml --now 2023-06-20T10:00
+  tonghop status --config config.toml --campaign NTVT --json
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from sync.backends import open_backend
 from sync.commands.common import add_command, add_config, add_now, config_of, now_of
 from sync.cycle import read_state
 from sync.export import status_records
-from sync.summary import status_table
+from sync.summary import status_grid, status_table
 
 
 def register(sub) -> None:
@@ -25,20 +30,20 @@ def register(sub) -> None:
     add_config(parser)
     add_now(parser)
     parser.add_argument("--json", action="store_true", help="machine-readable output")
-    parser.add_argument("--campaign", metavar="CODE", help="only this campaign")
+    parser.add_argument("--campaign", metavar="CODE", action="append",
+                        help="only this campaign (repeat for several); default: every campaign")
 
 
 def run(args) -> int:
     config = config_of(args)
     state = read_state(config, open_backend(config), now_of(args, config))
-    records = status_records(state)
-    if args.campaign:
-        records = [r for r in records if r["campaign"].casefold() == args.campaign.casefold()]
+    campaigns = state.chosen(args.campaign)
     if args.json:
+        codes = {c.code for c in campaigns}
+        records = [r for r in status_records(state) if r["campaign"] in codes]
         print(json.dumps(records, ensure_ascii=False, indent=2))
         return 0
-    print(status_table(state))
-    for r in records:
-        when = r["submitted_at"] or ""
-        print(f"{r['campaign']:<8} {r['unit']:<10} {r['status_label']:<20} {when:<26} {r['unit_name']}")
+    print(status_grid(state, campaigns, config.tz))
+    print()
+    print(status_table(state, campaigns))
     return 0

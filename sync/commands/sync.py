@@ -10,18 +10,19 @@ This is the cron entry: one summary line on stdout; problems on stderr and in th
 failed (or reminder e-mail could not be sent), 6 another sync is already running.
 
 --dry-run reads and prints what would change; it takes no lock and writes nothing: no cells, no
-snapshot, no reminder sent or recorded.
+snapshot, no reminder sent or recorded, no line in the log file.
 
 Example:
-  python main.py sync --config tonghop-demo/config.toml --now 2023-06-20T10:00
-  python main.py sync --config /etc/tonghop/config.toml --dry-run
+  tonghop sync --config tonghop-demo/config.toml --now 2023-06-20T10:00
+  tonghop sync --config /etc/tonghop/config.toml --dry-run
 """
 
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 
-from sync.commands.common import add_command, add_config, add_now, config_of, now_of
+from sync.commands.common import add_command, add_config, add_now, config_of, now_of, print_errors
 from sync.progress import Progress
 from sync.rules.text import one_line
 from sync.summary import print_changes
@@ -39,13 +40,13 @@ def register(sub) -> None:
 def run(args) -> int:
     config = config_of(args)
     now = now_of(args, config)
-    with file_logging(config, verbose=args.verbose):
+    logged = nullcontext() if args.dry_run else file_logging(config, verbose=args.verbose)
+    with logged:
         outcome = sync_once(config, now, dry_run=args.dry_run, progress=Progress())
     if args.dry_run:
         print_changes(outcome.result, sys.stdout)
     for problem in outcome.result.state.problems:
         print(f"  ! {one_line(problem, 500)}", file=sys.stderr)
-    for error in outcome.errors:
-        print(f"tonghop: error: {one_line(error, 2000)}", file=sys.stderr)
+    print_errors(outcome.errors)
     print(outcome.summary)
     return outcome.exit_code

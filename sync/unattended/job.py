@@ -23,6 +23,7 @@ from sync.campaign_forms import keep_unit_lists
 from sync.config import Config
 from sync.cycle import CycleResult, State, apply_writes, plan_writes, read_state
 from sync.errors import ConfigError, ExitCode, LockedError, TonghopError
+from sync.logs import SHOWN, OffsetFormatter
 from sync.progress import Progress, ProgressBackend
 from sync.rules import prefill, views
 from sync.rules.reminders import Due, deadline_key, due_reminders
@@ -52,8 +53,8 @@ def log_path(config: Config) -> Path:
 
 @contextmanager
 def file_logging(config: Config, verbose: bool = False) -> Iterator[Path]:
-    """INFO and up to a rotating file in the data folder (5 x 2 MB); stderr keeps showing only
-    warnings (everything with -v), as the command line set it up."""
+    """INFO and up to a rotating file in the data folder (5 x 2 MB), timestamps in the configured
+    timezone with their offset; stderr keeps showing what the command line set it up to."""
     path = log_path(config)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -61,7 +62,7 @@ def file_logging(config: Config, verbose: bool = False) -> Iterator[Path]:
     except OSError as err:
         raise ConfigError(f"{config.path}: cannot write the log {path} ('data_dir'): "
                           f"{err.strerror}") from None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(OffsetFormatter(config.tz))
     handler.setLevel(logging.INFO)
     root = logging.getLogger()
     old_level = root.level
@@ -129,33 +130,47 @@ def sync_once(
 
 
 def drafts_once(config: Config, now: datetime, *, backend: Backend | None = None,
-                progress: Progress | None = None) -> list | None:
-    """The daily drafts of `run`: under the lock (waiting for a running sync), fresh state."""
+                progress: Progress | None = None, campaigns: list[str] | None = None,
+                pdf: bool | None = None) -> list | None:
+    """The drafts of `report` and of `run`'s daily job: under the lock (waiting for a running
+    sync: two processes saving the same workbook would lose one's changes), fresh state.
+    ``campaigns``: codes (default: all); ``pdf``: default the config's."""
     progress = progress or Progress(enabled=False)
     with _logged(config, progress, "drafts"), \
             SyncLock(config.data_path, now, config.schedule.lock_wait_seconds):
         backend = ProgressBackend(backend or open_backend(config), progress)
-        return _write_drafts(config, backend, read_state(config, backend, now), now, progress)
+        return _write_drafts(config, backend, read_state(config, backend, now), now, progress,
+                             campaigns=campaigns, pdf=pdf)
 
 
 @contextmanager
 def _logged(config: Config, progress: Progress, what: str) -> Iterator[None]:
     """Errors into the log file: a user's mistake as one line, anything unexpected with its
-    traceback (and as a CycleFailed pointing at the log)."""
+    traceback (and as a CycleFailed pointing at the log). The command prints the error itself,
+    so these records are SHOWN: not repeated on stderr."""
     try:
         yield
     except LockedError as err:  # expected now and then: cron overlapping a slow cycle
-        log.warning("%s: %s", what, one_line(err, 2000))
+        log.warning("%s: %s", what, one_line(err, 2000), extra=SHOWN)
         raise
     except TonghopError as err:
-        log.error("%s: %s", what, one_line(err, 2000))
+        log.error("%s: %s", what, one_line(err, 2000), extra=SHOWN)
         raise
     except Exception as err:
-        log.exception("unexpected error in the %s", what)
-        raise CycleFailed(f"{what}: unexpected error: {one_line(err, 300)} (details in "
-                          f"{log_path(config)})") from err
+        if _logging_to(log_path(config)):
+            log.exception("unexpected error in the %s", what, extra=SHOWN)
+            where = f"details in {log_path(config)}"
+        else:  # a dry run keeps no log file: the traceback goes to stderr
+            log.exception("unexpected error in the %s", what)
+            where = "details above"
+        raise CycleFailed(f"{what}: unexpected error: {one_line(err, 300)} ({where})") from err
     finally:
         progress.clear()
+
+
+def _logging_to(path: Path) -> bool:
+    return any(isinstance(h, logging.FileHandler) and Path(h.baseFilename) == path.absolute()
+               for h in logging.getLogger().handlers)
 
 
 def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool, reports: bool,
@@ -180,8 +195,8 @@ def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool
             if config.smtp.host:
                 outcome.delivery = _deliver(config, state, ledger, now, env, outcome)
             entries = ledger.entries()
-    for problem in state.problems:
-        log.warning("%s", one_line(problem, 500))
+    for problem in state.problems:  # the commands print them
+        log.warning("%s", one_line(problem, 500), extra=SHOWN)
     for d in due:
         log.info("reminder %s/%s %s: %s, %s", d.status.campaign.code, d.status.unit.code,
                  d.offset.code, one_line(d.status.unit.name, 80), d.status.status.value)
@@ -198,6 +213,8 @@ def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool
                 outcome.result.batches.setdefault("", WriteBatch()).merge(listing)
         outcome.result.written = apply_writes(backend, outcome.result.batches, state.problems)
         keep_unit_lists(state.forms, state.units, backend, config.tabs.campaigns)
+    for error in outcome.errors:  # the commands print them and exit non-zero
+        log.error("%s", one_line(error, 2000), extra=SHOWN)
     log.info("%s%s", "dry run: " if dry_run else "", outcome.summary)
     return outcome
 
@@ -244,19 +261,22 @@ def _deliver(config: Config, state: State, ledger: Ledger, now: datetime,
         return Delivery(waiting=len(ledger.waiting()), error=str(err))
     if delivery.error:
         outcome.errors.append(MailError(f"reminder e-mail: {delivery.error}"))
-    for entry in ledger.entries():
+    for entry in ledger.entries():  # refused for good: never silent, the cycle exits non-zero
         if entry.state is Sent.FAILED and entry.sent_at == now:
-            log.error("reminder %s/%s %s to %s failed: %s", entry.campaign, entry.unit,
-                      entry.offset, entry.email, one_line(entry.error, 300))
+            outcome.errors.append(MailError(
+                f"reminder {entry.campaign}/{entry.unit} {entry.offset} to {entry.email} "
+                f"failed: {one_line(entry.error, 300)}"))
     return delivery
 
 
 def _write_drafts(config: Config, backend: Backend, state: State, now: datetime,
-                  progress: Progress, listing: WriteBatch | None = None) -> list:
+                  progress: Progress, listing: WriteBatch | None = None,
+                  campaigns: list[str] | None = None, pdf: bool | None = None) -> list:
     from reports import write_drafts  # docxtpl and matplotlib load only when drafts are due
 
     progress.show("writing drafts…")
-    drafts = write_drafts(config, backend, state, now, pdf=config.reports.pdf, tab_batch=listing)
+    drafts = write_drafts(config, backend, state, now, campaigns=campaigns,
+                          pdf=config.reports.pdf if pdf is None else pdf, tab_batch=listing)
     written = sum(1 for d in drafts if getattr(d, "written", True))
     log.info("drafts at %s: %d, %d written", now.isoformat(timespec="seconds"), len(drafts),
              written)

@@ -1,7 +1,7 @@
 """Reminder e-mails: jinja2 templates staff can edit, smtplib to send, the ledger to remember.
 
-Templates: ``reminder_subject.txt.j2`` and ``reminder_body.txt.j2`` in the project's ``templates/``
-(or ``[reminders] templates_dir``). Plain UTF-8 text; a typo in a template is reported with its file
+Templates: ``reminder_subject.txt.j2`` and ``reminder_body.txt.j2`` bundled in ``templates/``
+(package data) or in ``[reminders] templates_dir``. Plain UTF-8 text; a typo in a template is reported with its file
 and line before anything is sent.
 """
 
@@ -23,6 +23,7 @@ from pathlib import Path
 
 import jinja2
 
+from sync import bundled
 from sync.config import Config, Smtp
 from sync.errors import ConfigError, ExitCode, TonghopError
 from sync.rules.models import Campaign
@@ -31,7 +32,6 @@ from sync.rules.text import one_line, safe_text
 from sync.rules.timeparse import format_vn
 from sync.unattended.ledger import MAX_UNCERTAIN, Entry, Ledger, State
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 SUBJECT_TEMPLATE = "reminder_subject.txt.j2"
 BODY_TEMPLATE = "reminder_body.txt.j2"
 
@@ -47,15 +47,23 @@ def addresses(text: str) -> list[str]:
     return [a for a in re.split(r"[;,\s]+", text) if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", a)]
 
 
-def templates_dir(config: Config) -> Path:
-    return config.resolve(config.reminders.templates_dir) if config.reminders.templates_dir else TEMPLATES
+def templates_dir(config: Config) -> Path | None:
+    """The office's folder of reminder templates; None: the bundled ones."""
+    return config.resolve(config.reminders.templates_dir) if config.reminders.templates_dir else None
+
+
+def _bundled(name: str) -> str | None:
+    found = bundled.template(name)
+    return found.read_text(encoding="utf-8") if found.is_file() else None
 
 
 class Templates:
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path | None = None):
+        """From ``directory``, or the bundled templates (package data) when None."""
         self.directory = directory
+        loader = jinja2.FileSystemLoader(directory) if directory else jinja2.FunctionLoader(_bundled)
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(directory), undefined=jinja2.StrictUndefined,
+            loader=loader, undefined=jinja2.StrictUndefined,
             autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
         )
 
@@ -65,12 +73,15 @@ class Templates:
                 self._render(BODY_TEMPLATE, context))
 
     def _render(self, name: str, context: Mapping[str, object]) -> str:
-        path = self.directory / name
+        path = self.directory / name if self.directory else bundled.template(name)
         try:
             return self.env.get_template(name).render(context)
         except jinja2.TemplateNotFound:
+            if self.directory is None:
+                raise ConfigError(f"{path}: bundled reminder template missing (reinstall "
+                                  "tonghop, or set 'reminders.templates_dir')") from None
             raise ConfigError(f"{path}: reminder template not found "
-                              f"(copy it from {TEMPLATES / name})") from None
+                              f"(copy it from {bundled.where()})") from None
         except jinja2.TemplateSyntaxError as err:
             raise ConfigError(f"{path}: line {err.lineno}: {err.message}") from None
         except jinja2.TemplateError as err:

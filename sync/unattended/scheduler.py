@@ -1,4 +1,4 @@
-"""`python main.py run`: sync every N minutes and write drafts at a fixed local time each day.
+"""`tonghop run`: sync every N minutes and write drafts at a fixed local time each day.
 
 Built on the ``schedule`` library, with one change: its jobs read ``datetime.now()`` (naive, the
 machine's zone) and take no clock, so :class:`ClockedJob` asks the scheduler's injected ``clock``
@@ -23,6 +23,7 @@ from typing import TextIO
 import schedule
 
 from sync.errors import LockedError, TonghopError
+from sync.logs import SHOWN
 from sync.rules.text import one_line
 
 log = logging.getLogger(__name__)
@@ -132,16 +133,17 @@ class Service:
         at = self.clock()
         if name == "sync":
             self.cycles += 1
+        # Each outcome is also the line printed for this run: SHOWN keeps it off stderr.
         try:
             return f"{name}: {job(at)}"
         except LockedError as err:
-            log.warning("%s skipped: %s", name, one_line(err, 500))
+            log.warning("%s skipped: %s", name, one_line(err, 500), extra=SHOWN)
             return f"{name} skipped: {one_line(err, 300)}"
         except TonghopError as err:
-            log.error("%s failed: %s", name, one_line(err, 2000))
+            log.error("%s failed: %s", name, one_line(err, 2000), extra=SHOWN)
             return f"{name} failed: {one_line(err, 300)}"
         except Exception as err:  # one bad cycle must not end weeks of unattended running
-            log.exception("%s failed with an unexpected error", name)
+            log.exception("%s failed with an unexpected error", name, extra=SHOWN)
             return f"{name} failed: unexpected error: {one_line(err, 300)}"
 
     def _report(self, job: ClockedJob, line: object) -> None:

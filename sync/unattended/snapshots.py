@@ -135,7 +135,7 @@ def find(config: Config, wanted: str) -> Snapshot:
         return hits[0]
     if not hits:
         raise UsageError(f"no snapshot '{wanted}' in {snapshots_root(config)} "
-                         "(see `python main.py history`)")
+                         "(see `tonghop history`)")
     raise UsageError(f"'{wanted}' matches {len(hits)} snapshots ({', '.join(s.id for s in hits[:5])}"
                      f"{', …' if len(hits) > 5 else ''}); give more of the id")
 
