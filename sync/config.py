@@ -40,6 +40,7 @@ class TabNames:
     log: str = "Nhật ký đồng bộ"
     reports: str = "Báo cáo"
     reminders: str = "Nhắc nhở"
+    figures: str = "Số liệu"
 
 
 @dataclass(frozen=True)

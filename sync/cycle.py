@@ -18,6 +18,7 @@ from sync.errors import AccessError, Problem
 from sync.rules import headers as H
 from sync.rules import prefill, reminders, views
 from sync.rules.evaluate import evaluate_campaign
+from sync.rules.figure_table import FigureTable, figure_table
 from sync.rules.matching import Matcher
 from sync.rules.models import Campaign, Exemption, RowResult, Status, Unit, UnitStatus
 from sync.rules.parse import parse_campaigns, parse_exemptions, parse_responses, parse_roster
@@ -46,6 +47,13 @@ class State:
 
     def statuses_of(self, campaign_code: str) -> list[UnitStatus]:
         return [s for s in self.statuses if s.campaign.code == campaign_code]
+
+    def figure_table(self, campaign_code: str | None = None) -> FigureTable:
+        """The figures of every campaign that declares some (or of one campaign)."""
+        campaigns = [c for c in self.campaigns if c.figures
+                     and (campaign_code is None or c.code == campaign_code)]
+        statuses = self.statuses if campaign_code is None else self.statuses_of(campaign_code)
+        return figure_table(statuses, campaigns)
 
 
 @dataclass
@@ -153,6 +161,13 @@ def plan_writes(
         detail_tab, detail_tab.title if detail_tab else tabs.detail, H.DETAIL_HEADERS[:2],
         H.DETAIL_HEADERS, views.detail_rows(state.statuses, tz),
     ))
+    figures = state.figure_table()
+    if not figures.is_empty():  # the "Số liệu" tab, only once a campaign declares figures
+        figures_tab = control.find_tab(tabs.figures)
+        batches[""].merge(plan_keyed_table(
+            figures_tab, figures_tab.title if figures_tab else tabs.figures,
+            [H.FIGURES_CODE, H.FIGURES_NAME], views.figures_headers(figures),
+            views.figures_rows(figures, state.statuses), formats=views.figures_formats(figures)))
     if reminder_rows is not None:
         reminders_tab = control.find_tab(tabs.reminders)
         batches[""].merge(plan_keyed_table(

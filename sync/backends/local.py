@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook
 
 from sync.backends.base import Backend, Book, Tab, WriteBatch, trim
@@ -77,6 +78,15 @@ class LocalWorkbookBackend(Backend):
                     target.data_type = "s"  # RAW: text, never a formula
             else:
                 target.value = value
+                column_format = sheet_column_format(workbook[cell.tab], cell.col)
+                if column_format and target.number_format == "General":
+                    target.number_format = column_format  # like a cell typed in that column
+        for (title, col), pattern in batch.number_formats.items():
+            sheet = workbook[title]
+            sheet.column_dimensions[get_column_letter(col)].number_format = pattern
+            for (target,) in sheet.iter_rows(min_row=2, min_col=col, max_col=col):
+                if isinstance(target.value, int | float) and not isinstance(target.value, bool):
+                    target.number_format = pattern
         for colour in batch.colours:
             target = workbook[colour.tab].cell(row=colour.row, column=colour.col)
             if colour.colour:
@@ -88,6 +98,15 @@ class LocalWorkbookBackend(Backend):
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
         save_atomically(workbook, path)
+
+
+def sheet_column_format(sheet, col: int) -> str | None:
+    """The number format staff (or the tool) gave a whole column, if any."""
+    letter = get_column_letter(col)
+    if letter not in sheet.column_dimensions:
+        return None
+    pattern = sheet.column_dimensions[letter].number_format
+    return None if pattern == "General" else pattern
 
 
 def save_atomically(workbook: openpyxl.Workbook, path: Path) -> None:

@@ -77,9 +77,12 @@ class WriteBatch:
     grow: dict[str, tuple[int, int]] = field(default_factory=dict)  # title -> minimum grid size
     cells: list[CellWrite] = field(default_factory=list)
     colours: list[CellColour] = field(default_factory=list)
+    # (tab, column) -> number format pattern ("#,##0.##") for the column's data rows; planned
+    # with the column's header, so a column is formatted once, when the tool creates it.
+    number_formats: dict[tuple[str, int], str] = field(default_factory=dict)
 
     def is_empty(self) -> bool:
-        return not (self.new_tabs or self.grow or self.cells or self.colours)
+        return not (self.new_tabs or self.grow or self.cells or self.colours or self.number_formats)
 
     def merge(self, other: WriteBatch) -> None:
         self.new_tabs.update(other.new_tabs)
@@ -88,11 +91,14 @@ class WriteBatch:
             self.grow[title] = (max(old[0], rows), max(old[1], cols))
         self.cells.extend(other.cells)
         self.colours.extend(other.colours)
+        self.number_formats.update(other.number_formats)
 
     def tabs_touched(self) -> list[str]:
         seen: dict[str, None] = dict.fromkeys(self.new_tabs)
         for item in (*self.cells, *self.colours):
             seen.setdefault(item.tab)
+        for tab, _col in self.number_formats:
+            seen.setdefault(tab)
         return list(seen)
 
 

@@ -38,7 +38,8 @@ class Colouring:
 class _Grid:
     """Where owned headers and rows sit in an existing (or new) tab."""
 
-    def __init__(self, title: str, tab: Tab | None, headers: Sequence[str]):
+    def __init__(self, title: str, tab: Tab | None, headers: Sequence[str],
+                 formats: Mapping[str, str] | None = None):
         self.title, self.tab = title, tab
         self.batch = WriteBatch()
         values = tab.values if tab else []
@@ -53,6 +54,8 @@ class _Grid:
             if col is None:
                 col, next_col = next_col, next_col + 1
                 self.batch.cells.append(CellWrite(title, 1, col, header))
+                if formats and header in formats:
+                    self.batch.number_formats[(title, col)] = formats[header]
             self.col[header] = col
         self.last_row = len(values)
         self.max_col = max([next_col - 1, *self.col.values()], default=1)
@@ -72,7 +75,7 @@ class _Grid:
                 self.batch.colours.append(CellColour(self.title, row, col, colour))
 
     def finish(self) -> WriteBatch:
-        if not self.batch.cells and not self.batch.colours:
+        if not self.batch.cells and not self.batch.colours:  # (formats come with a header cell)
             return WriteBatch()
         rows = max(self.last_row, max((c.row for c in self.batch.cells), default=1))
         cols = max(self.max_col, max((c.col for c in self.batch.cells), default=1))
@@ -90,11 +93,13 @@ def plan_keyed_table(
     headers: Sequence[str],
     rows: Sequence[Mapping[str, Cell]],
     colouring: Colouring | None = None,
+    formats: Mapping[str, str] | None = None,
 ) -> WriteBatch:
     """A table with one row per key (e.g. unit code). Existing rows keep their place (staff may
     have sorted or annotated them); new keys go at the bottom; rows whose key is gone get their
-    owned cells blanked. ``headers`` are the owned columns, key headers first."""
-    grid = _Grid(title, tab, headers)
+    owned cells blanked. ``headers`` are the owned columns, key headers first; ``formats`` (header
+    -> number format) formats a column when it is created."""
+    grid = _Grid(title, tab, headers, formats)
     key_cols = [grid.col[h] for h in key_headers]
     where: dict[tuple[str, ...], int] = {}
     if tab is not None:
