@@ -61,6 +61,7 @@ class TabNames:
     reports: str = "Báo cáo"
     reminders: str = "Nhắc nhở"
     corrections: str = "Đối chiếu tên đơn vị"
+    figures: str = "Số liệu"
 
 
 @dataclass(frozen=True)

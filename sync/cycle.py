@@ -21,6 +21,7 @@ from sync.rules import prefill, reminders, views
 from sync.rules.book import a1
 from sync.rules.corrections import Settled, correction_rows, read_settled
 from sync.rules.evaluate import evaluate_campaign, expected_units
+from sync.rules.figure_table import FigureTable, figure_table
 from sync.rules.matching import Matcher
 from sync.rules.models import Campaign, Exemption, RowResult, Status, Unit, UnitStatus
 from sync.rules.parse import parse_campaigns, parse_exemptions, parse_responses, parse_roster
@@ -69,6 +70,13 @@ class State:
             if campaign not in chosen:
                 chosen.append(campaign)
         return chosen
+
+    def figure_table(self, campaign_code: str | None = None) -> FigureTable:
+        """The figures of every campaign that declares some (or of one campaign)."""
+        campaigns = [c for c in self.campaigns if c.figures
+                     and (campaign_code is None or c.code == campaign_code)]
+        statuses = self.statuses if campaign_code is None else self.statuses_of(campaign_code)
+        return figure_table(statuses, campaigns)
 
 
 @dataclass
@@ -213,6 +221,13 @@ def plan_writes(
         H.DETAIL_HEADERS, views.detail_rows(state.statuses, tz),
     ))
     batches[""].merge(plan_corrections(config, state))
+    figures = state.figure_table()
+    if not figures.is_empty():  # the "Số liệu" tab, only once a campaign declares figures
+        figures_tab = control.find_tab(tabs.figures)
+        batches[""].merge(plan_keyed_table(
+            figures_tab, figures_tab.title if figures_tab else tabs.figures,
+            [H.FIGURES_CODE, H.FIGURES_NAME], views.figures_headers(figures),
+            views.figures_rows(figures, state.statuses), formats=views.figures_formats(figures)))
     if reminder_rows is not None:
         reminders_tab = control.find_tab(tabs.reminders)
         batches[""].merge(plan_keyed_table(

@@ -57,9 +57,24 @@ MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Quang", "Ngọc", "Hữu", 
 GIVEN = ["An", "Anh", "Ánh", "Bình", "Chi", "Dũng", "Đức", "Giang", "Hà", "Hải", "Hòa", "Hùng",
          "Lan", "Linh", "Long", "Mai", "Minh", "Nam", "Ngọc", "Phương", "Quân", "Sơn", "Thảo",
          "Thủy", "Trang", "Tuấn", "Vân", "Yến"]
-POSITIONS = ["Chủ tịch UBND phường", "Phó Chủ tịch UBND phường", "Hiệu trưởng", "Phó Hiệu trưởng",
-             "Giáo viên", "Chuyên viên", "Cán bộ", "Tổ trưởng tổ dân phố", "Trưởng phòng",
-             "Cảnh sát khu vực"]
+# Positions that belong to each kind of unit (no "Hiệu trưởng" at a ward office).
+POSITIONS = {
+    "Phường": ["Chủ tịch UBND phường", "Phó Chủ tịch UBND phường", "Công chức Văn hóa - Xã hội",
+               "Tổ trưởng tổ dân phố", "Công chức Tài chính - Kế toán"],
+    "Trường": ["Hiệu trưởng", "Phó Hiệu trưởng", "Giáo viên", "Tổ trưởng chuyên môn"],
+    "Phòng ban": ["Trưởng phòng", "Phó Trưởng phòng", "Chuyên viên"],
+    "Khối Đảng": ["Trưởng ban", "Phó Trưởng ban", "Chuyên viên"],
+    "Đoàn thể": ["Chủ tịch", "Phó Chủ tịch", "Cán bộ chuyên trách"],
+    "Công an quận": ["Đội trưởng", "Cảnh sát khu vực", "Cán bộ"],
+    "Chi cục Thuế quận": ["Đội trưởng Đội thuế", "Kiểm soát viên thuế", "Công chức thuế"],
+}
+# Collectives a unit may propose: a ward its residential groups, a school its teams.
+COLLECTIVES = {
+    "Phường": lambda rng: f"Tổ dân phố số {rng.randint(1, 30)}",
+    "Trường": lambda rng: f"Tổ chuyên môn Khối {rng.randint(1, 5)}",
+    "Công an quận": lambda rng: f"Đội Cảnh sát PCCC và CNCH số {rng.randint(1, 3)}",
+    "Chi cục Thuế quận": lambda rng: f"Đội Thuế liên phường số {rng.randint(1, 4)}",
+}
 ACHIEVEMENTS = [
     "Tích cực vận động nhân dân tham gia phong trào",
     "Có nhiều sáng kiến trong công tác chuyên môn",
@@ -68,6 +83,7 @@ ACHIEVEMENTS = [
     "Phát hiện, kịp thời xử lý sự cố cháy tại khu dân cư",
 ]
 FORMS = ["Giấy khen", "Giấy khen", "Giấy khen", "Bằng khen"]
+AWARD_ISSUERS = "Giấy khen: Chủ tịch UBND quận\nBằng khen: Chủ tịch UBND thành phố Hà Nội"
 
 
 @dataclass(frozen=True)
@@ -80,6 +96,8 @@ class DemoCampaign:
     required: tuple[str, ...]
     owner: str
     questions: tuple[str, ...]
+    figures: str = ""  # column "Số liệu tổng hợp"
+    basis: str = ""  # column "Căn cứ"
 
 
 # Campaigns consolidated by another body than the config's issue their drafts under its name
@@ -88,6 +106,8 @@ ISSUERS = {
     "PCCC": ("CÔNG AN QUẬN", "CAQ", "Trần Văn B", "TRƯỞNG CÔNG AN QUẬN"),
     "NSNN": ("CHI CỤC THUẾ QUẬN", "CCT", "Lê Thị C", "CHI CỤC TRƯỞNG"),
 }
+# Police and tax are not under the district's People's Committee: their own parent bodies.
+PARENTS = {"PCCC": "CÔNG AN THÀNH PHỐ HÀ NỘI", "NSNN": "CỤC THUẾ THÀNH PHỐ HÀ NỘI"}
 
 COMMON_QUESTIONS = ("Tên đơn vị", "Người đầu mối", "Số điện thoại")
 PROPOSALS = "Danh sách đề nghị khen thưởng"
@@ -97,24 +117,33 @@ CAMPAIGNS = [
         "Câu trả lời biểu mẫu 1", "10/6/2023", "Tất cả",
         ("Số bài viết dự thi", "Tên các bài viết", PROPOSALS), "Phòng Nội vụ",
         ("Số bài viết dự thi", "Tên các bài viết", "Tệp bài viết (đường dẫn)", PROPOSALS),
+        "Số bài viết dự thi: tổng",
+        "Kế hoạch số 317/KH-UBND ngày 30/12/2022 của UBND quận Thanh Xuân về công tác thi đua, "
+        "khen thưởng năm 2023",
     ),
     DemoCampaign(
         "KN75", "Kỷ niệm 75 năm Ngày Chủ tịch Hồ Chí Minh ra Lời kêu gọi thi đua ái quốc",
         "Câu trả lời biểu mẫu 2", "15/6/2023 17:00", "Tất cả",
         ("Các hoạt động đã tổ chức",), "Phòng Nội vụ; Ban Quản lý dự án đầu tư xây dựng quận",
         ("Các hoạt động đã tổ chức", "Số công trình gắn biển", PROPOSALS),
+        "Số công trình gắn biển: tổng",
+        "Kế hoạch số 105/KH-UBND ngày 03/4/2023 của UBND quận Thanh Xuân",
     ),
     DemoCampaign(
         "PCCC", "Sơ kết 6 tháng mô hình Tổ liên gia an toàn phòng cháy, chữa cháy năm 2023",
-        "Câu trả lời biểu mẫu 3", "30/6/2023", "Phường; CAQ",
+        "Câu trả lời biểu mẫu 3", "30/6/2023", "Phường",
         ("Số Tổ liên gia an toàn PCCC", "Kết quả 6 tháng"), "Công an quận",
         ("Số Tổ liên gia an toàn PCCC", "Số hộ tham gia", "Kết quả 6 tháng", PROPOSALS),
+        "Số Tổ liên gia an toàn PCCC: tổng; Số hộ tham gia: tổng",
+        "Kế hoạch số 87/KH-UBND ngày 10/3/2023 của UBND quận Thanh Xuân",
     ),
     DemoCampaign(
         "NSNN", "Sơ kết 6 tháng phong trào thi đua hoàn thành xuất sắc nhiệm vụ thu ngân sách",
-        "Câu trả lời biểu mẫu 4", "30/6/2023", "Phường; CCT; PTCKH",
+        "Câu trả lời biểu mẫu 4", "30/6/2023", "Phường; PTCKH",
         ("Số thu 6 tháng (triệu đồng)", "Kết quả nổi bật"), "Chi cục Thuế quận",
         ("Số thu 6 tháng (triệu đồng)", "Tỷ lệ so với dự toán (%)", "Kết quả nổi bật", PROPOSALS),
+        "Số thu 6 tháng (triệu đồng): tổng; Tỷ lệ so với dự toán (%): trung bình",
+        "Kế hoạch số 107/KH-UBND ngày 04/4/2023 của UBND quận Thanh Xuân",
     ),
 ]
 
@@ -167,22 +196,63 @@ def _person(rng: random.Random) -> str:
     return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
 
 
-def _proposals(rng: random.Random, unit_name: str) -> str:
+def _kind(unit_name: str, group: str) -> str:
+    return unit_name if unit_name in POSITIONS else group
+
+
+def _proposals(rng: random.Random, unit_name: str, group: str = "") -> str:
+    kind = _kind(unit_name, group)
     lines = []
     for _ in range(rng.randint(1, 3)):
-        lines.append(" | ".join(["Cá nhân", _person(rng), rng.choice(POSITIONS), rng.choice(FORMS),
-                                 rng.choice(ACHIEVEMENTS)]))
-    if rng.random() < 0.3:
-        lines.append(" | ".join(["Tập thể", f"Tổ dân phố số {rng.randint(1, 30)}", "",
+        lines.append(" | ".join(["Cá nhân", _person(rng), rng.choice(POSITIONS.get(kind, ["Cán bộ"])),
+                                 rng.choice(FORMS), rng.choice(ACHIEVEMENTS)]))
+    if kind in COLLECTIVES and rng.random() < 0.3:
+        lines.append(" | ".join(["Tập thể", COLLECTIVES[kind](rng), "",
                                  "Giấy khen", "Tập thể tiêu biểu trong phong trào"]))
     return "\n".join(lines)
 
 
-def _answer(rng: random.Random, campaign: DemoCampaign, question: str, unit_name: str) -> object:
+def _typed_number(rng: random.Random, value: float, decimals: int = 0) -> object:
+    """A number as clerks enter it: a number cell, or text the Vietnamese way."""
+    from sync.rules.numbers import vn_number
+
+    roll = rng.random()
+    if roll < 0.5:
+        return int(value) if decimals == 0 else value
+    return vn_number(value, decimals)
+
+
+def _figure(rng: random.Random, question: str, unit_name: str, group: str) -> object | None:
+    """Figures of a plausible size for the kind of unit; None: not a figure question."""
+    if question == "Số bài viết dự thi":
+        return rng.randint(2, 6) if group == "Phường" else rng.randint(1, 4)
+    if question == "Số công trình gắn biển":
+        if "Ban Quản lý dự án" in unit_name:
+            return rng.randint(3, 6)
+        return rng.randint(0, 2) if group == "Phường" else 0
+    if question == "Số Tổ liên gia an toàn PCCC":
+        return rng.randint(25, 70)
+    if question == "Số hộ tham gia":
+        return rng.randint(25, 70) * rng.randint(8, 12)
+    if question == "Số thu 6 tháng (triệu đồng)":
+        value = round(rng.uniform(1_500, 4_000) if group == "Phòng ban" else rng.uniform(6_000, 45_000), 1)
+        if rng.random() < 0.12:
+            return f"{value / 1000:.2f}".replace(".", ",") + " tỷ"  # "12,35 tỷ" = 12.350 triệu
+        return _typed_number(rng, value, 1)
+    if question == "Tỷ lệ so với dự toán (%)":
+        value = round(rng.uniform(48, 72), 1)
+        typed = _typed_number(rng, value, 1)
+        return f"{typed}%" if isinstance(typed, str) else typed
+    return None
+
+
+def _answer(rng: random.Random, campaign: DemoCampaign, question: str, unit_name: str,
+            group: str = "") -> object:
     if question == PROPOSALS:
-        return _proposals(rng, unit_name)
-    if question.startswith("Số") or "(%)" in question:
-        return rng.randint(1, 120)
+        return _proposals(rng, unit_name, group)
+    figure = _figure(rng, question, unit_name, group)
+    if figure is not None:
+        return figure
     if question == "Tên các bài viết":
         return f"Người tốt quanh ta; Tấm gương {rng.choice(GIVEN)}"
     if question.startswith("Tệp"):
@@ -193,38 +263,48 @@ def _answer(rng: random.Random, campaign: DemoCampaign, question: str, unit_name
 def responses_for(
     campaign: DemoCampaign, units: list[tuple], rng: random.Random
 ) -> list[list[object]]:
-    """Rows of a Forms responses tab (header first)."""
+    """Rows of a Forms responses tab (header first). Every stamp is before the demo's moment
+    (figures are taken "as of" it); the consolidating unit always submits on time."""
+    now = datetime.fromisoformat(DEMO_NOW).replace(tzinfo=None) - timedelta(hours=2)
     deadline_day = datetime.strptime(campaign.deadline.split()[0], "%d/%m/%Y")
     header = [H.TIMESTAMP[0], "Địa chỉ email", *COMMON_QUESTIONS, *campaign.questions]
     rows: list[list[object]] = [header]
     targets = {t.strip() for t in campaign.targets.split(";")}
+    owners = {o.strip() for o in campaign.owner.split(";")}
     expected = [u for u in units if "Tất cả" in targets or u[2] in targets or u[0] in targets]
-    future = deadline_day > datetime(2023, 6, 20)
+    future = deadline_day > now
+    unreadable = campaign.code == "NSNN"  # one figure typed as words: flagged, never read as 0
     for _code, name, group, email, _ in expected:
         roll = rng.random()
-        if roll < (0.45 if future else 0.15):
+        owner = name in owners
+        if roll < (0.45 if future else 0.15) and not owner:
             continue  # not submitted
         if future:
-            when = datetime(2023, 6, 1) + timedelta(minutes=rng.randint(0, 19 * 24 * 60 - 1))
-        elif roll < 0.80:
+            when = datetime(2023, 6, 1) + timedelta(minutes=rng.randint(0, 18 * 24 * 60))
+        elif roll < 0.80 or owner:
             when = deadline_day - timedelta(days=rng.randint(0, 9), minutes=rng.randint(0, 600))
         else:
             when = deadline_day + timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 20))
-        answers = [_answer(rng, campaign, q, name) for q in campaign.questions]
-        if rng.random() < 0.12:  # a required answer left empty ...
+        when = min(when, now - timedelta(hours=3))  # room for a resubmission before now
+        answers = [_answer(rng, campaign, q, name, group) for q in campaign.questions]
+        if unreadable and group == "Phường":
+            answers[campaign.questions.index("Tỷ lệ so với dự toán (%)")] = "đang tổng hợp"
+            unreadable = False
+        elif rng.random() < 0.12 and not owner:  # a required answer left empty ...
             answers[campaign.questions.index(campaign.required[0])] = ""
             if rng.random() < 0.6:  # ... and a complete resubmission later
-                fixed = [_answer(rng, campaign, q, name) for q in campaign.questions]
+                fixed = [_answer(rng, campaign, q, name, group) for q in campaign.questions]
                 rows.append(_row(when, email, _typed_name(rng, name, group), answers, rng))
-                when = when + timedelta(hours=rng.randint(2, 30))
+                when = min(when + timedelta(hours=rng.randint(2, 30)), now)
                 answers = fixed
-        rows.append(_row(when, email, _typed_name(rng, name, group), answers, rng))
+        rows.append(_row(min(when, now), email, _typed_name(rng, name, group), answers, rng))
     # A unit that is not on the roster, and a hostile answer: kept, flagged, never executed.
-    rows.append(_row(deadline_day - timedelta(days=2), "abc@example.com", "Trường Quốc tế ABC",
-                     [_answer(rng, campaign, q, "ABC") for q in campaign.questions], rng))
+    rows.append(_row(min(deadline_day - timedelta(days=2), now - timedelta(days=1)),
+                     "abc@example.com", "Trường Quốc tế ABC",
+                     [_answer(rng, campaign, q, "ABC", "Trường") for q in campaign.questions], rng))
     if campaign.code == "NTVT":  # a typo: matched as a guess for staff to confirm
         rows.append(_row(deadline_day - timedelta(days=1), "", "Trường Tiểu học Kim Giangg",
-                         [_answer(rng, campaign, q, "TH") for q in campaign.questions], rng))
+                         [_answer(rng, campaign, q, "TH", "Trường") for q in campaign.questions], rng))
         rows[1][5] = '=HYPERLINK("http://example.com/x", "Bấm vào đây")'
     body = rows[1:]
     rng.shuffle(body)  # staff sort the tab; order must not matter
@@ -281,13 +361,15 @@ def build_workbook(path: Path, seed: int = 2023) -> None:
                H.CAMPAIGN_UNIT_QUESTION[0], H.CAMPAIGN_RESUBMISSION[0], H.CAMPAIGN_OWNER[0],
                H.CAMPAIGN_FORM_URL[0], H.CAMPAIGN_ENTRY_ID[0], H.CAMPAIGN_REMINDERS[0],
                H.CAMPAIGN_ISSUING_BODY[0], H.CAMPAIGN_SYMBOL[0], H.CAMPAIGN_SIGNER_NAME[0],
-               H.CAMPAIGN_SIGNER_TITLE[0]])
+               H.CAMPAIGN_SIGNER_TITLE[0], H.CAMPAIGN_FIGURES[0], H.CAMPAIGN_PARENT_BODY[0],
+               H.CAMPAIGN_LEGAL_BASIS[0], H.CAMPAIGN_AWARD_ISSUERS[0]])
     for i, c in enumerate(CAMPAIGNS):
         # A made-up responder URL and entry id, shaped like a real form's pre-filled link.
         form = f"https://docs.google.com/forms/d/e/1FAIpQLSdemo{c.code}tonghop2023/viewform"
         ws.append([c.code, c.title, c.tab, "", c.deadline, c.targets, "\n".join(c.required),
                    "Tên đơn vị", "Lấy bản mới nhất", c.owner, form, f"entry.{1902845631 + i}",
-                   "-3; -1; +1", *ISSUERS.get(c.code, ("", "", "", ""))])
+                   "-3; -1; +1", *ISSUERS.get(c.code, ("", "", "", "")), c.figures,
+                   PARENTS.get(c.code, ""), c.basis, AWARD_ISSUERS])
 
     ws = wb.create_sheet(H.EXEMPTIONS_TAB)
     ws.append([H.EXEMPT_UNIT[0], H.EXEMPT_CAMPAIGN[0], H.EXEMPT_DEADLINE[0], H.EXEMPT_FLAG[0],

@@ -19,6 +19,8 @@ def status_records(state: State) -> list[dict]:
             "late_seconds": int(s.late_by.total_seconds()) if s.late_by else None,
             "missing": list(s.missing),
             "responses": s.responses,
+            **({"figures": {spec.question: s.figure(spec.question) for spec in s.campaign.figures}}
+               if s.campaign.figures else {}),
         }
         for s in state.statuses
     ]

@@ -125,7 +125,8 @@ def add_response(fake, sid, tab, unit_name, when, answer="Có nội dung"):
     rows = fake.values(sid, tab)
     header = rows[0]
     line = [serial(when) if i == 0 else unit_name if h == "Tên đơn vị" else
-            "" if h.startswith("tonghop:") or "email" in h.lower() else answer
+            "" if h.startswith("tonghop:") or "email" in h.lower()
+            else "3" if h.startswith("Số") else answer  # the demo's figure questions take a number
             for i, h in enumerate(header)]
     fake.set_values(sid, tab, f"A{len(rows) + 1}", [line])
 

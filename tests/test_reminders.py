@@ -177,9 +177,9 @@ def _ledger(demo_dir: Path) -> list[tuple]:
 def test_no_duplicate_reminders_across_cycles_and_a_restart(demo_dir, cli):
     config = demo_dir / "config.toml"
     first = cli("sync", "--config", config, "--now", "2023-06-28T09:00")
-    assert first.code == 0 and "; 13 reminders" in first.out
+    assert first.code == 0 and "; 11 reminders" in first.out
     rows = _reminder_rows(demo_dir / "tonghop.xlsx")
-    assert len(rows) == 13 and len(_ledger(demo_dir)) == 13
+    assert len(rows) == 11 and len(_ledger(demo_dir)) == 11
     assert {r[3] for r in rows} == {"3 ngày trước hạn (-3d)"}
     assert all(r[10] == "Chỉ ghi vào bảng (chưa cấu hình SMTP)" for r in rows)
 
@@ -193,13 +193,13 @@ def test_no_duplicate_reminders_across_cycles_and_a_restart(demo_dir, cli):
                           "2023-06-28T09:10"], cwd=Path(__file__).resolve().parents[1],
                          capture_output=True, text=True, check=True).stdout
     assert "reminders" not in out
-    assert len(_reminder_rows(demo_dir / "tonghop.xlsx")) == 13
+    assert len(_reminder_rows(demo_dir / "tonghop.xlsx")) == 11
 
     # The next offset, the next day: once more per unit still pending.
     later = cli("sync", "--config", config, "--now", "2023-06-29T08:00")
     assert "reminders" in later.out
     offsets = [r[2] for r in _ledger(demo_dir)]
-    assert offsets.count("-3d") == 13 and offsets.count("-1d") >= 1
+    assert offsets.count("-3d") == 11 and offsets.count("-1d") >= 1
 
 
 # --- e-mail through a real SMTP server on loopback -------------------------------------------
@@ -250,21 +250,21 @@ def test_reminders_arrive_by_email_once_with_vietnamese_intact(demo_dir, cli, sm
     config = _with_smtp(demo_dir, port)
     result = cli("sync", "--config", config, "--now", "2023-06-28T09:00")
     assert result.code == 0, result.err
-    assert "; 13 reminders (13 e-mailed)" in result.out
-    assert len(inbox.messages) == 13
+    assert "; 11 reminders (11 e-mailed)" in result.out
+    assert len(inbox.messages) == 11
 
     by_unit = {msg["X-Tonghop-Reminder"]: (to, msg) for to, msg in inbox.messages}
-    to, msg = by_unit["PCCC/P01/-3d"]
-    assert to == ["p01@thanhxuan.example.vn"]
-    assert msg["To"] == "p01@thanhxuan.example.vn"
+    to, msg = by_unit["PCCC/P04/-3d"]
+    assert to == ["p04@thanhxuan.example.vn"]
+    assert msg["To"] == "p04@thanhxuan.example.vn"
     assert msg["From"] == "nhac-han@thanhxuan.example.vn"
-    assert msg["Subject"] == "[Nhắc hạn] PCCC - UBND phường Nhân Chính: hạn nộp 30/06/2023 23:59"
+    assert msg["Subject"] == "[Nhắc hạn] PCCC - UBND phường Khương Mai: hạn nộp 30/06/2023 23:59"
     body = msg.get_body().get_content()
     assert msg.get_body().get_content_charset() == "utf-8"
-    assert "Kính gửi: UBND phường Nhân Chính" in body
+    assert "Kính gửi: UBND phường Khương Mai" in body
     assert ('"Sơ kết 6 tháng mô hình Tổ liên gia an toàn phòng cháy, chữa cháy năm 2023" '
             "là 30/06/2023 23:59 (3 ngày trước hạn)") in body
-    assert "usp=pp_url&entry.1902845633=UBND+ph%C6%B0%E1%BB%9Dng+Nh%C3%A2n+Ch%C3%ADnh" in body
+    assert "usp=pp_url&entry.1902845633=UBND+ph%C6%B0%E1%BB%9Dng+Kh%C6%B0%C6%A1ng+Mai" in body
     assert "PHÒNG NỘI VỤ" in body
 
     rows = _reminder_rows(demo_dir / "tonghop.xlsx")
@@ -272,8 +272,8 @@ def test_reminders_arrive_by_email_once_with_vietnamese_intact(demo_dir, cli, sm
 
     for now in ("2023-06-28T09:01", "2023-06-28T09:15", "2023-06-28T17:00"):
         assert cli("sync", "--config", config, "--now", now).code == 0
-    assert len(inbox.messages) == 13  # no duplicates
-    assert len({m["X-Tonghop-Reminder"] for _, m in inbox.messages}) == 13
+    assert len(inbox.messages) == 11  # no duplicates
+    assert len({m["X-Tonghop-Reminder"] for _, m in inbox.messages}) == 11
 
 
 def test_smtp_down_keeps_reminders_queued_then_sends_them_once(demo_dir, cli, smtp_server):
@@ -282,18 +282,18 @@ def test_smtp_down_keeps_reminders_queued_then_sends_them_once(demo_dir, cli, sm
     down = cli("sync", "--config", config, "--now", "2023-06-28T09:00")
     assert down.code == 5
     assert "cannot connect" in down.err and "retried next cycle" in down.err
-    assert "; 13 reminders (13 waiting)" in down.out
+    assert "; 11 reminders (11 waiting)" in down.out
     assert {state for *_, state in _ledger(demo_dir)} == {"claimed"}
     rows = _reminder_rows(demo_dir / "tonghop.xlsx")  # the tab already shows them
-    assert len(rows) == 13 and all(r[10].startswith("Đang chờ gửi") for r in rows)
+    assert len(rows) == 11 and all(r[10].startswith("Đang chờ gửi") for r in rows)
 
     config.write_text(config.read_text(encoding="utf-8").replace(
         f"port = {_port_in(config)}", f"port = {port}"), encoding="utf-8")
     up = cli("sync", "--config", config, "--now", "2023-06-28T09:15")
     assert up.code == 0, up.err
-    assert len(inbox.messages) == 13
+    assert len(inbox.messages) == 11
     cli("sync", "--config", config, "--now", "2023-06-28T09:30")
-    assert len(inbox.messages) == 13
+    assert len(inbox.messages) == 11
 
 
 def _port_in(config: Path) -> int:
@@ -303,22 +303,22 @@ def _port_in(config: Path) -> int:
 
 def test_a_refused_address_is_marked_failed_and_not_retried(demo_dir, cli, smtp_server):
     inbox, port = smtp_server
-    inbox.refuse.add("p01@thanhxuan.example.vn")
+    inbox.refuse.add("p04@thanhxuan.example.vn")
     config = _with_smtp(demo_dir, port)
     result = cli("sync", "--config", config, "--now", "2023-06-28T09:00")
     # Never silent: the refused e-mail is one line on stderr and in the log, and the exit is 5.
     assert result.code == ExitCode.CYCLE
-    refused = "reminder PCCC/P01 -3d to p01@thanhxuan.example.vn failed: p01@thanhxuan.example.vn: 550"
+    refused = "reminder PCCC/P04 -3d to p04@thanhxuan.example.vn failed: p04@thanhxuan.example.vn: 550"
     assert result.err.strip().splitlines() == [f"tonghop: error: {refused} 5.1.1 mailbox unavailable"]
     assert refused in (demo_dir / "data" / "logs" / "tonghop.log").read_text(encoding="utf-8")
-    assert len(inbox.messages) == 12
+    assert len(inbox.messages) == 10
     states = {(c, u): s for c, u, _, s in _ledger(demo_dir)}
-    assert states[("PCCC", "P01")] == "failed"
-    row = next(r for r in _reminder_rows(demo_dir / "tonghop.xlsx") if r[:2] == ("PCCC", "P01"))
-    assert row[10].startswith("Gửi lỗi: p01@thanhxuan.example.vn: 550")
+    assert states[("PCCC", "P04")] == "failed"
+    row = next(r for r in _reminder_rows(demo_dir / "tonghop.xlsx") if r[:2] == ("PCCC", "P04"))
+    assert row[10].startswith("Gửi lỗi: p04@thanhxuan.example.vn: 550")
     inbox.refuse.clear()
     cli("sync", "--config", config, "--now", "2023-06-28T09:15")
-    assert len(inbox.messages) == 12
+    assert len(inbox.messages) == 10
 
 
 def test_a_crash_after_sending_resends_at_most_once(demo_dir, cli, smtp_server):
@@ -327,17 +327,17 @@ def test_a_crash_after_sending_resends_at_most_once(demo_dir, cli, smtp_server):
     inbox, port = smtp_server
     config = _with_smtp(demo_dir, port)
     cli("sync", "--config", config, "--now", "2023-06-28T09:00")
-    assert len(inbox.messages) == 13
+    assert len(inbox.messages) == 11
     with sqlite3.connect(demo_dir / "data" / "reminders.sqlite3") as db:
-        db.execute("UPDATE reminders SET state = 'claimed', attempts = 1 WHERE unit = 'P01'")
-        db.execute("UPDATE reminders SET state = 'claimed', attempts = 2 WHERE unit = 'P03'")
+        db.execute("UPDATE reminders SET state = 'claimed', attempts = 1 WHERE unit = 'P04'")
+        db.execute("UPDATE reminders SET state = 'claimed', attempts = 2 WHERE unit = 'P10'")
     cli("sync", "--config", config, "--now", "2023-06-28T09:15")
-    resent = [m["X-Tonghop-Reminder"] for _, m in inbox.messages[13:]]
-    assert resent == ["PCCC/P01/-3d"]  # once more, and P03 (two uncertain attempts) never again
+    resent = [m["X-Tonghop-Reminder"] for _, m in inbox.messages[11:]]
+    assert resent == ["PCCC/P04/-3d"]  # once more, and P10 (two uncertain attempts) never again
     with Ledger.open(demo_dir / "data" / "reminders.sqlite3") as ledger:
         states = {(e.campaign, e.unit): e.state for e in ledger.entries()}
-    assert states[("PCCC", "P01")] is Sent.SENT
-    assert states[("PCCC", "P03")] is Sent.FAILED
+    assert states[("PCCC", "P04")] is Sent.SENT
+    assert states[("PCCC", "P10")] is Sent.FAILED
 
 
 def test_a_template_typo_is_a_config_error_but_the_sheet_is_still_written(
@@ -351,8 +351,8 @@ def test_a_template_typo_is_a_config_error_but_the_sheet_is_still_written(
     result = cli("sync", "--config", config, "--now", "2023-06-28T09:00")
     assert result.code == 3
     assert f"{templates / 'reminder_subject.txt.j2'}: line 1:" in result.err
-    assert "13 reminders (13 waiting)" in result.out
-    assert len(_reminder_rows(demo_dir / "tonghop.xlsx")) == 13
+    assert "11 reminders (11 waiting)" in result.out
+    assert len(_reminder_rows(demo_dir / "tonghop.xlsx")) == 11
 
 
 def test_a_missing_smtp_password_names_the_variable(demo_dir, cli, smtp_server, monkeypatch):
@@ -373,12 +373,12 @@ def test_reminders_and_links_ride_in_the_one_control_batch(workspace, cli):
         workspace.fake.reset_counts()
     result = cli("sync", "--config", config, "--now", "2023-06-28T09:00")
     assert result.code == 0, result.err
-    assert "; 13 reminders" in result.out
+    assert "; 11 reminders" in result.out
     rows = workspace.values("Nhắc nhở")
     assert rows[0] == list(H.REMINDER_HEADERS)
-    assert len(rows) == 14
-    p01 = next(r for r in rows if r[:2] == ["PCCC", "P01"])
-    assert "usp=pp_url&entry.1902845633=UBND+ph%C6%B0%E1%BB%9Dng" in p01[8]
+    assert len(rows) == 13
+    p04 = next(r for r in rows if r[:2] == ["PCCC", "P04"])
+    assert "usp=pp_url&entry.1902845633=UBND+ph%C6%B0%E1%BB%9Dng" in p04[8]
     if workspace.fake is not None:
         fake, sid = workspace.fake, workspace.spreadsheet_id
         assert fake.count("values.batchUpdate", sid) == 1

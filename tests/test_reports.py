@@ -359,7 +359,7 @@ def test_reports_tab_lists_paths_and_a_rerun_writes_nothing(cli, demo_dir):
 
 def test_a_changed_figure_rewrites_only_that_campaigns_drafts(cli, demo_dir):
     report(cli, demo_dir)
-    set_answer(demo_dir, "Câu trả lời biểu mẫu 4", "P06",
+    set_answer(demo_dir, "Câu trả lời biểu mẫu 4", "P07",
                H.DEFAULT_PROPOSALS_QUESTION, "Cá nhân | Hoàng Văn Nam | Cán bộ | Giấy khen | Tốt")
     result = report(cli, demo_dir)
     written = [line.split()[1] for line in result.out.splitlines() if line.startswith("wrote")]
@@ -408,7 +408,7 @@ def test_a_campaign_can_name_its_own_template(cli, demo_dir):
     own.save(demo_dir / "mau-pccc.docx")
     add_campaign_columns(demo_dir, "PCCC", {"Mẫu báo cáo": "mau-pccc"})
     report(cli, demo_dir, "--campaign", "PCCC")
-    assert "Mẫu riêng của đợt PCCC: 12 đơn vị" in texts(draft(demo_dir, "PCCC", "bao-cao"))
+    assert "Mẫu riêng của đợt PCCC: 11 đơn vị" in texts(draft(demo_dir, "PCCC", "bao-cao"))
     (demo_dir / "mau-pccc.docx").unlink()
     missing = cli("report", "--config", demo_dir / "config.toml", "--now", DEMO_NOW)
     assert missing.code == ExitCode.CONFIG and "Traceback" not in missing.err

@@ -139,7 +139,7 @@ def test_real_cycles_on_the_demo_send_each_reminder_once(demo_dir):
     with_reminders = [line for line in lines if "reminders" in line]
     assert len(with_reminders) == 1
     assert with_reminders[0].startswith("27/06/2023 00:05:00 sync:")
-    assert "13 reminders" in with_reminders[0]
+    assert "11 reminders" in with_reminders[0]
 
 
 def test_run_command_stops_cleanly_on_sigterm(demo_dir):

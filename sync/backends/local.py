@@ -91,6 +91,15 @@ class LocalWorkbookBackend(Backend):
                     target.data_type = "s"  # RAW: text, never a formula
             else:
                 target.value = value
+                column_format = sheet_column_format(workbook[cell.tab], cell.col)
+                if column_format and target.number_format == "General":
+                    target.number_format = column_format  # like a cell typed in that column
+        for (title, col), pattern in batch.number_formats.items():
+            sheet = workbook[title]
+            sheet.column_dimensions[get_column_letter(col)].number_format = pattern
+            for (target,) in sheet.iter_rows(min_row=2, min_col=col, max_col=col):
+                if isinstance(target.value, int | float) and not isinstance(target.value, bool):
+                    target.number_format = pattern
         for colour in batch.colours:
             target = workbook[colour.tab].cell(row=colour.row, column=colour.col)
             if colour.colour:
@@ -139,6 +148,15 @@ def add_choice(workbook: openpyxl.Workbook, choice: ColumnChoice) -> None:
                           prompt=choice.hint or None)
     rule.add(f"{letter}2:{letter}{EXCEL_ROWS}")
     workbook[choice.tab].add_data_validation(rule)
+
+
+def sheet_column_format(sheet, col: int) -> str | None:
+    """The number format staff (or the tool) gave a whole column, if any."""
+    letter = get_column_letter(col)
+    if letter not in sheet.column_dimensions:
+        return None
+    pattern = sheet.column_dimensions[letter].number_format
+    return None if pattern == "General" else pattern
 
 
 def save_atomically(workbook: openpyxl.Workbook, path: Path) -> None:

@@ -18,6 +18,7 @@ from sync.rules.text import header_key
 CELL_CHARS = 50_000  # Google rejects a longer cell, and with it the whole batch
 MAX_GAP = 3  # unchanged cells (JSON null) worth sending to keep one range instead of two
 BACKGROUND = "userEnteredFormat.backgroundColor"
+NUMBER_FORMAT = "userEnteredFormat.numberFormat"
 
 
 # --- writing helpers (pure) ---------------------------------------------------------------------
@@ -97,6 +98,15 @@ def structure_requests(batch: WriteBatch, sheets: dict[str, dict]) -> list[dict]
 
     for choice in batch.choices:
         requests_.append(data_validation(choice, _lookup(known, choice.tab)["sheetId"]))
+    for (title, column), pattern in batch.number_formats.items():
+        props = _lookup(known, title)
+        if props is None:
+            raise BackendError(f"tab '{title}' vanished while syncing; run sync again")
+        requests_.append({"repeatCell": {  # the data rows of the column, to the end of the grid
+            "range": {"sheetId": props["sheetId"], "startRowIndex": 1,
+                      "startColumnIndex": column - 1, "endColumnIndex": column},
+            "cell": {"userEnteredFormat": {"numberFormat": {"type": "NUMBER", "pattern": pattern}}},
+            "fields": NUMBER_FORMAT}})
 
     for title, column, first_row, colours in _colour_runs(batch.colours):
         requests_.append({"updateCells": {

@@ -7,7 +7,8 @@ several); a code that was not evaluated is an error listing those that were.
 
 With --json, prints a list of objects: campaign, unit, unit_name, group, status (on_time, late,
 incomplete, pending, overdue, exempt), status_label, deadline, submitted_at (ISO 8601 with
-offset, or null), late_seconds, missing, responses.
+offset, or null), late_seconds, missing, responses; and for a campaign that declares figures,
+figures: {question: number or null} (null: the unit gave none, or none that could be read).
 
 Example:
   tonghop status --config tonghop-demo/config.toml --now 2023-06-20T10:00

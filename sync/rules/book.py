@@ -136,6 +136,9 @@ class WriteBatch:
     colours: list[CellColour] = field(default_factory=list)
     choices: list[ColumnChoice] = field(default_factory=list)
     guards: list[CellGuard] = field(default_factory=list)
+    # (tab, column) -> number format pattern ("#,##0.##") for the column's data rows; planned
+    # with the column's header, so a column is formatted once, when the tool creates it.
+    number_formats: dict[tuple[str, int], str] = field(default_factory=dict)
 
     def columns(self) -> dict[tuple[str, int], str | None]:
         """Every (tab, column) the batch writes, with the header its guard expects (None: a
@@ -156,7 +159,8 @@ class WriteBatch:
         return WriteBatch(dict(self.new_tabs), dict(self.grow), cells=[c for c in self.cells if keep(c)],
                           colours=[c for c in self.colours if keep(c)],
                           choices=[c for c in self.choices if (c.tab, c.col) not in columns],
-                          guards=[g for g in self.guards if (g.tab, g.col) not in columns])
+                          guards=[g for g in self.guards if (g.tab, g.col) not in columns],
+                          number_formats={k: v for k, v in self.number_formats.items() if k not in columns})
 
     def checked(self, current: Callable[[str, int, int], Cell],
                 merged: Callable[[str, int, int], str | None] = lambda tab, row, col: None,
@@ -193,7 +197,8 @@ class WriteBatch:
         return self.without(bad_columns, bad_cells), skipped
 
     def is_empty(self) -> bool:
-        return not (self.new_tabs or self.grow or self.cells or self.colours or self.choices)
+        return not (self.new_tabs or self.grow or self.cells or self.colours or self.choices
+                    or self.number_formats)
 
     def merge(self, other: WriteBatch) -> None:
         self.new_tabs.update(other.new_tabs)
@@ -204,11 +209,14 @@ class WriteBatch:
         self.colours.extend(other.colours)
         self.choices.extend(other.choices)
         self.guards.extend(other.guards)
+        self.number_formats.update(other.number_formats)
 
     def tabs_touched(self) -> list[str]:
         seen: dict[str, None] = dict.fromkeys(self.new_tabs)
         for item in (*self.cells, *self.colours, *self.choices):
             seen.setdefault(item.tab)
+        for tab, _col in self.number_formats:
+            seen.setdefault(tab)
         return list(seen)
 
 

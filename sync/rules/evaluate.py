@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sync.rules.figures import read_figures
 from sync.rules.models import (
     Campaign,
     Exemption,
@@ -66,6 +67,8 @@ def evaluate_campaign(
     for response in responses:
         if response.submitted_at is None:
             rows.append(RowResult(response, Verdict.BAD_TIMESTAMP))
+        elif response.submitted_at > now:  # figures "as of" now: a later stamp is reported only
+            rows.append(RowResult(response, Verdict.AFTER_NOW))
         elif response.match.kind is MatchKind.NONE or response.match.unit is None:
             rows.append(RowResult(response, Verdict.UNKNOWN_UNIT))
         elif response.match.unit.code not in expected_codes:
@@ -84,6 +87,13 @@ def evaluate_campaign(
             counted = submitted[-1] if campaign.resubmission is Resubmission.LATEST else submitted[0]
             rows += [RowResult(r, Verdict.SUPERSEDED) for r in submitted if r is not counted]
         status, late_by, missing = _unit_status(campaign, counted, deadline, exemption, now)
+        figures: dict[str, float] = {}
+        if counted is not None and campaign.figures:
+            figures, unreadable = read_figures(campaign.figures, counted.answers)
+            if unreadable:  # never read as 0: the unit is asked to fix it
+                missing = (*missing, *unreadable)
+                if status in (Status.ON_TIME, Status.LATE):
+                    status = Status.INCOMPLETE
         if counted is not None:
             verdict = (Verdict.INCOMPLETE if missing else Verdict.LATE if late_by else Verdict.VALID)
             rows.append(RowResult(counted, verdict, missing, late_by))
@@ -92,6 +102,8 @@ def evaluate_campaign(
             submitted_at=counted.submitted_at if counted else None, late_by=late_by,
             missing=missing, responses=len(submitted), counted=counted,
             exemption_reason=exemption.reason if exemption else "",
+            figures=tuple(figures.items()),
+            new_deadline=exemption.new_deadline if exemption else None,
         ))
     rows.sort(key=lambda r: r.response.row)
     return Evaluation(statuses, rows)
@@ -105,7 +117,7 @@ def _unit_status(campaign, counted, deadline, exemption, now):
         if deadline is not None and counted.submitted_at > deadline:
             late_by = counted.submitted_at - deadline
     if exemption is not None and exemption.exempt:
-        return Status.EXEMPT, late_by, missing
+        return Status.EXEMPT, None, missing  # exempt means exempt: never late
     if counted is not None:
         if missing:
             return Status.INCOMPLETE, late_by, missing

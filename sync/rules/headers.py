@@ -19,6 +19,7 @@ LOG_TAB = "Nhật ký đồng bộ"
 REPORTS_TAB = "Báo cáo"
 REMINDERS_TAB = "Nhắc nhở"
 CORRECTIONS_TAB = "Đối chiếu tên đơn vị"  # the tool's rows, staff's column "Mã đơn vị đúng"
+FIGURES_TAB = "Số liệu"
 
 # --- Roster ("Đơn vị") ------------------------------------------------------------------------
 UNIT_CODE = ("Mã đơn vị", "Mã")
@@ -57,6 +58,11 @@ CAMPAIGN_FORM_URL = ("Link biểu mẫu", "Đường dẫn biểu mẫu")
 CAMPAIGN_SYNC_UNITS = ("Đồng bộ danh sách đơn vị",)  # Có: the unit dropdown follows the roster
 CAMPAIGN_ENTRY_ID = ("Mã câu hỏi đơn vị",)  # entry id of the unit question: 123 or entry.123
 CAMPAIGN_REMINDERS = ("Nhắc nhở", "Nhắc hạn")  # offsets from the deadline: "-3; -1; +1", "-12h"
+# Numeric questions and how each adds up: "Số thu (triệu đồng): tổng; Tỷ lệ (%): trung bình".
+CAMPAIGN_FIGURES = ("Số liệu tổng hợp", "Chỉ tiêu tổng hợp")
+CAMPAIGN_LEGAL_BASIS = ("Căn cứ",)  # "Kế hoạch số 45/KH-UBND ngày 10/3/2023 của UBND quận"
+# Who awards each form of commendation: "Giấy khen: Chủ tịch UBND quận; Bằng khen: ..."
+CAMPAIGN_AWARD_ISSUERS = ("Thẩm quyền khen thưởng", "Cấp khen")
 
 # --- Exemptions ("Gia hạn - Miễn nộp") --------------------------------------------------------
 EXEMPT_UNIT = ("Mã đơn vị", "Đơn vị")
@@ -103,6 +109,19 @@ DETAIL_HEADERS = (
     "Số lần nộp",
     "Ghi chú",
 )
+
+# --- Figures tab ("Số liệu"): one row per expected unit, group subtotals and a total -----------
+FIGURES_CODE = "Mã đơn vị"
+FIGURES_NAME = "Tên đơn vị"
+FIGURES_GROUP = "Nhóm"
+FIGURES_NOTE = "Ghi chú"
+FIGURES_SUBTOTAL = "Cộng"  # "Cộng Phường"
+FIGURES_TOTAL = "TỔNG CỘNG"
+
+
+def figure_col(campaign_code: str, question: str) -> str:
+    return f"{campaign_code}: {question}"
+
 
 # --- Reports tab: the latest drafts, one row per (campaign, kind) ------------------------------
 REPORT_HEADERS = ("Mã đợt", "Loại", "Tệp", "Thời điểm", "Vị trí", "ID tệp Drive", "Mã kiểm tra")

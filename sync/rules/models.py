@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from sync.rules.figures import FigureSpec
 from sync.rules.text import header_key
 
 
@@ -52,6 +53,7 @@ class Verdict(StrEnum):
     UNKNOWN_UNIT = "unknown_unit"
     NOT_EXPECTED = "not_expected"
     BAD_TIMESTAMP = "bad_timestamp"
+    AFTER_NOW = "after_now"  # stamped after the moment the figures are taken at
 
     @property
     def label(self) -> str:
@@ -66,6 +68,7 @@ VERDICT_LABELS = {
     Verdict.UNKNOWN_UNIT: "Không xác định được đơn vị",
     Verdict.NOT_EXPECTED: "Đơn vị không thuộc diện phải nộp",
     Verdict.BAD_TIMESTAMP: "Không đọc được thời gian",
+    Verdict.AFTER_NOW: "Gửi sau thời điểm tổng hợp, chưa tính",
 }
 
 
@@ -107,6 +110,7 @@ class Campaign:
     owner: str = ""  # consolidating unit
     extra: dict[str, str] = field(default_factory=dict)  # other columns of the row, by header
     row: int = 0
+    figures: tuple[FigureSpec, ...] = ()  # numeric questions and how each adds up
 
     def value(self, names: Sequence[str]) -> str:
         """An optional column of the row (kept in ``extra``), by any accepted spelling of its
@@ -174,3 +178,8 @@ class UnitStatus:
     responses: int = 0
     counted: Response | None = None  # the response that counts, when there is one
     exemption_reason: str = ""
+    figures: tuple[tuple[str, float], ...] = ()  # (question, number) read from ``counted``
+    new_deadline: datetime | None = None  # an extension granted to this unit
+
+    def figure(self, question: str) -> float | None:
+        return next((v for q, v in self.figures if q == question), None)

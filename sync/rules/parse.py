@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sync.errors import AccessError, Problem
 from sync.rules import headers as H
 from sync.rules.book import Tab, column_letters
+from sync.rules.figures import parse_figure_specs
 from sync.rules.forms import form_id
 from sync.rules.models import Campaign, Exemption, Response, Resubmission, Unit
 from sync.rules.text import clean, header_key, nfc, safe_text, simple_key, split_list
@@ -142,7 +143,7 @@ _ALL_UNITS = {simple_key(w) for w in H.ALL_UNITS}
 _CAMPAIGN_COLUMNS = (
     H.CAMPAIGN_CODE, H.CAMPAIGN_TITLE, H.CAMPAIGN_TAB, H.CAMPAIGN_SPREADSHEET, H.CAMPAIGN_DEADLINE,
     H.CAMPAIGN_TARGETS, H.CAMPAIGN_REQUIRED, H.CAMPAIGN_UNIT_QUESTION, H.CAMPAIGN_RESUBMISSION,
-    H.CAMPAIGN_OWNER,
+    H.CAMPAIGN_OWNER, H.CAMPAIGN_FIGURES,
 )
 
 
@@ -206,13 +207,19 @@ def parse_campaigns(
             for i in range(len(cols.headers))
             if i not in known_columns and clean(cols.headers[i])
         }
+        try:
+            figures = tuple(parse_figure_specs(_get(line, c[H.CAMPAIGN_FIGURES[0]])))
+        except ValueError as err:
+            figures = ()
+            problems.append(Problem(tab.title, r, H.CAMPAIGN_FIGURES[0],
+                                    f"campaign {code}: {err}; no figures are added up"))
         seen[code.casefold()] = r
         campaigns.append(Campaign(
             code=code, title=get(H.CAMPAIGN_TITLE) or code, responses_tab=responses_tab,
             spreadsheet=get(H.CAMPAIGN_SPREADSHEET), deadline=deadline, targets=tuple(targets),
             required=tuple(split_list(_get(line, c[H.CAMPAIGN_REQUIRED[0]]))),
             unit_question=get(H.CAMPAIGN_UNIT_QUESTION), resubmission=rule,
-            owner=get(H.CAMPAIGN_OWNER), extra=extra, row=r,
+            owner=get(H.CAMPAIGN_OWNER), extra=extra, row=r, figures=figures,
         ))
     return campaigns, problems
 
@@ -280,6 +287,11 @@ def parse_responses(
             problems.append(Problem(tab.title, 1, question,
                                     f"campaign {campaign.code}: required question not found in the header",
                                     blocking=True))
+    for spec in campaign.figures:
+        if cols.find(spec.question) is None:
+            problems.append(Problem(tab.title, 1, spec.question,
+                                    f"campaign {campaign.code}: figure question not found in the "
+                                    f"header; column '{H.CAMPAIGN_FIGURES[0]}' must name it as the form does"))
     owned_keys = {header_key(h) for h in owned}
     by_key: dict[str, tuple[int, str]] = {}  # one column per question, even when repeated
     for i, h in enumerate(cols.headers):

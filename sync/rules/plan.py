@@ -48,7 +48,8 @@ class Colouring:
 class _Grid:
     """Where owned headers and rows sit in an existing (or new) tab."""
 
-    def __init__(self, title: str, tab: Tab | None, headers: Sequence[str]):
+    def __init__(self, title: str, tab: Tab | None, headers: Sequence[str],
+                 formats: Mapping[str, str] | None = None):
         self.title, self.tab = title, tab
         self.batch = WriteBatch()
         values = tab.values if tab else []
@@ -71,6 +72,8 @@ class _Grid:
                     self.batch.guards.append(CellGuard(title, 1, col, ""))
             elif tab is not None:
                 self.batch.guards.append(CellGuard(title, 1, col, header))
+                if formats and header in formats:
+                    self.batch.number_formats[(title, col)] = formats[header]
             self.col[header] = col
         self.last_row = len(values)
         self.max_col = max([next_col - 1, *self.col.values()], default=1)
@@ -92,7 +95,7 @@ class _Grid:
                 self.batch.colours.append(CellColour(self.title, row, col, colour))
 
     def finish(self) -> WriteBatch:
-        if not self.batch.cells and not self.batch.colours:
+        if not self.batch.cells and not self.batch.colours:  # (formats come with a header cell)
             return WriteBatch()
         written = {c.col for c in (*self.batch.cells, *self.batch.colours)}
         self.batch.guards = [g for g in self.batch.guards if g.col in written]
@@ -113,13 +116,14 @@ def plan_keyed_table(
     rows: Sequence[Mapping[str, Cell]],
     colouring: Colouring | None = None,
     staff_headers: Sequence[str] = (),
+    formats: Mapping[str, str] | None = None,
 ) -> WriteBatch:
     """A table with one row per key (e.g. unit code). Existing rows keep their place (staff may
     have sorted or annotated them); new keys go at the bottom; rows whose key is gone get their
     owned cells blanked. ``headers`` are the columns in the order a new tab gets them, key headers
     first; those in ``staff_headers`` are staff's: their header is created, their cells never
-    written."""
-    grid = _Grid(title, tab, headers)
+    written. ``formats`` (header -> number format) formats a column when it is created."""
+    grid = _Grid(title, tab, headers, formats)
     headers = [h for h in headers if h not in staff_headers]
     key_cols = [grid.col[h] for h in key_headers]
     where: dict[tuple[str, ...], int] = {}

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 from sync.errors import Problem
 from sync.rules import headers as H
 from sync.rules.book import Cell
+from sync.rules.figure_table import FigureTable, Line
+from sync.rules.figures import Aggregate
 from sync.rules.models import Campaign, MatchKind, RowResult, Status, Unit, UnitStatus, Verdict
 from sync.rules.plan import STATUS_COLOURS, Colouring
 from sync.rules.reminders import Offset
@@ -137,3 +139,79 @@ def reminder_rows(entries: Sequence[Entry], tz: ZoneInfo) -> list[dict[str, Cell
         )
         rows.append(dict(zip(H.REMINDER_HEADERS, values, strict=True)))
     return rows
+
+
+# --- The "Số liệu" tab: figures per unit, group subtotals, a total --------------------------------
+
+def figures_headers(table: FigureTable) -> list[str]:
+    return [H.FIGURES_CODE, H.FIGURES_NAME, H.FIGURES_GROUP,
+            *(c.header for c in table.columns), H.FIGURES_NOTE]
+
+
+def figures_formats(table: FigureTable) -> dict[str, str]:
+    """A number format per figure column, chosen when the column is created: whole numbers
+    grouped by thousands, or one or two decimals where a figure has them or is a mean."""
+    out = {}
+    for column in table.columns:
+        values = table.units[column.header].dropna()
+        whole = bool((values == values.round()).all()) and column.spec.aggregate is not Aggregate.MEAN
+        out[column.header] = WHOLE_FORMAT if whole else DECIMAL_FORMAT
+    return out
+
+
+WHOLE_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.0#"
+
+
+def figures_rows(table: FigureTable, statuses: Sequence[UnitStatus]) -> list[dict[str, Cell]]:
+    """Units group by group, each group followed by its subtotal; the total last. Numbers are
+    written as numbers; a unit that gave none has an empty cell (never 0)."""
+    unreadable: dict[str, list[str]] = {}
+    for s in statuses:
+        for line in s.missing:
+            if s.campaign.figures and "không đọc được số" in line:
+                unreadable.setdefault(s.unit.code, []).append(f"{s.campaign.code}: {line}")
+    subtotal = {line.name: line for line in table.groups}
+    rows: list[dict[str, Cell]] = []
+    for group, units in table.units.groupby("group", sort=False):
+        for code, unit in units.iterrows():
+            row: dict[str, Cell] = {H.FIGURES_CODE: code, H.FIGURES_NAME: unit["name"],
+                                    H.FIGURES_GROUP: group}
+            for column in table.columns:
+                row[column.header] = _cell(table.value(code, column.header))
+            row[H.FIGURES_NOTE] = "; ".join(unreadable.get(code, []))
+            rows.append(row)
+        rows.append(_line_row(table, subtotal[f"{H.FIGURES_SUBTOTAL} {group}"], group))
+    rows.append(_line_row(table, table.total, ""))
+    return rows
+
+
+def _cell(value: float | None) -> Cell:
+    if value is None:
+        return ""
+    return int(value) if float(value).is_integer() else value
+
+
+def _line_row(table: FigureTable, line: Line, group: str) -> dict[str, Cell]:
+    row: dict[str, Cell] = {H.FIGURES_CODE: "", H.FIGURES_NAME: line.name, H.FIGURES_GROUP: group}
+    for column in table.columns:
+        row[column.header] = _cell(line.values[column.header])
+    row[H.FIGURES_NOTE] = coverage_note(table, line)
+    return row
+
+
+def coverage_note(table: FigureTable, line: Line) -> str:
+    """"NSNN: số liệu của 7/12 đơn vị" per campaign (per figure when they differ)."""
+    parts = []
+    for code in dict.fromkeys(c.campaign.code for c in table.columns):
+        mine = [c for c in table.columns if c.campaign.code == code and line.expected[c.header]]
+        if not mine:
+            continue
+        pairs = {(line.covered[c.header], line.expected[c.header]) for c in mine}
+        if len(pairs) == 1:
+            covered, expected = pairs.pop()
+            parts.append(f"{code}: số liệu của {covered}/{expected} đơn vị")
+        else:
+            parts += [f"{c.header}: số liệu của {line.covered[c.header]}/{line.expected[c.header]} "
+                      "đơn vị" for c in mine]
+    return "; ".join(parts)

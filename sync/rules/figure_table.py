@@ -1,0 +1,129 @@
+"""The figures across units: one row per expected unit, one column per figure per campaign,
+subtotals per unit group and a total, each the way its campaign declared (sum, mean, ...).
+
+Built with pandas on the evaluated table (a pivot, then a group-by per way of adding up), so the
+"Số liệu" tab, ``status --json``, the drafts and the .xlsx summary read the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sync.rules import headers as H
+from sync.rules.figures import Aggregate, FigureSpec
+from sync.rules.models import Campaign, UnitStatus
+
+DIGITS = 6  # decimals kept in subtotals and totals (sums of floats: 0.1 + 0.2)
+_UNIT = "unit"
+_COLUMN = "column"
+_VALUE = "value"
+
+
+@dataclass(frozen=True)
+class FigureColumn:
+    campaign: Campaign
+    spec: FigureSpec
+
+    @property
+    def header(self) -> str:
+        return H.figure_col(self.campaign.code, self.spec.question)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A subtotal or the total: the aggregate of each column, and how many units it covers."""
+
+    name: str
+    values: dict[str, float | None]  # by column header; None: no unit gave a number
+    covered: dict[str, int]  # units whose number is in the aggregate
+    expected: dict[str, int]  # units expected to give one
+
+
+@dataclass(frozen=True)
+class FigureTable:
+    columns: list[FigureColumn]
+    units: pd.DataFrame  # index: unit code; columns: name, group, then one per column header
+    groups: list[Line]
+    total: Line
+
+    def value(self, unit_code: str, header: str) -> float | None:
+        value = self.units.at[unit_code, header]
+        return None if pd.isna(value) else float(value)
+
+    def is_empty(self) -> bool:
+        return not self.columns
+
+
+def figure_columns(campaigns: Sequence[Campaign]) -> list[FigureColumn]:
+    return [FigureColumn(c, spec) for c in campaigns for spec in c.figures]
+
+
+def figure_table(statuses: Sequence[UnitStatus], campaigns: Sequence[Campaign]) -> FigureTable:
+    """``statuses`` in roster order (as the cycle makes them); only campaigns with figures."""
+    columns = figure_columns(campaigns)
+    headers = [col.header for col in columns]
+    wanted = {c.code for c in campaigns if c.figures}
+    records = []
+    units: dict[str, tuple[str, str]] = {}
+    for s in statuses:
+        if s.campaign.code not in wanted:
+            continue
+        units.setdefault(s.unit.code, (s.unit.name, s.unit.group or "Khác"))
+        got = dict(s.figures)
+        for spec in s.campaign.figures:
+            records.append((s.unit.code, H.figure_col(s.campaign.code, spec.question),
+                            got.get(spec.question, float("nan"))))
+    long = pd.DataFrame.from_records(records, columns=[_UNIT, _COLUMN, _VALUE])
+    long[_VALUE] = long[_VALUE].astype("float64")
+    index = pd.Index(list(units), name=_UNIT)
+    values = long.pivot(index=_UNIT, columns=_COLUMN, values=_VALUE).reindex(
+        index=index, columns=headers)
+    expected = long.assign(**{_VALUE: 1.0}).pivot(
+        index=_UNIT, columns=_COLUMN, values=_VALUE).reindex(index=index, columns=headers).notna()
+    info = pd.DataFrame(list(units.values()), index=index, columns=["name", "group"])
+    table = pd.concat([info, values], axis=1)
+    ways = {col.header: col.spec.aggregate for col in columns}
+    by_group = values.groupby(info["group"], sort=False)
+    aggregated = _aggregate(by_group, ways)
+    covered, due = by_group.count(), expected.groupby(info["group"], sort=False).sum()
+    groups = [_line(f"{H.FIGURES_SUBTOTAL} {name}", aggregated.loc[name], covered.loc[name],
+                    due.loc[name]) for name in aggregated.index]
+    everyone = values.groupby(pd.Series("all", index=index), sort=False)
+    total = _line(H.FIGURES_TOTAL, _aggregate(everyone, ways).iloc[0] if len(index) else None,
+                  values.count(), expected.sum())
+    return FigureTable(columns, table, groups, total)
+
+
+def _aggregate(grouped, ways: dict[str, Aggregate]) -> pd.DataFrame:
+    """Each column by its own way; a sum over no number is no number (not 0)."""
+    parts = []
+    for way in Aggregate:
+        cols = [h for h, w in ways.items() if w is way]
+        if not cols:
+            continue
+        part = grouped[cols]
+        if way is Aggregate.SUM:
+            parts.append(part.sum(min_count=1))
+        elif way is Aggregate.COUNT:
+            parts.append(part.count().astype("float64"))
+        else:
+            parts.append(getattr(part, way.value)())
+    if not parts:
+        return pd.DataFrame(index=grouped.size().index)
+    return pd.concat(parts, axis=1)[list(ways)]
+
+
+def _line(name: str, values, covered, expected) -> Line:
+    def number(v) -> float | None:  # rounded: a float sum's last bits would not round-trip
+        return None if v is None or pd.isna(v) else round(float(v), DIGITS)
+
+    headers = list(covered.index)
+    return Line(
+        name,
+        {h: number(values[h] if values is not None else None) for h in headers},
+        {h: int(covered[h]) for h in headers},
+        {h: int(expected[h]) for h in headers},
+    )

@@ -1,0 +1,96 @@
+"""Figures staff declare on a campaign row, and what each unit's counted response says of them.
+
+A campaign's column "Số liệu tổng hợp" names its numeric questions and how each adds up::
+
+    Số thu 6 tháng (triệu đồng): tổng; Tỷ lệ so với dự toán (%): trung bình
+
+(one per line or after ";", the way after the last ":"; none = "tổng"). Pure: text in, specs
+and values out. The table across units (pandas) is :mod:`sync.rules.figure_table`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sync.rules.numbers import NumberError, read_number
+from sync.rules.text import clean, header_key, simple_key, split_list
+
+
+class Aggregate(StrEnum):
+    """How a figure adds up across units; the value is the stable code."""
+
+    SUM = "sum"
+    MEAN = "mean"
+    MIN = "min"
+    MAX = "max"
+    COUNT = "count"
+
+    @property
+    def label(self) -> str:
+        return AGGREGATE_WORDS[self][0]
+
+
+# The first spelling is the one shown; the others are accepted.
+AGGREGATE_WORDS = {
+    Aggregate.SUM: ("tổng", "tổng cộng", "cộng", "sum"),
+    Aggregate.MEAN: ("trung bình", "bình quân", "tb", "mean", "average"),
+    Aggregate.MIN: ("nhỏ nhất", "thấp nhất", "min"),
+    Aggregate.MAX: ("lớn nhất", "cao nhất", "max"),
+    Aggregate.COUNT: ("số đơn vị", "đếm", "count"),
+}
+_AGGREGATES = {simple_key(w): agg for agg, words in AGGREGATE_WORDS.items() for w in words}
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    question: str  # the form's question header, as staff typed it
+    aggregate: Aggregate = Aggregate.SUM
+
+    @property
+    def label(self) -> str:
+        return self.question
+
+
+def parse_figure_specs(text: object) -> list[FigureSpec]:
+    """``"Số thu (triệu đồng): tổng; Tỷ lệ (%): trung bình"`` -> specs. Raises ValueError naming
+    the item that cannot be read (the caller reports tab, row and column)."""
+    specs: list[FigureSpec] = []
+    seen: set[str] = set()
+    for item in split_list(text):
+        question, sep, way = item.rpartition(":")
+        if not sep:
+            question, way = item, ""
+        elif simple_key(way) and simple_key(way) not in _AGGREGATES:
+            words = ", ".join(w[0] for w in AGGREGATE_WORDS.values())
+            raise ValueError(f"'{clean(way)}' in '{clean(item)}' is not one of: {words}")
+        question = clean(question)
+        if not question:
+            raise ValueError(f"'{clean(item)}' names no question")
+        if header_key(question) in seen:
+            raise ValueError(f"question '{question}' is listed twice")
+        seen.add(header_key(question))
+        specs.append(FigureSpec(question, _AGGREGATES.get(simple_key(way), Aggregate.SUM)))
+    return specs
+
+
+def read_figures(
+    specs: tuple[FigureSpec, ...] | list[FigureSpec], answers: Mapping[str, str]
+) -> tuple[dict[str, float], list[str]]:
+    """The numbers one response gives, by question; and one line per answer that is not a
+    number ("Số thu ...: không đọc được '12 tr đ'"), never read as 0. An empty answer or a
+    question the form lacks gives neither (the form's header is checked elsewhere)."""
+    by_key = {header_key(q): a for q, a in answers.items()}
+    values: dict[str, float] = {}
+    unreadable: list[str] = []
+    for spec in specs:
+        answer = by_key.get(header_key(spec.question))
+        try:
+            number = read_number(answer, spec.question)
+        except NumberError as err:
+            unreadable.append(f"{spec.question}: không đọc được số ({err})")
+            continue
+        if number is not None:
+            values[spec.question] = number
+    return values, unreadable
