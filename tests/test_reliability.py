@@ -3,13 +3,16 @@ faults; in every scenario no staff cell changes (compared cell by cell, tests/st
 
 from __future__ import annotations
 
+import gspread
 import openpyxl
 import pytest
 
+from sync.backends import open_backend
 from sync.backends.local import LocalWorkbookBackend
 from sync.config import load_config
 from sync.cycle import apply_writes, plan_writes, read_state
 from sync.rules import headers as H
+from sync.rules.book import column_letters
 from sync.rules.timeparse import parse_moment
 from tests.staffcells import changed_staff_cells, staff_cells, workbook_tabs
 
@@ -196,3 +199,129 @@ def test_a_negative_snapshot_keep_is_refused(demo_dir, cli):
     config = set_config(demo_dir, 'data_dir = "data"', 'data_dir = "data"\nsnapshot_keep = -5')
     result = cli("sync", "--config", config, "--now", NOW)
     assert result.code == 3 and "'snapshot_keep' = -5 must be 0 (no snapshots) or more" in result.err
+
+
+# --- Google: tool columns anchored by developer metadata ---------------------------------------
+def google_cycle(ws, now=NOW, during=None):
+    """One cycle against the fake; ``during()`` is a staff edit between the read and the write."""
+    config = load_config(ws.config_path)
+    backend = open_backend(config)
+    state = read_state(config, backend, parse_moment(now, config.tz).at)
+    batches = plan_writes(config, state)
+    if during is not None:
+        during()
+    apply_writes(backend, batches, state.problems)
+    return state, batches
+
+
+def google_tabs(ws):
+    return {t: ws.values(t) for t in ws.tab_titles()}
+
+
+def staff_request(ws, *requests):
+    """What staff do in the Sheets UI, as the API sees it."""
+    book = gspread.Client(None, ws.fake.session()).open_by_key(ws.spreadsheet_id)
+    book.batch_update({"requests": list(requests)})
+
+
+def sheet_id(ws, title):
+    return ws.fake.spreadsheet(ws.spreadsheet_id).find_sheet(title).sheet_id
+
+
+def columns(ws, title, dimension_request, **extra):
+    return {dimension_request: {"range" if dimension_request != "moveDimension" else "source": {
+        "sheetId": sheet_id(ws, title), "dimension": "COLUMNS", **extra.pop("span")}, **extra}}
+
+
+def staff_insert_column(ws, title, at, header):
+    def edit():
+        staff_request(ws, columns(ws, title, "insertDimension", span={"startIndex": at - 1,
+                                                                      "endIndex": at}))
+        rows = len(ws.values(title))
+        ws.fake.set_values(ws.spreadsheet_id, title, f"{column_letters(at)}1",
+                           [[header]] + [[f"ghi chú {r}"] for r in range(2, rows + 1)])
+        before.update(staff_cells(google_tabs(ws)))
+    return edit
+
+
+def blank_tool_column(ws, title, header):
+    rows = ws.values(title)
+    col = rows[0].index(header) + 1
+    ws.fake.set_values(ws.spreadsheet_id, title, f"{column_letters(col)}2",
+                       [[""] for _ in rows[1:]])
+
+
+def test_google_column_inserted_during_the_first_cycle_is_not_overwritten(google_workspace):
+    ws = google_workspace
+    state, _ = google_cycle(ws, during=staff_insert_column(ws, FORM, 2, "Ghi chú của phòng"))
+    assert changed_staff_cells(before, google_tabs(ws)) == []
+    assert any(p.tab == FORM and "not written" in p.message for p in state.problems)
+    google_cycle(ws)  # re-planned from a fresh read: the columns land right of staff's data
+    header = ws.values(FORM)[0]
+    assert H.VERDICT_COL in header and header[1] == "Ghi chú của phòng"
+    _, batches = google_cycle(ws)
+    assert batches == {}
+
+
+@pytest.mark.parametrize("at", [1, 3])
+def test_google_column_inserted_during_a_later_cycle_moves_the_write_with_it(google_workspace, at):
+    ws = google_workspace
+    google_cycle(ws)
+    wanted = ws.values(FORM)
+    blank_tool_column(ws, FORM, H.VERDICT_COL)
+    state, batches = google_cycle(ws, during=staff_insert_column(ws, FORM, at, "STT"))
+    assert any(c.tab == FORM for c in batches[""].cells)
+    assert changed_staff_cells(before, google_tabs(ws)) == []
+    now = ws.values(FORM)
+    col = wanted[0].index(H.VERDICT_COL)
+    assert [row[col + 1] if len(row) > col + 1 else "" for row in now[1:]] == \
+        [row[col] if len(row) > col else "" for row in wanted[1:]]  # landed one to the right
+    assert not [p for p in state.problems if "not written" in p.message]
+
+
+def test_google_tool_column_moved_during_a_cycle_is_followed(google_workspace):
+    ws = google_workspace
+    google_cycle(ws)
+    blank_tool_column(ws, FORM, H.VERDICT_COL)
+    col = ws.values(FORM)[0].index(H.VERDICT_COL)
+
+    def move():
+        staff_request(ws, columns(ws, FORM, "moveDimension", span={"startIndex": col,
+                                                                    "endIndex": col + 1},
+                                  destinationIndex=1))
+        before.update(staff_cells(google_tabs(ws)))
+    google_cycle(ws, during=move)
+    assert changed_staff_cells(before, google_tabs(ws)) == []
+    rows = ws.values(FORM)
+    assert rows[0][1] == H.VERDICT_COL and all(row[1] for row in rows[1:] if row and row[0])
+
+
+def test_google_tool_column_deleted_during_a_cycle_is_not_written_anywhere(google_workspace):
+    ws = google_workspace
+    google_cycle(ws)
+    blank_tool_column(ws, FORM, H.VERDICT_COL)
+    col = ws.values(FORM)[0].index(H.VERDICT_COL)
+
+    def delete():
+        staff_request(ws, columns(ws, FORM, "deleteDimension", span={"startIndex": col,
+                                                                      "endIndex": col + 1}))
+        before.update(staff_cells(google_tabs(ws)))
+    state, _ = google_cycle(ws, during=delete)
+    assert changed_staff_cells(before, google_tabs(ws)) == []
+    assert any("was deleted since the read" in p.message for p in state.problems)
+    google_cycle(ws)  # the next cycle creates the column again
+    assert H.VERDICT_COL in ws.values(FORM)[0]
+
+
+def test_google_merged_range_over_a_tool_cell_is_skipped_and_named(google_workspace):
+    ws = google_workspace
+    google_cycle(ws)
+    header = ws.values(H.STATUS_TAB)[0]
+    col = header.index(next(h for h in header if h.startswith("PCCC")))
+    ws.fake.set_values(ws.spreadsheet_id, H.STATUS_TAB, f"{column_letters(col + 1)}4", [[""]])
+    staff_request(ws, {"mergeCells": {"mergeType": "MERGE_ALL", "range": {
+        "sheetId": sheet_id(ws, H.STATUS_TAB), "startRowIndex": 3, "endRowIndex": 5,
+        "startColumnIndex": col, "endColumnIndex": col + 1}}})
+    state, _ = google_cycle(ws)
+    merged = [str(p) for p in state.problems if "merged range" in p.message]
+    assert merged and f"{column_letters(col + 1)}4:{column_letters(col + 1)}5" in merged[0]

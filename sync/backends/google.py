@@ -2,9 +2,12 @@
 
 Per spreadsheet and cycle it sends one ``spreadsheets.get`` (metadata only) and one
 ``values:batchGet`` (every tab) to read; to write, at most one ``spreadsheets:batchUpdate`` (new
-tabs, grid growth, status colours; only when needed) and one ``values:batchUpdate`` with
-``valueInputOption=RAW``. An empty batch sends nothing. The number of requests never depends on
-the number of rows.
+tabs, grid growth, anchors for new tool columns, status colours; only when needed) and one
+``values:batchUpdateByDataFilter`` with ``valueInputOption=RAW``, every tool column addressed by
+its developer-metadata anchor (see sheets_requests). A cycle that anchors new columns in a staff
+tab reads them back first (one ``values:batchGetByDataFilter``). An empty batch sends nothing.
+The number of requests never depends on the number of rows (past ~1.8 MB of values, the values
+write is split).
 
 The session is a google-auth ``AuthorizedSession`` built from the service-account key with the
 narrowest scopes (Sheets, plus ``drive.file`` only when drafts go to Drive), handed to
@@ -29,15 +32,25 @@ from google.auth import credentials as auth_credentials
 from google.auth import exceptions as auth_exceptions
 from google.auth.transport.requests import AuthorizedSession
 from gspread.exceptions import APIError
-from gspread.urls import DRIVE_FILES_API_V3_URL
+from gspread.urls import DRIVE_FILES_API_V3_URL, SPREADSHEETS_API_V4_BASE_URL
 
-from sync.backends.base import Backend, Book, Cell, Tab, WriteBatch, trim
+from sync.backends.base import Backend, Book, Cell, SkippedWrite, Tab, WriteBatch, trim
 from sync.backends.credentials import ServiceAccountKey, key_path, load_key, scopes_for
 from sync.backends.retry import GaveUp, RetryingHTTPClient, RetryPolicy
-from sync.backends.sheets_requests import quote_tab, structure_requests, value_ranges
+from sync.backends.sheets_requests import (
+    ANCHOR_KEY,
+    Anchor,
+    anchor_id,
+    column_ranges,
+    lookup,
+    quote_tab,
+    structure_requests,
+    value_ranges,
+)
 from sync.config import Config
 from sync.errors import AccessError, BackendError
 from sync.rules import headers as H
+from sync.rules.book import a1
 from sync.rules.text import header_key, one_line
 from sync.rules.timeparse import from_serial
 
@@ -45,11 +58,14 @@ __all__ = ["GoogleSheetsBackend", "session_factory", "spreadsheet_id", "value_ra
 
 log = logging.getLogger(__name__)
 
+SHEETS_BASE = SPREADSHEETS_API_V4_BASE_URL
 _ID_IN_URL = re.compile(r"/spreadsheets/d/([a-zA-Z0-9_-]+)")
 _VALID_ID = re.compile(r"[a-zA-Z0-9_-]+")
 METADATA_FIELDS = (
     "spreadsheetId,properties(title,locale,timeZone),"
-    "sheets.properties(sheetId,title,index,sheetType,gridProperties(rowCount,columnCount))"
+    "sheets.properties(sheetId,title,index,sheetType,gridProperties(rowCount,columnCount)),"
+    # where the tool's anchored columns are now, and merged ranges a write must avoid
+    "sheets.merges,sheets.data.columnMetadata.developerMetadata(metadataId,metadataKey,metadataValue)"
 )
 READ_PARAMS = {
     "valueRenderOption": "UNFORMATTED_VALUE",
@@ -91,6 +107,7 @@ class GoogleSheetsBackend(Backend):
         self.config_path = config_path
         self.campaigns_tab = campaigns_tab
         self._sheets: dict[str, dict[str, dict]] = {}  # id -> title -> SheetProperties, last read
+        self._read: dict[str, _Read] = {}  # id -> anchors, merges and values as last read
 
     @classmethod
     def from_config(cls, config: Config, session: requests.Session | None = None, *,
@@ -133,9 +150,11 @@ class GoogleSheetsBackend(Backend):
         meta = self._call(ref, lambda: self.http.fetch_sheet_metadata(
             sid, params={"includeGridData": "false", "fields": METADATA_FIELDS}))
         props = meta.get("properties", {})
-        grids = [s["properties"] for s in meta.get("sheets", [])
-                 if s.get("properties", {}).get("sheetType", "GRID") == "GRID"]
+        grid_sheets = [s for s in meta.get("sheets", [])
+                       if s.get("properties", {}).get("sheetType", "GRID") == "GRID"]
+        grids = [s["properties"] for s in grid_sheets]
         self._sheets[sid] = {p["title"]: p for p in grids}
+        read = self._read[sid] = _Read()
         ranges = []
         if grids:
             answer = self._call(ref, lambda: self.http.values_batch_get(
@@ -150,26 +169,79 @@ class GoogleSheetsBackend(Backend):
             size = p.get("gridProperties", {})
             tabs[p["title"]] = Tab(p["title"], trim(values), size.get("rowCount", 0),
                                    size.get("columnCount", 0), p.get("sheetId"))
+        for sheet in grid_sheets:
+            read.note(sheet, tabs[sheet["properties"]["title"]])
         return Book(self.normalise_ref(ref), props.get("title", sid), tabs, props.get("timeZone"),
                     props.get("locale"))
 
     # -- writing ------------------------------------------------------------------------------
-    def write(self, ref: str, batch: WriteBatch) -> None:
+    def write(self, ref: str, batch: WriteBatch) -> list[SkippedWrite]:
+        """Structure first (new tabs, grids, anchors for new tool columns, colours), then the
+        values through the anchors (``values:batchUpdateByDataFilter``), so a column staff
+        insert, move or delete meanwhile moves the target or drops the write, never shifts it.
+        A column anchored in this very write is read back through its anchor first (one more
+        read, only in such cycles) and written only if it still holds what the plan expects."""
         if batch.is_empty():
-            return
+            return []
         sid = self.sid(ref)
         if sid not in self._sheets:
             self.read(ref)  # a write without a read in this cycle (not the cycle's path)
-        structure = structure_requests(batch, self._sheets[sid])
-        data = value_ranges(batch.cells)
+        read = self._read.get(sid) or _Read()
+        batch, skipped = batch.checked(read.value, read.merged)
+        ids, new = read.plan_anchors(batch)
+        structure = structure_requests(batch, self._sheets[sid], new, read.stale)
         self._sheets.pop(sid, None)  # grids and tabs change: the next read refreshes them
+        self._read.pop(sid, None)
         if structure:
             self._call(ref, lambda: self.http.batch_update(sid, {"requests": structure}),
-                       writing="tabs, grid sizes and colours")
-        if data:
+                       writing="tabs, grid sizes, anchors and colours")
+        after = "new tabs, grid sizes, anchors and colours" if structure else ""
+        check = [a for a in new if a.tab not in batch.new_tabs]
+        if check:
+            bad = self._verify_new_anchors(ref, sid, check, batch)
+            skipped += bad
+            batch = batch.without({(s.tab, s.col) for s in bad})
+        for data in column_ranges(batch.cells, ids):
             body = {"valueInputOption": "RAW", "data": data}
-            self._call(ref, lambda: self.http.values_batch_update(sid, body), writing="values",
-                       after="new tabs, grid sizes and colours" if structure else "")
+            answer = self._call(ref, lambda body=body: self.http.request(
+                "post", f"{SHEETS_BASE}/{sid}/values:batchUpdateByDataFilter", json=body).json(),
+                writing="values", after=after)
+            landed = {r.get("dataFilter", {}).get("developerMetadataLookup", {}).get("metadataId")
+                      for r in answer.get("responses", [])}
+            for (tab, col), metadata_id in ids.items():
+                sent = any(d["dataFilter"]["developerMetadataLookup"]["metadataId"] == metadata_id
+                           for d in data)
+                if sent and metadata_id not in landed:
+                    skipped.append(SkippedWrite(tab, 1, col, "the tool's column was deleted "
+                                                "since the read; it is created again next cycle"))
+        return skipped
+
+    def _verify_new_anchors(self, ref: str, sid: str, anchors: list[Anchor],
+                            batch: WriteBatch) -> list[SkippedWrite]:
+        """Read back, through the anchors just created, the cells the guards protect."""
+        body = {"dataFilters": [lookup(a.metadata_id) for a in anchors],
+                "majorDimension": "COLUMNS", "valueRenderOption": "UNFORMATTED_VALUE",
+                "dateTimeRenderOption": "SERIAL_NUMBER"}
+        answer = self._call(ref, lambda: self.http.request(
+            "post", f"{SHEETS_BASE}/{sid}/values:batchGetByDataFilter", json=body).json())
+        columns: dict[int, list] = {}
+        for matched in answer.get("valueRanges", []):
+            for data_filter in matched.get("dataFilters", []):
+                metadata_id = data_filter.get("developerMetadataLookup", {}).get("metadataId")
+                values = matched.get("valueRange", {}).get("values", [[]])
+                columns[metadata_id] = values[0] if values else []
+        by_column = {(a.tab, a.col): a.metadata_id for a in anchors}
+
+        def now(tab: str, row: int, col: int) -> Cell:
+            column = columns.get(by_column.get((tab, col)), [])
+            return column[row - 1] if row - 1 < len(column) else None
+        guarded = WriteBatch(cells=[c for c in batch.cells if (c.tab, c.col) in by_column],
+                             guards=[g for g in batch.guards if (g.tab, g.col) in by_column])
+        _, bad = guarded.checked(now)
+        missing = [SkippedWrite(a.tab, 1, a.col, "the column was deleted while the tool "
+                                "anchored it; planned again next cycle")
+                   for a in anchors if a.metadata_id not in columns]
+        return bad + missing
 
     # -- Drive (for `check` and report publishing) --------------------------------------------
     def drive_folder(self, folder_id: str) -> dict:
@@ -254,6 +326,65 @@ def _api_disabled(err: APIError) -> bool:
     details = err.error.get("details") or []
     reasons = {d.get("reason") for d in details if isinstance(d, dict)}
     return "SERVICE_DISABLED" in reasons or "has not been used in project" in str(err.error)
+
+
+# --- what a read learnt, for the write that follows -----------------------------------------------
+class _Read:
+    """Per spreadsheet: values as read (for the guards), merged ranges, and the tool's anchors:
+    valid ones (on the column whose header they name) by (tab, column), stale ones by id."""
+
+    def __init__(self) -> None:
+        self.tabs: dict[str, Tab] = {}
+        self.merges: dict[str, list[tuple[int, int, int, int]]] = {}
+        self.anchors: dict[tuple[str, int], int] = {}
+        self.stale: list[int] = []
+        self.ids: set[int] = set()
+
+    def note(self, sheet: dict, tab: Tab) -> None:
+        title = tab.title
+        self.tabs[title] = tab
+        self.merges[title] = [
+            (m.get("startRowIndex", 0) + 1, m.get("startColumnIndex", 0) + 1,
+             m.get("endRowIndex", tab.rows), m.get("endColumnIndex", tab.cols))
+            for m in sheet.get("merges", [])]
+        for data in sheet.get("data", []):
+            start = data.get("startColumn", 0)
+            for i, column in enumerate(data.get("columnMetadata", [])):
+                for meta in column.get("developerMetadata", []):
+                    if meta.get("metadataKey") != ANCHOR_KEY:
+                        continue
+                    col = start + i + 1
+                    self.ids.add(meta["metadataId"])
+                    if meta.get("metadataValue") == header_key(tab.cell(1, col)) \
+                            and (title, col) not in self.anchors:
+                        self.anchors[(title, col)] = meta["metadataId"]
+                    else:  # staff renamed or retyped the header, or a second copy
+                        self.stale.append(meta["metadataId"])
+
+    def value(self, tab: str, row: int, col: int) -> Cell:
+        found = self.tabs.get(tab)
+        return found.cell(row, col) if found else None
+
+    def merged(self, tab: str, row: int, col: int) -> str | None:
+        for r1, c1, r2, c2 in self.merges.get(tab, []):
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                return f"{a1(r1, c1)}:{a1(r2, c2)}"
+        return None
+
+    def plan_anchors(self, batch: WriteBatch) -> tuple[dict[tuple[str, int], int], list[Anchor]]:
+        """The anchor id of every column the batch writes, and the anchors to create."""
+        ids: dict[tuple[str, int], int] = {}
+        new: list[Anchor] = []
+        headers = {(c.tab, c.col): c.value for c in batch.cells if c.row == 1}
+        for (tab, col), expected in batch.columns().items():
+            if (tab, col) in self.anchors:
+                ids[(tab, col)] = self.anchors[(tab, col)]
+                continue
+            header = header_key(expected or headers.get((tab, col)) or self.value(tab, 1, col))
+            anchor = Anchor(tab, col, anchor_id(tab, col, header, self.ids), header)
+            new.append(anchor)
+            ids[(tab, col)] = anchor.metadata_id
+        return ids, new
 
 
 # --- reading helpers ----------------------------------------------------------------------------

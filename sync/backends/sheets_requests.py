@@ -1,20 +1,55 @@
 """Request bodies for the Sheets API, built from a WriteBatch: pure functions, no I/O.
 
-``structure_requests`` -> the one ``spreadsheets:batchUpdate`` (new tabs, grid sizes, colours);
-``value_ranges`` -> the ``data`` of the one ``values:batchUpdate`` (RAW).
+``structure_requests`` -> the one ``spreadsheets:batchUpdate`` (new tabs, grid sizes, colours,
+anchors); ``column_ranges`` -> the ``data`` of ``values:batchUpdateByDataFilter`` (RAW), each
+tool column addressed by its anchor; ``value_ranges`` -> ``values:batchUpdate`` by A1 range
+(what a write without anchors would send; kept for the request-shape tests and bench).
+
+Anchors: every column the tool writes carries developer metadata (key ``tonghop.column``, value
+the column's header key, location = that column). The metadata moves with its column when staff
+insert, delete or move other columns, and goes away with it, so a write addressed through it
+lands in the tool's column or nowhere, never in the column that now stands where it stood.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import zlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sync.errors import BackendError
 from sync.rules.book import CellColour, CellWrite, WriteBatch
 from sync.rules.text import header_key
 
 CELL_CHARS = 50_000  # Google rejects a longer cell, and with it the whole batch
+ANCHOR_KEY = "tonghop.column"
+MAX_PAYLOAD = 1_800_000  # bytes per values request: Google recommends at most about 2 MB
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Developer metadata on a tool column: where it is (1-based) and which header it marks."""
+
+    tab: str
+    col: int
+    metadata_id: int
+    header: str  # header_key of the column's header
+
+
+def anchor_id(tab: str, col: int, header: str, taken: set[int]) -> int:
+    """A metadata id chosen here (the API allows it), so the values write can use it in the
+    same cycle; stable for a given tab, column and header."""
+    found = zlib.crc32(f"{tab}\x00{col}\x00{header}".encode()) & 0x7FFFFFFF or 1
+    while found in taken:
+        found = found % 0x7FFFFFFF + 1
+    taken.add(found)
+    return found
+
+
+def lookup(metadata_id: int) -> dict:
+    return {"developerMetadataLookup": {"metadataId": metadata_id}}
 MAX_GAP = 3  # unchanged cells (JSON null) worth sending to keep one range instead of two
 BACKGROUND = "userEnteredFormat.backgroundColor"
 
@@ -45,8 +80,10 @@ def _lookup(sheets: dict[str, dict], title: str) -> dict | None:
     return next((p for t, p in sheets.items() if header_key(t) == key), None)
 
 
-def structure_requests(batch: WriteBatch, sheets: dict[str, dict]) -> list[dict]:
-    """The ``spreadsheets:batchUpdate`` requests: add tabs, grow grids, colour cells.
+def structure_requests(batch: WriteBatch, sheets: dict[str, dict], anchors: Iterable[Anchor] = (),
+                       stale: Iterable[int] = ()) -> list[dict]:
+    """The ``spreadsheets:batchUpdate`` requests: add tabs, grow grids, anchor new tool columns,
+    drop anchors left on a column that is no longer the tool's (``stale`` ids), colour cells.
 
     New tabs get a sheetId chosen here, so colours for them go in the same request. Grids grow
     with ``updateSheetProperties`` to an absolute size: unlike ``appendDimension``, repeating it
@@ -93,6 +130,16 @@ def structure_requests(batch: WriteBatch, sheets: dict[str, dict]) -> list[dict]
             requests_.append({"updateSheetProperties": {
                 "properties": {"sheetId": props["sheetId"], "gridProperties": size},
                 "fields": ",".join(fields)}})
+
+    for anchor in anchors:
+        requests_.append({"createDeveloperMetadata": {"developerMetadata": {
+            "metadataId": anchor.metadata_id, "metadataKey": ANCHOR_KEY,
+            "metadataValue": anchor.header, "visibility": "DOCUMENT",
+            "location": {"dimensionRange": {
+                "sheetId": _lookup(known, anchor.tab)["sheetId"], "dimension": "COLUMNS",
+                "startIndex": anchor.col - 1, "endIndex": anchor.col}}}}})
+    for metadata_id in stale:
+        requests_.append({"deleteDeveloperMetadata": {"dataFilter": lookup(metadata_id)}})
 
     for title, column, first_row, colours in _colour_runs(batch.colours):
         requests_.append({"updateCells": {
@@ -179,3 +226,41 @@ def _segments(cols: list[int]) -> list[tuple[int, int]]:
         else:
             out.append((col, col))
     return out
+
+
+def column_ranges(cells: Iterable[CellWrite], ids: dict[tuple[str, int], int]) -> list[list[dict]]:
+    """The ``data`` of ``values:batchUpdateByDataFilter`` requests, one list per request: one
+    DataFilterValueRange per tool column, addressed by its anchor. A column range starts at
+    row 1, so cells that must not change are JSON null (the API skips them). Requests stay under
+    MAX_PAYLOAD; a column too long for one is split by rows (the later part led by nulls)."""
+    latest = {(c.tab, c.col, c.row): c.value for c in cells}
+    by_column: dict[tuple[str, int], dict[int, object]] = {}
+    for (tab, col, row), value in sorted(latest.items()):
+        by_column.setdefault((tab, col), {})[row] = value
+    requests_: list[list[dict]] = [[]]
+    size = 0
+    for key, rows in by_column.items():
+        column = [None] * max(rows)
+        for row, value in rows.items():
+            column[row - 1] = _raw(value)
+        for part in _parts(column):
+            item = {"dataFilter": lookup(ids[key]), "majorDimension": "COLUMNS", "values": [part]}
+            length = len(json.dumps(item, ensure_ascii=False).encode("utf-8"))
+            if requests_[-1] and size + length > MAX_PAYLOAD:
+                requests_.append([])
+                size = 0
+            requests_[-1].append(item)
+            size += length
+    return [r for r in requests_ if r]
+
+
+def _parts(column: list) -> list[list]:
+    """A column's values cut so each part fits a request; each part keeps its rows' places."""
+    parts, start, size = [], 0, 0
+    for i, value in enumerate(column):
+        size += len(json.dumps(value, ensure_ascii=False).encode("utf-8")) + 1
+        if size > MAX_PAYLOAD * 0.8 and i > start:
+            parts.append([None] * start + column[start:i])
+            start, size = i, 5 * i
+    parts.append([None] * start + column[start:])
+    return parts
