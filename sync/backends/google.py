@@ -21,6 +21,7 @@ it return a fake's session, so the key file is still loaded and checked but no t
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections.abc import Callable
@@ -52,7 +53,7 @@ from sync.errors import AccessError, BackendError
 from sync.rules import headers as H
 from sync.rules.book import a1
 from sync.rules.text import header_key, one_line
-from sync.rules.timeparse import from_serial
+from sync.rules.timeparse import TimeParseError, from_serial
 
 __all__ = ["GoogleSheetsBackend", "session_factory", "spreadsheet_id", "value_ranges"]
 
@@ -412,4 +413,5 @@ def localise_timestamps(values: list[list[Cell]], zone: ZoneInfo) -> None:
         for c in cols:
             value = row[c] if c < len(row) else None
             if isinstance(value, int | float) and not isinstance(value, bool):
-                row[c] = from_serial(value, zone)
+                with contextlib.suppress(TimeParseError):  # left as a number: reported later
+                    row[c] = from_serial(value, zone)
