@@ -24,9 +24,15 @@ from sync.rules.evaluate import evaluate_campaign, expected_units
 from sync.rules.figure_table import FigureTable, figure_table
 from sync.rules.matching import Matcher
 from sync.rules.models import Campaign, Exemption, RowResult, Status, Unit, UnitStatus
-from sync.rules.parse import parse_campaigns, parse_exemptions, parse_responses, parse_roster
+from sync.rules.parse import (
+    implausible_timestamps,
+    parse_campaigns,
+    parse_exemptions,
+    parse_responses,
+    parse_roster,
+)
 from sync.rules.plan import plan_append, plan_choice, plan_keyed_table, plan_row_columns
-from sync.rules.text import header_key
+from sync.rules.text import clean, header_key
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +172,8 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
                                     blocking=True))
             continue
         problems += more
+        responses, more = implausible_timestamps(responses, tab.title, _timestamp_header(tab), now)
+        problems += more
         expected = [u.code for u in expected_units(campaign, units)]
         responses = [_with_match(r, matcher, expected) for r in responses]
         result = evaluate_campaign(campaign, units, responses, exemptions, now)
@@ -183,6 +191,12 @@ def _check_not_a_tool_tab(config: Config, campaign: Campaign) -> None:
                 f"{config.path}: 'tabs.{key}' = {title!r} is the responses tab of campaign "
                 f"{campaign.code} (tab '{config.tabs.campaigns}', row {campaign.row}): the tool "
                 f"would write its table into it; give 'tabs.{key}' another name")
+
+
+def _timestamp_header(tab) -> str:
+    keys = {header_key(h) for h in H.TIMESTAMP}
+    return next((clean(h) for h in (tab.values[0] if tab.values else []) if header_key(h) in keys),
+                H.TIMESTAMP[0])
 
 
 def _with_match(response, matcher: Matcher, expected: Sequence[str]):

@@ -7,7 +7,8 @@ from sync.rules import headers as H
 
 from .conftest import FAKE_ACCOUNT, load_into_fake
 
-WRITES = ("spreadsheets.batchUpdate", "values.batchUpdate", "values.update", "values.append",
+WRITES = ("spreadsheets.batchUpdate", "values.batchUpdateByDataFilter", "values.batchUpdate", "values.update",
+          "values.append",
           "values.clear", "values.batchClear", "drive.files.create", "drive.files.update")
 
 

@@ -183,7 +183,7 @@ def test_figures_tab_matches_status_json_on_both_backends(cli, workspace):
     if workspace.fake is not None:  # still one read and one write batch for the control book
         sid = workspace.spreadsheet_id
         assert workspace.fake.count("values.batchGet", sid) == 1
-        assert workspace.fake.count("values.batchUpdate", sid) == 1
+        assert workspace.fake.count("values.batchUpdateByDataFilter", sid) == 1
         assert workspace.fake.count("spreadsheets.batchUpdate", sid) == 1
     import json
     records = json.loads(cli("status", "--config", workspace.config_path, "--now", DEMO_NOW,

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import json
 import math
-import re
 
 import pytest
 
 from sync.backends.google import GoogleSheetsBackend
-from sync.backends.payload import ENVELOPE_BYTES, in_write_order, split_value_ranges
-from sync.backends.sheets_requests import value_ranges
+from sync.backends.sheets_requests import ENVELOPE_BYTES, column_ranges
 from sync.config import load_config
 from sync.errors import BackendError
 from sync.rules import headers as H
@@ -21,86 +19,65 @@ from sync.unattended.job import sync_once
 
 from .conftest import DEMO_NOW
 
-A1 = re.compile(r"^(.*)!([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?$")
-
 
 def request_bytes(part: list[dict]) -> int:
     """The body as requests sends it (json=, ASCII escapes)."""
     return len(json.dumps({"valueInputOption": "RAW", "data": part}))
 
 
-def cells_of(data: list[dict]) -> list[tuple[str, int, int, object]]:
-    """Every (tab, row, col, value) the ranges write, in the order they are sent."""
+def cells_of(data: list[dict], tab_of: dict[int, str]) -> list[tuple[str, int, int, object]]:
+    """Every (tab, row, col, value) the anchored column ranges write, in the order they are sent."""
     out = []
     for item in data:
-        a1 = item.get("range") or item["dataFilter"]["a1Range"]
-        tab, c1, r1, _, _ = A1.match(a1).groups()
-        col = ord(c1) - 64
-        for r, row in enumerate(item["values"]):
-            out += [(tab, int(r1) + r, col + c, v) for c, v in enumerate(row) if v is not None]
+        tab, col = tab_of[item["dataFilter"]["developerMetadataLookup"]["metadataId"]]
+        column = item["values"][0]
+        out += [(tab, r, col, v) for r, v in enumerate(column, 1) if v is not None]
     return out
 
 
-def big_ranges(rows: int) -> list[dict]:
-    """Two tabs' owned columns plus a status tab, Vietnamese text (6 bytes a letter on the wire)."""
+def big_write(rows: int) -> tuple[list[CellWrite], dict[tuple[str, int], int]]:
+    """Two owned columns of a responses tab, a status tab and the log, in plan order; Vietnamese
+    text (6 bytes a letter on the wire)."""
     cells = [CellWrite("Câu trả lời biểu mẫu 1", r, 10, "Đúng hạn - đã nộp đủ nội dung")
              for r in range(2, rows + 2)]
     cells += [CellWrite("Câu trả lời biểu mẫu 1", r, 11, f"Mã đơn vị P{r:05d}") for r in range(2, rows + 2)]
     cells += [CellWrite("Trạng thái", r, 3, "Quá hạn, chưa nộp") for r in range(2, rows // 3)]
     cells += [CellWrite("Nhật ký đồng bộ", 7, 1, "20/06/2023 10:00")]
-    return value_ranges(cells)
+    ids = {key: i for i, key in enumerate(dict.fromkeys((c.tab, c.col) for c in cells), 1)}
+    return cells, ids
 
 
 def test_parts_stay_under_the_limit_and_keep_every_cell_in_order():
-    data = big_ranges(6000)
+    cells, ids = big_write(6000)
+    tab_of = {v: k for k, v in ids.items()}
     limit = 60_000
-    total = request_bytes(data)
-    parts = split_value_ranges(data, limit)
-    assert total > 10 * limit
+    whole = column_ranges(cells, ids, limit=10**9)
+    parts = column_ranges(cells, ids, limit)
+    total = request_bytes(whole[0])
+    assert len(whole) == 1 and total > 10 * limit
     assert all(request_bytes(p) <= limit for p in parts)
-    # Cut by bytes, never per row: about total/limit requests.
-    assert len(parts) <= math.ceil(total / (limit - ENVELOPE_BYTES)) + 1
-    assert len(parts) < 6000 // 10
+    # Cut by bytes, never per row: O(total/limit) requests. A later part of a long column is led by
+    # nulls (an anchored range starts at row 1), which costs up to 2x the ideal count.
+    assert len(parts) <= 2 * math.ceil(total / (limit - ENVELOPE_BYTES)) + 2
+    assert len(parts) < 6000 // 50
     flat = [item for p in parts for item in p]
-    assert cells_of(flat) == cells_of(data)  # same cells, same order: nothing lost or moved
+    assert cells_of(flat, tab_of) == cells_of(whole[0], tab_of)  # same cells, same order
 
 
 def test_small_writes_stay_one_request():
-    data = big_ranges(50)
-    assert split_value_ranges(data) == [data]
-    assert split_value_ranges([]) == []
-
-
-def test_a_row_too_big_for_a_request_goes_alone():
-    huge = "ư" * 20_000  # 120 KB on the wire
-    data = [{"range": "'T'!A1:B3", "majorDimension": "ROWS",
-             "values": [["a", "b"], [huge, huge], ["c", "d"]]}]
-    parts = split_value_ranges(data, limit=100_000)
-    assert [p[0]["range"] for p in parts] == ["'T'!A1:B1", "'T'!A2:B2", "'T'!A3:B3"]
-    assert cells_of([p[0] for p in parts]) == cells_of(data)
-
-
-def test_data_filter_ranges_are_cut_by_a1_and_metadata_ones_kept_whole():
-    rows = [[f"Đã nộp {i}"] for i in range(3000)]
-    by_a1 = {"dataFilter": {"a1Range": "'Bob''s'!C2:C3001"}, "majorDimension": "ROWS", "values": rows}
-    by_meta = {"dataFilter": {"developerMetadataLookup": {"metadataKey": "tonghop:verdict"}},
-               "majorDimension": "ROWS", "values": rows[:10]}
-    parts = split_value_ranges([by_meta, by_a1], limit=20_000)
-    assert parts[0][0] == by_meta
-    flat = [item for p in parts for item in p][1:]
-    assert flat[0]["dataFilter"]["a1Range"].startswith("'Bob''s'!C2:C")
-    assert flat[-1]["dataFilter"]["a1Range"].endswith(":C3001")
-    assert cells_of(flat) == cells_of([by_a1])
-    assert all(request_bytes(p) <= 20_000 for p in parts)
+    cells, ids = big_write(50)
+    assert len(column_ranges(cells, ids)) == 1
+    assert column_ranges([], {}) == []
 
 
 def test_write_order_follows_the_plan_responses_first_log_last():
-    data = value_ranges([CellWrite("Nhật ký đồng bộ", 9, 1, "x"), CellWrite("Trạng thái", 2, 2, "y"),
-                         CellWrite("Câu trả lời biểu mẫu 1", 3, 9, "z"), CellWrite("Trạng thái", 5, 2, "w")])
-    planned = ["Câu trả lời biểu mẫu 1", "Trạng thái", "Nhật ký đồng bộ"]
-    ordered = in_write_order(data, planned)
-    assert [d["range"] for d in ordered] == ["'Câu trả lời biểu mẫu 1'!I3", "'Trạng thái'!B2",
-                                             "'Trạng thái'!B5", "'Nhật ký đồng bộ'!A9"]
+    cells = [CellWrite("Câu trả lời biểu mẫu 1", 3, 9, "z"), CellWrite("Trạng thái", 2, 2, "y"),
+             CellWrite("Trạng thái", 5, 2, "w"), CellWrite("Nhật ký đồng bộ", 9, 1, "x")]
+    ids = {("Câu trả lời biểu mẫu 1", 9): 3, ("Trạng thái", 2): 1, ("Nhật ký đồng bộ", 1): 2}
+    tab_of = {v: k for k, v in ids.items()}
+    (data,) = column_ranges(cells, ids)
+    assert [tab for tab, _, _, _ in cells_of(data, tab_of)] == [
+        "Câu trả lời biểu mẫu 1", "Trạng thái", "Trạng thái", "Nhật ký đồng bộ"]
 
 
 # --- through the Google backend and the fake -----------------------------------------------------
@@ -114,16 +91,28 @@ def _cycle(config_path, fake, limit, hook=None):
     return sync_once(config, parse_moment(DEMO_NOW, config.tz).at, backend=backend)
 
 
+VALUES_WRITE = "values.batchUpdateByDataFilter"  # tool columns addressed by their anchors
+
+
+def _tabs_written(fake, request) -> list[str]:
+    """The tabs a values write addressed, in request order (anchor id -> its column's tab)."""
+    ss = fake.spreadsheets[request.spreadsheet_id]
+    where = {m["metadataId"]: m["location"]["dimensionRange"]["sheetId"] for m in ss.developer_metadata
+             if "dimensionRange" in m.get("location", {})}
+    return [ss.sheet_by_id(where[d["dataFilter"]["developerMetadataLookup"]["metadataId"]]).title
+            for d in request.json["data"]]
+
+
 def test_a_split_first_write_equals_the_one_request_write(google_workspace, tmp_path, monkeypatch,
                                                           service_account_key, demo_template):
     ws = google_workspace
     _cycle(ws.config_path, ws.fake, limit=40_000)
-    writes = [r for r in ws.fake.requests if r.endpoint == "values.batchUpdate"]
+    writes = [r for r in ws.fake.requests if r.endpoint == VALUES_WRITE]
     assert len(writes) >= 4
     assert all(len(r.body) <= 40_000 for r in writes)
-    first, last = writes[0].json["data"], writes[-1].json["data"]
-    assert "Câu trả lời biểu mẫu" in first[0]["range"]  # the responses' columns first
-    assert "Nhật ký đồng bộ" in last[-1]["range"]  # the log line last
+    first, last = _tabs_written(ws.fake, writes[0]), _tabs_written(ws.fake, writes[-1])
+    assert "Câu trả lời biểu mẫu" in first[0]  # the responses' columns first
+    assert "Nhật ký đồng bộ" in last[-1]  # the log line last
 
     from .conftest import google_workspace_in
     other_dir = tmp_path / "other"
@@ -131,7 +120,7 @@ def test_a_split_first_write_equals_the_one_request_write(google_workspace, tmp_
     shutil.copytree(demo_template, other_dir)
     other = google_workspace_in(other_dir, service_account_key, monkeypatch)
     _cycle(other.config_path, other.fake, limit=2_000_000)
-    assert other.fake.count("values.batchUpdate") == 1
+    assert other.fake.count(VALUES_WRITE) == 1
     for tab in ws.tab_titles():
         assert ws.values(tab) == other.values(tab), tab
 
@@ -146,15 +135,15 @@ def test_a_failed_part_leaves_the_status_behind_the_responses_and_the_next_cycle
         if ":batchUpdate" in response.url and "/values" in response.url:
             seen.append(response.status_code)
             if len(seen) == 2:
-                fake.fail_next(status=400, times=1, endpoint="values.batchUpdate",
+                fake.fail_next(status=400, times=1, endpoint=VALUES_WRITE,
                                message="Invalid data[0]: injected")
 
     with pytest.raises(BackendError) as err:
         _cycle(ws.config_path, fake, limit=40_000, hook=fail_the_third)
     assert "values requests 1-2 of" in str(err.value)
     assert "no values (request 3 of" in str(err.value)
-    applied = [d["range"] for r in fake.requests if r.endpoint == "values.batchUpdate" and r.applied
-               for d in r.json["data"]]
+    applied = [tab for r in fake.requests if r.endpoint == VALUES_WRITE and r.applied
+               for tab in _tabs_written(fake, r)]
     assert applied and "Câu trả lời biểu mẫu 1" in applied[0]  # the responses' columns went first
     assert H.VERDICT_COL in ws.values("Câu trả lời biểu mẫu 1")[0]
     assert not any("Nhật ký đồng bộ" in a for a in applied)  # no log line for an unfinished write

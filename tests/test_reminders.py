@@ -381,12 +381,12 @@ def test_reminders_and_links_ride_in_the_one_control_batch(workspace, cli):
     assert "usp=pp_url&entry.1902845633=UBND+ph%C6%B0%E1%BB%9Dng" in p04[8]
     if workspace.fake is not None:
         fake, sid = workspace.fake, workspace.spreadsheet_id
-        assert fake.count("values.batchUpdate", sid) == 1
+        assert fake.count("values.batchUpdateByDataFilter", sid) == 1
         assert fake.count("values.batchGet", sid) == 1
         fake.reset_counts()
         again = cli("sync", "--config", config, "--now", "2023-06-28T09:15")
         assert "nothing changed" in again.out
-        assert fake.count("values.batchUpdate", sid) == fake.count("spreadsheets.batchUpdate", sid) == 0
+        assert fake.count("values.batchUpdateByDataFilter", sid) == fake.count("spreadsheets.batchUpdate", sid) == 0
 
 
 def test_offsets_and_recipients_may_be_one_per_line_in_the_campaign_row():

@@ -504,7 +504,7 @@ def test_drafts_go_to_drive_and_replace_their_previous_version(cli, google_works
     fake.reset_counts()
     report(cli, ws.dir, now="2023-06-20T15:00")  # nothing changed: no upload, no write
     assert fake.count("drive.files.update") == fake.count("drive.files.create") == 0
-    assert fake.count("values.batchUpdate") == 0
+    assert fake.count("values.batchUpdateByDataFilter") == 0
     report(cli, ws.dir, now="2023-06-21T08:00")  # a new day: each file replaced in place
     again = [f for f in fake.drive_files.values() if folder in f.parents]
     assert {f.file_id for f in again} == ids and all(f.version == 2 for f in again)

@@ -18,7 +18,7 @@ from tests.fakesheets import FakeGoogle
 
 from .conftest import DEMO_NOW
 
-WRITES = ("spreadsheets.batchUpdate", "values.batchUpdate")
+WRITES = ("spreadsheets.batchUpdate", "values.batchUpdateByDataFilter")
 
 
 class Clock:
@@ -216,10 +216,10 @@ def test_reads_exhausted_fail_the_cycle_and_write_nothing(cli, google_workspace,
 
 def test_values_failing_after_tabs_were_added(cli, google_workspace, no_waiting):
     ws = google_workspace
-    ws.fake.fail_next(503, times=100, endpoint="values.batchUpdate")
+    ws.fake.fail_next(503, times=100, endpoint="values.batchUpdateByDataFilter")
     result = sync(cli, ws)
     assert result.code == ExitCode.CYCLE
-    assert ("new tabs, grid sizes and colours were applied, no values were written"
+    assert ("new tabs, grid sizes, anchors and colours were applied, no values were written"
             in result.err)
     assert "Trạng thái" in ws.tab_titles() and ws.values("Trạng thái") == []
     ws.fake.clear_faults()
@@ -228,7 +228,7 @@ def test_values_failing_after_tabs_were_added(cli, google_workspace, no_waiting)
 
 def test_connection_lost_after_the_values_were_applied(cli, google_workspace, no_waiting):
     ws = google_workspace
-    ws.fake.drop_connection_next(times=100, endpoint="values.batchUpdate", after_apply=True)
+    ws.fake.drop_connection_next(times=100, endpoint="values.batchUpdateByDataFilter", after_apply=True)
     result = sync(cli, ws)
     assert result.code == ExitCode.CYCLE
     assert "values may or may not have been applied" in result.err
@@ -241,10 +241,10 @@ def test_connection_lost_after_the_values_were_applied(cli, google_workspace, no
 
 def test_a_resent_write_is_harmless(cli, google_workspace, no_waiting):
     ws = google_workspace
-    ws.fake.drop_connection_next(times=1, endpoint="values.batchUpdate", after_apply=True)
+    ws.fake.drop_connection_next(times=1, endpoint="values.batchUpdateByDataFilter", after_apply=True)
     ws.fake.drop_connection_next(times=1, endpoint="spreadsheets.batchUpdate")
     assert sync(cli, ws).code == 0
-    assert ws.fake.count("values.batchUpdate") == 2
+    assert ws.fake.count("values.batchUpdateByDataFilter") == 2
     ws.fake.reset_counts()
     assert "nothing changed" in sync(cli, ws).out
 

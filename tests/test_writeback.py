@@ -7,10 +7,10 @@ import hashlib
 from datetime import datetime
 
 import openpyxl
-import pytest
 from openpyxl.styles import PatternFill
 
 from sync.backends.local import LocalWorkbookBackend
+from sync.backends.xlsx_patch import XlsxPatch
 from sync.config import load_config
 from sync.cycle import run_cycle
 from sync.rules import headers as H
@@ -126,17 +126,18 @@ def test_formula_like_text_is_written_as_text(demo_dir):
     assert raw == '=IMPORTXML("http://x", "//a")'
 
 
-def test_atomic_save_leaves_the_old_file_on_a_crash(demo_dir, monkeypatch):
+def test_atomic_save_leaves_the_old_file_on_a_crash(demo_dir, monkeypatch, cli):
     path = demo_dir / "tonghop.xlsx"
     before = digest(path)
 
-    def crash(self, filename):
-        filename.write(b"half a zip")
-        raise OSError("disk full")
+    def crash(self, handle):
+        handle.write(b"half a zip")
+        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", crash)
-    with pytest.raises(OSError):
-        sync(demo_dir)
+    monkeypatch.setattr(XlsxPatch, "save", crash)
+    result = cli("sync", "--config", demo_dir / "config.toml", "--now", NOW)
+    assert result.code == 5 and "Traceback" not in result.err
+    assert "could not be saved ([Errno 28] No space left on device); it is unchanged" in result.err
     assert digest(path) == before
     assert [p.name for p in demo_dir.iterdir() if p.name.endswith(".tmp")] == []
 

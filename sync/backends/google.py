@@ -2,10 +2,12 @@
 
 Per spreadsheet and cycle it sends one ``spreadsheets.get`` (metadata only) and one
 ``values:batchGet`` (every tab) to read; to write, at most one ``spreadsheets:batchUpdate`` (new
-tabs, grid growth, status colours; only when needed) and one ``values:batchUpdate`` with
-``valueInputOption=RAW`` (cut into requests of at most ~2 MB when larger, see
-``sync.backends.payload``). An empty batch sends nothing. The number of requests never depends on
-the number of rows, only on the bytes written.
+tabs, grid growth, anchors for new tool columns, status colours; only when needed) and one
+``values:batchUpdateByDataFilter`` with ``valueInputOption=RAW``, every tool column addressed by
+its developer-metadata anchor (see sheets_requests). A cycle that anchors new columns in a staff
+tab reads them back first (one ``values:batchGetByDataFilter``). An empty batch sends nothing.
+The number of requests never depends on the number of rows (past ~1.8 MB of values, the values
+write is split).
 
 The session is a google-auth ``AuthorizedSession`` built from the configured sign-in
 (``backend.auth``: a service-account key, a person's saved OAuth token, or Application Default
@@ -22,6 +24,7 @@ session (a fake's bare session: credentials are loaded and checked but no token 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections.abc import Callable, Mapping
@@ -34,29 +37,42 @@ from google.auth import credentials as auth_credentials
 from google.auth import exceptions as auth_exceptions
 from google.auth.transport.requests import AuthorizedSession
 from gspread.exceptions import APIError
-from gspread.urls import DRIVE_FILES_API_V3_URL
+from gspread.urls import DRIVE_FILES_API_V3_URL, SPREADSHEETS_API_V4_BASE_URL
 
-from sync.backends.base import Backend, Book, Cell, Tab, WriteBatch, trim
+from sync.backends.base import Backend, Book, Cell, SkippedWrite, Tab, WriteBatch, trim
 from sync.backends.credentials import Identity, ServiceAccountKey, SignIn, refused, scoped, scopes_for, sign_in
 from sync.backends.forms import FORMS_READ_SCOPE, FORMS_WRITE_SCOPE, FormsClient
-from sync.backends.payload import MAX_BODY_BYTES, in_write_order, split_value_ranges
 from sync.backends.retry import GaveUp, RetryingHTTPClient, RetryPolicy, TokenRequest, network_problem
-from sync.backends.sheets_requests import quote_tab, structure_requests, value_ranges
+from sync.backends.sheets_requests import (
+    ANCHOR_KEY,
+    MAX_PAYLOAD,
+    Anchor,
+    anchor_id,
+    column_ranges,
+    lookup,
+    quote_tab,
+    structure_requests,
+    value_ranges,
+)
 from sync.config import AuthMode, Config
 from sync.errors import AccessError, BackendError
 from sync.rules import headers as H
+from sync.rules.book import a1
 from sync.rules.text import header_key, one_line
-from sync.rules.timeparse import from_serial
+from sync.rules.timeparse import TimeParseError, from_serial
 
 __all__ = ["GoogleSheetsBackend", "session_factory", "spreadsheet_id", "value_ranges"]
 
 log = logging.getLogger(__name__)
 
+SHEETS_BASE = SPREADSHEETS_API_V4_BASE_URL
 _ID_IN_URL = re.compile(r"/spreadsheets/d/([a-zA-Z0-9_-]+)")
 _VALID_ID = re.compile(r"[a-zA-Z0-9_-]+")
 METADATA_FIELDS = (
     "spreadsheetId,properties(title,locale,timeZone),"
-    "sheets.properties(sheetId,title,index,sheetType,gridProperties(rowCount,columnCount))"
+    "sheets.properties(sheetId,title,index,sheetType,gridProperties(rowCount,columnCount)),"
+    # where the tool's anchored columns are now, and merged ranges a write must avoid
+    "sheets.merges,sheets.data.columnMetadata.developerMetadata(metadataId,metadataKey,metadataValue)"
 )
 READ_PARAMS = {
     "valueRenderOption": "UNFORMATTED_VALUE",
@@ -100,7 +116,7 @@ def spreadsheet_id(ref: str) -> str:
 
 class GoogleSheetsBackend(Backend):
     kind = "google"
-    max_body_bytes = MAX_BODY_BYTES  # per values:batchUpdate request (Google recommends <= 2 MB)
+    max_body_bytes = MAX_PAYLOAD  # per values request (Google recommends <= 2 MB)
 
     def __init__(self, session: requests.Session, control: str, *,
                  policy: RetryPolicy | None = None, key: ServiceAccountKey | None = None,
@@ -124,6 +140,7 @@ class GoogleSheetsBackend(Backend):
         self.forms_cache: Path | None = None
         self._policy, self._sleep, self._clock = policy or RetryPolicy(), sleep, clock
         self._forms: dict[bool, FormsClient] = {}
+        self._read: dict[str, _Read] = {}  # id -> anchors, merges and values as last read
 
     @classmethod
     def from_config(cls, config: Config, session: requests.Session | None = None, *,
@@ -191,9 +208,11 @@ class GoogleSheetsBackend(Backend):
         meta = self._call(ref, lambda: self.http.fetch_sheet_metadata(
             sid, params={"includeGridData": "false", "fields": METADATA_FIELDS}))
         props = meta.get("properties", {})
-        grids = [s["properties"] for s in meta.get("sheets", [])
-                 if s.get("properties", {}).get("sheetType", "GRID") == "GRID"]
+        grid_sheets = [s for s in meta.get("sheets", [])
+                       if s.get("properties", {}).get("sheetType", "GRID") == "GRID"]
+        grids = [s["properties"] for s in grid_sheets]
         self._sheets[sid] = {p["title"]: p for p in grids}
+        read = self._read[sid] = _Read()
         ranges = []
         if grids:
             answer = self._call(ref, lambda: self.http.values_batch_get(
@@ -208,29 +227,80 @@ class GoogleSheetsBackend(Backend):
             size = p.get("gridProperties", {})
             tabs[p["title"]] = Tab(p["title"], trim(values), size.get("rowCount", 0),
                                    size.get("columnCount", 0), p.get("sheetId"))
+        for sheet in grid_sheets:
+            read.note(sheet, tabs[sheet["properties"]["title"]])
         return Book(self.normalise_ref(ref), props.get("title", sid), tabs, props.get("timeZone"),
                     props.get("locale"))
 
     # -- writing ------------------------------------------------------------------------------
-    def write(self, ref: str, batch: WriteBatch) -> None:
+    def write(self, ref: str, batch: WriteBatch) -> list[SkippedWrite]:
+        """Structure first (new tabs, grids, anchors for new tool columns, colours), then the
+        values through the anchors (``values:batchUpdateByDataFilter``), so a column staff
+        insert, move or delete meanwhile moves the target or drops the write, never shifts it.
+        A column anchored in this very write is read back through its anchor first (one more
+        read, only in such cycles) and written only if it still holds what the plan expects."""
         if batch.is_empty():
-            return
+            return []
         sid = self.sid(ref)
         if sid not in self._sheets:
             self.read(ref)  # a write without a read in this cycle (not the cycle's path)
-        structure = structure_requests(batch, self._sheets[sid])
-        data = value_ranges(batch.cells)
+        read = self._read.get(sid) or _Read()
+        batch, skipped = batch.checked(read.value, read.merged)
+        ids, new = read.plan_anchors(batch)
+        structure = structure_requests(batch, self._sheets[sid], new, read.stale)
         self._sheets.pop(sid, None)  # grids and tabs change: the next read refreshes them
+        self._read.pop(sid, None)
         if structure:
             self._call(ref, lambda: self.http.batch_update(sid, {"requests": structure}),
-                       writing="tabs, grid sizes and colours")
-        planned = list(dict.fromkeys(c.tab for c in batch.cells))  # responses' columns .. log
-        parts = split_value_ranges(in_write_order(data, planned), self.max_body_bytes)
-        for i, part in enumerate(parts):
-            body = {"valueInputOption": "RAW", "data": part}
-            self._call(ref, lambda body=body: self.http.values_batch_update(sid, body),
-                       writing=_part("values", i, len(parts)),
-                       after=_applied_before(bool(structure), i, len(parts)))
+                       writing="tabs, grid sizes, anchors and colours")
+        after = "new tabs, grid sizes, anchors and colours" if structure else ""
+        check = [a for a in new if a.tab not in batch.new_tabs]
+        if check:
+            bad = self._verify_new_anchors(ref, sid, check, batch)
+            skipped += bad
+            batch = batch.without({(s.tab, s.col) for s in bad})
+        parts = column_ranges(batch.cells, ids, self.max_body_bytes)
+        for i, data in enumerate(parts):
+            body = {"valueInputOption": "RAW", "data": data}
+            answer = self._call(ref, lambda body=body: self.http.request(
+                "post", f"{SHEETS_BASE}/{sid}/values:batchUpdateByDataFilter", json=body).json(),
+                writing=_part("values", i, len(parts)), after=_applied_before(after, i, len(parts)))
+            landed = {r.get("dataFilter", {}).get("developerMetadataLookup", {}).get("metadataId")
+                      for r in answer.get("responses", [])}
+            for (tab, col), metadata_id in ids.items():
+                sent = any(d["dataFilter"]["developerMetadataLookup"]["metadataId"] == metadata_id
+                           for d in data)
+                if sent and metadata_id not in landed:
+                    skipped.append(SkippedWrite(tab, 1, col, "the tool's column was deleted "
+                                                "since the read; it is created again next cycle"))
+        return skipped
+
+    def _verify_new_anchors(self, ref: str, sid: str, anchors: list[Anchor],
+                            batch: WriteBatch) -> list[SkippedWrite]:
+        """Read back, through the anchors just created, the cells the guards protect."""
+        body = {"dataFilters": [lookup(a.metadata_id) for a in anchors],
+                "majorDimension": "COLUMNS", "valueRenderOption": "UNFORMATTED_VALUE",
+                "dateTimeRenderOption": "SERIAL_NUMBER"}
+        answer = self._call(ref, lambda: self.http.request(
+            "post", f"{SHEETS_BASE}/{sid}/values:batchGetByDataFilter", json=body).json())
+        columns: dict[int, list] = {}
+        for matched in answer.get("valueRanges", []):
+            for data_filter in matched.get("dataFilters", []):
+                metadata_id = data_filter.get("developerMetadataLookup", {}).get("metadataId")
+                values = matched.get("valueRange", {}).get("values", [[]])
+                columns[metadata_id] = values[0] if values else []
+        by_column = {(a.tab, a.col): a.metadata_id for a in anchors}
+
+        def now(tab: str, row: int, col: int) -> Cell:
+            column = columns.get(by_column.get((tab, col)), [])
+            return column[row - 1] if row - 1 < len(column) else None
+        guarded = WriteBatch(cells=[c for c in batch.cells if (c.tab, c.col) in by_column],
+                             guards=[g for g in batch.guards if (g.tab, g.col) in by_column])
+        _, bad = guarded.checked(now)
+        missing = [SkippedWrite(a.tab, 1, a.col, "the column was deleted while the tool "
+                                "anchored it; planned again next cycle")
+                   for a in anchors if a.metadata_id not in columns]
+        return bad + missing
 
     # -- Drive (for `check` and report publishing) --------------------------------------------
     def drive_folder(self, folder_id: str) -> dict:
@@ -303,9 +373,9 @@ def _part(what: str, i: int, parts: int) -> str:
     return what if parts == 1 else f"{what} (request {i + 1} of {parts})"
 
 
-def _applied_before(structure: bool, i: int, parts: int) -> str:
+def _applied_before(structure: str, i: int, parts: int) -> str:
     """What earlier requests of the same write applied, for a failure message."""
-    done = ["new tabs, grid sizes and colours"] if structure else []
+    done = [structure] if structure else []
     if i:
         done.append(f"values requests 1-{i} of {parts}" if i > 1 else f"values request 1 of {parts}")
     return " and ".join(done)
@@ -340,6 +410,65 @@ def api_disabled_line(api: str, err: APIError) -> str:
             "`tonghop check` again")
 
 
+# --- what a read learnt, for the write that follows -----------------------------------------------
+class _Read:
+    """Per spreadsheet: values as read (for the guards), merged ranges, and the tool's anchors:
+    valid ones (on the column whose header they name) by (tab, column), stale ones by id."""
+
+    def __init__(self) -> None:
+        self.tabs: dict[str, Tab] = {}
+        self.merges: dict[str, list[tuple[int, int, int, int]]] = {}
+        self.anchors: dict[tuple[str, int], int] = {}
+        self.stale: list[int] = []
+        self.ids: set[int] = set()
+
+    def note(self, sheet: dict, tab: Tab) -> None:
+        title = tab.title
+        self.tabs[title] = tab
+        self.merges[title] = [
+            (m.get("startRowIndex", 0) + 1, m.get("startColumnIndex", 0) + 1,
+             m.get("endRowIndex", tab.rows), m.get("endColumnIndex", tab.cols))
+            for m in sheet.get("merges", [])]
+        for data in sheet.get("data", []):
+            start = data.get("startColumn", 0)
+            for i, column in enumerate(data.get("columnMetadata", [])):
+                for meta in column.get("developerMetadata", []):
+                    if meta.get("metadataKey") != ANCHOR_KEY:
+                        continue
+                    col = start + i + 1
+                    self.ids.add(meta["metadataId"])
+                    if meta.get("metadataValue") == header_key(tab.cell(1, col)) \
+                            and (title, col) not in self.anchors:
+                        self.anchors[(title, col)] = meta["metadataId"]
+                    else:  # staff renamed or retyped the header, or a second copy
+                        self.stale.append(meta["metadataId"])
+
+    def value(self, tab: str, row: int, col: int) -> Cell:
+        found = self.tabs.get(tab)
+        return found.cell(row, col) if found else None
+
+    def merged(self, tab: str, row: int, col: int) -> str | None:
+        for r1, c1, r2, c2 in self.merges.get(tab, []):
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                return f"{a1(r1, c1)}:{a1(r2, c2)}"
+        return None
+
+    def plan_anchors(self, batch: WriteBatch) -> tuple[dict[tuple[str, int], int], list[Anchor]]:
+        """The anchor id of every column the batch writes, and the anchors to create."""
+        ids: dict[tuple[str, int], int] = {}
+        new: list[Anchor] = []
+        headers = {(c.tab, c.col): c.value for c in batch.cells if c.row == 1}
+        for (tab, col), expected in batch.columns().items():
+            if (tab, col) in self.anchors:
+                ids[(tab, col)] = self.anchors[(tab, col)]
+                continue
+            header = header_key(expected or headers.get((tab, col)) or self.value(tab, 1, col))
+            anchor = Anchor(tab, col, anchor_id(tab, col, header, self.ids), header)
+            new.append(anchor)
+            ids[(tab, col)] = anchor.metadata_id
+        return ids, new
+
+
 # --- reading helpers ----------------------------------------------------------------------------
 def book_zone(name: str | None) -> ZoneInfo | None:
     if not name:
@@ -365,4 +494,5 @@ def localise_timestamps(values: list[list[Cell]], zone: ZoneInfo) -> None:
         for c in cols:
             value = row[c] if c < len(row) else None
             if isinstance(value, int | float) and not isinstance(value, bool):
-                row[c] = from_serial(value, zone)
+                with contextlib.suppress(TimeParseError):  # left as a number: reported later
+                    row[c] = from_serial(value, zone)

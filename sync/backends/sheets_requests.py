@@ -1,21 +1,57 @@
 """Request bodies for the Sheets API, built from a WriteBatch: pure functions, no I/O.
 
 ``structure_requests`` -> the one ``spreadsheets:batchUpdate`` (new tabs, grid sizes, colours,
-dropdowns);
-``value_ranges`` -> the ``data`` of the one ``values:batchUpdate`` (RAW).
+anchors, dropdowns);
+``column_ranges`` -> the ``data`` of ``values:batchUpdateByDataFilter`` (RAW), each
+tool column addressed by its anchor; ``value_ranges`` -> ``values:batchUpdate`` by A1 range
+(what a write without anchors would send; kept for the request-shape tests and bench).
+
+Anchors: every column the tool writes carries developer metadata (key ``tonghop.column``, value
+the column's header key, location = that column). The metadata moves with its column when staff
+insert, delete or move other columns, and goes away with it, so a write addressed through it
+lands in the tool's column or nowhere, never in the column that now stands where it stood.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import zlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sync.errors import BackendError
 from sync.rules.book import CellColour, CellWrite, ColumnChoice, WriteBatch
 from sync.rules.text import header_key
 
 CELL_CHARS = 50_000  # Google rejects a longer cell, and with it the whole batch
+ANCHOR_KEY = "tonghop.column"
+MAX_PAYLOAD = 1_800_000  # bytes per values request: Google recommends at most about 2 MB
+ENVELOPE_BYTES = 200  # {"valueInputOption": "RAW", "data": [...]} around the ranges
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Developer metadata on a tool column: where it is (1-based) and which header it marks."""
+
+    tab: str
+    col: int
+    metadata_id: int
+    header: str  # header_key of the column's header
+
+
+def anchor_id(tab: str, col: int, header: str, taken: set[int]) -> int:
+    """A metadata id chosen here (the API allows it), so the values write can use it in the
+    same cycle; stable for a given tab, column and header."""
+    found = zlib.crc32(f"{tab}\x00{col}\x00{header}".encode()) & 0x7FFFFFFF or 1
+    while found in taken:
+        found = found % 0x7FFFFFFF + 1
+    taken.add(found)
+    return found
+
+
+def lookup(metadata_id: int) -> dict:
+    return {"developerMetadataLookup": {"metadataId": metadata_id}}
 MAX_GAP = 3  # unchanged cells (JSON null) worth sending to keep one range instead of two
 BACKGROUND = "userEnteredFormat.backgroundColor"
 NUMBER_FORMAT = "userEnteredFormat.numberFormat"
@@ -47,8 +83,10 @@ def _lookup(sheets: dict[str, dict], title: str) -> dict | None:
     return next((p for t, p in sheets.items() if header_key(t) == key), None)
 
 
-def structure_requests(batch: WriteBatch, sheets: dict[str, dict]) -> list[dict]:
-    """The ``spreadsheets:batchUpdate`` requests: add tabs, grow grids, colour cells.
+def structure_requests(batch: WriteBatch, sheets: dict[str, dict], anchors: Iterable[Anchor] = (),
+                       stale: Iterable[int] = ()) -> list[dict]:
+    """The ``spreadsheets:batchUpdate`` requests: add tabs, grow grids, anchor new tool columns,
+    drop anchors left on a column that is no longer the tool's (``stale`` ids), colour cells.
 
     New tabs get a sheetId chosen here, so colours for them go in the same request. Grids grow
     with ``updateSheetProperties`` to an absolute size: unlike ``appendDimension``, repeating it
@@ -107,6 +145,15 @@ def structure_requests(batch: WriteBatch, sheets: dict[str, dict]) -> list[dict]
                       "startColumnIndex": column - 1, "endColumnIndex": column},
             "cell": {"userEnteredFormat": {"numberFormat": {"type": "NUMBER", "pattern": pattern}}},
             "fields": NUMBER_FORMAT}})
+    for anchor in anchors:
+        requests_.append({"createDeveloperMetadata": {"developerMetadata": {
+            "metadataId": anchor.metadata_id, "metadataKey": ANCHOR_KEY,
+            "metadataValue": anchor.header, "visibility": "DOCUMENT",
+            "location": {"dimensionRange": {
+                "sheetId": _lookup(known, anchor.tab)["sheetId"], "dimension": "COLUMNS",
+                "startIndex": anchor.col - 1, "endIndex": anchor.col}}}}})
+    for metadata_id in stale:
+        requests_.append({"deleteDeveloperMetadata": {"dataFilter": lookup(metadata_id)}})
 
     for title, column, first_row, colours in _colour_runs(batch.colours):
         requests_.append({"updateCells": {
@@ -208,3 +255,57 @@ def _segments(cols: list[int]) -> list[tuple[int, int]]:
         else:
             out.append((col, col))
     return out
+
+
+def column_ranges(cells: Iterable[CellWrite], ids: dict[tuple[str, int], int],
+                  limit: int = MAX_PAYLOAD) -> list[list[dict]]:
+    """The ``data`` of ``values:batchUpdateByDataFilter`` requests, one list per request: one
+    DataFilterValueRange per tool column, addressed by its anchor. A column range starts at
+    row 1, so cells that must not change are JSON null (the API skips them). Requests stay under
+    ``limit`` bytes; a column too long for one is split by rows (the later part led by nulls).
+
+    Several requests are not atomic together, so they go in the order the planner produced the
+    tabs: the responses' own columns first, then the status tabs, the log line last. If request k
+    fails, the status never claims more than the responses' columns show, and no log line records
+    a write that did not finish; the next cycle diffs and repairs."""
+    latest: dict[tuple[str, int, int], object] = {}
+    rank: dict[str, int] = {}
+    for c in cells:
+        rank.setdefault(c.tab, len(rank))
+        latest[(c.tab, c.col, c.row)] = c.value
+    by_column: dict[tuple[str, int], dict[int, object]] = {}
+    for (tab, col, row), value in sorted(latest.items(), key=lambda item: (rank[item[0][0]], *item[0][1:])):
+        by_column.setdefault((tab, col), {})[row] = value
+    requests_: list[list[dict]] = [[]]
+    size = 0
+    for key, rows in by_column.items():
+        column = [None] * max(rows)
+        for row, value in rows.items():
+            column[row - 1] = _raw(value)
+        for part in _parts(column, limit):
+            item = {"dataFilter": lookup(ids[key]), "majorDimension": "COLUMNS", "values": [part]}
+            length = _json_bytes(item) + 2  # and ", "
+            if requests_[-1] and size + length > limit - ENVELOPE_BYTES:
+                requests_.append([])
+                size = 0
+            requests_[-1].append(item)
+            size += length
+    return [r for r in requests_ if r]
+
+
+def _json_bytes(item: object) -> int:
+    """Bytes ``item`` adds to a request body as requests serialises ``json=`` (ASCII escapes: one
+    Vietnamese letter is 6 bytes)."""
+    return len(json.dumps(item))
+
+
+def _parts(column: list, limit: int = MAX_PAYLOAD) -> list[list]:
+    """A column's values cut so each part fits a request; each part keeps its rows' places."""
+    parts, start, size = [], 0, 0
+    for i, value in enumerate(column):
+        size += _json_bytes(value) + 2
+        if size > limit * 0.8 and i > start:
+            parts.append([None] * start + column[start:i])
+            start, size = i, 5 * i
+    parts.append([None] * start + column[start:])
+    return parts

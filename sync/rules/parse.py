@@ -7,7 +7,8 @@ row is reported with tab, row and column and left out; the rest goes on.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sync.errors import AccessError, Problem
@@ -311,6 +312,29 @@ def parse_responses(
             problems.append(Problem(tab.title, r, cols.headers[c_time], f"timestamp {err}"))
         answers = {h: nfc(_get(line, i)).strip() for i, h in questions}
         out.append(Response(campaign.code, r, submitted_at, clean(_get(line, c_unit)), answers))
+    return out, problems
+
+
+FUTURE_SLACK = timedelta(days=31)  # past a clock slip or a replay with --now: typed by hand
+EARLIEST = datetime(2000, 1, 1)  # before Google Forms existed: a typing or pasting mistake
+
+
+def implausible_timestamps(
+    responses: Sequence[Response], tab: str, column: str, now: datetime
+) -> tuple[list[Response], list[Problem]]:
+    """A timestamp after ``now`` (2099 typed by hand would supersede the real submission) or
+    before 2000 is not counted: the row gets the "bad timestamp" verdict and a problem."""
+    out: list[Response] = []
+    problems: list[Problem] = []
+    earliest = EARLIEST.replace(tzinfo=now.tzinfo)
+    for response in responses:
+        at = response.submitted_at
+        if at is not None and (at > now + FUTURE_SLACK or at < earliest):
+            when = "in the future" if at > now else "before 2000"
+            problems.append(Problem(tab, response.row, column,
+                                    f"timestamp {at:%d/%m/%Y %H:%M} is {when}; not counted"))
+            response = replace(response, submitted_at=None)
+        out.append(response)
     return out, problems
 
 

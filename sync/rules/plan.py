@@ -67,13 +67,13 @@ class _Grid:
             if col is None:
                 col, next_col = next_col, next_col + 1
                 self.batch.cells.append(CellWrite(title, 1, col, header))
+                if formats and header in formats:
+                    self.batch.number_formats[(title, col)] = formats[header]
                 if tab is not None:
                     self.new_cols.add(col)
                     self.batch.guards.append(CellGuard(title, 1, col, ""))
             elif tab is not None:
                 self.batch.guards.append(CellGuard(title, 1, col, header))
-                if formats and header in formats:
-                    self.batch.number_formats[(title, col)] = formats[header]
             self.col[header] = col
         self.last_row = len(values)
         self.max_col = max([next_col - 1, *self.col.values()], default=1)

@@ -65,10 +65,13 @@ class Offset:
         return cls(-amount if sign == "-" else amount, unit)
 
     def due_at(self, deadline: datetime, tz: ZoneInfo) -> datetime:
-        if self.unit == "h":
-            return deadline + timedelta(hours=self.amount)
-        day = deadline.astimezone(tz).date() + timedelta(days=self.amount)
-        return datetime.combine(day, time(), tz)
+        try:
+            if self.unit == "h":
+                return deadline + timedelta(hours=self.amount)
+            day = deadline.astimezone(tz).date() + timedelta(days=self.amount)
+            return datetime.combine(day, time(), tz)
+        except OverflowError:  # a deadline typed as 31/12/9999 (or year 1): never due
+            return (datetime.max if self.amount > 0 else datetime.min).replace(tzinfo=tz)
 
     @property
     def label(self) -> str:

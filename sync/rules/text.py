@@ -14,7 +14,12 @@ import unicodedata
 TONE_MARKS = "\u0300\u0301\u0309\u0303\u0323"
 _TONE_ORDER = {"": 0, "\u0300": 1, "\u0301": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+# Invisible format characters a paste or a phone keyboard leaves inside words: soft hyphen,
+# zero-width space/non-joiner/joiner, word joiner, BOM, Mongolian vowel separator, and the
+# bidirectional marks, embeddings and isolates (RTL text pasted from elsewhere). Removed, not
+# turned into spaces: "Thanh\u00adXuân" is "ThanhXuân" to the eye too.
+INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _SPACES = re.compile(r"\s+")
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 
@@ -23,9 +28,9 @@ def nfc(value: object) -> str:
     """Any cell value as NFC text; ``None`` is the empty string."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unicodedata.normalize("NFC", str(value))
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        value = int(value)  # 12.0 -> "12"; 1e308 stays "1e+308", not 309 digits
+    return unicodedata.normalize("NFC", INVISIBLE.sub("", str(value)))
 
 
 def clean(value: object) -> str:

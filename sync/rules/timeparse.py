@@ -6,6 +6,7 @@ Every result is an aware datetime in the configured timezone. Naive inputs (seri
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -38,10 +39,21 @@ class Parsed:
     has_time: bool
 
 
+MAX_SERIAL = 2_958_465  # 31/12/9999, the last day Sheets and Excel can show
+
+
 def from_serial(serial: float, tz: ZoneInfo) -> datetime:
-    """A spreadsheet serial number (days since 1899-12-30) as wall-clock time in ``tz``."""
+    """A spreadsheet serial number (days since 1899-12-30) as wall-clock time in ``tz``.
+
+    Raises :class:`TimeParseError` for what cannot be a date: NaN, infinities, negative serials,
+    and numbers past year 9999 (a phone number or 1e308 pasted into a date cell)."""
+    serial = float(serial)
+    if not math.isfinite(serial) or not 0 <= serial < MAX_SERIAL + 1:
+        shown = f"{serial:.15g}"
+        raise TimeParseError(f"not a date: {shown} is not a day count between 0 and "
+                             f"{MAX_SERIAL} (31/12/9999)")
     # Round to the millisecond: serials are binary fractions of a day.
-    moment = SHEETS_EPOCH + timedelta(milliseconds=round(float(serial) * 86_400_000))
+    moment = SHEETS_EPOCH + timedelta(milliseconds=round(serial * 86_400_000))
     return moment.replace(tzinfo=tz)
 
 
@@ -86,9 +98,11 @@ def parse_moment(value: object, tz: ZoneInfo, order: DateOrder = DateOrder.DAY_F
         at = at.replace(tzinfo=tz) if at.tzinfo is None else at.astimezone(tz)
         return Parsed(at, has_time)
     try:
-        return parse_moment(float(text.replace(",", ".")), tz, order)
+        number = float(text.replace(",", "."))
     except ValueError:
         pass
+    else:
+        return parse_moment(number, tz, order)
     raise TimeParseError(f"not a date: {text!r} (expected dd/mm/yyyy H:MM:SS, ISO or a serial)")
 
 

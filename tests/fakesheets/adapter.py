@@ -38,6 +38,8 @@ SHEETS_ROUTES = [
     ("GET", _BASE + r"/values:batchGet$", "values.batchGet"),
     ("POST", _BASE + r"/values:batchUpdate$", "values.batchUpdate"),
     ("POST", _BASE + r"/values:batchClear$", "values.batchClear"),
+    ("POST", _BASE + r"/values:batchGetByDataFilter$", "values.batchGetByDataFilter"),
+    ("POST", _BASE + r"/values:batchUpdateByDataFilter$", "values.batchUpdateByDataFilter"),
     ("POST", _BASE + r"/values/(?P<range>.+):append$", "values.append"),
     ("POST", _BASE + r"/values/(?P<range>.+):clear$", "values.clear"),
     ("GET", _BASE + r"/values/(?P<range>.+)$", "values.get"),

@@ -31,7 +31,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from . import a1, cells, fieldmask
+from . import a1, cells, devmeta, fieldmask
 from .cells import Cell
 from .errors import ApiError, FakeNotImplemented, bad_request
 from .model import DEFAULT_COLS, DEFAULT_ROWS, Sheet, Spreadsheet, grid_error
@@ -181,6 +181,7 @@ def delete_sheet(ss: Spreadsheet, req: dict, rng: random.Random) -> None:
     if len(ss.sheets) == 1:
         _fail("You can't remove all the sheets in a document.")
     ss.sheets.remove(sheet)
+    devmeta.sheet_deleted(ss, sheet.sheet_id)
     ss.reindex()
 
 
@@ -267,6 +268,7 @@ def insert_dimension(ss: Spreadsheet, req: dict, rng: random.Random) -> None:
         _fail(f"Cannot insert {dim.lower()} at index {start}; the sheet has {size}.")
     if end > start:
         sheet.insert(dim, start, end - start)
+        devmeta.inserted(ss, sheet.sheet_id, dim, start, end - start)
 
 
 def delete_dimension(ss: Spreadsheet, req: dict, rng: random.Random) -> None:
@@ -277,6 +279,38 @@ def delete_dimension(ss: Spreadsheet, req: dict, rng: random.Random) -> None:
         _fail(grid_error(sheet.title, rect, sheet.row_count, sheet.col_count).message)
     if end > start:
         sheet.delete(dim, start, end)
+        devmeta.deleted(ss, sheet.sheet_id, dim, start, end)
+
+
+def _moved(seq: list, start: int, end: int, destination: int, pad: Any) -> list:
+    seq = seq + [pad() for _ in range(max(end, destination) - len(seq))]
+    block, rest = seq[start:end], seq[:start] + seq[end:]
+    at = destination if destination < start else destination - (end - start)
+    return rest[:at] + block + rest[at:]
+
+
+def move_dimension(ss: Spreadsheet, req: dict, rng: random.Random) -> None:
+    sheet, dim, start, end = _dimension_range(ss, req.get("source", {}))
+    destination = req.get("destinationIndex", 0)
+    size = sheet.row_count if dim == "ROWS" else sheet.col_count
+    if end > size or destination > size or start < destination <= end:
+        _fail("Invalid destinationIndex or source range")
+    if end == start:
+        return
+    if dim == "ROWS":
+        sheet.rows = _moved(sheet.rows, start, end, destination, list)
+    else:
+        sheet.rows = [_moved(line, start, end, destination, lambda: cells.EMPTY)
+                      for line in sheet.rows]
+    devmeta.moved(ss, sheet.sheet_id, dim, start, end, destination)
+
+
+def create_developer_metadata(ss: Spreadsheet, req: dict, rng: random.Random) -> dict:
+    return devmeta.create(ss, req, rng, _fail)
+
+
+def delete_developer_metadata(ss: Spreadsheet, req: dict, rng: random.Random) -> dict:
+    return devmeta.delete(ss, req, _fail)
 
 
 def repeat_cell(ss: Spreadsheet, req: dict, rng: random.Random) -> None:
@@ -450,6 +484,9 @@ HANDLERS: dict[str, Callable[[Spreadsheet, dict, random.Random], dict | None]] =
     "appendDimension": append_dimension,
     "insertDimension": insert_dimension,
     "deleteDimension": delete_dimension,
+    "moveDimension": move_dimension,
+    "createDeveloperMetadata": create_developer_metadata,
+    "deleteDeveloperMetadata": delete_developer_metadata,
     "repeatCell": repeat_cell,
     "updateCells": update_cells,
     "addConditionalFormatRule": add_conditional_format_rule,

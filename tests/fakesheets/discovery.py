@@ -48,6 +48,8 @@ METHODS = {
     "values.append": "sheets.spreadsheets.values.append",
     "values.clear": "sheets.spreadsheets.values.clear",
     "values.batchClear": "sheets.spreadsheets.values.batchClear",
+    "values.batchGetByDataFilter": "sheets.spreadsheets.values.batchGetByDataFilter",
+    "values.batchUpdateByDataFilter": "sheets.spreadsheets.values.batchUpdateByDataFilter",
 }
 
 

@@ -49,7 +49,7 @@ DRIVE_PREFIX = "https://www.googleapis.com/"
 TOKEN_PREFIX = f"https://{TOKEN_HOST}/"
 IAM_PREFIX = f"https://{IAM_HOST}/"
 WRITES = {"values.update", "values.batchUpdate", "values.append", "values.clear",
-          "values.batchClear", "spreadsheets.batchUpdate"}
+          "values.batchClear", "spreadsheets.batchUpdate", "values.batchUpdateByDataFilter"}
 _ID_CHARS = string.ascii_letters + string.digits + "-_"
 
 
@@ -535,6 +535,8 @@ class FakeGoogle:
             return values_api.values_get(ss, found.range, params)
         if ep == "values.batchGet":
             return values_api.values_batch_get(ss, params)
+        if ep == "values.batchGetByDataFilter":
+            return values_api.values_batch_get_by_data_filter(ss, discovery.strip_none(body))
         if ep == "sheets.copyTo":
             source = ss.sheet_by_id(found.sheet_id)
             if source is None:
@@ -556,6 +558,8 @@ class FakeGoogle:
             reply = values_api.values_clear(draft, found.range)
         elif ep == "values.batchClear":
             reply = values_api.values_batch_clear(draft, body)
+        elif ep == "values.batchUpdateByDataFilter":
+            reply = values_api.values_batch_update_by_data_filter(draft, body)
         else:
             reply = batch_update.batch_update(draft, body, self._rng)
             if body.get("includeSpreadsheetInResponse"):

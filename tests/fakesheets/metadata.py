@@ -17,7 +17,7 @@ import copy
 import random
 from typing import Any
 
-from . import a1, cells, fieldmask
+from . import a1, cells, devmeta, fieldmask
 from .errors import bad_request
 from .model import Sheet, Spreadsheet, new_properties, new_sheet
 
@@ -37,7 +37,7 @@ def cell_data(cell: cells.Cell, locale: str) -> dict:
     return out
 
 
-def grid_data(sheet: Sheet, box: a1.Rect, locale: str) -> dict:
+def grid_data(sheet: Sheet, box: a1.Rect, locale: str, ss: Spreadsheet | None = None) -> dict:
     rows = []
     last = min(box.end_row, len(sheet.rows))
     for r in range(box.start_row, last):
@@ -57,13 +57,21 @@ def grid_data(sheet: Sheet, box: a1.Rect, locale: str) -> dict:
         out["rowData"] = rows
     out["rowMetadata"] = [{"pixelSize": 21} for _ in range(box.end_row - box.start_row)]
     out["columnMetadata"] = [{"pixelSize": 100} for _ in range(box.end_col - box.start_col)]
+    if ss is not None:
+        for i, col in enumerate(range(box.start_col, box.end_col)):
+            found = devmeta.column_metadata(ss, sheet, col)
+            if found:
+                out["columnMetadata"][i]["developerMetadata"] = found
     return out
 
 
-def sheet_json(sheet: Sheet, boxes: list[a1.Rect] | None, locale: str) -> dict:
+def sheet_json(sheet: Sheet, boxes: list[a1.Rect] | None, locale: str,
+               ss: Spreadsheet | None = None) -> dict:
     out: dict[str, Any] = {"properties": copy.deepcopy(sheet.properties)}
     if boxes is not None:
-        out["data"] = [grid_data(sheet, box, locale) for box in boxes]
+        out["data"] = [grid_data(sheet, box, locale, ss) for box in boxes]
+    if ss is not None and devmeta.sheet_metadata(ss, sheet):
+        out["developerMetadata"] = devmeta.sheet_metadata(ss, sheet)
     if sheet.merges:
         out["merges"] = copy.deepcopy(sheet.merges)
     if sheet.conditional_formats:
@@ -92,7 +100,7 @@ def spreadsheet_json(ss: Spreadsheet, include_grid: bool = False,
         if include_grid:
             boxes = wanted[sheet.sheet_id] if wanted is not None else \
                 [a1.Rect(0, 0, sheet.row_count, sheet.col_count)]
-        sheets.append(sheet_json(sheet, boxes, ss.locale))
+        sheets.append(sheet_json(sheet, boxes, ss.locale, ss))
     out: dict[str, Any] = {
         "spreadsheetId": ss.spreadsheet_id,
         "properties": copy.deepcopy(ss.properties),
@@ -100,6 +108,9 @@ def spreadsheet_json(ss: Spreadsheet, include_grid: bool = False,
     }
     if ss.named_ranges:
         out["namedRanges"] = copy.deepcopy(ss.named_ranges)
+    top = [copy.deepcopy(m) for m in ss.developer_metadata if m["location"].get("spreadsheet")]
+    if top:
+        out["developerMetadata"] = top
     out["spreadsheetUrl"] = ss.url
     return out
 

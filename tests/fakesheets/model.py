@@ -210,6 +210,7 @@ class Spreadsheet:
     properties: dict
     sheets: list[Sheet] = field(default_factory=list)
     named_ranges: list[dict] = field(default_factory=list)
+    developer_metadata: list[dict] = field(default_factory=list)  # see devmeta.py
 
     @property
     def title(self) -> str:
@@ -229,6 +230,7 @@ class Spreadsheet:
             properties=copy.deepcopy(self.properties),
             sheets=[s.clone() for s in self.sheets],
             named_ranges=copy.deepcopy(self.named_ranges),
+            developer_metadata=copy.deepcopy(self.developer_metadata),
         )
 
     def reindex(self) -> None:

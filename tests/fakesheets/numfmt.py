@@ -101,8 +101,12 @@ def _tokens(pattern: str) -> list[tuple[str, str]]:
 
 
 def format_datetime(serial: float, pattern: str) -> str:
-    """Render a serial number with a Sheets date/time pattern."""
-    dt = from_serial(serial)
+    """Render a serial number with a Sheets date/time pattern. A number no date can hold
+    (3000000, 1e308 in a timestamp column) is shown as the number (assumed, not recorded)."""
+    try:
+        dt = from_serial(serial)
+    except (OverflowError, ValueError):
+        return f"{serial:.15g}"
     toks = _tokens(pattern)
     twelve = any(k == "ampm" for k, _ in toks)
     parts = []

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import a1, cells
+from . import a1, cells, devmeta
 from .errors import bad_request
 from .model import Sheet, Spreadsheet, grid_error
 
@@ -295,3 +295,54 @@ def values_batch_clear(ss: Spreadsheet, body: dict) -> dict:
     ranges = (body or {}).get("ranges", [])
     return {"spreadsheetId": ss.spreadsheet_id,
             "clearedRanges": [clear_range(ss, text) for text in ranges]}
+
+
+# -- by data filter (developer metadata, see devmeta.py) --------------------------------------
+
+def values_batch_get_by_data_filter(ss: Spreadsheet, body: dict) -> dict:
+    major = _major(body.get("majorDimension"))
+    vr = body.get("valueRenderOption", "FORMATTED_VALUE")
+    dr = body.get("dateTimeRenderOption", "SERIAL_NUMBER")
+    out = []
+    for data_filter in body.get("dataFilters", []):
+        for sheet, box in devmeta.ranges_of(ss, data_filter):
+            out.append({"valueRange": value_range(ss, sheet, box, major, vr, dr),
+                        "dataFilters": [data_filter]})
+    reply: dict[str, Any] = {"spreadsheetId": ss.spreadsheet_id}
+    if out:
+        reply["valueRanges"] = out
+    return reply
+
+
+def values_batch_update_by_data_filter(ss: Spreadsheet, body: dict) -> dict:
+    """Each DataFilterValueRange is written at the top-left of every range its filter matches;
+    values larger than a matched range fail the whole request."""
+    option = input_option(body.get("valueInputOption"))
+    replies, rows, cols, cells_sent, sheets = [], set(), set(), 0, set()
+    for i, item in enumerate(body.get("data", [])):
+        data_filter = item.get("dataFilter") or {}
+        values = _rows(item.get("values"), _major(item.get("majorDimension")))
+        for sheet, box in devmeta.ranges_of(ss, data_filter):
+            height, width = len(values), max((len(r) for r in values), default=0)
+            if height > box.end_row - box.start_row or width > box.end_col - box.start_col:
+                raise bad_request(f"Invalid data[{i}]: the values exceed the range "
+                                  f"{a1.format_range(sheet.title, box)} matched by the data filter")
+            data, sent = write_block(ss, sheet, box, a1.format_range(sheet.title, box),
+                                     item.get("values"), _major(item.get("majorDimension")), option)
+            reply: dict[str, Any] = {"dataFilter": data_filter}
+            if data is not None:
+                reply.update({"updatedRange": a1.format_range(sheet.title, data),
+                              "updatedRows": data.end_row - data.start_row,
+                              "updatedColumns": data.end_col - data.start_col,
+                              "updatedCells": sent})
+                sheets.add(sheet.sheet_id)
+                rows.update((sheet.sheet_id, r) for r in range(data.start_row, data.end_row))
+                cols.update((sheet.sheet_id, c) for c in range(data.start_col, data.end_col))
+                cells_sent += sent
+            replies.append(reply)
+    out: dict[str, Any] = {"spreadsheetId": ss.spreadsheet_id}
+    if replies:
+        out.update({"totalUpdatedRows": len(rows), "totalUpdatedColumns": len(cols),
+                    "totalUpdatedCells": cells_sent, "totalUpdatedSheets": len(sheets),
+                    "responses": replies})
+    return out

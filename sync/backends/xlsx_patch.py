@@ -1,0 +1,468 @@
+"""Saving the local workbook by editing only the cells the tool writes, in the .xlsx's own XML.
+
+openpyxl rewrites a whole workbook from what it understood: formulas lose their cached values (the
+next read sees them empty), data validations of the x14 kind (a dropdown whose list is on another
+tab), charts, images, pivot tables and date cells it cannot read are dropped or changed. This
+writer copies every part of the zip byte for byte and edits only:
+
+- the worksheets it writes to: the cells it writes (``<c>`` in ``<sheetData>``), ``<dimension>``,
+  the ``<col>`` default style of a column it formats, and a ``<dataValidation>`` (dropdown) it adds;
+- ``xl/styles.xml``: fills, number formats and a bold font appended (existing styles are never changed; a cell's
+  new style is a copy of its old one with the fill or font replaced);
+- for a tab it creates: a new worksheet part, and one entry each in ``xl/workbook.xml``, its rels
+  and ``[Content_Types].xml``;
+- ``xl/calcChain.xml`` is dropped (Excel rebuilds it) only when a formula cell was overwritten.
+
+Strings are written inline (``t="inlineStr"``), so the shared-string table is never rewritten, and
+text that looks like a formula stays text.
+"""
+
+from __future__ import annotations
+
+import copy
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import BinaryIO
+
+from lxml import etree
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from sync.errors import AccessError
+from sync.rules.book import CellColour, CellWrite, ColumnChoice, column_letters
+
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+WORKSHEET = R_NS + "/worksheet"
+OFFICE_DOCUMENT = R_NS + "/officeDocument"
+WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+CELL_LIMIT = 32_767
+EXCEL_ROWS = 1_048_576
+# CT_Worksheet's children after <dataValidations>, in schema order: a new one goes before these.
+_AFTER_VALIDATIONS = ("hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter",
+                      "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors",
+                      "smartTags", "drawing", "legacyDrawing", "legacyDrawingHF", "picture",
+                      "oleObjects", "controls", "webPublishItems", "tableParts", "extLst")
+_REF = re.compile(r"^([A-Z]+)([0-9]+)$")
+
+
+def q(tag: str, ns: str = NS) -> str:
+    return f"{{{ns}}}{tag}"
+
+
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def parse_ref(ref: str) -> tuple[int, int]:
+    found = _REF.match(ref or "")
+    if not found:
+        raise ValueError(ref)
+    return int(found.group(2)), col_index(found.group(1))
+
+
+class CannotPatch(AccessError):
+    """The workbook's XML is not what the patcher can edit safely; nothing was written."""
+
+
+class XlsxPatch:
+    """An .xlsx opened for cell edits; ``save`` writes the whole package to a handle."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as err:
+            raise AccessError(f"workbook {path} cannot be opened as .xlsx: {err}") from None
+        self.names = self.zip.namelist()
+        self.parts: dict[str, etree._Element] = {}
+        self.new_parts: list[str] = []
+        self.drop: set[str] = set()
+        self.dirty: set[str] = set()  # parts edited: only these are written anew
+        self.rows: dict[str, dict[int, etree._Element]] = {}
+        self.workbook_part = self._office_document()
+        self.sheets = self._sheets()
+        self._xf_cache: dict[tuple[int, str, str | None], int] = {}
+
+    # -- package -------------------------------------------------------------------------------
+    def xml(self, name: str) -> etree._Element:
+        if name not in self.parts:
+            try:
+                data = self.zip.read(name)
+            except KeyError:
+                raise CannotPatch(f"workbook {self.path}: part {name} is missing") from None
+            parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+            self.parts[name] = etree.fromstring(data, parser)
+        return self.parts[name]
+
+    def _office_document(self) -> str:
+        for rel in self.xml("_rels/.rels").iter(q("Relationship", PKG_NS)):
+            if rel.get("Type") == OFFICE_DOCUMENT:
+                return rel.get("Target").lstrip("/")
+        raise CannotPatch(f"workbook {self.path} has no workbook part")
+
+    def _rels_name(self, part: str) -> str:
+        folder, name = posixpath.split(part)
+        return posixpath.join(folder, "_rels", name + ".rels")
+
+    def _target(self, part: str, target: str) -> str:
+        if target.startswith("/"):
+            return target.lstrip("/")
+        return posixpath.normpath(posixpath.join(posixpath.dirname(part), target))
+
+    def _sheets(self) -> dict[str, str]:
+        rels = {r.get("Id"): r for r in self.xml(self._rels_name(self.workbook_part)).iter(
+            q("Relationship", PKG_NS))}
+        out = {}
+        for sheet in self.xml(self.workbook_part).iter(q("sheet")):
+            rel = rels.get(sheet.get(q("id", R_NS)))
+            if rel is not None and rel.get("Type") == WORKSHEET:
+                out[sheet.get("name")] = self._target(self.workbook_part, rel.get("Target"))
+        return out
+
+    def save(self, handle: BinaryIO) -> None:
+        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in self.zip.infolist():
+                if info.filename in self.drop:
+                    continue
+                if info.filename in self.dirty:
+                    out.writestr(info, _serialise(self.parts[info.filename]),
+                                 compress_type=zipfile.ZIP_DEFLATED)
+                else:
+                    out.writestr(info, self.zip.read(info.filename))
+            for name in self.new_parts:
+                out.writestr(name, _serialise(self.parts[name]))
+
+    def close(self) -> None:
+        self.zip.close()
+
+    # -- merged ranges -------------------------------------------------------------------------
+    def merged(self, title: str, row: int, col: int) -> str | None:
+        part = self.sheets.get(title)
+        if part is None or part in self.new_parts:
+            return None
+        for merge in self.xml(part).iter(q("mergeCell")):
+            ref = merge.get("ref", "")
+            first, _, last = ref.partition(":")
+            try:
+                (r1, c1), (r2, c2) = parse_ref(first), parse_ref(last or first)
+            except ValueError:
+                continue
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                return ref
+        return None
+
+    # -- new tabs ------------------------------------------------------------------------------
+    def add_sheet(self, title: str) -> None:
+        if title in self.sheets:
+            return
+        taken = set(self.names) | set(self.new_parts)
+        n = 1
+        while f"xl/worksheets/sheet{n}.xml" in taken:
+            n += 1
+        part = f"xl/worksheets/sheet{n}.xml"
+        root = etree.fromstring(
+            f'<worksheet xmlns="{NS}" xmlns:r="{R_NS}"><dimension ref="A1"/><sheetViews>'
+            '<sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft"'
+            ' state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>'
+            '</sheetViews><sheetFormatPr defaultRowHeight="15"/><sheetData/><pageMargins left="0.7"'
+            ' right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>')
+        self.parts[part] = root
+        self.new_parts.append(part)
+        rels = self.xml(self._rels_name(self.workbook_part))
+        self.dirty.update({self._rels_name(self.workbook_part), self.workbook_part,
+                           "[Content_Types].xml"})
+        ids = {r.get("Id") for r in rels}
+        k = len(ids) + 1
+        while f"rId{k}" in ids:
+            k += 1
+        rel = etree.SubElement(rels, q("Relationship", PKG_NS))
+        rel.set("Id", f"rId{k}")
+        rel.set("Type", WORKSHEET)
+        rel.set("Target", posixpath.relpath(part, posixpath.dirname(self.workbook_part)))
+        book = self.xml(self.workbook_part)
+        sheets = book.find(q("sheets"))
+        sheet = etree.SubElement(sheets, q("sheet"))
+        sheet.set("name", title)
+        sheet.set("sheetId", str(max([int(s.get("sheetId", 0)) for s in sheets] + [0]) + 1))
+        sheet.set(q("id", R_NS), f"rId{k}")
+        types = self.xml("[Content_Types].xml")
+        override = etree.SubElement(types, q("Override", CT_NS))
+        override.set("PartName", "/" + part)
+        override.set("ContentType", WORKSHEET_CT)
+        self.sheets[title] = part
+
+    # -- cells ---------------------------------------------------------------------------------
+    def _row(self, part: str, number: int) -> etree._Element:
+        data = self.xml(part).find(q("sheetData"))
+        if data is None:
+            raise CannotPatch(f"workbook {self.path}: {part} has no sheetData")
+        if part not in self.rows:
+            index = {}
+            for row in data.iterfind(q("row")):
+                if row.get("r") is None:
+                    raise CannotPatch(f"workbook {self.path}: a row of {part} has no number "
+                                      "(save it once in Excel or LibreOffice)")
+                index[int(row.get("r"))] = row
+            self.rows[part] = index
+        index = self.rows[part]
+        if number not in index:
+            row = etree.Element(q("row"))
+            row.set("r", str(number))
+            after = [r for r in index if r < number]
+            if after:
+                index[max(after)].addnext(row)
+            else:
+                data.insert(0, row)
+            index[number] = row
+        return index[number]
+
+    def _cell(self, part: str, row_number: int, col: int) -> etree._Element:
+        row = self._row(part, row_number)
+        row.attrib.pop("spans", None)  # a hint only; stale once a cell is added
+        ref = f"{column_letters(col)}{row_number}"
+        previous = None
+        for cell in row.iterfind(q("c")):
+            if cell.get("r") is None:
+                raise CannotPatch(f"workbook {self.path}: a cell of {part} has no reference "
+                                  "(save it once in Excel or LibreOffice)")
+            _, c = parse_ref(cell.get("r"))
+            if c == col:
+                return cell
+            if c > col:
+                break
+            previous = cell
+        cell = etree.Element(q("c"))
+        cell.set("r", ref)
+        if previous is not None:
+            previous.addnext(cell)
+        else:
+            row.insert(0, cell)
+        self._extend_dimension(part, row_number, col)
+        return cell
+
+    def _extend_dimension(self, part: str, row: int, col: int) -> None:
+        dimension = self.xml(part).find(q("dimension"))
+        if dimension is None:
+            return
+        first, _, last = dimension.get("ref", "A1").partition(":")
+        try:
+            (r1, c1), (r2, c2) = parse_ref(first), parse_ref(last or first)
+        except ValueError:
+            return
+        r2, c2 = max(r2, row), max(c2, col)
+        dimension.set("ref", f"{column_letters(c1)}{r1}:{column_letters(c2)}{r2}")
+
+    def write(self, cells: Iterable[CellWrite], colours: Iterable[CellColour],
+              bold_rows: Iterable[tuple[str, int]] = (),
+              number_formats: Mapping[tuple[str, int], str] | None = None,
+              choices: Iterable[ColumnChoice] = ()) -> None:
+        for (title, col), pattern in (number_formats or {}).items():
+            self._column_style(self.sheets[title], col, self._style(0, "numfmt", pattern))
+        for item in cells:
+            part = self.sheets[item.tab]
+            self.dirty.add(part)
+            cell = self._cell(part, item.row, item.col)
+            self._set_value(cell, item.value)
+            if item.row > 1 and isinstance(item.value, int | float) and not isinstance(item.value, bool):
+                style = self._column_styles(part).get(item.col)
+                if style is not None and cell.get("s", "0") == "0":
+                    cell.set("s", str(style))  # like a number typed into a formatted column
+        for choice in choices:
+            self._add_choice(choice)
+        for item in colours:
+            self.dirty.add(self.sheets[item.tab])
+            cell = self._cell(self.sheets[item.tab], item.row, item.col)
+            cell.set("s", str(self._style(int(cell.get("s", "0")), "fill", item.colour)))
+        for title, row in bold_rows:
+            for cell in self._row(self.sheets[title], row).iterfind(q("c")):
+                cell.set("s", str(self._style(int(cell.get("s", "0")), "bold", None)))
+
+    def _set_value(self, cell: etree._Element, value: object) -> None:
+        for child in list(cell):
+            if child.tag == q("f"):
+                self.drop_calc_chain()
+            if child.tag in (q("f"), q("v"), q("is")):
+                cell.remove(child)
+        cell.attrib.pop("t", None)
+        if value is None or value == "":
+            return
+        if isinstance(value, bool):
+            cell.set("t", "b")
+            etree.SubElement(cell, q("v")).text = "1" if value else "0"
+        elif isinstance(value, int | float):
+            etree.SubElement(cell, q("v")).text = repr(value) if isinstance(value, float) else str(value)
+        else:
+            text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:CELL_LIMIT]
+            cell.set("t", "inlineStr")
+            node = etree.SubElement(etree.SubElement(cell, q("is")), q("t"))
+            node.text = text
+            if text != text.strip() or "\n" in text:
+                node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+    def drop_calc_chain(self) -> None:
+        """Excel rebuilds the calculation chain; a stale one (naming a cell that no longer has a
+        formula) makes it offer to repair the file."""
+        chain = posixpath.join(posixpath.dirname(self.workbook_part), "calcChain.xml")
+        if chain not in self.names or chain in self.drop:
+            return
+        self.drop.add(chain)
+        rels = self.xml(self._rels_name(self.workbook_part))
+        self.dirty.update({self._rels_name(self.workbook_part), "[Content_Types].xml"})
+        for rel in list(rels):
+            if self._target(self.workbook_part, rel.get("Target", "")) == chain:
+                rels.remove(rel)
+        types = self.xml("[Content_Types].xml")
+        for override in list(types):
+            if override.get("PartName") == "/" + chain:
+                types.remove(override)
+
+    # -- styles --------------------------------------------------------------------------------
+    def _styles(self) -> etree._Element:
+        for rel in self.xml(self._rels_name(self.workbook_part)).iter(q("Relationship", PKG_NS)):
+            if rel.get("Type", "").endswith("/styles"):
+                part = self._target(self.workbook_part, rel.get("Target"))
+                self.dirty.add(part)
+                return self.xml(part)
+        raise CannotPatch(f"workbook {self.path} has no styles part")
+
+    def _style(self, xf_index: int, kind: str, value: str | None) -> int:
+        """A copy of style ``xf_index`` with its fill (``value``: a colour), number format
+        (``value``: a pattern) or font made bold."""
+        key = (xf_index, kind, value)
+        if key in self._xf_cache:
+            return self._xf_cache[key]
+        styles = self._styles()
+        xfs = styles.find(q("cellXfs"))
+        if xfs is None or xf_index >= len(xfs):
+            raise CannotPatch(f"workbook {self.path}: style {xf_index} not found")
+        xf = copy.deepcopy(xfs[xf_index])
+        if kind == "fill":
+            xf.set("fillId", str(self._fill(styles, value)))
+            xf.set("applyFill", "1")
+        elif kind == "numfmt":
+            xf.set("numFmtId", str(self._number_format(styles, value or "General")))
+            xf.set("applyNumberFormat", "1")
+        else:
+            xf.set("fontId", str(self._bold_font(styles, int(xf.get("fontId", "0")))))
+            xf.set("applyFont", "1")
+        xfs.append(xf)
+        xfs.set("count", str(len(xfs)))
+        self._xf_cache[key] = len(xfs) - 1
+        return len(xfs) - 1
+
+    def _fill(self, styles: etree._Element, colour: str | None) -> int:
+        if not colour:
+            return 0  # the "none" fill every styles part starts with
+        fills = styles.find(q("fills"))
+        rgb = "FF" + colour.lstrip("#").upper()
+        fill = etree.SubElement(fills, q("fill"))
+        pattern = etree.SubElement(fill, q("patternFill"), patternType="solid")
+        etree.SubElement(pattern, q("fgColor"), rgb=rgb)
+        etree.SubElement(pattern, q("bgColor"), rgb=rgb)
+        fills.set("count", str(len(fills)))
+        return len(fills) - 1
+
+    def _number_format(self, styles: etree._Element, pattern: str) -> int:
+        """The id of a custom number format (ids from 164 up are the workbook's own)."""
+        formats = styles.find(q("numFmts"))
+        if formats is None:
+            formats = etree.Element(q("numFmts"))
+            styles.insert(0, formats)  # numFmts comes first in a styleSheet
+        ids = [int(f.get("numFmtId", "0")) for f in formats]
+        for fmt in formats:
+            if fmt.get("formatCode") == pattern:
+                return int(fmt.get("numFmtId"))
+        new_id = max([163, *ids]) + 1
+        etree.SubElement(formats, q("numFmt"), numFmtId=str(new_id), formatCode=pattern)
+        formats.set("count", str(len(formats)))
+        return new_id
+
+    # -- columns: default styles and dropdowns -------------------------------------------------
+    def _column_styles(self, part: str) -> dict[int, int]:
+        """Column -> the style of its ``<col>`` entry (what Excel gives a value typed there)."""
+        out: dict[int, int] = {}
+        cols = self.xml(part).find(q("cols"))
+        for col in cols if cols is not None else ():
+            if col.get("style") is not None:
+                for i in range(int(col.get("min")), min(int(col.get("max")), 16_384) + 1):
+                    out[i] = int(col.get("style"))
+        return out
+
+    def _column_style(self, part: str, index: int, style: int) -> None:
+        """Give column ``index`` a default style, splitting a ``<col>`` range that covers it."""
+        self.dirty.add(part)
+        sheet = self.xml(part)
+        cols = sheet.find(q("cols"))
+        if cols is None:
+            cols = etree.Element(q("cols"))
+            sheet.find(q("sheetData")).addprevious(cols)  # cols sits just before sheetData
+        for col in list(cols):
+            low, high = int(col.get("min")), int(col.get("max"))
+            if not low <= index <= high:
+                continue
+            for lo, hi in ((low, index - 1), (index + 1, high)):
+                if lo <= hi:
+                    part_col = copy.deepcopy(col)
+                    part_col.set("min", str(lo))
+                    part_col.set("max", str(hi))
+                    col.addprevious(part_col) if lo < index else col.addnext(part_col)
+            col.set("min", str(index))
+            col.set("max", str(index))
+            col.set("style", str(style))
+            return
+        new = etree.Element(q("col"), min=str(index), max=str(index), width="14", style=str(style),
+                            customWidth="1")
+        later = [c for c in cols if int(c.get("min")) > index]
+        if later:
+            later[0].addprevious(new)
+        else:
+            cols.append(new)
+
+    def _add_choice(self, choice: ColumnChoice) -> None:
+        """A dropdown on a column (row 2 down) listing another tab's column (row 2 down): Excel,
+        LibreOffice and Google show it alike; the list follows the source column."""
+        part = self.sheets[choice.tab]
+        self.dirty.add(part)
+        sheet = self.xml(part)
+        letter, source = column_letters(choice.col), column_letters(choice.source_col)
+        sqref = f"{letter}2:{letter}{EXCEL_ROWS}"
+        holder = sheet.find(q("dataValidations"))
+        if holder is None:
+            holder = etree.Element(q("dataValidations"))
+            later = next((child for child in sheet if etree.QName(child).localname in _AFTER_VALIDATIONS),
+                         None)
+            if later is not None:
+                later.addprevious(holder)
+            else:
+                sheet.append(holder)
+        if any(v.get("sqref") == sqref for v in holder):
+            return  # already there (staff may have edited its options: theirs to keep)
+        quoted = "'" + choice.source_tab.replace("'", "''") + "'"
+        rule = etree.SubElement(holder, q("dataValidation"), type="list", allowBlank="1",
+                                showErrorMessage="1", sqref=sqref)
+        if choice.hint:
+            rule.set("showInputMessage", "1")
+            rule.set("prompt", ILLEGAL_CHARACTERS_RE.sub("", choice.hint)[:255])
+        etree.SubElement(rule, q("formula1")).text = f"{quoted}!${source}$2:${source}${EXCEL_ROWS}"
+        holder.set("count", str(len(holder)))
+
+    def _bold_font(self, styles: etree._Element, font_index: int) -> int:
+        fonts = styles.find(q("fonts"))
+        font = copy.deepcopy(fonts[font_index]) if font_index < len(fonts) else etree.Element(q("font"))
+        if font.find(q("b")) is None:
+            font.insert(0, etree.Element(q("b")))
+        fonts.append(font)
+        fonts.set("count", str(len(fonts)))
+        return len(fonts) - 1
+
+
+def _serialise(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
