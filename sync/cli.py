@@ -61,8 +61,18 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     """``argv`` None: the process's own arguments, and the program name it was started by."""
     if prog is None:
         prog = program_name(sys.argv[0]) if argv is None else "tonghop"
-    args = build_parser(prog).parse_args(argv)
-    args.prog = prog
+    try:
+        args = build_parser(prog).parse_args(argv)
+        args.prog = prog
+        return _run(args)
+    except BrokenPipeError:
+        # The reader went away (`tonghop status | head`, also with 2>&1): stop quietly, and
+        # keep Python from complaining again when it flushes at exit.
+        _to_devnull(sys.stdout, sys.stderr)
+        return PIPE_CLOSED
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         with console_logging(args.verbose):
             return int(args.run(args) or 0)
@@ -72,19 +82,16 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     except KeyboardInterrupt:
         print("tonghop: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        # The reader went away (`tonghop status | head`): stop quietly, and keep Python from
-        # complaining again when it flushes stdout at exit.
-        _stdout_to_devnull()
-        return PIPE_CLOSED
 
 
-def _stdout_to_devnull() -> None:
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # stdout is not a real file (in-process tests)
-        pass
+def _to_devnull(*streams) -> None:
+    for stream in streams:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):  # not a real file (in-process tests)
+            pass
 
 
 __all__ = ["main", "build_parser", "ExitCode"]

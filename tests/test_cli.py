@@ -92,6 +92,14 @@ def test_a_closed_pipe_ends_quietly(demo_dir):
     assert err == ""
 
 
+def test_a_closed_pipe_on_stderr_too_ends_quietly():
+    """`tonghop ... 2>&1 | head -0`: the one error line into a closed pipe."""
+    process = subprocess.Popen([sys.executable, "main.py", "status", "--config", "nope.toml"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process.stdout.close()
+    assert process.wait(timeout=120) == 141  # 1 (or 120) with a traceback
+
+
 def test_head_reads_the_first_line_and_the_rest_ends_quietly(demo_dir):
     status = subprocess.Popen(
         [sys.executable, "main.py", "status", "--config", str(demo_dir / "config.toml"),
