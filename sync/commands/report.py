@@ -40,8 +40,11 @@ def run(args) -> int:
     with SyncLock(config.data_path, now, config.schedule.lock_wait_seconds):
         backend = open_backend(config)
         state = read_state(config, backend, now)
+        notices: list[str] = []
         drafts = write_drafts(config, backend, state, now, campaigns=args.campaign,
-                              pdf=args.pdf or config.reports.pdf)
+                              pdf=args.pdf or config.reports.pdf, notices=notices)
+    for notice in notices:
+        print(notice)
     for draft in drafts:
         verb = "wrote    " if draft.written else "unchanged"
         print(f"{verb} {draft.campaign:<8} {draft.kind.label:<38} {draft.location}")
