@@ -50,11 +50,13 @@ _UNSAFE = re.compile(r"[^\w.-]+")
 
 def write_drafts(config: Config, backend: Backend, state: State, now: datetime,
                  campaigns: Iterable[str] | None = None, pdf: bool = False,
-                 tab_batch: WriteBatch | None = None) -> list[Draft]:
+                 tab_batch: WriteBatch | None = None,
+                 notices: list[str] | None = None) -> list[Draft]:
     """Write the drafts of ``campaigns`` (codes; default: every evaluated campaign), publish
     them, and bring the "Báo cáo" tab up to date (one write batch, none when nothing changed).
     With ``tab_batch``, the tab's cells are added to it instead, for the caller to write with the
-    rest of its cycle (one write per spreadsheet). With ``pdf``, a PDF beside each .docx."""
+    rest of its cycle (one write per spreadsheet). With ``pdf``, a PDF beside each .docx.
+    ``notices`` receives what the user should hear once (a Drive folder made for the drafts)."""
     chosen = state.chosen(campaigns)
     tab_title = config.tabs.reports
     tab = state.books[""].find_tab(tab_title)
@@ -65,6 +67,9 @@ def write_drafts(config: Config, backend: Backend, state: State, now: datetime,
         for campaign in chosen:
             drafts += _campaign_drafts(config, state, campaign, now, previous, drive)
     finally:
+        if drive is not None and drive.created is not None and notices is not None:
+            notices.append(f"made the Drive folder '{drive.created.name}' for the drafts: "
+                           f"{drive.created.link}")
         # Even after a failure half-way: what was uploaded is listed, so the next run replaces
         # those files on Drive instead of adding copies.
         batch = plan_reports_tab(tab, tab.title if tab else tab_title, drafts, previous)

@@ -91,13 +91,15 @@ class DriveFolder:
         self.remembered, self.name, self.config_path = remembered, name, config_path
         self._folder: Folder | None = None
         self._files = None
+        self.created: Folder | None = None  # tonghop's own folder, when this run made it
 
     # -- which folder ---------------------------------------------------------------------------
     def folder(self) -> Folder:
         """The folder drafts go to; tonghop's own one is created here the first time."""
         if self._folder is None:
             found, _ = self.look(create=True)
-            assert found is not None
+            if found is None:  # look(create=True) makes one or raises
+                raise BackendError("Google Drive: no folder for the drafts")
             self._folder = found
         return self._folder
 
@@ -183,7 +185,8 @@ class DriveFolder:
             supportsAllDrives=True), f"folder '{self.name}'")
         folder = self._as_folder(info, own=True)
         self._remember(info)
-        log.warning("drafts go to the new Drive folder '%s': %s", folder.name, folder.link)
+        log.info("created the Drive folder '%s': %s", folder.name, folder.link)
+        self.created = folder
         return folder
 
     def _get(self, file_id: str) -> dict | None:

@@ -194,3 +194,23 @@ def test_adc_impersonating_a_service_account(cli, google_fake, demo_dir, tmp_pat
     assert api and {(r.identity.email, r.identity.robot) for r in api} == {(robot, True)}
     (iam,) = [r for r in google_fake.requests if r.endpoint == "iam.generateAccessToken"]
     assert iam.identity.email == CLERK
+
+
+def test_a_sign_in_without_the_sheets_permission(cli, google_fake, oauth_ws):
+    """The person unticked "Sheets" on the consent page: not a sharing problem, a login one."""
+    ws, sid, token, _ = oauth_ws
+    drive_only = ["https://www.googleapis.com/auth/drive.file"]
+    saved_token(token, google_fake.tokens.add_user(CLERK, CLIENT_ID, drive_only), drive_only)
+    err = one_line_error(cli("sync", "--config", ws / "config.toml"), ExitCode.ACCESS)
+    assert err == (f"the sign-in (token file {token}) lacks permission for Google Sheets (Request had "
+                   f"insufficient authentication scopes.): run `tonghop login --config "
+                   f"{ws / 'config.toml'}` again and tick every permission")
+
+
+def test_check_notes_a_token_file_others_can_read(cli, google_fake, oauth_ws):
+    ws, _, token, _ = oauth_ws
+    token.chmod(0o644)
+    result = cli("check", "--config", ws / "config.toml")
+    assert result.code == 0, result.out + result.err
+    assert f"note token file {token} can be read by other users (mode 644): chmod 600 {token}" in result.out
+    assert f"ok   signed in as a person (token file {token})" in result.out

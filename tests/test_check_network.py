@@ -38,6 +38,10 @@ def error_line(result, code: int) -> str:
             "DNS; check the connection, then `getent hosts sheets.googleapis.com`"),
     ("down", "cannot connect to sheets.googleapis.com (no network route, or a firewall blocks HTTPS "
              "on port 443): check the connection, or set HTTPS_PROXY if this network has a proxy"),
+    ("clock", "the certificate of sheets.googleapis.com looks not yet valid: this computer's clock is "
+              "wrong; set the date and time right (e.g. `sudo timedatectl set-ntp true`)"),
+    ("intercepted", "the certificate of sheets.googleapis.com is not trusted (a proxy that inspects "
+                    "HTTPS?): set REQUESTS_CA_BUNDLE to your organisation's CA file, or ask IT"),
 ])
 def test_no_network_or_no_dns(cli, google_workspace, waits, kind, line):
     ws = google_workspace

@@ -151,3 +151,30 @@ def test_login_needs_a_desktop_client(cli, google_fake, ws):
     assert result.err.strip() == (
         f"tonghop: error: OAuth client file {client} is a \"Web application\" client; create a "
         "\"Desktop app\" OAuth client in the Cloud console and download its JSON (docs/google.md)")
+
+
+def test_the_gmail_clerk_walk_through(cli, google_fake, ws, monkeypatch):
+    """docs/google.md, "A clerk on a personal Gmail account", steps 6 to 8: login, check, sync,
+    report; the drafts land in the clerk's own Drive, in tonghop's folder."""
+    from sync.rules import headers as H
+
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setattr("webbrowser.get", lambda using=None: Browser(google_fake))
+    config = ws / "config.toml"
+    assert cli("login", "--config", config, "--timeout", "20").code == 0
+    checked = cli("check", "--config", config)
+    assert checked.code == 0, checked.out + checked.err
+    assert checked.out.rstrip().endswith("nothing was written") and "FIX" not in checked.out
+    assert cli("sync", "--config", config, "--now", DEMO_NOW).code == 0
+    report = cli("report", "--config", config, "--now", DEMO_NOW)
+    assert report.code == 0, report.err
+    (folder,) = [f for f in google_fake.drive_files.values()
+                 if f.name == "tonghop - Báo cáo Phòng Nội vụ"]
+    assert report.out.startswith(f"made the Drive folder '{folder.name}' for the drafts: "
+                                 f"{folder.web_view_link}\n")
+    drafts = [f for f in google_fake.drive_files.values() if folder.file_id in f.parents]
+    assert len(drafts) == 12 and {f.owner for f in drafts} == {CLERK}
+    sid = next(iter(google_fake.spreadsheets))
+    links = [row[4] for row in google_fake.values(sid, H.REPORTS_TAB)[1:]]
+    assert sorted(links) == sorted(f.web_view_link for f in drafts)
+    assert google_fake.count("oauth2.token") == 1  # the code exchange; then the saved token served all

@@ -354,6 +354,9 @@ class GoogleSheetsBackend(Backend):
             return AccessError(f"spreadsheet {sid} not found: check the id in {hint}")
         if status == 403 and _api_disabled(err):
             return AccessError(api_disabled_line("Google Sheets API", err))
+        if status == 403 and _reason(err) == "ACCESS_TOKEN_SCOPE_INSUFFICIENT":
+            return AccessError(f"the sign-in ({self.identity.source}) lacks permission for Google "
+                               f"Sheets ({message}): {_rescope(self.identity, self.config_path)}")
         if status == 403:
             what = f"spreadsheet {sid}" if ref is not None else "Google Drive"
             extra = " (it may be shared read-only)" if writing else ""
@@ -396,6 +399,21 @@ def _api_disabled(err: APIError) -> bool:
     details = err.error.get("details") or []
     reasons = {d.get("reason") for d in details if isinstance(d, dict)}
     return "SERVICE_DISABLED" in reasons or "has not been used in project" in str(err.error)
+
+
+def _reason(err: APIError) -> str:
+    details = err.error.get("details") or []
+    return next((d.get("reason", "") for d in details if isinstance(d, dict) and d.get("reason")), "")
+
+
+def _rescope(identity: Identity, config_path: str) -> str:
+    """How to sign in again with the scopes tonghop asks for."""
+    if identity.mode is AuthMode.OAUTH:
+        return f"run `tonghop login --config {config_path}` again and tick every permission"
+    if identity.mode is AuthMode.ADC and not identity.robot:
+        return ("run `gcloud auth application-default login` again with the scopes in "
+                "docs/google.md")
+    return "give the account the Sheets and Drive scopes (docs/google.md)"
 
 
 def api_disabled_line(api: str, err: APIError) -> str:

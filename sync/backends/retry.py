@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import random
+import ssl
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -125,6 +126,16 @@ def network_problem(exc: BaseException) -> str | None:
             proxy = _proxy_setting()
             return (f"the proxy {proxy} does not answer: check its address and port in "
                     "HTTPS_PROXY (or unset it when this network needs no proxy)")
+    for cause in causes:
+        if isinstance(cause, ssl.SSLCertVerificationError | urllib3.exceptions.SSLError):
+            text = str(cause)
+            if "not yet valid" in text or "has expired" in text:
+                return (f"the certificate of {host} looks {'not yet valid' if 'not yet' in text else 'expired'}"
+                        ": this computer's clock is wrong; set the date and time right (e.g. `sudo "
+                        "timedatectl set-ntp true`)")
+            if "certificate verify failed" in text:
+                return (f"the certificate of {host} is not trusted (a proxy that inspects HTTPS?): "
+                        "set REQUESTS_CA_BUNDLE to your organisation's CA file, or ask IT")
     for cause in causes:
         if isinstance(cause, urllib3.exceptions.NameResolutionError):
             return (f"cannot look up {host} (DNS): this machine has no network or no working DNS; "

@@ -23,7 +23,7 @@ from dataclasses import replace
 
 from sync.backends import open_backend
 from sync.commands.common import add_command, add_config, config_of, now_of
-from sync.config import Config
+from sync.config import AuthMode, Config
 from sync.cycle import read_state
 from sync.errors import ExitCode, TonghopError
 from sync.rules.parse import parse_campaigns
@@ -42,7 +42,7 @@ def run(args) -> int:
     config = quick(config_of(args))
     print(f"tonghop check: {config.path} (backend {config.backend.kind})")
     backend = open_backend(config)
-    _who(backend)
+    _who(config, backend)
     state = read_state(config, backend, now_of(args, config))
     failures = 0
     for ref, book in state.books.items():
@@ -106,7 +106,7 @@ def quick(config: Config) -> Config:
         max_retry_seconds=min(b.max_retry_seconds, 5.0)))
 
 
-def _who(backend) -> None:
+def _who(config: Config, backend) -> None:
     identity = getattr(backend, "identity", None)
     if identity is None:
         return
@@ -119,6 +119,10 @@ def _who(backend) -> None:
         print(f"{OK} signed in as {kind} ({identity.source})"
               + (f": {identity.email}" if identity.email else ""))
     print(f"{NOTE} share every spreadsheet with {identity.share_with} as Editor")
+    token = config.token_path if identity.mode is AuthMode.OAUTH else None
+    if token is not None and token.exists() and token.stat().st_mode & 0o077:
+        print(f"{NOTE} token file {token} can be read by other users (mode "
+              f"{token.stat().st_mode & 0o777:o}): chmod 600 {token}")
 
 
 def _check_drive(config: Config, backend) -> int:

@@ -32,9 +32,12 @@ def register(sub) -> None:
 def run(args) -> int:
     config = config_of(args)
     now = now_of(args, config)
+    notices: list[str] = []
     with file_logging(config, verbose=args.verbose):  # a draft that fails is in the log too
         drafts = drafts_once(config, now, progress=Progress(), campaigns=args.campaign,
-                             pdf=args.pdf or config.reports.pdf)
+                             pdf=args.pdf or config.reports.pdf, notices=notices)
+    for notice in notices:
+        print(notice)
     for draft in drafts:
         verb = "wrote    " if draft.written else "unchanged"
         print(f"{verb} {draft.campaign:<8} {draft.kind.label:<38} {draft.location}")

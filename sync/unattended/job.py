@@ -131,7 +131,7 @@ def sync_once(
 
 def drafts_once(config: Config, now: datetime, *, backend: Backend | None = None,
                 progress: Progress | None = None, campaigns: list[str] | None = None,
-                pdf: bool | None = None) -> list | None:
+                pdf: bool | None = None, notices: list[str] | None = None) -> list | None:
     """The drafts of `report` and of `run`'s daily job: under the lock (waiting for a running
     sync: two processes saving the same workbook would lose one's changes), fresh state.
     ``campaigns``: codes (default: all); ``pdf``: default the config's."""
@@ -140,7 +140,7 @@ def drafts_once(config: Config, now: datetime, *, backend: Backend | None = None
             SyncLock(config.data_path, now, config.schedule.lock_wait_seconds):
         backend = ProgressBackend(backend or open_backend(config), progress)
         return _write_drafts(config, backend, read_state(config, backend, now), now, progress,
-                             campaigns=campaigns, pdf=pdf)
+                             campaigns=campaigns, pdf=pdf, notices=notices)
 
 
 @contextmanager
@@ -271,12 +271,21 @@ def _deliver(config: Config, state: State, ledger: Ledger, now: datetime,
 
 def _write_drafts(config: Config, backend: Backend, state: State, now: datetime,
                   progress: Progress, listing: WriteBatch | None = None,
-                  campaigns: list[str] | None = None, pdf: bool | None = None) -> list:
+                  campaigns: list[str] | None = None, pdf: bool | None = None,
+                  notices: list[str] | None = None) -> list:
+    """``notices``: what the command prints once (a Drive folder made for the drafts); they are
+    logged as well, so an unattended run records them."""
     from reports import write_drafts  # docxtpl and matplotlib load only when drafts are due
 
     progress.show("writing drafts…")
+    heard: list[str] = []
     drafts = write_drafts(config, backend, state, now, campaigns=campaigns,
-                          pdf=config.reports.pdf if pdf is None else pdf, tab_batch=listing)
+                          pdf=config.reports.pdf if pdf is None else pdf, tab_batch=listing,
+                          notices=heard)
+    for notice in heard:
+        log.info("%s", one_line(notice, 2000))
+    if notices is not None:
+        notices.extend(heard)
     written = sum(1 for d in drafts if getattr(d, "written", True))
     log.info("drafts at %s: %d, %d written", now.isoformat(timespec="seconds"), len(drafts),
              written)

@@ -184,8 +184,10 @@ class FakeAdapter(BaseAdapter):
 
 
 def network_error(kind: str, request: requests.PreparedRequest) -> requests.ConnectionError:
-    """What requests raises when the machine has no DNS (``"dns"``) or no route (``"down"``):
-    the same exception chain urllib3 2 builds (ConnectionError > MaxRetryError > reason)."""
+    """What requests raises when the machine has no DNS (``"dns"``), no route (``"down"``), a
+    clock years off (``"clock"``: certificates look not yet valid) or a proxy that re-signs HTTPS
+    (``"intercepted"``): the exception chain urllib3 2 builds (ConnectionError > MaxRetryError >
+    reason)."""
     import socket
 
     from urllib3.connection import HTTPSConnection
@@ -193,6 +195,16 @@ def network_error(kind: str, request: requests.PreparedRequest) -> requests.Conn
 
     host = urlsplit(request.url).hostname or ""
     conn = HTTPSConnection(host, 443)
+    if kind in ("clock", "intercepted"):
+        import ssl
+
+        from urllib3.exceptions import SSLError
+
+        why = "certificate is not yet valid" if kind == "clock" else "unable to get local issuer certificate"
+        cert = ssl.SSLCertVerificationError(1, f"[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify "
+                                               f"failed: {why} (_ssl.c:1006)")
+        path = urlsplit(request.url).path
+        return requests.exceptions.SSLError(MaxRetryError(None, path, SSLError(cert)), request=request)  # type: ignore[arg-type]
     if kind == "dns":
         reason: Exception = NameResolutionError(
             host, conn, socket.gaierror(-3, "Temporary failure in name resolution"))

@@ -233,6 +233,12 @@ class TokenServer:
 
 
 def insufficient_scopes(drive: bool) -> ApiError:
+    """403 for a token without the scope the API needs (recorded shape: ErrorInfo
+    ACCESS_TOKEN_SCOPE_INSUFFICIENT; Drive also its legacy ``insufficientPermissions`` item)."""
+    service = "drive.googleapis.com" if drive else "sheets.googleapis.com"
+    details = [{"@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "domain": "googleapis.com",
+                "metadata": {"service": service}}]
     return ApiError(403, "Request had insufficient authentication scopes.", drive=drive,
-                    reason="insufficientPermissions" if drive else None)
+                    reason="insufficientPermissions" if drive else None, details=details)
 
