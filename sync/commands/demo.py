@@ -56,10 +56,11 @@ def run(args) -> int:
     print(outcome.summary)
     workbook = _shown(config.resolve(config.backend.workbook))
     print(f"\nStatus written to {workbook}: tabs '{config.tabs.status}', '{config.tabs.detail}', "
-          f"'{config.tabs.log}', '{config.tabs.reports}', and two columns at the right of each "
+          f"'{config.tabs.log}', '{config.tabs.reports}', '{config.tabs.figures}', and two columns "
+          "at the right of each "
           "responses tab.")
     if outcome.drafts:
-        print(f"Drafts (.docx, {len(outcome.drafts)}) in {_shown(config.output_path)}")
+        print(f"Drafts (.docx and .xlsx, {len(outcome.drafts)}) in {_shown(config.output_path)}")
     print(f"Try: python main.py status --config {config_path} --now {DEMO_NOW[:16]}")
     sys.stdout.flush()
     return outcome.exit_code
