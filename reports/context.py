@@ -81,6 +81,16 @@ def campaign_value(campaign: Campaign, names: Sequence[str]) -> str:
     return clean(campaign.value(names))
 
 
+def parent_body(org: Organization, campaign: Campaign) -> str:
+    """The body above the issuer. With a column "Cơ quan chủ quản" on the campaigns tab, the
+    row's cell says it, and an empty cell means none (a body with no parent in the header); with
+    no such column, the config's ``parent_body``."""
+    keys = {header_key(h) for h in H.CAMPAIGN_PARENT_BODY}
+    if any(header_key(header) in keys for header in campaign.extra):
+        return campaign_value(campaign, H.CAMPAIGN_PARENT_BODY)
+    return org.parent_body
+
+
 def issuer_for(org: Organization, campaign: Campaign) -> Issuer:
     def pick(names: Sequence[str], default: str) -> str:
         return campaign_value(campaign, names) or default
@@ -96,7 +106,7 @@ def issuer_for(org: Organization, campaign: Campaign) -> Issuer:
     recipients = split_list(campaign.value(H.CAMPAIGN_RECIPIENTS)) or [
         clean(r) for r in org.recipients if clean(r)]
     return Issuer(
-        parent_body=pick(H.CAMPAIGN_PARENT_BODY, org.parent_body),
+        parent_body=parent_body(org, campaign),
         issuing_body=issuing_body,
         issuing_body_name=name,
         place=org.place,

@@ -108,7 +108,8 @@ ISSUERS = {
     "NSNN": ("CHI CỤC THUẾ QUẬN", "CCT", "Lê Thị C", "CHI CỤC TRƯỞNG"),
 }
 # Police and tax are not under the district's People's Committee: their own parent bodies.
-PARENTS = {"PCCC": "CÔNG AN THÀNH PHỐ HÀ NỘI", "NSNN": "CỤC THUẾ THÀNH PHỐ HÀ NỘI"}
+PARENTS = {"NTVT": "UBND QUẬN THANH XUÂN", "KN75": "UBND QUẬN THANH XUÂN",
+           "PCCC": "CÔNG AN THÀNH PHỐ HÀ NỘI", "NSNN": "CỤC THUẾ THÀNH PHỐ HÀ NỘI"}
 
 COMMON_QUESTIONS = ("Tên đơn vị", "Người đầu mối", "Số điện thoại")
 PROPOSALS = "Danh sách đề nghị khen thưởng"

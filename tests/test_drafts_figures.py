@@ -263,3 +263,61 @@ def test_campaign_columns_parent_body_legal_basis_and_award_issuer(drafted):
     ntvt = _texts(ws / "out" / f"{DAY}_NTVT_bao-cao.docx")
     assert ntvt[0] == "UBND QUẬN THANH XUÂN"
     assert "Phòng Nội vụ báo cáo kết quả thực hiện cuộc thi viết" in "\n".join(ntvt)
+
+
+def test_an_empty_parent_body_cell_means_none(cli, demo_dir):
+    wb = openpyxl.load_workbook(demo_dir / "tonghop.xlsx")
+    sheet = wb["Đợt thu thập"]
+    header = [c.value for c in sheet[1]]
+    col = header.index("Cơ quan chủ quản") + 1
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "NTVT")
+    sheet.cell(row, col).value = None
+    wb.save(demo_dir / "tonghop.xlsx")
+    _report(cli, demo_dir)
+    texts = _texts(demo_dir / "out" / f"{DAY}_NTVT_bao-cao.docx")
+    # the parent's line stays, empty, so the issuer sits level with the motto as usual
+    assert texts[:2] == ["", "PHÒNG NỘI VỤ"] and "UBND QUẬN THANH XUÂN" not in texts
+
+
+# --- Demo data that reads true -------------------------------------------------------------------
+
+def test_demo_reads_true_to_a_clerk(demo_dir):
+    from reports.context import proposals_of
+
+    config = load_config(demo_dir / "config.toml")
+    state = read_state(config, open_backend(config), parse_moment(DEMO_NOW, config.tz).at)
+    school_only = {"Hiệu trưởng", "Phó Hiệu trưởng", "Giáo viên", "Tổ trưởng chuyên môn"}
+    group_of = {u.name: u.group for u in state.units}
+    for campaign in state.campaigns:
+        mine = state.statuses_of(campaign.code)
+        for proposal in proposals_of(campaign, mine):
+            group = group_of[proposal.unit]
+            if group != "Trường":
+                assert proposal.position not in school_only, proposal
+            if group == "Trường":
+                assert not proposal.name.startswith("Tổ dân phố"), proposal
+        # the consolidating unit is never late or missing in its own campaign
+        owners = {o.strip() for o in campaign.owner.split(";")}
+        for s in mine:
+            if s.unit.name in owners:
+                assert s.status is Status.ON_TIME, (campaign.code, s.unit.name)
+        # every response is stamped before the demo's moment
+        assert all(r.response.submitted_at is None or r.response.submitted_at <= state.now
+                   for r in state.rows if r.response.campaign_code == campaign.code)
+    # figures of a plausible size per kind of unit
+    by_unit = {(s.campaign.code, s.unit.group): s for s in state.statuses}
+    wards = [s.figure("Số thu 6 tháng (triệu đồng)") for s in state.statuses_of("NSNN")
+             if s.unit.group == "Phường" and s.figure("Số thu 6 tháng (triệu đồng)") is not None]
+    assert wards and all(1_000 <= v <= 100_000 for v in wards)
+    rates = [s.figure("Tỷ lệ so với dự toán (%)") for s in state.statuses_of("NSNN")
+             if s.figure("Tỷ lệ so với dự toán (%)") is not None]
+    assert rates and all(30 <= v <= 100 for v in rates)
+    assert by_unit
+
+
+def test_detail_tab_note_shows_an_extensions_date(cli, demo_dir):
+    assert cli("sync", "--config", demo_dir / "config.toml", "--now", DEMO_NOW).code == 0
+    sheet = openpyxl.load_workbook(demo_dir / "tonghop.xlsx")["Chi tiết"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    thcs05 = next(r for r in rows if r[0] == "NTVT" and r[1] == "THCS05")
+    assert "gia hạn đến 20/06/2023 23:59" in thcs05[-1]

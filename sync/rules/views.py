@@ -67,6 +67,8 @@ def detail_rows(statuses: Sequence[UnitStatus], tz: ZoneInfo) -> list[dict[str, 
     rows = []
     for s in statuses:
         notes = []
+        if s.new_deadline is not None and s.status is not Status.EXEMPT:
+            notes.append(f"gia hạn đến {format_vn(s.new_deadline, tz)}")
         if s.exemption_reason:
             notes.append(s.exemption_reason)
         if s.counted is not None and s.counted.match.kind is MatchKind.FUZZY:
