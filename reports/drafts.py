@@ -1,7 +1,8 @@
 """Write a campaign's drafts: build the context, render what changed, publish, list them.
 
-For each campaign three drafts (the report, the list of proposed commendations, the per-unit
-annex) are named ``<date>_<campaign>_<kind>.docx`` in the output folder. A draft whose context
+For each campaign four drafts (the report, the list of proposed commendations, the per-unit
+annex: ``<date>_<campaign>_<kind>.docx``; the summary spreadsheet "Biểu tổng hợp":
+``<date>_<campaign>_bieu-tong-hop.xlsx``) go to the output folder. A draft whose context
 and template are the same as when the "Báo cáo" tab last listed it, and whose file is still there,
 is not rendered, uploaded or listed again: a sync every 15 minutes costs nothing until a figure
 changes (or the date does).
@@ -34,6 +35,7 @@ from reports.publish import (
     previous_rows,
 )
 from reports.render import TemplateError, render
+from reports.workbook import write_summary
 from sync import bundled
 from sync.backends.base import Backend, WriteBatch
 from sync.config import Config
@@ -46,6 +48,8 @@ from sync.rules.timeparse import format_vn
 log = logging.getLogger(__name__)
 
 _UNSAFE = re.compile(r"[^\w.-]+")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SUMMARY_VERSION = b"bieu-tong-hop 1"  # bump when reports/workbook.py changes the layout
 
 
 def write_drafts(config: Config, backend: Backend, state: State, now: datetime,
@@ -86,27 +90,33 @@ def _campaign_drafts(config: Config, state: State, campaign: Campaign, now: date
                      previous: dict, drive) -> list[Draft]:
     context = campaign_context(config, state, campaign, now)
     # The clock alone does not make a new draft: the figures, the date line or the template do.
-    facts = json.dumps({k: v for k, v in context.items() if k not in ("as_of", "generated_at")},
+    facts = json.dumps({k: v for k, v in context.items() if k not in ("as_of", "generated_at", "progress")},
                        sort_keys=True, ensure_ascii=False, default=str).encode()
     out = []
     for kind in DraftKind:
-        template = template_for(config, campaign, kind)
+        template = None if kind is DraftKind.SUMMARY else template_for(config, campaign, kind)
         name = file_name(now.astimezone(config.tz), campaign.code, kind)
         path = config.output_path / name
-        fingerprint = hashlib.sha256(facts + template.read_bytes()).hexdigest()[:16]
+        layout = template.read_bytes() if template else SUMMARY_VERSION
+        fingerprint = hashlib.sha256(facts + layout).hexdigest()[:16]
         before = previous.get((campaign.code, kind.label))
         if (before and before[FINGERPRINT] == fingerprint and before[FILE] == name
                 and path.exists() and (drive is None or before[FILE_ID])):
             out.append(Draft(campaign.code, kind, path, before[LOCATION], before[AT],
                              fingerprint, before[FILE_ID], written=False))
             continue
-        chart = status_chart(context["groups"]) if kind is DraftKind.REPORT else None
-        with as_file(template) as template_path:  # a real file even from a zipped install
-            render(template_path, context, path, chart)
+        if template is None:
+            write_summary(context, state.figure_table(campaign.code), path)
+        else:
+            chart = status_chart(context["groups"], context["status_labels"]) \
+                if kind is DraftKind.REPORT else None
+            with as_file(template) as template_path:  # a real file even from a zipped install
+                render(template_path, context, path, chart)
         location, file_id = str(path.resolve()), ""
         if drive is not None:
             uploaded = drive.upload(path, name, f"{campaign.code}/{kind.value}",
-                                    before[FILE_ID] if before else "")
+                                    before[FILE_ID] if before else "",
+                                    **({"mime_type": XLSX} if template is None else {}))
             location, file_id = uploaded.link, uploaded.file_id
         log.info("draft %s written (%s)", name, location)
         out.append(Draft(campaign.code, kind, path, location, format_vn(now, config.tz),
@@ -118,7 +128,7 @@ def file_name(day: datetime, code: str, kind: DraftKind) -> str:
     """``2023-06-20_NTVT_bao-cao.docx``; a code with characters unsafe in file names keeps
     its letters and digits."""
     safe = _UNSAFE.sub("-", nfc(code)).strip("-.") or "dot"
-    return f"{day:%Y-%m-%d}_{safe}_{kind.value}.docx"
+    return f"{day:%Y-%m-%d}_{safe}_{kind.value}{kind.suffix}"
 
 
 def template_for(config: Config, campaign: Campaign, kind: DraftKind) -> Path | Traversable:

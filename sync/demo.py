@@ -58,7 +58,7 @@ GIVEN = ["An", "Anh", "Ánh", "Bình", "Chi", "Dũng", "Đức", "Giang", "Hà",
          "Lan", "Linh", "Long", "Mai", "Minh", "Nam", "Ngọc", "Phương", "Quân", "Sơn", "Thảo",
          "Thủy", "Trang", "Tuấn", "Vân", "Yến"]
 # Positions that belong to each kind of unit (no "Hiệu trưởng" at a ward office).
-POSITIONS = {
+POSITIONS_BY_KIND = {
     "Phường": ["Chủ tịch UBND phường", "Phó Chủ tịch UBND phường", "Công chức Văn hóa - Xã hội",
                "Tổ trưởng tổ dân phố", "Công chức Tài chính - Kế toán"],
     "Trường": ["Hiệu trưởng", "Phó Hiệu trưởng", "Giáo viên", "Tổ trưởng chuyên môn"],
@@ -68,6 +68,7 @@ POSITIONS = {
     "Công an quận": ["Đội trưởng", "Cảnh sát khu vực", "Cán bộ"],
     "Chi cục Thuế quận": ["Đội trưởng Đội thuế", "Kiểm soát viên thuế", "Công chức thuế"],
 }
+POSITIONS = sorted({p for positions in POSITIONS_BY_KIND.values() for p in positions})
 # Collectives a unit may propose: a ward its residential groups, a school its teams.
 COLLECTIVES = {
     "Phường": lambda rng: f"Tổ dân phố số {rng.randint(1, 30)}",
@@ -107,7 +108,8 @@ ISSUERS = {
     "NSNN": ("CHI CỤC THUẾ QUẬN", "CCT", "Lê Thị C", "CHI CỤC TRƯỞNG"),
 }
 # Police and tax are not under the district's People's Committee: their own parent bodies.
-PARENTS = {"PCCC": "CÔNG AN THÀNH PHỐ HÀ NỘI", "NSNN": "CỤC THUẾ THÀNH PHỐ HÀ NỘI"}
+PARENTS = {"NTVT": "UBND QUẬN THANH XUÂN", "KN75": "UBND QUẬN THANH XUÂN",
+           "PCCC": "CÔNG AN THÀNH PHỐ HÀ NỘI", "NSNN": "CỤC THUẾ THÀNH PHỐ HÀ NỘI"}
 
 COMMON_QUESTIONS = ("Tên đơn vị", "Người đầu mối", "Số điện thoại")
 PROPOSALS = "Danh sách đề nghị khen thưởng"
@@ -197,14 +199,14 @@ def _person(rng: random.Random) -> str:
 
 
 def _kind(unit_name: str, group: str) -> str:
-    return unit_name if unit_name in POSITIONS else group
+    return unit_name if unit_name in POSITIONS_BY_KIND else group
 
 
 def _proposals(rng: random.Random, unit_name: str, group: str = "") -> str:
     kind = _kind(unit_name, group)
     lines = []
     for _ in range(rng.randint(1, 3)):
-        lines.append(" | ".join(["Cá nhân", _person(rng), rng.choice(POSITIONS.get(kind, ["Cán bộ"])),
+        lines.append(" | ".join(["Cá nhân", _person(rng), rng.choice(POSITIONS_BY_KIND.get(kind, ["Cán bộ"])),
                                  rng.choice(FORMS), rng.choice(ACHIEVEMENTS)]))
     if kind in COLLECTIVES and rng.random() < 0.3:
         lines.append(" | ".join(["Tập thể", COLLECTIVES[kind](rng), "",

@@ -205,6 +205,8 @@ def table(doc, widths_cm: list[float], style: str | None = None, borders: bool =
         col.width = Cm(width)
     for cell, width in zip(t.rows[0].cells, widths_cm, strict=True):
         cell.width = Cm(width)
+    if borders:
+        cant_split(t.rows[0])
     return t
 
 
@@ -212,12 +214,18 @@ def add_row(t, widths_cm: list[float]):
     row = t.add_row()
     for cell, width in zip(row.cells, widths_cm, strict=True):
         cell.width = Cm(width)
+    cant_split(row)
     return row
+
+
+def cant_split(row) -> None:
+    """A row is never broken across two pages (docxtpl copies it with each looped row)."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
 def repeat_as_header(row) -> None:
     flag = OxmlElement("w:tblHeader")
-    row._tr.get_or_add_trPr().append(flag)
+    row._tr.get_or_add_trPr().append(flag)  # after cantSplit: the schema's order
 
 
 def tag_row(t, widths_cm: list[float], tag: str) -> None:
@@ -327,36 +335,39 @@ def report() -> Document:
     def heading(text: str) -> None:
         para(doc, text, style=HEADING)
 
+    para(doc, "{%p if campaign.legal_basis %}", style=BODY)
+    body("Căn cứ {{ campaign.legal_basis }};")
+    para(doc, "{%p else %}", style=BODY)
     body("Căn cứ [[Cần viết: số, ngày, trích yếu của kế hoạch hoặc văn bản phát động]];")
-    body("{{ org.issuing_body_name }} báo cáo kết quả thực hiện {{ campaign.title }} như sau:")
+    para(doc, "{%p endif %}", style=BODY)
+    body("{{ org.issuing_body_name }} báo cáo {{ campaign.subject }} như sau:")
     heading("I. CÔNG TÁC TRIỂN KHAI, CHỈ ĐẠO")
     body("[[Cần viết: công tác lãnh đạo, chỉ đạo, tuyên truyền, hướng dẫn các đơn vị; "
          "các văn bản đã ban hành.]]")
     heading("II. KẾT QUẢ THỰC HIỆN")
     heading("1. Tình hình các đơn vị gửi báo cáo")
     body("Số đơn vị thuộc diện gửi báo cáo: {{ figures.expected }} đơn vị"
-         "{% if figures.exempt %}, trong đó {{ figures.exempt }} đơn vị được miễn nộp{% endif %}; "
+         "{% if figures.exempt %}, trong đó {{ figures.exempt }} đơn vị được miễn{% endif %}; "
          "hạn gửi: {{ campaign.deadline }}.")
-    body("Tính đến {{ as_of }}, {{ figures.submitted }}/{{ figures.required }} đơn vị đã gửi "
-         "({{ figures.submitted_rate }}), trong đó {{ figures.on_time }} đơn vị gửi đúng hạn, "
-         "{{ figures.late }} đơn vị gửi muộn, {{ figures.incomplete }} đơn vị gửi còn thiếu nội "
-         "dung; {{ figures.not_submitted }} đơn vị chưa gửi ({{ figures.overdue }} đơn vị đã quá "
-         "hạn, {{ figures.pending }} đơn vị còn trong hạn). Tổng số lượt gửi nhận được: "
-         "{{ figures.responses }}{% if figures.unknown_responses %} (trong đó "
-         "{{ figures.unknown_responses }} lượt không xác định được đơn vị){% endif %}.")
+    body("{{ progress }}")
+    para(doc, "{%p if figures.responses %}", style=BODY)
+    body("Tổng số lượt gửi nhận được: {{ figures.responses }}{% if figures.unknown_responses %}, "
+         "trong đó {{ figures.unknown_responses }} lượt không xác định được đơn vị (tên ghi trên "
+         "phiếu: {{ unidentified }}), cần kiểm tra lại{% endif %}.")
+    para(doc, "{%p endif %}", style=BODY)
     for var, text in (("units_late", "Đơn vị gửi muộn"),
                       ("units_incomplete", "Đơn vị gửi còn thiếu nội dung"),
                       ("units_overdue", "Đơn vị quá hạn chưa gửi"),
                       ("units_pending", "Đơn vị chưa gửi (còn hạn)"),
-                      ("units_exempt", "Đơn vị được miễn nộp")):
+                      ("units_exempt", "Đơn vị được miễn")):
         para(doc, f"{{%p if {var} %}}", style=BODY)
         body(f"- {text}: {{{{ {var} }}}}.")
         para(doc, "{%p endif %}", style=BODY)
     para(doc, "Số đơn vị theo tình trạng và khối đơn vị:", style=BODY)
     widths = [4.1, 1.7, 1.8, 1.8, 1.8, 1.8, 1.8, 1.7]
     t = table(doc, widths, style="Table Grid")
-    fill_row(t.rows[0], ["Khối đơn vị", "Phải gửi", "Đúng hạn", "Gửi muộn", "Thiếu nội dung",
-                         "Chưa gửi (còn hạn)", "Quá hạn", "Miễn nộp"],
+    fill_row(t.rows[0], ["Khối đơn vị", "Phải gửi", "Gửi đúng hạn", "Gửi muộn", "Thiếu nội dung",
+                         "Chưa gửi (còn hạn)", "Quá hạn, chưa gửi", "Được miễn"],
              centred=set(range(8)), bold=True)
     repeat_as_header(t.rows[0])
     columns = ["expected", "on_time", "late", "incomplete", "pending", "overdue", "exempt"]
@@ -373,16 +384,24 @@ def report() -> Document:
     para(doc, "{%p endif %}", align=CENTER)
     body("(Chi tiết từng đơn vị tại Phụ lục II kèm theo.)")
     heading("2. Kết quả cụ thể")
-    body("[[Cần viết: kết quả theo từng nội dung, chỉ tiêu; mô hình, cách làm hay; gương điển "
-         "hình tiêu biểu.]]")
+    para(doc, "{%p if results %}", style=BODY)
+    para(doc, "{%p for r in results %}", style=BODY)
+    body("- {{ r.sentence }}")
+    para(doc, "{%p endfor %}", style=BODY)
+    para(doc, "Số liệu theo khối đơn vị:", style=BODY)
+    results_table(doc)
+    para(doc, "{%p endif %}", style=BODY)
+    para(doc, "[[Cần viết: kết quả theo từng nội dung, chỉ tiêu; mô hình, cách làm hay; gương "
+              "điển hình tiêu biểu.]]", style=BODY, before=6)
     heading("3. Đề nghị khen thưởng")
     para(doc, "{%p if proposals.total %}", style=BODY)
-    body("Các đơn vị đề nghị khen thưởng {{ proposals.collectives }} tập thể và "
-         "{{ proposals.individuals }} cá nhân (danh sách tại Phụ lục I kèm theo), cụ thể:")
+    body("Các đơn vị đề nghị khen thưởng {{ proposals.who }} (danh sách tại Phụ lục I kèm theo), "
+         "cụ thể:")
     widths = [8.5, 2.6, 2.6, 2.6]
     t = table(doc, widths, style="Table Grid")
     fill_row(t.rows[0], ["Hình thức đề nghị", "Tập thể", "Cá nhân", "Cộng"],
              centred={0, 1, 2, 3}, bold=True)
+    repeat_as_header(t.rows[0])
     tag_row(t, widths, "{%tr for f in proposals.by_form %}")
     fill_row(add_row(t, widths), ["{{ f.form }}", "{{ f.collectives }}", "{{ f.individuals }}",
                                   "{{ f.total }}"], centred={1, 2, 3})
@@ -397,13 +416,15 @@ def report() -> Document:
     body("Có {{ proposals.unclear }} dòng đề nghị chưa đọc được (cuối Phụ lục I), cần đối chiếu "
          "lại với đơn vị gửi.")
     para(doc, "{%p endif %}", style=BODY)
+    para(doc, "{%p if proposals.unidentified %}", style=BODY)
+    body("Ngoài ra, có {{ proposals.unidentified }} đề nghị từ lượt gửi chưa xác định được đơn vị, "
+         "xếp riêng ở cuối Phụ lục I, cần kiểm tra trước khi xét.")
+    para(doc, "{%p endif %}", style=BODY)
     heading("III. ĐÁNH GIÁ CHUNG")
     heading("1. Ưu điểm")
     body("[[Cần viết: những mặt làm được.]]")
     heading("2. Hạn chế, nguyên nhân")
-    body("[[Cần viết: hạn chế và nguyên nhân]]{% if figures.late or figures.not_submitted %} "
-         "(còn {{ figures.late }} đơn vị gửi muộn, {{ figures.not_submitted }} đơn vị chưa gửi)"
-         "{% endif %}.")
+    body("[[Cần viết: hạn chế và nguyên nhân]]{{ shortfall }}.")
     heading("3. Bài học kinh nghiệm")
     body("[[Cần viết: bài học kinh nghiệm.]]")
     heading("IV. NHIỆM VỤ TRONG THỜI GIAN TỚI")
@@ -411,10 +432,27 @@ def report() -> Document:
     heading("V. ĐỀ XUẤT, KIẾN NGHỊ")
     body("[[Cần viết: đề xuất, kiến nghị]]{% if proposals.total %}; đề nghị xem xét khen thưởng "
          "các tập thể, cá nhân có thành tích theo danh sách kèm theo{% endif %}.")
-    body("Trên đây là báo cáo kết quả thực hiện {{ campaign.title }} của "
-         "{{ org.issuing_body_name }}./.")
+    body("Trên đây là báo cáo {{ campaign.subject }} của {{ org.issuing_body_name }}./.")
     signature_block(doc)
     return doc
+
+
+def results_table(doc) -> None:
+    """Each figure by unit group, with its total: a merged label row per figure."""
+    widths = [7.5, 4.0, 5.0]
+    t = table(doc, widths, style="Table Grid")
+    fill_row(t.rows[0], ["Khối đơn vị", "Số đơn vị có số liệu", "Kết quả"], centred={0, 1, 2},
+             bold=True)
+    repeat_as_header(t.rows[0])
+    tag_row(t, widths, "{%tr for r in results %}")
+    merged_row(t, widths, "{{ r.heading }}")
+    tag_row(t, widths, "{%tr for g in r.groups %}")
+    fill_row(add_row(t, widths), ["{{ g.group }}", "{{ g.covered }}", "{{ g.value }}"],
+             centred={1, 2})
+    tag_row(t, widths, "{%tr endfor %}")
+    fill_row(add_row(t, widths), ["Tổng cộng", "{{ r.total.covered }}", "{{ r.total.value }}"],
+             centred={1, 2}, bold=True)
+    tag_row(t, widths, "{%tr endfor %}")
 
 
 def proposals_list() -> Document:
@@ -423,7 +461,7 @@ def proposals_list() -> Document:
     annex_title(doc, "I", "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG", 25.2)
     para(doc, "")
     grouped_table(
-        doc, [1.2, 4.6, 3.4, 4.6, 3.0, 6.4, 2.0],  # 252 mm of A4 landscape text width
+        doc, [1.2, 4.4, 3.0, 4.2, 4.4, 6.0, 2.0],  # 252 mm; the form says whose it is
         ["STT", "Họ và tên / Tên tập thể", "Chức vụ", "Đơn vị công tác", "Hình thức đề nghị",
          "Tóm tắt thành tích", "Ghi chú"],
         groups="proposal_groups", label="{{ g.label }} ({{ g.count }})", item="p", items="g.proposals",
@@ -431,27 +469,27 @@ def proposals_list() -> Document:
     para(doc, "")
     para(doc, "Tổng số: {{ proposals.collectives }} tập thể, {{ proposals.individuals }} cá nhân"
               "{% if proposals.unclear %}; {{ proposals.unclear }} dòng chưa đọc được, cần kiểm "
-              "tra{% endif %}.", style=BODY)
+              "tra{% endif %}{% if proposals.unidentified %}; {{ proposals.unidentified }} đề nghị "
+              "từ lượt gửi chưa xác định được đơn vị, cần kiểm tra{% endif %}.", style=BODY)
     return doc
 
 
 def unit_annex() -> Document:
+    """A4 landscape: room for the figures and for notes that stay within two or three lines."""
     doc = Document()
-    setup(doc, base_size=12)
-    annex_title(doc, "II", "TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC ĐƠN VỊ", 16.5)
+    setup(doc, landscape=True, base_size=12)
+    annex_title(doc, "II", "TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC ĐƠN VỊ", 25.2)
     para(doc, "(Số liệu tính đến {{ as_of }}; hạn gửi: {{ campaign.deadline }})", align=CENTER,
          size=13, italic=True, after=6)
     grouped_table(
-        doc, [1.2, 4.4, 2.6, 2.5, 1.8, 2.2, 1.8],
-        ["STT", "Đơn vị", "Tình trạng", "Thời điểm gửi", "Muộn", "Nội dung còn thiếu", "Ghi chú"],
+        doc, [1.3, 5.4, 2.9, 2.4, 1.8, 3.6, 4.2, 3.6],  # 252 mm of A4 landscape text width
+        ["STT", "Đơn vị", "Tình trạng", "Thời điểm gửi", "Muộn", "Nội dung còn thiếu", "Số liệu",
+         "Ghi chú"],
         groups="annex_groups", label="{{ g.label }} ({{ g.count }} đơn vị)", item="u", items="g.units",
-        fields=["stt", "name", "status", "submitted_at", "late_by", "missing", "note"],
+        fields=["stt", "name", "status", "submitted_at", "late_by", "missing", "figures", "note"],
         centred={0, 3})
     para(doc, "")
-    para(doc, "Tổng số: {{ figures.expected }} đơn vị; đúng hạn {{ figures.on_time }}, gửi muộn "
-              "{{ figures.late }}, thiếu nội dung {{ figures.incomplete }}, chưa gửi (còn hạn) "
-              "{{ figures.pending }}, quá hạn {{ figures.overdue }}, miễn nộp "
-              "{{ figures.exempt }}.", style=BODY)
+    para(doc, "Tổng số: {{ figures.expected }} đơn vị; {{ annex_total }}.", style=BODY)
     return doc
 
 

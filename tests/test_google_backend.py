@@ -429,7 +429,7 @@ def test_drafts_on_sync_share_the_one_control_write(cli, google_ws):
     google_ws.config_path.write_text(text + "\n[reports]\non_sync = true\n", encoding="utf-8")
     fake, sid = google_ws.fake, google_ws.spreadsheet_id
     result = sync(cli, google_ws.config_path)
-    assert "12 of 12 drafts written" in result.out
+    assert "16 of 16 drafts written" in result.out
     first = counts(fake, sid)
     assert first["values.batchUpdateByDataFilter"] == 1 and first["spreadsheets.batchUpdate"] == 1
     assert [r[:2] for r in fake.values(sid, "Báo cáo")[1:4]] == [

@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from reports import write_drafts
+from reports.context import DRAFT_STATUS
 from reports.pdf import find_soffice
 from reports.proposals import Kind, by_kind, parse_proposals
 from sync.backends import open_backend
@@ -94,9 +95,11 @@ def set_answer(ws: Path, tab: str, unit_code: str, header: str, value: str) -> N
 
 def test_report_writes_three_drafts_per_campaign_that_open_again(cli, demo_dir):
     result = report(cli, demo_dir)
-    names = sorted(p.name for p in (demo_dir / "out").iterdir())
+    names = sorted(p.name for p in (demo_dir / "out").iterdir() if p.suffix == ".docx")
     assert names == sorted(f"{DAY}_{c.code}_{k}.docx" for c in CAMPAIGNS for k in KINDS)
-    assert "12 written" in result.out
+    assert sorted(p.name for p in (demo_dir / "out").glob("*.xlsx")) == sorted(
+        f"{DAY}_{c.code}_bieu-tong-hop.xlsx" for c in CAMPAIGNS)  # the fourth draft
+    assert "16 written" in result.out
     for name in names:
         Document(str(demo_dir / "out" / name))  # opens
         with zipfile.ZipFile(demo_dir / "out" / name) as package:
@@ -171,17 +174,21 @@ def test_figures_agree_with_the_evaluated_statuses(cli, demo_dir, code):
     body = " ".join(texts(doc))
     assert f"{submitted}/{required} đơn vị đã gửi" in body
     assert f"Số đơn vị thuộc diện gửi báo cáo: {len(records)} đơn vị" in body
-    assert f"{counts['overdue']} đơn vị đã quá hạn, {counts['pending']} đơn vị còn trong hạn" in body
+    if counts["overdue"] and counts["pending"]:  # a count of 0 is left out of the sentence
+        assert f"{counts['overdue']} đơn vị đã quá hạn, {counts['pending']} đơn vị còn trong hạn" in body
+    elif counts["overdue"] or counts["pending"]:
+        assert ("đều đã quá hạn" if counts["overdue"] else "vẫn còn trong hạn") in body
     # The annex lists every expected unit with its status and submission time.
     annex = draft(demo_dir, code, "phu-luc-don-vi").tables[0]
     listed = {row[1]: row for row in cell_rows(annex)[1:] if row[0].isdigit()}
     assert len(listed) == len(records)
     for r in records:
         row = listed[r["unit_name"]]
-        assert row[2] == r["status_label"]
+        assert row[2] == DRAFT_STATUS[Status(r["status"])]  # the drafts say "gửi", not "nộp"
         assert (row[3] != "") == (r["submitted_at"] is not None)
     # Proposals: only the response that counts, per form of commendation.
-    total = cell_rows(doc.tables[2])[-1] if len(doc.tables) > 3 else None
+    by_form = [t for t in doc.tables if t.rows[0].cells[0].text == "Hình thức đề nghị"]
+    total = cell_rows(by_form[0])[-1] if by_form else None
     listing = texts(draft(demo_dir, code, "danh-sach-khen-thuong"))
     summary = [t for t in listing if t.startswith("Tổng số:")][0]
     if total:
@@ -201,7 +208,9 @@ def test_only_the_counted_response_contributes_proposals(cli, demo_dir):
     assert superseded  # the demo has resubmissions whose first version must not count
     write_drafts(config, backend, state, now, campaigns=["NTVT"])
     table = draft(demo_dir, "NTVT", "danh-sach-khen-thuong").tables[0]
-    numbered = [row for row in cell_rows(table)[1:] if row[0].isdigit()]
+    rows = cell_rows(table)[1:]
+    apart = next(i for i, row in enumerate(rows) if "CHƯA XÁC ĐỊNH ĐƯỢC ĐƠN VỊ" in row[0])
+    numbered = [row for row in rows[:apart] if row[0].isdigit()]  # unidentified ones apart
     assert len(numbered) == expected
 
 
@@ -234,14 +243,15 @@ def test_the_list_is_grouped_and_sorted_the_vietnamese_way(cli, demo_dir):
                        "Hình thức đề nghị", "Tóm tắt thành tích", "Ghi chú"]
     labels = [r[0] for r in rows if not r[0].isdigit()][1:]
     assert [re.sub(r" \(\d+\)$", "", x) for x in labels] == [
-        "I. TẬP THỂ", "II. CÁ NHÂN", "III. CHƯA XÁC ĐỊNH (CẦN KIỂM TRA)"]
+        "I. TẬP THỂ", "II. CÁ NHÂN", "III. CHƯA XÁC ĐỊNH (CẦN KIỂM TRA)",
+        "IV. ĐỀ NGHỊ TỪ LƯỢT GỬI CHƯA XÁC ĐỊNH ĐƯỢC ĐƠN VỊ (CẦN KIỂM TRA)"]
     groups: dict[str, list[list[str]]] = {}
     for row in rows[1:]:
         if not row[0].isdigit():
             groups[row[0]] = []
         else:
             groups[list(groups)[-1]].append(row)
-    collectives, people, unclear = groups.values()
+    collectives, people, unclear, _unidentified = groups.values()
     names = [r[1] for r in people]
     assert names == sorted(names, key=person_sort_key)
     assert [n for n in names if n in KNOWN] == KNOWN_ORDER
@@ -311,7 +321,7 @@ def test_page_setup_fonts_and_page_numbers(cli, demo_dir, kind):
     report(cli, demo_dir, "--campaign", "NTVT")
     doc = draft(demo_dir, "NTVT", kind)
     section = doc.sections[0]
-    landscape = kind == "danh-sach-khen-thuong"
+    landscape = kind in ("danh-sach-khen-thuong", "phu-luc-don-vi")
     assert mm(section.page_width, section.page_height) == ((297, 210) if landscape else (210, 297))
     assert mm(section.top_margin, section.bottom_margin) == (20, 20)
     assert mm(section.left_margin, section.right_margin) == (30, 15)
@@ -339,22 +349,22 @@ def test_reports_tab_lists_paths_and_a_rerun_writes_nothing(cli, demo_dir):
     report(cli, demo_dir)
     rows = workbook_tab(demo_dir, H.REPORTS_TAB)
     assert tuple(rows[0][:len(H.REPORT_HEADERS)]) == H.REPORT_HEADERS
-    assert len(rows) == 1 + 12
+    assert len(rows) == 1 + 16
     for _, _, name, at, location, file_id, _ in rows[1:]:
         assert Path(location).exists() and Path(location).name == name
         assert at == "20/06/2023 10:00" and not file_id
     assert {r[1] for r in rows[1:]} == {"Báo cáo", "Danh sách đề nghị khen thưởng",
-                                         "Phụ lục tình hình nộp của các đơn vị"}
+                                         "Phụ lục tình hình nộp của các đơn vị", "Biểu tổng hợp"}
     workbook = demo_dir / "tonghop.xlsx"
     before = workbook.read_bytes()
     again = report(cli, demo_dir, now="2023-06-20T16:00")
-    assert "0 written, 12 unchanged" in again.out
+    assert "0 written, 16 unchanged" in again.out
     assert workbook.read_bytes() == before
-    # The next day: new files, the same 12 rows pointing at them, no duplicates.
+    # The next day: new files, the same 16 rows pointing at them, no duplicates.
     report(cli, demo_dir, now="2023-06-21T08:00")
     rows = workbook_tab(demo_dir, H.REPORTS_TAB)
-    assert len(rows) == 13 and all(r[2].startswith("2023-06-21_") for r in rows[1:])
-    assert len(list((demo_dir / "out").glob("2023-06-21_*.docx"))) == 12
+    assert len(rows) == 17 and all(r[2].startswith("2023-06-21_") for r in rows[1:])
+    assert len(list((demo_dir / "out").glob("2023-06-21_*.*"))) == 16
 
 
 def test_a_changed_figure_rewrites_only_that_campaigns_drafts(cli, demo_dir):
@@ -363,7 +373,7 @@ def test_a_changed_figure_rewrites_only_that_campaigns_drafts(cli, demo_dir):
                H.DEFAULT_PROPOSALS_QUESTION, "Cá nhân | Hoàng Văn Nam | Cán bộ | Giấy khen | Tốt")
     result = report(cli, demo_dir)
     written = [line.split()[1] for line in result.out.splitlines() if line.startswith("wrote")]
-    assert written == ["NSNN"] * 3
+    assert written == ["NSNN"] * 4
 
 
 # --- Per-campaign settings and templates ------------------------------------------------------
@@ -448,7 +458,7 @@ def test_our_faster_passes_give_the_same_document_as_stock_docxtpl(demo_dir):
     now = parse_moment(DEMO_NOW, config.tz).at
     state = read_state(config, open_backend(config), now)
     context = campaign_context(config, state, state.campaigns[0], now)
-    for kind in DraftKind:
+    for kind in (k for k in DraftKind if k is not DraftKind.SUMMARY):  # the .xlsx has no template
         template = bundled.template(f"{kind.value}.docx")
         ours, stock = demo_dir / f"ours-{kind.value}.docx", demo_dir / f"stock-{kind.value}.docx"
         render(template, context, ours)
@@ -492,12 +502,14 @@ def test_drafts_go_to_drive_and_replace_their_previous_version(cli, google_works
     assert cli("sync", "--config", config, "--now", DEMO_NOW).code == 0
     report(cli, ws.dir)
     uploads = [f for f in fake.drive_files.values() if folder in f.parents]
-    assert len(uploads) == 12
-    assert {f.name for f in uploads} == {f"{DAY}_{c.code}_{k}.docx" for c in CAMPAIGNS for k in KINDS}
+    assert len(uploads) == 16
+    assert {f.name for f in uploads} == {f"{DAY}_{c.code}_{k}.docx" for c in CAMPAIGNS for k in KINDS
+                                         } | {f"{DAY}_{c.code}_bieu-tong-hop.xlsx" for c in CAMPAIGNS}
     for f in uploads:
-        assert f.mime_type.endswith("wordprocessingml.document") and f.content[:2] == b"PK"
+        kind = "spreadsheetml.sheet" if f.name.endswith(".xlsx") else "wordprocessingml.document"
+        assert f.mime_type.endswith(kind) and f.content[:2] == b"PK"
     rows = ws.values(H.REPORTS_TAB)
-    assert len(rows) == 13
+    assert len(rows) == 17
     ids = {f.file_id for f in uploads}
     for row in rows[1:]:
         assert row[5] in ids and row[5] in row[4]  # the link names the file
@@ -509,12 +521,12 @@ def test_drafts_go_to_drive_and_replace_their_previous_version(cli, google_works
     again = [f for f in fake.drive_files.values() if folder in f.parents]
     assert {f.file_id for f in again} == ids and all(f.version == 2 for f in again)
     assert all(f.name.startswith("2023-06-21_") for f in again)
-    assert fake.count("drive.files.create") == 0 and fake.count("drive.files.update") == 12
+    assert fake.count("drive.files.create") == 0 and fake.count("drive.files.update") == 16
     # A draft deleted on Drive is uploaded afresh rather than failing.
     gone = rows[1][5]
     del fake.drive_files[gone]
     report(cli, ws.dir, now="2023-06-22T08:00")
-    assert len([f for f in fake.drive_files.values() if folder in f.parents]) == 12
+    assert len([f for f in fake.drive_files.values() if folder in f.parents]) == 16
 
 
 def test_sync_with_drafts_on_sync_uploads_to_drive(cli, google_workspace):
@@ -526,8 +538,9 @@ def test_sync_with_drafts_on_sync_uploads_to_drive(cli, google_workspace):
                               encoding="utf-8")
     result = cli("sync", "--config", ws.config_path, "--now", DEMO_NOW)
     assert result.code == 0, result.err
-    assert len([f for f in ws.fake.drive_files.values() if folder in f.parents]) == 12
-    assert all("docs.google.com" in row[4] for row in ws.values(H.REPORTS_TAB)[1:])
+    assert len([f for f in ws.fake.drive_files.values() if folder in f.parents]) == 16
+    assert all(row[4].startswith(("https://docs.google.com/", "https://drive.google.com/file/"))
+               for row in ws.values(H.REPORTS_TAB)[1:])
 
 
 def test_status_colours_of_the_chart_are_the_sheet_colours():

@@ -172,5 +172,5 @@ def test_daily_drafts_come_from_the_real_report_writer(demo_dir):
     service.run(handle_signals=False)
     lines = out.getvalue().splitlines()
     assert [line[11:19] for line in lines[:-1]] == ["16:50:00", "17:00:00", "17:05:00"]
-    assert lines[1].startswith("20/06/2023 17:00:00 drafts: 12 drafts | next sync 17:05")
+    assert lines[1].startswith("20/06/2023 17:00:00 drafts: 16 drafts | next sync 17:05")
     assert len(list((demo_dir / "out").glob("2023-06-20_*.docx"))) == 12

@@ -57,9 +57,9 @@ def run(args) -> int:
     workbook = _shown(config.resolve(config.backend.workbook))
     print(f"\nStatus written to {workbook}: tabs '{config.tabs.status}', '{config.tabs.detail}', "
           f"'{config.tabs.log}', '{config.tabs.reports}', '{config.tabs.corrections}' (names to "
-          "settle), and two columns at the right of each responses tab.")
+          f"settle), '{config.tabs.figures}', and two columns at the right of each responses tab.")
     if outcome.drafts:
-        print(f"Drafts (.docx, {len(outcome.drafts)}) in {_shown(config.output_path)}")
+        print(f"Drafts (.docx and .xlsx, {len(outcome.drafts)}) in {_shown(config.output_path)}")
     print(f"Try: {args.prog} status --config {_shown(config_path)} --now {DEMO_NOW[:16]}")
     sys.stdout.flush()
     print_errors(outcome.errors)  # a draft or e-mail that could not be made: never silent

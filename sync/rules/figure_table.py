@@ -18,8 +18,6 @@ from sync.rules.models import Campaign, UnitStatus
 
 DIGITS = 6  # decimals kept in subtotals and totals (sums of floats: 0.1 + 0.2)
 _UNIT = "unit"
-_COLUMN = "column"
-_VALUE = "value"
 
 
 @dataclass(frozen=True)
@@ -65,32 +63,38 @@ def figure_table(statuses: Sequence[UnitStatus], campaigns: Sequence[Campaign]) 
     """``statuses`` in roster order (as the cycle makes them); only campaigns with figures."""
     columns = figure_columns(campaigns)
     headers = [col.header for col in columns]
-    wanted = {c.code for c in campaigns if c.figures}
-    records = []
+    wanted = {c.code: [(spec.question, H.figure_col(c.code, spec.question)) for spec in c.figures]
+              for c in campaigns if c.figures}
     units: dict[str, tuple[str, str]] = {}
-    for s in statuses:
-        if s.campaign.code not in wanted:
-            continue
-        units.setdefault(s.unit.code, (s.unit.name, s.unit.group or "Khác"))
-        got = dict(s.figures)
-        for spec in s.campaign.figures:
-            records.append((s.unit.code, H.figure_col(s.campaign.code, spec.question),
-                            got.get(spec.question, float("nan"))))
-    long = pd.DataFrame.from_records(records, columns=[_UNIT, _COLUMN, _VALUE])
-    long[_VALUE] = long[_VALUE].astype("float64")
+    by_campaign: dict[str, list[UnitStatus]] = {code: [] for code in wanted}
+    for s in statuses:  # the one loop over Python objects; the rest is pandas
+        mine = by_campaign.get(s.campaign.code)
+        if mine is not None:
+            mine.append(s)
+            if s.unit.code not in units:
+                units[s.unit.code] = (s.unit.name, s.unit.group or "Khác")
     index = pd.Index(list(units), name=_UNIT)
-    values = long.pivot(index=_UNIT, columns=_COLUMN, values=_VALUE).reindex(
-        index=index, columns=headers)
-    expected = long.assign(**{_VALUE: 1.0}).pivot(
-        index=_UNIT, columns=_COLUMN, values=_VALUE).reindex(index=index, columns=headers).notna()
+    series: dict[str, pd.Series] = {}
+    due: dict[str, pd.Series] = {}
+    nan = float("nan")
+    for code, mine in by_campaign.items():
+        codes = pd.Index([s.unit.code for s in mine])
+        given = [dict(s.figures) for s in mine]
+        for question, header in wanted[code]:
+            series[header] = pd.Series([g.get(question, nan) for g in given], index=codes,
+                                       dtype="float64")
+            due[header] = pd.Series(True, index=codes)
+    # one column per figure, aligned on the units (a unit a campaign does not expect: NaN)
+    values = pd.DataFrame(series, index=index, columns=headers, dtype="float64")
+    expected = pd.DataFrame(due, index=index, columns=headers).notna()
     info = pd.DataFrame(list(units.values()), index=index, columns=["name", "group"])
     table = pd.concat([info, values], axis=1)
     ways = {col.header: col.spec.aggregate for col in columns}
     by_group = values.groupby(info["group"], sort=False)
     aggregated = _aggregate(by_group, ways)
-    covered, due = by_group.count(), expected.groupby(info["group"], sort=False).sum()
+    covered, due_by_group = by_group.count(), expected.groupby(info["group"], sort=False).sum()
     groups = [_line(f"{H.FIGURES_SUBTOTAL} {name}", aggregated.loc[name], covered.loc[name],
-                    due.loc[name]) for name in aggregated.index]
+                    due_by_group.loc[name]) for name in aggregated.index]
     everyone = values.groupby(pd.Series("all", index=index), sort=False)
     total = _line(H.FIGURES_TOTAL, _aggregate(everyone, ways).iloc[0] if len(index) else None,
                   values.count(), expected.sum())

@@ -21,6 +21,7 @@ never counted as 0. NaN, infinity and magnitudes above :data:`LIMIT` are refused
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from decimal import Decimal, InvalidOperation
@@ -43,6 +44,7 @@ class NumberError(ValueError):
     """An answer that is not a number; the message says why, in Vietnamese."""
 
 
+@functools.lru_cache(maxsize=1024)
 def question_scale(question: str) -> int:
     """The power of ten a question's unit stands for: "(triệu đồng)" -> 6, "(%)" -> 0."""
     found = re.findall(r"\(([^)]*)\)", question)
@@ -133,8 +135,10 @@ def _unit_scale(rest: str, question: str) -> int:
     rest = rest.strip()
     if rest.startswith("%"):
         rest = rest[1:].strip()
+    if not rest:
+        return 0
     scale = 0
-    allowed = set(simple_key(question).split())
+    allowed = _question_words(question)
     for word in simple_key(rest).split():
         if word in _SCALES and not scale:
             scale = _SCALES[word]
@@ -145,6 +149,11 @@ def _unit_scale(rest: str, question: str) -> int:
     if rest and not simple_key(rest):
         raise NumberError(f"không hiểu '{clean(rest)}' sau con số")
     return scale
+
+
+@functools.lru_cache(maxsize=1024)
+def _question_words(question: str) -> frozenset[str]:
+    return frozenset(simple_key(question).split())
 
 
 # --- Written back the Vietnamese way -------------------------------------------------------------

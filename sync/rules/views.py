@@ -67,6 +67,8 @@ def detail_rows(statuses: Sequence[UnitStatus], tz: ZoneInfo) -> list[dict[str, 
     rows = []
     for s in statuses:
         notes = []
+        if s.new_deadline is not None and s.status is not Status.EXEMPT:
+            notes.append(f"gia hạn đến {format_vn(s.new_deadline, tz)}")
         if s.exemption_reason:
             notes.append(s.exemption_reason)
         if s.counted is not None and s.counted.match.kind is MatchKind.FUZZY:
@@ -172,14 +174,21 @@ def figures_rows(table: FigureTable, statuses: Sequence[UnitStatus]) -> list[dic
             if s.campaign.figures and "không đọc được số" in line:
                 unreadable.setdefault(s.unit.code, []).append(f"{s.campaign.code}: {line}")
     subtotal = {line.name: line for line in table.groups}
+    headers = [column.header for column in table.columns]
+    frame = table.units
+    numbers = frame[headers].to_numpy(dtype="float64")  # one array: no per-cell pandas lookup
+    members: dict[str, list[int]] = {}
+    for i, group in enumerate(frame["group"]):
+        members.setdefault(group, []).append(i)
+    codes, names = list(frame.index), list(frame["name"])
     rows: list[dict[str, Cell]] = []
-    for group, units in table.units.groupby("group", sort=False):
-        for code, unit in units.iterrows():
-            row: dict[str, Cell] = {H.FIGURES_CODE: code, H.FIGURES_NAME: unit["name"],
+    for group, positions in members.items():
+        for i in positions:
+            row: dict[str, Cell] = {H.FIGURES_CODE: codes[i], H.FIGURES_NAME: names[i],
                                     H.FIGURES_GROUP: group}
-            for column in table.columns:
-                row[column.header] = _cell(table.value(code, column.header))
-            row[H.FIGURES_NOTE] = "; ".join(unreadable.get(code, []))
+            for header, value in zip(headers, numbers[i].tolist(), strict=True):
+                row[header] = _cell(None if value != value else value)  # NaN: no number
+            row[H.FIGURES_NOTE] = "; ".join(unreadable.get(codes[i], []))
             rows.append(row)
         rows.append(_line_row(table, subtotal[f"{H.FIGURES_SUBTOTAL} {group}"], group))
     rows.append(_line_row(table, table.total, ""))
