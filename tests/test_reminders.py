@@ -209,10 +209,13 @@ class Inbox:
     def __init__(self):
         self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
         self.refuse: set[str] = set()
+        self.greylist: set[str] = set()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
             return "550 5.1.1 mailbox unavailable"
+        if address in self.greylist:
+            return "451 4.7.1 Greylisted, please try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -411,3 +414,43 @@ def test_offsets_and_recipients_may_be_one_per_line_in_the_campaign_row():
     assert problems == []
     assert [o.amount for o in campaign_offsets(campaign)] == [-3, -1, 1]
     assert issuer_for(Organization(), campaign).recipients == ("UBND quận", "Lưu trữ")
+
+
+def test_a_temporary_refusal_is_retried_next_cycle_then_sent(demo_dir, cli, smtp_server):
+    inbox, port = smtp_server
+    inbox.greylist.add("p01@thanhxuan.example.vn")
+    config = _with_smtp(demo_dir, port)
+    first = cli("sync", "--config", config, "--now", "2023-06-28T09:00")
+    assert len(inbox.messages) == 12 and "451" in first.err
+    states = {(c, u): s for c, u, _, s in _ledger(demo_dir)}
+    assert states[("PCCC", "P01")] == "claimed"  # waiting, not failed
+    inbox.greylist.clear()  # the greylisting period is over
+    cli("sync", "--config", config, "--now", "2023-06-28T09:15")
+    assert [m["X-Tonghop-Reminder"] for _, m in inbox.messages[12:]] == ["PCCC/P01/-3d"]
+    states = {(c, u): s for c, u, _, s in _ledger(demo_dir)}
+    assert states[("PCCC", "P01")] == "sent"
+
+
+def test_temporary_refusals_and_outages_are_retried_a_bounded_number_of_times(
+        demo_dir, cli, smtp_server):
+    from sync.unattended.ledger import MAX_DEFERRALS
+
+    inbox, port = smtp_server
+    inbox.greylist.add("p01@thanhxuan.example.vn")
+    config = _with_smtp(demo_dir, port)
+    for minute in range(MAX_DEFERRALS + 2):
+        cli("sync", "--config", config, "--now", f"2023-06-28T09:{minute:02d}")
+    states = {(c, u): s for c, u, _, s in _ledger(demo_dir)}
+    assert states[("PCCC", "P01")] == "failed"
+    row = next(r for r in _reminder_rows(demo_dir / "tonghop.xlsx") if r[:2] == ("PCCC", "P01"))
+    assert "451" in row[10] and f"{MAX_DEFERRALS} cycles in a row" in row[10]
+    assert len(inbox.messages) == 12
+
+
+def test_an_smtp_server_down_for_good_fails_the_reminders_after_the_bound(demo_dir, cli):
+    from sync.unattended.ledger import MAX_DEFERRALS
+
+    config = _with_smtp(demo_dir, _free_port())  # nobody listens
+    for minute in range(MAX_DEFERRALS):
+        assert cli("sync", "--config", config, "--now", f"2023-06-28T09:{minute:02d}").code == 5
+    assert {state for *_, state in _ledger(demo_dir)} == {"failed"}

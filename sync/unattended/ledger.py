@@ -11,6 +11,10 @@ went out). After the server accepts, the row becomes ``sent``. A crash between t
 acceptance and that update leaves a ``claimed`` row with one attempt: the next cycle sends it again,
 once. A row that reaches two uncertain attempts is marked failed, never sent a third time. So a
 unit gets a reminder at most twice (only after a crash at that exact moment), never lost silently.
+
+A temporary refusal (SMTP 4xx, e.g. 451 greylisting) or a server that cannot be reached counts a
+*deferral* instead: the reminder waits for the next cycle, up to ``MAX_DEFERRALS`` times, then is
+marked failed. A 5xx refusal is final at once.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from pathlib import Path
 from sync.errors import AccessError
 
 MAX_UNCERTAIN = 2
+MAX_DEFERRALS = 12  # cycles a temporary refusal or an unreachable server is retried
 
 
 class State(StrEnum):
@@ -64,6 +69,7 @@ class Entry:
     attempts: int = 0
     sent_at: datetime | None = None
     error: str = ""
+    deferrals: int = 0
 
 
 @dataclass(frozen=True)
@@ -101,11 +107,12 @@ CREATE TABLE IF NOT EXISTS reminders (
     attempts INTEGER NOT NULL DEFAULT 0,
     sent_at TEXT,
     error TEXT NOT NULL DEFAULT '',
+    deferrals INTEGER NOT NULL DEFAULT 0,
     UNIQUE (campaign, unit, deadline, offset_code)
 );
 """
 _COLUMNS = ("id, campaign, unit, deadline, offset_code, due_at, claimed_at, unit_name, status, "
-            "missing, link, email, state, attempts, sent_at, error")
+            "missing, link, email, state, attempts, sent_at, error, deferrals")
 
 
 class Ledger:
@@ -129,6 +136,7 @@ class Ledger:
                 db.execute("PRAGMA synchronous = FULL")
             if not read_only or not path.exists():
                 db.executescript(_SCHEMA)
+                _add_deferrals(db)
             db.execute("SELECT count(*) FROM reminders").fetchone()
         except sqlite3.Error as err:
             raise AccessError(f"reminder ledger {path} cannot be opened: {err} (restore it from a "
@@ -199,6 +207,16 @@ class Ledger:
             self.db.execute("UPDATE reminders SET attempts = max(attempts - 1, 0), error = ? "
                             "WHERE id = ?", (error, entry_id))
 
+    def defer(self, entry_id: int, error: str, counted: bool = True) -> int:
+        """A temporary refusal or no connection: nothing went out (``counted``: an attempt was
+        begun and is taken back); try again next cycle. Returns the deferrals so far."""
+        with self._transaction():
+            self.db.execute("UPDATE reminders SET attempts = max(attempts - ?, 0), error = ?, "
+                            "deferrals = deferrals + 1 WHERE id = ?",
+                            (1 if counted else 0, error, entry_id))
+        row = self.db.execute("SELECT deferrals FROM reminders WHERE id = ?", (entry_id,)).fetchone()
+        return row[0] if row else 0
+
     def finish(self, entry_id: int, state: State, when: datetime, error: str = "") -> None:
         with self._transaction():
             self.db.execute("UPDATE reminders SET state = ?, sent_at = ?, error = ? WHERE id = ?",
@@ -221,13 +239,21 @@ class _Transaction:
         self.db.execute("ROLLBACK" if kind else "COMMIT")
 
 
+def _add_deferrals(db: sqlite3.Connection) -> None:
+    """Ledgers made before deferrals were counted get the column (0 for every row)."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(reminders)")}
+    if "deferrals" not in columns:
+        db.execute("ALTER TABLE reminders ADD COLUMN deferrals INTEGER NOT NULL DEFAULT 0")
+
+
 def _entry(row: tuple) -> Entry:
     (id_, campaign, unit, deadline, offset, due_at, claimed_at, unit_name, status, missing, link,
-     email, state, attempts, sent_at, error) = row
+     email, state, attempts, sent_at, error, deferrals) = row
     return Entry(
         id=id_, campaign=campaign, unit=unit, deadline=deadline, offset=offset,
         due_at=datetime.fromisoformat(due_at), claimed_at=datetime.fromisoformat(claimed_at),
         unit_name=unit_name, status=status, missing=missing, link=link, email=email,
         state=State(state), attempts=attempts,
         sent_at=datetime.fromisoformat(sent_at) if sent_at else None, error=error,
+        deferrals=deferrals,
     )

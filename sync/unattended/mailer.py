@@ -30,7 +30,7 @@ from sync.rules.models import Campaign
 from sync.rules.reminders import Offset
 from sync.rules.text import one_line, safe_text
 from sync.rules.timeparse import format_vn
-from sync.unattended.ledger import MAX_UNCERTAIN, Entry, Ledger, State
+from sync.unattended.ledger import MAX_DEFERRALS, MAX_UNCERTAIN, Entry, Ledger, State
 
 SUBJECT_TEMPLATE = "reminder_subject.txt.j2"
 BODY_TEMPLATE = "reminder_body.txt.j2"
@@ -189,7 +189,10 @@ Letter = Callable[[Entry], Message]
 
 
 def send_waiting(ledger: Ledger, mailer: Mailer, letter: Letter, now: datetime) -> Delivery:
-    """Send every claimed reminder not confirmed yet (see :mod:`sync.ledger` for the phases)."""
+    """Send every claimed reminder not confirmed yet (see :mod:`sync.ledger` for the phases).
+
+    5xx: failed for good. 4xx (greylisting, a full mailbox, a busy server) and an unreachable
+    server: deferred to the next cycle, at most MAX_DEFERRALS times, then failed."""
     delivery = Delivery()
     todo = []
     for entry in ledger.waiting():
@@ -202,25 +205,41 @@ def send_waiting(ledger: Ledger, mailer: Mailer, letter: Letter, now: datetime) 
     if not todo:
         return delivery
     letters = [(entry, letter(entry)) for entry in todo]  # template errors before any send
+
+    def defer(entry: Entry, error: str, counted: bool = True) -> None:
+        if ledger.defer(entry.id, error, counted) >= MAX_DEFERRALS:
+            ledger.finish(entry.id, State.FAILED, now,
+                          f"{error} ({MAX_DEFERRALS} cycles in a row); not sent")
+            delivery.failed += 1
+        else:
+            delivery.waiting += 1
+
+    done = 0
     try:
         with mailer.connect() as client:
             for i, (entry, msg) in enumerate(letters):
                 ledger.begin_attempt(entry.id)
+                done = i + 1
                 try:
                     client.send_message(msg)
                 except smtplib.SMTPRecipientsRefused as err:
-                    ledger.undo_attempt(entry.id, "")
-                    ledger.finish(entry.id, State.FAILED, now, _refusal(err))
-                    delivery.failed += 1
+                    refusal = _refusal(err)
+                    if all(code < 500 for code, _ in err.recipients.values()):
+                        defer(entry, refusal)
+                        delivery.error = f"temporary refusal: {refusal}"
+                    else:
+                        ledger.undo_attempt(entry.id, "")
+                        ledger.finish(entry.id, State.FAILED, now, refusal)
+                        delivery.failed += 1
                 except smtplib.SMTPResponseException as err:
-                    ledger.undo_attempt(entry.id, f"{err.smtp_code} {_text(err.smtp_error)}")
+                    error = f"{err.smtp_code} {_text(err.smtp_error)}"
                     if err.smtp_code >= 500:
-                        ledger.finish(entry.id, State.FAILED, now,
-                                      f"{err.smtp_code} {_text(err.smtp_error)}")
+                        ledger.undo_attempt(entry.id, error)
+                        ledger.finish(entry.id, State.FAILED, now, error)
                         delivery.failed += 1
                     else:
-                        delivery.waiting += 1
-                        delivery.error = f"SMTP {err.smtp_code} {_text(err.smtp_error)}"
+                        defer(entry, error)
+                        delivery.error = f"SMTP {error}"
                 except (OSError, smtplib.SMTPException) as err:
                     # Maybe delivered, maybe not: the attempt stays counted.
                     delivery.waiting += len(letters) - i
@@ -229,8 +248,9 @@ def send_waiting(ledger: Ledger, mailer: Mailer, letter: Letter, now: datetime) 
                 else:
                     ledger.finish(entry.id, State.SENT, now)
                     delivery.sent += 1
-    except MailError as err:
-        delivery.waiting = len(letters) - delivery.sent - delivery.failed
+    except MailError as err:  # no connection: nothing went out
+        for entry, _ in letters[done:]:
+            defer(entry, one_line(err, 200), counted=False)
         delivery.error = str(err)
     return delivery
 
