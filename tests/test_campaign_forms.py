@@ -266,3 +266,43 @@ def test_on_the_local_workbook_a_form_link_is_reported_and_the_typed_row_still_c
     result = cli("check", "--config", demo_dir / "config.toml")
     assert "campaign NTVT: reading the form needs the Google backend" in result.out
     assert "ok   campaign NTVT: tab 'Câu trả lời biểu mẫu 1'" in result.out
+
+
+def test_derive_fills_only_empty_cells_and_finds_the_tab_by_question_titles():
+    from sync.rules.book import Tab
+    from sync.rules.forms import derive, responses_tab
+    from sync.rules.models import Campaign
+
+    facts = read_form({
+        "formId": "F", "revisionId": "7", "responderUri": RESPONDER, "linkedSheetId": "S9",
+        "items": [
+            {"title": "Tên đơn vị", "questionItem": {"question": {
+                "questionId": "0a", "required": True,
+                "choiceQuestion": {"type": "DROP_DOWN", "options": [{"value": "A"}]}}}},
+            {"title": "Số liệu", "questionItem": {"question": {
+                "questionId": "0b", "required": True, "textQuestion": {}}}},
+            {"title": "Ghi chú", "questionItem": {"question": {"questionId": "0c",
+                                                                "textQuestion": {}}}},
+        ]})
+    row = Campaign("C", "C", "", spreadsheet="https://docs.google.com/spreadsheets/d/S9/edit",
+                   extra={"Link biểu mẫu": "F" * 40, "Mã câu hỏi đơn vị": ""})
+    derived = derive(row, facts)
+    c = derived.campaign
+    assert c.spreadsheet.endswith("/S9/edit") and not derived.disagreements  # same sheet, typed
+    assert c.unit_question == "Tên đơn vị" and c.required == ("Số liệu",)
+    assert c.value(("Mã câu hỏi đơn vị",)) == "10" and c.value(("Link biểu mẫu",)) == RESPONDER
+    tabs = {
+        "Trang tính1": Tab("Trang tính1", [["Tên đơn vị", "Số liệu"]], 10, 5),
+        "Câu trả lời biểu mẫu 2": Tab("x", [["Dấu thời gian", "Tên đơn vị", "Số liệu", "Ghi chú"]],
+                                     10, 5),
+        "Câu trả lời biểu mẫu 1": Tab("y", [["Timestamp", "Tên đơn vị"]], 10, 5),
+    }
+    assert responses_tab(tabs, facts) == "Câu trả lời biểu mẫu 2"
+    other = derive(replace_spreadsheet(row, "S1"), facts)
+    assert other.disagreements == ["'Bảng tính' is 'S1' on the row, the form says 'S9'; the row wins"]
+
+
+def replace_spreadsheet(campaign, value):
+    from dataclasses import replace
+
+    return replace(campaign, spreadsheet=value)
