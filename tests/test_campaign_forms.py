@@ -154,10 +154,15 @@ def test_the_dropdown_follows_the_roster_in_one_request_and_none_when_equal(cli,
     add_demo_form(ws, options=names[1:] + ["Đơn vị đã giải thể"])
     reduce_to_form_link(ws)
     set_campaign_cells(ws, "NTVT", {"Đồng bộ danh sách đơn vị": "Có"})
+    out = run(cli, ws, "check").out
+    assert f"unit list: 'Tên đơn vị' will be set to the roster on the next sync: {len(names)} " \
+           "units, add 1, remove 1" in out
+    assert ws.fake.count("forms.batchUpdate") == 0  # check writes nothing
     ws.fake.reset_counts()
     run(cli, ws, "sync")
     assert ws.fake.count("forms.batchUpdate") == 1
     assert options_of(ws) == names  # Vietnamese order
+    assert f"'Tên đơn vị' lists the roster ({len(names)} units)" in run(cli, ws, "check").out
     log = (ws.dir / "data" / "logs" / "tonghop.log").read_text(encoding="utf-8")
     assert "unit list set to the roster" in log and "added 1, removed 1" in log
 

@@ -15,10 +15,13 @@ Example:
 from __future__ import annotations
 
 from sync.backends import open_backend
+from sync.campaign_forms import keeps_unit_list
 from sync.commands.common import add_command, add_config, config_of, now_of
 from sync.config import Config
 from sync.cycle import read_state
 from sync.errors import ExitCode, TonghopError
+from sync.rules.evaluate import expected_units
+from sync.rules.forms import options_change
 from sync.rules.parse import parse_campaigns
 from sync.rules.text import one_line
 
@@ -77,6 +80,8 @@ def run(args) -> int:
                 print(f"    from the form: {column} = {one_line(value, 120)}")
             for disagreement in derived.disagreements:
                 print(f"{NOTE} campaign {campaign.code}: {one_line(disagreement, 300)}")
+            if keeps_unit_list(campaign):
+                print(f"    unit list: {dropdown_preview(facts, campaign, state.units)}")
     failures += _check_drive(config, backend)
     # Missing tabs and headers must be fixed; a bad row in staff's tabs is only worth a look.
     blocking = [p for p in state.problems if p.blocking]
@@ -94,6 +99,18 @@ def run(args) -> int:
         return ExitCode.ACCESS
     print(f"check: ready to sync ({len(others)} rows to look at); nothing was written")
     return 0
+
+
+def dropdown_preview(facts, campaign, units) -> str:
+    """What the next sync would do to the form's unit dropdown (check writes nothing)."""
+    question = facts.unit_question()
+    if question is None or question.kind not in ("DROP_DOWN", "RADIO"):
+        return "the form has no dropdown unit question to keep"
+    change = options_change(question, expected_units(campaign, units))
+    if change is None:
+        return f"'{one_line(question.title, 60)}' lists the roster ({len(question.options)} units)"
+    return (f"'{one_line(question.title, 60)}' will be set to the roster on the next sync: "
+            f"{len(change.options)} units, add {len(change.added)}, remove {len(change.removed)}")
 
 
 def _check_drive(config: Config, backend) -> int:
