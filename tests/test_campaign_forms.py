@@ -154,10 +154,15 @@ def test_the_dropdown_follows_the_roster_in_one_request_and_none_when_equal(cli,
     add_demo_form(ws, options=names[1:] + ["Đơn vị đã giải thể"])
     reduce_to_form_link(ws)
     set_campaign_cells(ws, "NTVT", {"Đồng bộ danh sách đơn vị": "Có"})
+    out = run(cli, ws, "check").out
+    assert f"unit list: 'Tên đơn vị' will be set to the roster on the next sync: {len(names)} " \
+           "units, add 1, remove 1" in out
+    assert ws.fake.count("forms.batchUpdate") == 0  # check writes nothing
     ws.fake.reset_counts()
     run(cli, ws, "sync")
     assert ws.fake.count("forms.batchUpdate") == 1
     assert options_of(ws) == names  # Vietnamese order
+    assert f"'Tên đơn vị' lists the roster ({len(names)} units)" in run(cli, ws, "check").out
     log = (ws.dir / "data" / "logs" / "tonghop.log").read_text(encoding="utf-8")
     assert "unit list set to the roster" in log and "added 1, removed 1" in log
 
@@ -266,3 +271,43 @@ def test_on_the_local_workbook_a_form_link_is_reported_and_the_typed_row_still_c
     result = cli("check", "--config", demo_dir / "config.toml")
     assert "campaign NTVT: reading the form needs the Google backend" in result.out
     assert "ok   campaign NTVT: tab 'Câu trả lời biểu mẫu 1'" in result.out
+
+
+def test_derive_fills_only_empty_cells_and_finds_the_tab_by_question_titles():
+    from sync.rules.book import Tab
+    from sync.rules.forms import derive, responses_tab
+    from sync.rules.models import Campaign
+
+    facts = read_form({
+        "formId": "F", "revisionId": "7", "responderUri": RESPONDER, "linkedSheetId": "S9",
+        "items": [
+            {"title": "Tên đơn vị", "questionItem": {"question": {
+                "questionId": "0a", "required": True,
+                "choiceQuestion": {"type": "DROP_DOWN", "options": [{"value": "A"}]}}}},
+            {"title": "Số liệu", "questionItem": {"question": {
+                "questionId": "0b", "required": True, "textQuestion": {}}}},
+            {"title": "Ghi chú", "questionItem": {"question": {"questionId": "0c",
+                                                                "textQuestion": {}}}},
+        ]})
+    row = Campaign("C", "C", "", spreadsheet="https://docs.google.com/spreadsheets/d/S9/edit",
+                   extra={"Link biểu mẫu": "F" * 40, "Mã câu hỏi đơn vị": ""})
+    derived = derive(row, facts)
+    c = derived.campaign
+    assert c.spreadsheet.endswith("/S9/edit") and not derived.disagreements  # same sheet, typed
+    assert c.unit_question == "Tên đơn vị" and c.required == ("Số liệu",)
+    assert c.value(("Mã câu hỏi đơn vị",)) == "10" and c.value(("Link biểu mẫu",)) == RESPONDER
+    tabs = {
+        "Trang tính1": Tab("Trang tính1", [["Tên đơn vị", "Số liệu"]], 10, 5),
+        "Câu trả lời biểu mẫu 2": Tab("x", [["Dấu thời gian", "Tên đơn vị", "Số liệu", "Ghi chú"]],
+                                     10, 5),
+        "Câu trả lời biểu mẫu 1": Tab("y", [["Timestamp", "Tên đơn vị"]], 10, 5),
+    }
+    assert responses_tab(tabs, facts) == "Câu trả lời biểu mẫu 2"
+    other = derive(replace_spreadsheet(row, "S1"), facts)
+    assert other.disagreements == ["'Bảng tính' is 'S1' on the row, the form says 'S9'; the row wins"]
+
+
+def replace_spreadsheet(campaign, value):
+    from dataclasses import replace
+
+    return replace(campaign, spreadsheet=value)

@@ -189,3 +189,28 @@ def test_the_fake_checks_a_dropdown_like_sheets():
     book.batch_update({"requests": [{"setDataValidation": rule}]})
     book.batch_update({"requests": [{"setDataValidation": rule}]})  # the same range: replaced
     assert len(fake_google.data_validations(sid, TAB)) == 1
+
+
+def test_a_staff_column_deleted_by_mistake_comes_back_with_its_dropdown(demo_dir):
+    from sync.backends.local import LocalWorkbookBackend
+    from sync.config import load_config
+    from sync.cycle import run_cycle
+    from sync.rules.timeparse import parse_moment
+
+    config = load_config(demo_dir / "config.toml")
+    backend = LocalWorkbookBackend(demo_dir / "tonghop.xlsx")
+    now = parse_moment(DEMO_NOW, config.tz).at
+    run_cycle(config, backend, now)
+    path = demo_dir / "tonghop.xlsx"
+    wb = openpyxl.load_workbook(path)
+    wb[TAB].delete_cols(2)  # "Mã đơn vị đúng"
+    wb[TAB].data_validations.dataValidation.clear()
+    wb.save(path)
+    result = run_cycle(config, backend, now)
+    assert any(p.column == H.CORRECTION_CODE and "adds the column back" in p.message
+               for p in result.state.problems)
+    sheet = openpyxl.load_workbook(path)[TAB]
+    header = [c.value for c in sheet[1]]
+    assert header[-1] == H.CORRECTION_CODE
+    (rule,) = sheet.data_validations.dataValidation
+    assert str(rule.sqref).startswith(f"{openpyxl.utils.get_column_letter(len(header))}2")

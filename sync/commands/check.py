@@ -22,10 +22,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from sync.backends import open_backend
+from sync.campaign_forms import keeps_unit_list
 from sync.commands.common import add_command, add_config, config_of, now_of
 from sync.config import AuthMode, Config
 from sync.cycle import read_state
 from sync.errors import ExitCode, TonghopError
+from sync.rules.evaluate import expected_units
+from sync.rules.forms import options_change
 from sync.rules.parse import parse_campaigns
 from sync.rules.text import one_line
 
@@ -79,6 +82,8 @@ def run(args) -> int:
                 print(f"    from the form: {column} = {one_line(value, 120)}")
             for disagreement in derived.disagreements:
                 print(f"{NOTE} campaign {campaign.code}: {one_line(disagreement, 300)}")
+            if keeps_unit_list(campaign):
+                print(f"    unit list: {dropdown_preview(facts, campaign, state.units)}")
     failures += _check_drive(config, backend)
     # Missing tabs and headers must be fixed; a bad row in staff's tabs is only worth a look.
     blocking = [p for p in state.problems if p.blocking]
@@ -123,6 +128,18 @@ def _who(config: Config, backend) -> None:
     if token is not None and token.exists() and token.stat().st_mode & 0o077:
         print(f"{NOTE} token file {token} can be read by other users (mode "
               f"{token.stat().st_mode & 0o777:o}): chmod 600 {token}")
+
+
+def dropdown_preview(facts, campaign, units) -> str:
+    """What the next sync would do to the form's unit dropdown (check writes nothing)."""
+    question = facts.unit_question()
+    if question is None or question.kind not in ("DROP_DOWN", "RADIO"):
+        return "the form has no dropdown unit question to keep"
+    change = options_change(question, expected_units(campaign, units))
+    if change is None:
+        return f"'{one_line(question.title, 60)}' lists the roster ({len(question.options)} units)"
+    return (f"'{one_line(question.title, 60)}' will be set to the roster on the next sync: "
+            f"{len(change.options)} units, add {len(change.added)}, remove {len(change.removed)}")
 
 
 def _check_drive(config: Config, backend) -> int:

@@ -50,7 +50,7 @@ def read_settled(tab: Tab | None, units: Sequence[Unit]) -> tuple[Settled, list[
     if c_name is None or c_code is None:
         missing = H.CORRECTION_NAME if c_name is None else H.CORRECTION_CODE
         return settled, [Problem(tab.title, 1, missing, "column missing: no name settled here is "
-                                 "used; delete the tab to have it made again")]
+                                 "used this time; the sync adds the column back at the right")]
     by_code = {u.code.casefold(): u.code for u in units}
     problems: list[Problem] = []
     first_row: dict[str, int] = {}
