@@ -258,3 +258,31 @@ def test_two_configs_run_in_one_process_each_in_its_own_log(demo_template, tmp_p
     assert logs[0].count("INFO sync.unattended.job: sync 2023-06-20T08:") == 2
     assert logs[1].count("INFO sync.unattended.job: sync 2023-06-20T08:") == 1
     assert "08:07:30" in logs[1] and "08:07:30" not in logs[0]  # each office in its own log
+
+
+def test_run_command_with_two_configs_stops_cleanly_on_sigterm(demo_template, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    configs = []
+    for name in ("phuong-01", "phuong-02"):
+        shutil.copytree(demo_template, tmp_path / name)
+        configs.append(tmp_path / name / "config.toml")
+    process = subprocess.Popen(
+        [sys.executable, "main.py", "run", "--config", str(configs[0]), "--config", str(configs[1])],
+        cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = process.stdout.readline()
+        assert first.startswith("tonghop run: 2 offices (phuong-01/config, phuong-02/config) in 1 quota lane")
+        line = process.stdout.readline()  # the first office syncs at start, the second later
+        assert " phuong-01/config: sync: sync " in line and "| next " in line
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert "stopped (SIGTERM) after 1 sync of 2 offices" in out
+    assert "sync 20" in (tmp_path / "phuong-01" / "data" / "logs" / "tonghop.log").read_text(encoding="utf-8")
+    assert not (tmp_path / "phuong-02" / "data" / "logs" / "tonghop.log").read_text(encoding="utf-8")

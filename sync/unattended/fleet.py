@@ -89,7 +89,7 @@ class Fleet:
                 self.sleep(min(max(self.idle_seconds(), 0.0), MAX_NAP_SECONDS))
         finally:
             for lane in self._lanes.values():
-                lane.shutdown(wait=True)  # running cycles finish; none start
+                lane.shutdown(wait=True, cancel_futures=True)  # running cycles finish; no more start
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
         cycles = sum(o.cycles for o in self.offices)
