@@ -258,3 +258,71 @@ def test_two_configs_run_in_one_process_each_in_its_own_log(demo_template, tmp_p
     assert logs[0].count("INFO sync.unattended.job: sync 2023-06-20T08:") == 2
     assert logs[1].count("INFO sync.unattended.job: sync 2023-06-20T08:") == 1
     assert "08:07:30" in logs[1] and "08:07:30" not in logs[0]  # each office in its own log
+
+
+def test_run_command_with_two_configs_stops_cleanly_on_sigterm(demo_template, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    configs = []
+    for name in ("phuong-01", "phuong-02"):
+        shutil.copytree(demo_template, tmp_path / name)
+        configs.append(tmp_path / name / "config.toml")
+    process = subprocess.Popen(
+        [sys.executable, "main.py", "run", "--config", str(configs[0]), "--config", str(configs[1])],
+        cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = process.stdout.readline()
+        assert first.startswith("tonghop run: 2 offices (phuong-01/config, phuong-02/config) in 1 quota lane")
+        line = process.stdout.readline()  # the first office syncs at start, the second later
+        assert " phuong-01/config: sync: sync " in line and "| next " in line
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert "stopped (SIGTERM) after 1 sync of 2 offices" in out
+    assert "sync 20" in (tmp_path / "phuong-01" / "data" / "logs" / "tonghop.log").read_text(encoding="utf-8")
+    assert not (tmp_path / "phuong-02" / "data" / "logs" / "tonghop.log").read_text(encoding="utf-8")
+
+
+def test_the_key_files_session_goes_through_the_account_buckets(tmp_path, service_account_key, monkeypatch):
+    """The command line's path: the session made from the key file is throttled too."""
+    from sync.backends import google
+
+    time = SimTime()
+    fake = TimedFake(time.seconds)
+    path = office_in_fake(fake, tmp_path / "phuong", service_account_key, 1, 15)
+    monkeypatch.setattr(google, "session_factory", lambda credentials, timeout: fake.session())
+    quotas = Quotas(time.seconds, time.sleep, Limits(user_reads=2, burst=1))  # 1 at once, then 1 a minute
+    (office,) = O.build_offices(O.load_configs([path]), quotas)
+    assert "sync " in office.job(START)
+    reads = [t for r, t in zip(fake.requests, fake.times, strict=True) if kind_of(r.method, r.url) is Kind.READ]
+    assert reads == [0, 60, 120, 180]  # 2 spreadsheets x (metadata + values), paced
+    assert quotas.waited >= 180
+
+
+def test_each_office_writes_its_drafts_daily_at_its_report_at(demo_template, tmp_path):
+    configs = []
+    for name, report_at in (("a", "17:00"), ("b", "17:10")):
+        shutil.copytree(demo_template, tmp_path / name)
+        path = tmp_path / name / "config.toml"
+        path.write_text(path.read_text(encoding="utf-8")
+                        + f'\n[schedule]\nevery_minutes = 30\nreport_at = "{report_at}"\n', encoding="utf-8")
+        configs.append(load_config(path))
+    time = SimTime(START.replace(hour=16, minute=50), until=START.replace(hour=17, minute=30))
+    offices = O.build_offices(configs, Quotas(time.seconds, time.sleep))
+    out = io.StringIO()
+    fleet = Fleet(offices, time, out, sleep=time.sleep, inline=True)
+    time.fleet = fleet
+    fleet.run()
+    lines = out.getvalue().splitlines()
+    drafts = [line for line in lines if ": drafts: " in line]
+    assert [line[11:19] + line[19:31] for line in drafts] == ["17:00:00 a/config: d", "17:10:00 b/config: d"]
+    assert all("12 drafts, 12 written" in line for line in drafts)
+    assert "next 17:20:00, drafts 21/06 17:00:00" in drafts[0]
+    for name in "ab":
+        assert len(list((tmp_path / name / "out").glob("2023-06-20_*.docx"))) == 12
+    assert [o.drafts_runs for o in offices] == [1, 1]

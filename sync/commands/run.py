@@ -8,9 +8,9 @@ failed cycle is logged and the next one still runs. Cycles never overlap with a 
 both take the same lock, and a cycle that finds it taken is skipped.
 
 Many offices in one process: give --config several times, or a folder of .toml files. Each
-office syncs on its own interval, spread over it, in its own data folder and log; offices that
-sign in as the same Google account share its quota (60 reads + 60 writes a minute); a slow or
-failing office never delays another. (Daily drafts: `report` from cron, or reports.on_sync.)
+office syncs on its own interval, spread over it, and writes its drafts at its report_at, in its
+own data folder and log; offices that sign in as the same Google account share its quota (60
+reads + 60 writes a minute); a slow or failing office never delays another.
 
 Examples:
   tonghop run --config /etc/tonghop/config.toml

@@ -1,4 +1,5 @@
 """Many offices in one process: `run --config A.toml --config B.toml ...` (or a folder of configs).
+Each office syncs every ``[schedule] every_minutes`` and writes its drafts daily at ``report_at``.
 
 Each office (one config) keeps its own cycle, lock, data folder, log file, snapshots and reminder
 ledger; what they share is the process and, per Google account, the quota (``sync.unattended.quota``).
@@ -24,6 +25,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from datetime import time as dtime
 from typing import TextIO
 
 from sync.errors import LockedError, TonghopError
@@ -40,16 +42,24 @@ Job = Callable[[datetime], str]
 
 @dataclass
 class Office:
-    """One config's unattended work: a sync job every ``every``, in the lane of its account."""
+    """One config's unattended work, in the lane of its account: a sync job every ``every`` and,
+    with ``drafts`` and ``report_at``, the drafts once a day at that local time."""
 
     name: str
     job: Job
     every: timedelta
     lane: str = "local"  # the Google account it signs in as; "local" for workbooks
+    drafts: Job | None = None
+    report_at: dtime | None = None
     next_run: datetime | None = None
+    drafts_next: datetime | None = None
     cycles: int = 0
+    drafts_runs: int = 0
     skipped: int = 0  # slots missed: the previous cycle still running, or the loop running late
     running: Future | None = field(default=None, repr=False)
+
+    def busy(self) -> bool:
+        return self.running is not None and not self.running.done()
 
 
 class Fleet:
@@ -73,6 +83,8 @@ class Fleet:
         count = len(self.offices)
         for i, office in enumerate(self.offices):
             office.next_run = start + office.every * i / count
+            if office.drafts is not None and office.report_at is not None:
+                office.drafts_next = _next_daily(office.report_at, start)
 
     # --- the loop ---------------------------------------------------------------------------
     def stop(self, reason: str = "") -> None:
@@ -89,7 +101,7 @@ class Fleet:
                 self.sleep(min(max(self.idle_seconds(), 0.0), MAX_NAP_SECONDS))
         finally:
             for lane in self._lanes.values():
-                lane.shutdown(wait=True)  # running cycles finish; none start
+                lane.shutdown(wait=True, cancel_futures=True)  # running cycles finish; no more start
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
         cycles = sum(o.cycles for o in self.offices)
@@ -100,8 +112,12 @@ class Fleet:
         return 0
 
     def idle_seconds(self) -> float:
+        now = self.clock()
         waiting = [o.next_run for o in self.offices if o.next_run is not None]
-        return (min(waiting) - self.clock()).total_seconds() if waiting else MAX_NAP_SECONDS
+        # Drafts that are due wait for their office's running cycle: look again in a second.
+        waiting += [max(o.drafts_next, now + timedelta(seconds=1)) if o.busy() else o.drafts_next
+                    for o in self.offices if o.drafts_next is not None]
+        return (min(waiting) - now).total_seconds() if waiting else MAX_NAP_SECONDS
 
     def run_pending(self) -> None:
         """Start every office whose slot has come (skipping those still running)."""
@@ -109,6 +125,10 @@ class Fleet:
         for office in self.offices:
             if self.stopping:
                 return
+            if office.drafts_next is not None and now >= office.drafts_next and not office.busy():
+                office.drafts_next = _next_daily(office.report_at, now)  # a day's drafts wait, never skip
+                self._start(office, "drafts", office.drafts)
+                now = self.clock()
             if office.next_run is None or now < office.next_run:
                 continue
             at = office.next_run
@@ -117,18 +137,21 @@ class Fleet:
             if overrun:
                 office.skipped += overrun
                 log.info("%s: %d sync slots skipped: the office is running late", office.name, overrun)
-            if office.running is not None and not office.running.done():
+            if office.busy():
                 office.skipped += 1
                 log.warning("%s: sync at %s skipped: the previous cycle is still running",
                             office.name, at.strftime("%H:%M:%S"))
                 continue
-            if self.inline:
-                self._finish(office, self._guarded(office, self.clock()))
-                now = self.clock()  # an inline cycle takes (simulated) time
-            else:
-                future = self._lane(office.lane).submit(self._guarded, office, None)
-                future.add_done_callback(lambda f, o=office: self._finish(o, f.result()))
-                office.running = future
+            self._start(office, "sync", office.job)
+            now = self.clock()  # an inline cycle takes (simulated) time
+
+    def _start(self, office: Office, what: str, job: Job) -> None:
+        if self.inline:
+            self._finish(office, self._guarded(office, what, job))
+            return
+        future = self._lane(office.lane).submit(self._guarded, office, what, job)
+        future.add_done_callback(lambda f, o=office: self._finish(o, f.result()))
+        office.running = future
 
     # --- internals --------------------------------------------------------------------------
     def _lane(self, name: str) -> ThreadPoolExecutor:
@@ -136,30 +159,34 @@ class Fleet:
             self._lanes[name] = ThreadPoolExecutor(self.workers, thread_name_prefix=f"lane-{name[:20]}")
         return self._lanes[name]
 
-    def _guarded(self, office: Office, at: datetime | None) -> str:
-        at = at or self.clock()
-        office.cycles += 1
+    def _guarded(self, office: Office, what: str, job: Job) -> str:
+        at = self.clock()
+        if what == "sync":
+            office.cycles += 1
+        else:
+            office.drafts_runs += 1
         scope = self.office_scope(office.name) if self.office_scope else None
         try:
             if scope is not None:
                 scope.__enter__()
             try:
-                return f"sync: {office.job(at)}"
+                return f"{what}: {job(at)}"
             except LockedError as err:
-                log.warning("sync skipped: %s", one_line(err, 500))
-                return f"sync skipped: {one_line(err, 300)}"
+                log.warning("%s skipped: %s", what, one_line(err, 500))
+                return f"{what} skipped: {one_line(err, 300)}"
             except TonghopError as err:
-                log.error("sync failed: %s", one_line(err, 2000))
-                return f"sync failed: {one_line(err, 300)}"
+                log.error("%s failed: %s", what, one_line(err, 2000))
+                return f"{what} failed: {one_line(err, 300)}"
             except Exception as err:  # one office's bad cycle must not end the others' weeks
-                log.exception("sync failed with an unexpected error")
-                return f"sync failed: unexpected error: {one_line(err, 300)}"
+                log.exception("%s failed with an unexpected error", what)
+                return f"{what} failed: unexpected error: {one_line(err, 300)}"
         finally:
             if scope is not None:
                 scope.__exit__(None, None, None)
 
     def _finish(self, office: Office, line: str) -> None:
-        self._print(f"{office.name}: {line} | next {self._when(office.next_run)}")
+        drafts = f", drafts {self._when(office.drafts_next)}" if office.drafts_next else ""
+        self._print(f"{office.name}: {line} | next {self._when(office.next_run)}{drafts}")
 
     def _print(self, line: str) -> None:
         with self._print_lock:
@@ -172,6 +199,16 @@ class Fleet:
             return "-"
         return (moment.strftime("%H:%M:%S") if moment.date() == self.clock().date()
                 else moment.strftime("%d/%m %H:%M:%S"))
+
+
+def _next_daily(at: dtime, now: datetime) -> datetime:
+    """The first ``at`` (local wall-clock time, ``now``'s zone) after ``now``."""
+    day = now.date()
+    upcoming = datetime.combine(day, at, now.tzinfo)
+    while upcoming <= now:
+        day += timedelta(days=1)
+        upcoming = datetime.combine(day, at, now.tzinfo)
+    return upcoming
 
 
 def _next_slot(at: datetime, every: timedelta, now: datetime) -> datetime:

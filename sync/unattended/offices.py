@@ -28,7 +28,7 @@ from sync.errors import ConfigError
 from sync.progress import Progress
 from sync.rules.text import one_line
 from sync.unattended.fleet import Office
-from sync.unattended.job import log_path, sync_once
+from sync.unattended.job import drafts_once, log_path, sync_once
 from sync.unattended.quota import Quotas
 
 LOCAL_LANE = "local"
@@ -87,14 +87,20 @@ def build_offices(configs: Sequence[Config], quotas: Quotas, *,
     offices = []
     for config, name in zip(configs, office_names(configs), strict=True):
         account, project = identity(config)
-        job = _sync_job(config, quotas, account, project, session_for)
-        offices.append(Office(name, job, timedelta(minutes=config.schedule.every_minutes), account))
+        backend = _backend_maker(config, quotas, account, project, session_for)
+        report_at = (datetime.strptime(config.schedule.report_at, "%H:%M").time()
+                     if config.schedule.report_at else None)
+        offices.append(Office(name, _sync_job(config, backend),
+                              timedelta(minutes=config.schedule.every_minutes), account,
+                              drafts=_drafts_job(config, backend), report_at=report_at))
     return offices
 
 
-def _sync_job(config: Config, quotas: Quotas, account: str, project: str,
-              session_for: Callable[[Config], requests.Session] | None) -> Callable[[datetime], str]:
-    session: list[requests.Session] = []  # made on the first cycle, in the office's own thread
+def _backend_maker(config: Config, quotas: Quotas, account: str, project: str,
+                   session_for: Callable[[Config], requests.Session] | None) -> Callable[[], object]:
+    """A fresh backend per job; for Google, on one throttled session per office (made on the
+    first job, in the office's own thread, then reused: the OAuth token with it)."""
+    session: list[requests.Session] = []
 
     def backend():
         if config.backend.kind != "google":
@@ -109,10 +115,25 @@ def _sync_job(config: Config, quotas: Quotas, account: str, project: str,
             session.append(quotas.throttle(made, account, project))
         return google.GoogleSheetsBackend.from_config(config, session=session[0])
 
+    return backend
+
+
+def _sync_job(config: Config, backend: Callable[[], object]) -> Callable[[datetime], str]:
     def job(now: datetime) -> str:
         outcome = sync_once(config, now, backend=backend(), progress=Progress(enabled=False))
         errors = "".join(f"; error: {one_line(e, 300)}" for e in outcome.errors)
         return outcome.summary + errors
+
+    return job
+
+
+def _drafts_job(config: Config, backend: Callable[[], object]) -> Callable[[datetime], str]:
+    def job(now: datetime) -> str:
+        drafts = drafts_once(config, now, backend=backend(), progress=Progress(enabled=False))
+        if drafts is None:
+            return "no drafts (the reports package is not available)"
+        written = sum(1 for d in drafts if getattr(d, "written", True))
+        return f"{len(drafts)} drafts, {written} written"
 
     return job
 
