@@ -114,14 +114,14 @@ def test_the_wheel_runs_demo_and_report_from_another_folder(wheel, tmp_path):
 
     demo = run([tonghop, "demo"], elsewhere, env)
     assert demo.returncode == 0, demo.stderr
-    assert "12 of 12 drafts written" in demo.stdout and demo.stderr == ""
+    assert "16 of 16 drafts written" in demo.stdout and demo.stderr == ""
     assert "Try: tonghop status --config tonghop-demo/config.toml" in demo.stdout
-    assert len(list((elsewhere / "tonghop-demo" / "out").glob("*.docx"))) == 12
+    assert len(list((elsewhere / "tonghop-demo" / "out").glob("*.docx"))) == 12  # and 4 .xlsx summaries
 
     report = run([tonghop, "report", "--config", "tonghop-demo/config.toml", "--now",
                   "2023-06-21T09:00"], elsewhere, env)
     assert report.returncode == 0, report.stderr
-    assert "12 drafts for 4 campaigns, 12 written" in report.stdout
+    assert "16 drafts for 4 campaigns, 16 written" in report.stdout
     assert len(list((elsewhere / "tonghop-demo" / "out").glob("2023-06-21_*.docx"))) == 12
 
 
