@@ -10,7 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sync.rules.book import NEW_TAB_SIZE, Cell, CellColour, CellGuard, CellWrite, Tab, WriteBatch, same_value
+from sync.rules.book import (
+    NEW_TAB_SIZE,
+    WHOLE_COLUMN,
+    Cell,
+    CellColour,
+    CellGuard,
+    CellWrite,
+    Tab,
+    WriteBatch,
+    same_value,
+)
 from sync.rules.models import Status
 from sync.rules.text import clean, header_key
 
@@ -56,9 +66,9 @@ class _Grid:
             if col is None:
                 col, next_col = next_col, next_col + 1
                 self.batch.cells.append(CellWrite(title, 1, col, header))
-                if tab is not None:
-                    self.new_cols.add(col)
-                    self.batch.guards.append(CellGuard(title, 1, col, ""))
+                if tab is not None:  # the whole column must still be empty when written:
+                    self.new_cols.add(col)  # the tool owns every cell of it afterwards
+                    self.batch.guards.append(CellGuard(title, WHOLE_COLUMN, col, ""))
             elif tab is not None:
                 self.batch.guards.append(CellGuard(title, 1, col, header))
             self.col[header] = col
@@ -74,8 +84,6 @@ class _Grid:
         if same_value(self.existing(row, col), value):
             return
         self.batch.cells.append(CellWrite(self.title, row, col, value))
-        if col in self.new_cols:  # must still be empty when written
-            self.batch.guards.append(CellGuard(self.title, row, col, ""))
         if colouring is not None and header in colouring.headers:
             colour = colouring.colour_of(value)
             if colour is not None or self.tab is not None:
