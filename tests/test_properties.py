@@ -26,7 +26,7 @@ from sync.rules.book import Tab, WriteBatch
 from sync.rules.plan import plan_keyed_table, plan_row_columns
 from sync.rules.text import INVISIBLE, clean, header_key, simple_key
 from sync.rules.timeparse import TimeParseError, parse_moment
-from tests.staffcells import changed_staff_cells, staff_cells, workbook_tabs
+from tests.staffcells import COMPARED, changed_staff_cells, fault, staff_cells, workbook_tabs
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạầấẩẫậềếểễệìíỉĩịòóỏõọờớởỡợùúủũụừứửữựỳýỷỹỵ"
@@ -48,6 +48,7 @@ EXAMPLES = settings(max_examples=60, deadline=None,
 @EXAMPLES
 @given(texts, st.lists(st.sampled_from(INVISIBLES), max_size=3), st.integers(0, 40))
 def test_keys_ignore_normal_form_and_invisible_characters(text, junk, at):
+    COMPARED["examples"] += 1
     garbled = text[:at] + "".join(junk) + text[at:]
     assert simple_key(unicodedata.normalize("NFD", garbled)) == simple_key(text)
     assert not INVISIBLE.search(clean(garbled))
@@ -57,6 +58,7 @@ def test_keys_ignore_normal_form_and_invisible_characters(text, junk, at):
 @EXAMPLES
 @given(st.one_of(cells, st.floats()))
 def test_any_cell_is_a_moment_or_a_time_parse_error(value):
+    COMPARED["examples"] += 1
     try:
         parsed = parse_moment(value, TZ)
     except TimeParseError:
@@ -83,6 +85,7 @@ def apply(tab: Tab | None, title: str, batch: WriteBatch) -> Tab:
 @EXAMPLES
 @given(grids, st.dictionaries(st.integers(2, 12), st.tuples(texts, texts), max_size=8))
 def test_row_columns_touch_only_owned_cells_and_settle(grid, wanted):
+    COMPARED["examples"] += 1
     header_row = [clean(v) for v in (grid[0] if grid else [])]
     if any(header_key(h) in {header_key(o) for o in OWNED_RESPONSE_COLUMNS} for h in header_row):
         return  # a staff grid that already holds tool headers is another test's business
@@ -101,6 +104,7 @@ def test_row_columns_touch_only_owned_cells_and_settle(grid, wanted):
 @given(grids, st.lists(st.tuples(st.text(alphabet="ABCD", min_size=1, max_size=3), texts),
                        max_size=8, unique_by=lambda kv: kv[0]))
 def test_keyed_table_settles_and_keeps_staff_columns(grid, rows):
+    COMPARED["examples"] += 1
     headers = ["Mã", "Giá trị"]
     tab = Tab("Trạng thái", grid, 1000, 100) if grid else None
     wanted = [{"Mã": key, "Giá trị": value} for key, value in rows]
@@ -164,6 +168,7 @@ edit = st.one_of(
 
 
 def staff_edits(path, edits):
+    fault(len(edits))
     wb = openpyxl.load_workbook(path)
     for kind, title, *args in edits:
         ws = wb[title]
@@ -191,6 +196,7 @@ def staff_edits(path, edits):
          during=[("delete_col", FORM, 6), ("insert_col", FORM, 5)])
 @example(rows=[], between=[], during=[("delete_col", FORM, 4), ("note", FORM, 2, 5, "0")])
 def test_cycles_under_staff_edits_keep_every_staff_cell(tmp_path_factory, rows, between, during):
+    COMPARED["examples"] += 1
     folder = tmp_path_factory.mktemp("prop")
     build(folder, rows)
     path = folder / "t.xlsx"
@@ -251,4 +257,6 @@ def test_the_property_catches_a_tool_that_writes_by_stale_position(tmp_path, kin
                 [("note", FORM, 2, 4, "ghi chú")])
     picture = staff_cells(workbook_tabs(path))
     apply_writes(backend, batches, state.problems)
+    tally = dict(COMPARED)  # a control, not a scenario: left out of the matrix's counts
     assert changed_staff_cells(picture, workbook_tabs(path)) != []
+    COMPARED.update(tally)
