@@ -533,3 +533,38 @@ def test_a_crashed_saves_temp_file_is_cleaned_up(demo_dir):
     fresh.write_bytes(b"")
     cycle(demo_dir)
     assert not stale.exists() and fresh.exists()
+
+
+# --- settling and repair -----------------------------------------------------------------------
+def test_colours_are_repaired_after_a_write_failed_between_colours_and_values(google_workspace, cli):
+    from sync.rules.models import Status
+    from sync.rules.plan import STATUS_COLOURS
+    from sync.rules.timeparse import SHEETS_EPOCH
+
+    ws = google_workspace
+    config = ws.config_path
+    assert cli("sync", "--config", config, "--now", NOW).code == 0
+    status = ws.values(H.STATUS_TAB)
+    col = next(i for i, h in enumerate(status[0]) if str(h).startswith("NTVT"))
+    row = next(r for r, line in enumerate(status[1:], 2) if line[col] == Status.OVERDUE.label)
+    unit_name = status[row - 1][1]
+    form = "Câu trả lời biểu mẫu 1"
+    rows = ws.values(form)
+    line = [(datetime(2023, 6, 20, 9) - SHEETS_EPOCH).total_seconds() / 86400 if i == 0 else
+            unit_name if h == "Tên đơn vị" else "" if str(h).startswith("tonghop") else "có"
+            for i, h in enumerate(rows[0])]
+    ws.fake.set_values(ws.spreadsheet_id, form, f"A{len(rows) + 1}", [line])
+    fault()
+    ws.fake.fail_next(400, times=1, endpoint="values.batchUpdateByDataFilter")
+    assert cli("sync", "--config", config, "--now", NOW).code == 5  # colours landed, values not
+    cell = ws.fake.cell(ws.spreadsheet_id, H.STATUS_TAB, f"{column_letters(col + 1)}{row}")
+    assert cell.background["red"] == pytest.approx(0xFC / 255)  # amber: "late", not written
+    ws.fake.set_values(ws.spreadsheet_id, form, f"A{len(rows) + 1}", [[""] * len(line)])  # undone
+    assert cli("sync", "--config", config, "--now", NOW).code == 0
+    cell = ws.fake.cell(ws.spreadsheet_id, H.STATUS_TAB, f"{column_letters(col + 1)}{row}")
+    assert ws.values(H.STATUS_TAB)[row - 1][col] == Status.OVERDUE.label
+    red = STATUS_COLOURS[Status.OVERDUE]
+    assert cell.background["red"] == pytest.approx(int(red[1:3], 16) / 255)  # repaired
+    ws.fake.reset_counts()
+    assert cli("sync", "--config", config, "--now", NOW).code == 0
+    assert ws.fake.count("spreadsheets.batchUpdate") == 0  # repainted once, then settled

@@ -78,13 +78,17 @@ class _Grid:
     def existing(self, row: int, col: int) -> Cell:
         return self.tab.cell(row, col) if self.tab else None
 
-    def put(self, row: int, header: str, value: Cell, colouring: Colouring | None) -> None:
+    def put(self, row: int, header: str, value: Cell, colouring: Colouring | None,
+            repaint: bool = False) -> None:
         col = self.col[header]
         value = "" if value is None else value
+        coloured = colouring is not None and header in colouring.headers
         if same_value(self.existing(row, col), value):
+            if repaint and coloured and self.tab is not None:  # value right, colour unknown
+                self.batch.colours.append(CellColour(self.title, row, col, colouring.colour_of(value)))
             return
         self.batch.cells.append(CellWrite(self.title, row, col, value))
-        if colouring is not None and header in colouring.headers:
+        if coloured:
             colour = colouring.colour_of(value)
             if colour is not None or self.tab is not None:
                 self.batch.colours.append(CellColour(self.title, row, col, colour))
@@ -110,10 +114,13 @@ def plan_keyed_table(
     headers: Sequence[str],
     rows: Sequence[Mapping[str, Cell]],
     colouring: Colouring | None = None,
+    repaint: bool = False,
 ) -> WriteBatch:
     """A table with one row per key (e.g. unit code). Existing rows keep their place (staff may
     have sorted or annotated them); new keys go at the bottom; rows whose key is gone get their
-    owned cells blanked. ``headers`` are the owned columns, key headers first."""
+    owned cells blanked. ``headers`` are the owned columns, key headers first. ``repaint``: send
+    every coloured cell's colour even where the value is unchanged (after a failed write, the
+    colours on the sheet may not match its values)."""
     grid = _Grid(title, tab, headers)
     key_cols = [grid.col[h] for h in key_headers]
     where: dict[tuple[str, ...], int] = {}
@@ -131,12 +138,12 @@ def plan_keyed_table(
         if row is None:
             row, next_row = next_row, next_row + 1
         for header, value in values.items():
-            grid.put(row, header, value, colouring)
+            grid.put(row, header, value, colouring, repaint)
     for key, row in where.items():
         if key not in wanted:
             for header in headers:
                 if header not in key_headers:
-                    grid.put(row, header, "", colouring)
+                    grid.put(row, header, "", colouring, repaint)
     return grid.finish()
 
 
