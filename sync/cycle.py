@@ -204,11 +204,13 @@ def _with_match(response, matcher: Matcher, expected: Sequence[str]):
 
 
 def plan_writes(
-    config: Config, state: State, reminder_rows: Sequence[Mapping[str, Cell]] | None = None
+    config: Config, state: State, reminder_rows: Sequence[Mapping[str, Cell]] | None = None,
+    repaint: bool = False,
 ) -> dict[str, WriteBatch]:
     """The batches, per book, that bring the sheets in line with ``state``. ``reminder_rows``
     (the whole ledger, see views.reminder_rows) goes into the control book's batch; None leaves
-    the reminders tab alone."""
+    the reminders tab alone. ``repaint``: every status colour is sent again (the cycle before
+    failed part-way, so colours may disagree with the values)."""
     tz, tabs = config.tz, config.tabs
     control = state.books[""]
     batches: dict[str, WriteBatch] = {ref: WriteBatch() for ref in state.books}
@@ -227,7 +229,7 @@ def plan_writes(
         status_tab, status_tab.title if status_tab else tabs.status, [H.STATUS_CODE],
         views.status_headers(state.campaigns, [H.prefill_col(code) for code in links]),
         views.status_rows(state.units, state.campaigns, state.statuses, tz, links),
-        views.status_colouring(state.campaigns),
+        views.status_colouring(state.campaigns), repaint=repaint,
     ))
     detail_tab = control.find_tab(tabs.detail)
     batches[""].merge(plan_keyed_table(

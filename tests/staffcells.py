@@ -2,7 +2,7 @@
 
 Every test of the matrix takes a picture of the cells staff own, runs the tool, and checks that
 each one still holds what it held. ``COMPARED`` counts the cells checked in a pytest session;
-``docs/reliability.md`` quotes it (``pytest -q tests/test_reliability.py -s`` prints it).
+``docs/reliability.md`` quotes it (``python bench/reliability_counts.py`` prints it).
 """
 
 from __future__ import annotations
@@ -17,7 +17,12 @@ from sync.rules.text import header_key
 
 TOOL_TABS = set(tool_tabs(TabNames()).values())  # every tab the tool owns, new ones included
 TOOL_COLUMNS = {header_key(H.VERDICT_COL), header_key(H.MATCHED_COL)}
-COMPARED = {"cells": 0, "changed": 0}
+COMPARED = {"cells": 0, "changed": 0, "faults": 0, "examples": 0}
+
+
+def fault(count: int = 1) -> None:
+    """Count a fault a test injects (a staff edit, a hostile cell, a failing save...)."""
+    COMPARED["faults"] += count
 
 
 def rows_of(values: list[list]) -> dict[tuple[int, int], object]:

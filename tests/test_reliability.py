@@ -18,7 +18,7 @@ from sync.cycle import apply_writes, plan_writes, read_state
 from sync.rules import headers as H
 from sync.rules.book import column_letters
 from sync.rules.timeparse import parse_moment
-from tests.staffcells import changed_staff_cells, staff_cells, workbook_tabs
+from tests.staffcells import changed_staff_cells, fault, staff_cells, workbook_tabs
 
 NOW = "2023-06-20T10:00"
 FORM = "Câu trả lời biểu mẫu 3"
@@ -42,6 +42,7 @@ def cycle(demo_dir, now=NOW, during=None):
 
 
 def edit(path, change):
+    fault()
     wb = openpyxl.load_workbook(path)
     change(wb)
     wb.save(path)
@@ -224,6 +225,7 @@ def google_tabs(ws):
 
 def staff_request(ws, *requests):
     """What staff do in the Sheets UI, as the API sees it."""
+    fault(len(requests))
     book = gspread.Client(None, ws.fake.session()).open_by_key(ws.spreadsheet_id)
     book.batch_update({"requests": list(requests)})
 
@@ -358,6 +360,7 @@ def test_a_hostile_timestamp_or_deadline_stops_nothing_else(demo_dir, value):
 
 def test_google_huge_serial_in_a_timestamp_stops_nothing(google_workspace):
     ws = google_workspace
+    fault(4)
     ws.fake.set_values(ws.spreadsheet_id, FORM, "A2", [[3000000]])
     ws.fake.set_values(ws.spreadsheet_id, FORM, "A3", [[1e308]])
     ws.fake.set_values(ws.spreadsheet_id, FORM, "A4", [["NaN"]])
@@ -510,6 +513,7 @@ def test_a_date_cell_out_of_range_survives_a_save(demo_dir):
 def test_a_read_only_workbook_is_refused_with_a_message(demo_dir, cli):
     path = demo_dir / "tonghop.xlsx"
     path.chmod(0o444)
+    fault()
     try:
         before = path.read_bytes()
         result = cli("sync", "--config", demo_dir / "config.toml", "--now", NOW)
@@ -522,9 +526,45 @@ def test_a_read_only_workbook_is_refused_with_a_message(demo_dir, cli):
 def test_a_crashed_saves_temp_file_is_cleaned_up(demo_dir):
     stale = demo_dir / ".tonghop.xlsx.abc123.tmp"
     stale.write_bytes(b"half a zip")
+    fault()
     old = time.time() - 3600
     os.utime(stale, (old, old))
     fresh = demo_dir / ".tonghop.xlsx.def456.tmp"  # another save in progress: left alone
     fresh.write_bytes(b"")
     cycle(demo_dir)
     assert not stale.exists() and fresh.exists()
+
+
+# --- settling and repair -----------------------------------------------------------------------
+def test_colours_are_repaired_after_a_write_failed_between_colours_and_values(google_workspace, cli):
+    from sync.rules.models import Status
+    from sync.rules.plan import STATUS_COLOURS
+    from sync.rules.timeparse import SHEETS_EPOCH
+
+    ws = google_workspace
+    config = ws.config_path
+    assert cli("sync", "--config", config, "--now", NOW).code == 0
+    status = ws.values(H.STATUS_TAB)
+    col = next(i for i, h in enumerate(status[0]) if str(h).startswith("NTVT"))
+    row = next(r for r, line in enumerate(status[1:], 2) if line[col] == Status.OVERDUE.label)
+    unit_name = status[row - 1][1]
+    form = "Câu trả lời biểu mẫu 1"
+    rows = ws.values(form)
+    line = [(datetime(2023, 6, 20, 9) - SHEETS_EPOCH).total_seconds() / 86400 if i == 0 else
+            unit_name if h == "Tên đơn vị" else "" if str(h).startswith("tonghop") else "có"
+            for i, h in enumerate(rows[0])]
+    ws.fake.set_values(ws.spreadsheet_id, form, f"A{len(rows) + 1}", [line])
+    fault()
+    ws.fake.fail_next(400, times=1, endpoint="values.batchUpdateByDataFilter")
+    assert cli("sync", "--config", config, "--now", NOW).code == 5  # colours landed, values not
+    cell = ws.fake.cell(ws.spreadsheet_id, H.STATUS_TAB, f"{column_letters(col + 1)}{row}")
+    assert cell.background["red"] == pytest.approx(0xFC / 255)  # amber: "late", not written
+    ws.fake.set_values(ws.spreadsheet_id, form, f"A{len(rows) + 1}", [[""] * len(line)])  # undone
+    assert cli("sync", "--config", config, "--now", NOW).code == 0
+    cell = ws.fake.cell(ws.spreadsheet_id, H.STATUS_TAB, f"{column_letters(col + 1)}{row}")
+    assert ws.values(H.STATUS_TAB)[row - 1][col] == Status.OVERDUE.label
+    red = STATUS_COLOURS[Status.OVERDUE]
+    assert cell.background["red"] == pytest.approx(int(red[1:3], 16) / 255)  # repaired
+    ws.fake.reset_counts()
+    assert cli("sync", "--config", config, "--now", NOW).code == 0
+    assert ws.fake.count("spreadsheets.batchUpdate") == 0  # repainted once, then settled

@@ -235,8 +235,10 @@ def test_connection_lost_after_the_values_were_applied(cli, google_workspace, no
     assert "the next sync checks and repairs" in result.err
     ws.fake.clear_faults()
     ws.fake.reset_counts()
-    again = sync(cli, ws)  # they were applied: nothing left to do
-    assert again.code == 0 and "nothing changed" in again.out
+    again = sync(cli, ws)  # they were applied: no value to write, the colours sent once more
+    assert again.code == 0 and "0 cells written" in again.out
+    assert ws.fake.count("values.batchUpdateByDataFilter") == 0
+    assert "nothing changed" in sync(cli, ws).out
 
 
 def test_a_resent_write_is_harmless(cli, google_workspace, no_waiting):

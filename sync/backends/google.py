@@ -57,7 +57,7 @@ from sync.backends.sheets_requests import (
 from sync.config import AuthMode, Config
 from sync.errors import AccessError, BackendError
 from sync.rules import headers as H
-from sync.rules.book import a1
+from sync.rules.book import WHOLE_COLUMN, a1
 from sync.rules.text import header_key, one_line
 from sync.rules.timeparse import TimeParseError, from_serial
 
@@ -291,8 +291,10 @@ class GoogleSheetsBackend(Backend):
                 columns[metadata_id] = values[0] if values else []
         by_column = {(a.tab, a.col): a.metadata_id for a in anchors}
 
-        def now(tab: str, row: int, col: int) -> Cell:
+        def now(tab: str, row: int, col: int) -> Cell | list[Cell]:
             column = columns.get(by_column.get((tab, col)), [])
+            if row == WHOLE_COLUMN:
+                return list(column)
             return column[row - 1] if row - 1 < len(column) else None
         guarded = WriteBatch(cells=[c for c in batch.cells if (c.tab, c.col) in by_column],
                              guards=[g for g in batch.guards if (g.tab, g.col) in by_column])
@@ -461,8 +463,10 @@ class _Read:
                     else:  # staff renamed or retyped the header, or a second copy
                         self.stale.append(meta["metadataId"])
 
-    def value(self, tab: str, row: int, col: int) -> Cell:
+    def value(self, tab: str, row: int, col: int) -> Cell | list[Cell]:
         found = self.tabs.get(tab)
+        if row == WHOLE_COLUMN:
+            return [found.cell(r, col) for r in range(1, len(found.values) + 1)] if found else []
         return found.cell(row, col) if found else None
 
     def merged(self, tab: str, row: int, col: int) -> str | None:

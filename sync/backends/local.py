@@ -18,6 +18,7 @@ from sync.backends.base import Backend, Book, SkippedWrite, Tab, WriteBatch, tri
 from sync.backends.files import write_atomically
 from sync.backends.xlsx_patch import XlsxPatch
 from sync.errors import AccessError, BackendError
+from sync.rules.book import WHOLE_COLUMN
 from sync.rules.text import one_line
 
 EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
@@ -127,6 +128,8 @@ def remove_stale_temp_files(path: Path, now: float | None = None) -> list[Path]:
 def _current(book: Book):
     def value(tab: str, row: int, col: int):
         found = book.tabs.get(tab)
+        if row == WHOLE_COLUMN:
+            return [found.cell(r, col) for r in range(1, len(found.values) + 1)] if found else []
         return found.cell(row, col) if found else None
     return value
 

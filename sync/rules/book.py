@@ -70,6 +70,9 @@ class CellColour:
     colour: str | None  # "#RRGGBB"; None clears the background
 
 
+WHOLE_COLUMN = 0  # CellGuard.row: the whole column; ``current(tab, WHOLE_COLUMN, col)`` is a list
+
+
 @dataclass(frozen=True)
 class ColumnChoice:
     """A dropdown on a column (row 2 down): one of the values of another tab's column (row 2
@@ -90,11 +93,13 @@ class CellGuard:
     write (a column inserted, a note typed) makes it fail, and the column is not written."""
 
     tab: str
-    row: int
+    row: int  # WHOLE_COLUMN: every cell of the column, however many rows it has now
     col: int
     expected: str
 
-    def holds(self, value: Cell) -> bool:
+    def holds(self, value: Cell | list[Cell]) -> bool:
+        if isinstance(value, list):  # a whole column
+            return all(clean(v) == "" for v in value)
         if self.expected == "":
             return clean(value) == ""
         return header_key(value) == header_key(self.expected)
@@ -177,8 +182,10 @@ class WriteBatch:
             if not guard.holds(value):
                 bad_columns.add((guard.tab, guard.col))
                 what = f"header '{guard.expected}'" if guard.expected else "an empty cell"
+                if isinstance(value, list):
+                    what, value = "an empty column", next(v for v in value if clean(v))
                 skipped.append(SkippedWrite(
-                    guard.tab, guard.row, guard.col,
+                    guard.tab, max(guard.row, 1), guard.col,
                     f"expected {what} but the sheet now holds {clean(value)[:40]!r} (a column "
                     "was inserted, moved or typed into since the read); this column is planned "
                     "again next cycle"))

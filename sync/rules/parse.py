@@ -302,7 +302,9 @@ def parse_responses(
     out: list[Response] = []
     for r, line in enumerate(tab.values[1:], start=2):
         if not any(clean(v) for i, v in enumerate(line) if i < len(cols.headers)
-                   and header_key(cols.headers[i]) not in owned_keys):
+                   and cols.headers[i] and header_key(cols.headers[i]) not in owned_keys):
+            # a row with nothing under a (non-tool) header is no response: unheaded notes
+            # beside the table are staff's, whatever width the header row has this cycle
             continue
         raw_time = _get(line, c_time)
         try:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sync.rules.book import (
     NEW_TAB_SIZE,
+    WHOLE_COLUMN,
     Cell,
     CellColour,
     CellGuard,
@@ -69,9 +70,9 @@ class _Grid:
                 self.batch.cells.append(CellWrite(title, 1, col, header))
                 if formats and header in formats:
                     self.batch.number_formats[(title, col)] = formats[header]
-                if tab is not None:
-                    self.new_cols.add(col)
-                    self.batch.guards.append(CellGuard(title, 1, col, ""))
+                if tab is not None:  # the whole column must still be empty when written:
+                    self.new_cols.add(col)  # the tool owns every cell of it afterwards
+                    self.batch.guards.append(CellGuard(title, WHOLE_COLUMN, col, ""))
             elif tab is not None:
                 self.batch.guards.append(CellGuard(title, 1, col, header))
             self.col[header] = col
@@ -81,15 +82,17 @@ class _Grid:
     def existing(self, row: int, col: int) -> Cell:
         return self.tab.cell(row, col) if self.tab else None
 
-    def put(self, row: int, header: str, value: Cell, colouring: Colouring | None) -> None:
+    def put(self, row: int, header: str, value: Cell, colouring: Colouring | None,
+            repaint: bool = False) -> None:
         col = self.col[header]
         value = "" if value is None else value
+        coloured = colouring is not None and header in colouring.headers
         if same_value(self.existing(row, col), value):
+            if repaint and coloured and self.tab is not None:  # value right, colour unknown
+                self.batch.colours.append(CellColour(self.title, row, col, colouring.colour_of(value)))
             return
         self.batch.cells.append(CellWrite(self.title, row, col, value))
-        if col in self.new_cols:  # must still be empty when written
-            self.batch.guards.append(CellGuard(self.title, row, col, ""))
-        if colouring is not None and header in colouring.headers:
+        if coloured:
             colour = colouring.colour_of(value)
             if colour is not None or self.tab is not None:
                 self.batch.colours.append(CellColour(self.title, row, col, colour))
@@ -117,12 +120,15 @@ def plan_keyed_table(
     colouring: Colouring | None = None,
     staff_headers: Sequence[str] = (),
     formats: Mapping[str, str] | None = None,
+    repaint: bool = False,
 ) -> WriteBatch:
     """A table with one row per key (e.g. unit code). Existing rows keep their place (staff may
     have sorted or annotated them); new keys go at the bottom; rows whose key is gone get their
     owned cells blanked. ``headers`` are the columns in the order a new tab gets them, key headers
     first; those in ``staff_headers`` are staff's: their header is created, their cells never
-    written. ``formats`` (header -> number format) formats a column when it is created."""
+    written. ``formats`` (header -> number format) formats a column when it is created.
+    ``repaint``: send every coloured cell's colour even where the value is unchanged (after a
+    failed write, the colours on the sheet may not match its values)."""
     grid = _Grid(title, tab, headers, formats)
     headers = [h for h in headers if h not in staff_headers]
     key_cols = [grid.col[h] for h in key_headers]
@@ -142,12 +148,12 @@ def plan_keyed_table(
             row, next_row = next_row, next_row + 1
         for header, value in values.items():
             if header not in staff_headers:
-                grid.put(row, header, value, colouring)
+                grid.put(row, header, value, colouring, repaint)
     for key, row in where.items():
         if key not in wanted:
             for header in headers:
                 if header not in key_headers:
-                    grid.put(row, header, "", colouring)
+                    grid.put(row, header, "", colouring, repaint)
     return grid.finish()
 
 

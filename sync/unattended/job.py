@@ -201,7 +201,8 @@ def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool
         log.info("reminder %s/%s %s: %s, %s", d.status.campaign.code, d.status.unit.code,
                  d.offset.code, one_line(d.status.unit.name, 80), d.status.status.value)
     rows = views.reminder_rows(entries, config.tz) if entries else None
-    outcome.result.batches = plan_writes(config, state, rows)
+    repaint = config.data_path / REPAINT_MARKER
+    outcome.result.batches = plan_writes(config, state, rows, repaint=repaint.exists())
     if not dry_run:
         if reports:  # the "Báo cáo" rows join the control spreadsheet's one write
             listing = WriteBatch()
@@ -211,12 +212,23 @@ def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool
                 outcome.errors.append(err)
             if not listing.is_empty():
                 outcome.result.batches.setdefault("", WriteBatch()).merge(listing)
-        outcome.result.written = apply_writes(backend, outcome.result.batches, state.problems)
+        try:
+            outcome.result.written = apply_writes(backend, outcome.result.batches, state.problems)
+        except Exception:
+            # Part of the write may have landed (colours before values): the next cycle sends
+            # every status colour again, not only those whose value changes.
+            repaint.parent.mkdir(parents=True, exist_ok=True)
+            repaint.touch()
+            raise
+        repaint.unlink(missing_ok=True)
         keep_unit_lists(state.forms, state.units, backend, config.tabs.campaigns)
     for error in outcome.errors:  # the commands print them and exit non-zero
         log.error("%s", one_line(error, 2000), extra=SHOWN)
     log.info("%s%s", "dry run: " if dry_run else "", outcome.summary)
     return outcome
+
+
+REPAINT_MARKER = "repaint-colours"  # in the data folder: the last write failed part-way
 
 
 def _claim(due: Due, config: Config) -> Claim:
