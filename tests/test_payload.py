@@ -10,7 +10,7 @@ import re
 import pytest
 
 from sync.backends.google import GoogleSheetsBackend
-from sync.backends.payload import ENVELOPE_BYTES, in_write_order, split_value_ranges
+from sync.backends.payload import ENVELOPE_BYTES, in_write_order, split_requests, split_value_ranges
 from sync.backends.sheets_requests import value_ranges
 from sync.config import load_config
 from sync.errors import BackendError
@@ -103,6 +103,26 @@ def test_write_order_follows_the_plan_responses_first_log_last():
                                              "'Trạng thái'!B5", "'Nhật ký đồng bộ'!A9"]
 
 
+def test_structure_requests_are_cut_in_order_a_big_colour_run_by_rows():
+    add = {"addSheet": {"properties": {"sheetId": 7, "title": "Trạng thái"}}}
+    colour = {"userEnteredFormat": {"backgroundColor": {"red": 0.96, "green": 0.8, "blue": 0.8}}}
+    run = {"updateCells": {"start": {"sheetId": 7, "rowIndex": 1, "columnIndex": 3},
+                           "rows": [{"values": [colour]} for _ in range(5000)],
+                           "fields": "userEnteredFormat.backgroundColor"}}
+    grow = {"updateSheetProperties": {"properties": {"sheetId": 0, "gridProperties": {"rowCount": 9}},
+                                      "fields": "gridProperties.rowCount"}}
+    parts = split_requests([add, grow, run], limit=50_000)
+    assert all(len(json.dumps({"requests": p})) <= 50_000 for p in parts)
+    flat = [r for p in parts for r in p]
+    assert flat[:2] == [add, grow]  # the new tab exists before its colours
+    pieces = [r["updateCells"] for r in flat[2:]]
+    assert len(pieces) >= 5  # 5,000 rows x ~100 bytes over 50 KB requests
+    assert [p["start"]["rowIndex"] for p in pieces] == [1 + sum(len(q["rows"]) for q in pieces[:i])
+                                                        for i in range(len(pieces))]
+    assert sum(len(p["rows"]) for p in pieces) == 5000
+    assert split_requests([add, grow]) == [[add, grow]]
+
+
 # --- through the Google backend and the fake -----------------------------------------------------
 def _cycle(config_path, fake, limit, hook=None):
     config = load_config(config_path)
@@ -117,10 +137,10 @@ def _cycle(config_path, fake, limit, hook=None):
 def test_a_split_first_write_equals_the_one_request_write(google_workspace, tmp_path, monkeypatch,
                                                           service_account_key, demo_template):
     ws = google_workspace
-    _cycle(ws.config_path, ws.fake, limit=40_000)
+    _cycle(ws.config_path, ws.fake, limit=20_000)
     writes = [r for r in ws.fake.requests if r.endpoint == "values.batchUpdate"]
     assert len(writes) >= 4
-    assert all(len(r.body) <= 40_000 for r in writes)
+    assert all(len(r.body) <= 20_000 for r in writes)
     first, last = writes[0].json["data"], writes[-1].json["data"]
     assert "Câu trả lời biểu mẫu" in first[0]["range"]  # the responses' columns first
     assert "Nhật ký đồng bộ" in last[-1]["range"]  # the log line last
@@ -132,8 +152,21 @@ def test_a_split_first_write_equals_the_one_request_write(google_workspace, tmp_
     other = google_workspace_in(other_dir, service_account_key, monkeypatch)
     _cycle(other.config_path, other.fake, limit=2_000_000)
     assert other.fake.count("values.batchUpdate") == 1
+    assert ws.fake.count("spreadsheets.batchUpdate") > 1  # the status colours too
+    assert all(len(r.body) <= 20_000 for r in ws.fake.requests)
     for tab in ws.tab_titles():
         assert ws.values(tab) == other.values(tab), tab
+        rows, cols = ws.fake.grid_size(ws.spreadsheet_id, tab)
+        assert (rows, cols) == other.fake.grid_size(other.spreadsheet_id, tab)
+        if tab == "Trạng thái":
+            coloured = 0
+            for r in range(1, 95):
+                for c in "ABCDEFGHIJKL":
+                    mine = ws.fake.cell(ws.spreadsheet_id, tab, f"{c}{r}").background
+                    theirs = other.fake.cell(other.spreadsheet_id, tab, f"{c}{r}").background
+                    assert mine == theirs, (c, r)
+                    coloured += mine is not None
+            assert coloured > 150  # the status cells (192), coloured through several requests
 
 
 def test_a_failed_part_leaves_the_status_behind_the_responses_and_the_next_cycle_repairs(

@@ -34,7 +34,7 @@ from gspread.urls import DRIVE_FILES_API_V3_URL
 
 from sync.backends.base import Backend, Book, Cell, Tab, WriteBatch, trim
 from sync.backends.credentials import ServiceAccountKey, key_path, load_key, scopes_for
-from sync.backends.payload import MAX_BODY_BYTES, in_write_order, split_value_ranges
+from sync.backends.payload import MAX_BODY_BYTES, in_write_order, split_requests, split_value_ranges
 from sync.backends.retry import GaveUp, RetryingHTTPClient, RetryPolicy
 from sync.backends.sheets_requests import quote_tab, structure_requests, value_ranges
 from sync.config import Config
@@ -166,9 +166,12 @@ class GoogleSheetsBackend(Backend):
         structure = structure_requests(batch, self._sheets[sid])
         data = value_ranges(batch.cells)
         self._sheets.pop(sid, None)  # grids and tabs change: the next read refreshes them
-        if structure:
-            self._call(ref, lambda: self.http.batch_update(sid, {"requests": structure}),
-                       writing="tabs, grid sizes and colours")
+        chunks = split_requests(structure, self.max_body_bytes)
+        for i, chunk in enumerate(chunks):  # almost always one
+            self._call(ref, lambda chunk=chunk: self.http.batch_update(sid, {"requests": chunk}),
+                       writing=_part("tabs, grid sizes and colours", i, len(chunks)),
+                       after=f"the first {i} of {len(chunks)} requests for tabs, grid sizes and "
+                             "colours" if i else "")
         planned = list(dict.fromkeys(c.tab for c in batch.cells))  # responses' columns .. log
         parts = split_value_ranges(in_write_order(data, planned), self.max_body_bytes)
         for i, part in enumerate(parts):

@@ -12,6 +12,9 @@ a range too big for one request into runs of rows top to bottom. If request k fa
 1..k-1 are applied and the rest is not: the status never claims more than the responses' columns
 show, and no log line records a write that did not finish. The next cycle diffs and repairs.
 
+:func:`split_requests` does the same for the ``spreadsheets:batchUpdate`` that adds tabs, grows
+grids and colours status cells (thousands of units' colours can pass 2 MB too).
+
 Works on the ``data`` items of ``values:batchUpdate`` (ValueRange: ``range``) and of
 ``values:batchUpdateByDataFilter`` (DataFilterValueRange: ``dataFilter.a1Range``). A
 DataFilterValueRange that locates its cells another way (developer metadata) is never cut: it
@@ -118,4 +121,53 @@ def _run(item: dict, tab: str, c1: str, c2: str, first: int, values: list, start
         piece = dict(item, range=a1, values=values[start:end])
     else:
         piece = dict(item, dataFilter=dict(item["dataFilter"], a1Range=a1), values=values[start:end])
+    return piece, body_bytes(piece) + 2
+
+
+def split_requests(requests_: Sequence[dict], limit: int = MAX_BODY_BYTES) -> list[list[dict]]:
+    """``spreadsheets:batchUpdate`` requests cut into consecutive parts under ``limit`` bytes.
+
+    Order is kept (an ``addSheet`` stays before the colours of its new tab); an ``updateCells``
+    too big for one request (the status colours of thousands of units) is cut into runs of rows.
+    """
+    budget = max(limit - ENVELOPE_BYTES, 1)
+    parts: list[list[dict]] = []
+    current: list[dict] = []
+    used = 0
+    for request in requests_:
+        size = body_bytes(request) + 2
+        pieces = [(request, size)] if size <= budget else _cell_runs(request, budget)
+        for piece, piece_size in pieces:
+            if current and used + piece_size > budget:
+                parts.append(current)
+                current, used = [], 0
+            current.append(piece)
+            used += piece_size
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _cell_runs(request: dict, budget: int) -> list[tuple[dict, int]]:
+    """An ``updateCells`` with a ``start`` cut into runs of whole rows; anything else whole."""
+    update = request.get("updateCells")
+    if not update or "start" not in update or len(update.get("rows") or []) < 2:
+        return [(request, body_bytes(request) + 2)]
+    rows, start = update["rows"], update["start"]
+    overhead = body_bytes({"updateCells": dict(update, rows=[])}) + 20
+    runs: list[tuple[dict, int]] = []
+    first, used = 0, overhead
+    for i, row in enumerate(rows):
+        row_bytes = body_bytes(row) + 2
+        if i > first and used + row_bytes > budget:
+            runs.append(_cells_piece(update, start, rows, first, i))
+            first, used = i, overhead
+        used += row_bytes
+    runs.append(_cells_piece(update, start, rows, first, len(rows)))
+    return runs
+
+
+def _cells_piece(update: dict, start: dict, rows: list, first: int, end: int) -> tuple[dict, int]:
+    piece = {"updateCells": dict(update, start=dict(start, rowIndex=start.get("rowIndex", 0) + first),
+                                 rows=rows[first:end])}
     return piece, body_bytes(piece) + 2
