@@ -330,3 +330,18 @@ def test_each_office_writes_its_drafts_daily_at_its_report_at(demo_template, tmp
     for name in "ab":
         assert len(list((tmp_path / name / "out").glob("2023-06-20_*.docx"))) == 12
     assert [o.drafts_runs for o in offices] == [1, 1]
+
+
+def test_drafts_run_at_report_at_in_the_offices_own_timezone():
+    from datetime import time as dtime
+
+    utc = ZoneInfo("UTC")
+    start = datetime(2023, 6, 20, 9, 0, tzinfo=utc)
+    time = SimTime(start, until=start + timedelta(hours=2))
+    ran = []
+    office = Office("vn", lambda now: "ok", timedelta(hours=1), drafts=lambda now: ran.append(now) or "1 draft",
+                    report_at=dtime(17, 0), tz=TZ)
+    fleet = Fleet([office], time, io.StringIO(), sleep=time.sleep, inline=True)
+    time.fleet = fleet
+    fleet.run()
+    assert ran == [datetime(2023, 6, 20, 10, 0, tzinfo=utc)]  # 17:00 in Hà Nội
