@@ -9,6 +9,7 @@ import math
 import pytest
 
 from sync.backends.google import GoogleSheetsBackend
+from sync.backends.payload import split_requests
 from sync.backends.sheets_requests import ENVELOPE_BYTES, column_ranges
 from sync.config import load_config
 from sync.errors import BackendError
@@ -80,6 +81,26 @@ def test_write_order_follows_the_plan_responses_first_log_last():
         "Câu trả lời biểu mẫu 1", "Trạng thái", "Trạng thái", "Nhật ký đồng bộ"]
 
 
+def test_structure_requests_are_cut_in_order_a_big_colour_run_by_rows():
+    add = {"addSheet": {"properties": {"sheetId": 7, "title": "Trạng thái"}}}
+    colour = {"userEnteredFormat": {"backgroundColor": {"red": 0.96, "green": 0.8, "blue": 0.8}}}
+    run = {"updateCells": {"start": {"sheetId": 7, "rowIndex": 1, "columnIndex": 3},
+                           "rows": [{"values": [colour]} for _ in range(5000)],
+                           "fields": "userEnteredFormat.backgroundColor"}}
+    grow = {"updateSheetProperties": {"properties": {"sheetId": 0, "gridProperties": {"rowCount": 9}},
+                                      "fields": "gridProperties.rowCount"}}
+    parts = split_requests([add, grow, run], limit=50_000)
+    assert all(len(json.dumps({"requests": p})) <= 50_000 for p in parts)
+    flat = [r for p in parts for r in p]
+    assert flat[:2] == [add, grow]  # the new tab exists before its colours
+    pieces = [r["updateCells"] for r in flat[2:]]
+    assert len(pieces) >= 5  # 5,000 rows x ~100 bytes over 50 KB requests
+    assert [p["start"]["rowIndex"] for p in pieces] == [1 + sum(len(q["rows"]) for q in pieces[:i])
+                                                        for i in range(len(pieces))]
+    assert sum(len(p["rows"]) for p in pieces) == 5000
+    assert split_requests([add, grow]) == [[add, grow]]
+
+
 # --- through the Google backend and the fake -----------------------------------------------------
 def _cycle(config_path, fake, limit, hook=None):
     config = load_config(config_path)
@@ -123,6 +144,17 @@ def test_a_split_first_write_equals_the_one_request_write(google_workspace, tmp_
     assert other.fake.count(VALUES_WRITE) == 1
     for tab in ws.tab_titles():
         assert ws.values(tab) == other.values(tab), tab
+        rows, cols = ws.fake.grid_size(ws.spreadsheet_id, tab)
+        assert (rows, cols) == other.fake.grid_size(other.spreadsheet_id, tab)
+        if tab == "Trạng thái":
+            coloured = 0
+            for r in range(1, 95):
+                for c in "ABCDEFGHIJKL":
+                    mine = ws.fake.cell(ws.spreadsheet_id, tab, f"{c}{r}").background
+                    theirs = other.fake.cell(other.spreadsheet_id, tab, f"{c}{r}").background
+                    assert mine == theirs, (c, r)
+                    coloured += mine is not None
+            assert coloured > 150  # the status cells (192), coloured through several requests
 
 
 def test_a_failed_part_leaves_the_status_behind_the_responses_and_the_next_cycle_repairs(

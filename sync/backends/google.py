@@ -42,6 +42,7 @@ from gspread.urls import DRIVE_FILES_API_V3_URL, SPREADSHEETS_API_V4_BASE_URL
 from sync.backends.base import Backend, Book, Cell, SkippedWrite, Tab, WriteBatch, trim
 from sync.backends.credentials import Identity, ServiceAccountKey, SignIn, refused, scoped, scopes_for, sign_in
 from sync.backends.forms import FORMS_READ_SCOPE, FORMS_WRITE_SCOPE, FormsClient
+from sync.backends.payload import split_requests
 from sync.backends.retry import GaveUp, RetryingHTTPClient, RetryPolicy, TokenRequest, network_problem
 from sync.backends.sheets_requests import (
     ANCHOR_KEY,
@@ -116,7 +117,7 @@ def spreadsheet_id(ref: str) -> str:
 
 class GoogleSheetsBackend(Backend):
     kind = "google"
-    max_body_bytes = MAX_PAYLOAD  # per values request (Google recommends <= 2 MB)
+    max_body_bytes = MAX_PAYLOAD  # per request, values and structure alike (Google recommends <= 2 MB)
 
     def __init__(self, session: requests.Session, control: str, *,
                  policy: RetryPolicy | None = None, key: ServiceAccountKey | None = None,
@@ -250,9 +251,12 @@ class GoogleSheetsBackend(Backend):
         structure = structure_requests(batch, self._sheets[sid], new, read.stale)
         self._sheets.pop(sid, None)  # grids and tabs change: the next read refreshes them
         self._read.pop(sid, None)
-        if structure:
-            self._call(ref, lambda: self.http.batch_update(sid, {"requests": structure}),
-                       writing="tabs, grid sizes, anchors and colours")
+        chunks = split_requests(structure, self.max_body_bytes)
+        for i, chunk in enumerate(chunks):  # almost always one
+            self._call(ref, lambda chunk=chunk: self.http.batch_update(sid, {"requests": chunk}),
+                       writing=_part("tabs, grid sizes, anchors and colours", i, len(chunks)),
+                       after=f"the first {i} of {len(chunks)} requests for tabs, grid sizes, anchors "
+                             "and colours" if i else "")
         after = "new tabs, grid sizes, anchors and colours" if structure else ""
         check = [a for a in new if a.tab not in batch.new_tabs]
         if check:

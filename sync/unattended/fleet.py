@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from datetime import time as dtime
 from typing import TextIO
 
@@ -51,6 +51,7 @@ class Office:
     lane: str = "local"  # the Google account it signs in as; "local" for workbooks
     drafts: Job | None = None
     report_at: dtime | None = None
+    tz: tzinfo | None = None  # report_at is wall-clock time there (default: the loop's clock's)
     next_run: datetime | None = None
     drafts_next: datetime | None = None
     cycles: int = 0
@@ -84,7 +85,7 @@ class Fleet:
         for i, office in enumerate(self.offices):
             office.next_run = start + office.every * i / count
             if office.drafts is not None and office.report_at is not None:
-                office.drafts_next = _next_daily(office.report_at, start)
+                office.drafts_next = _next_daily(office.report_at, start, office.tz)
 
     # --- the loop ---------------------------------------------------------------------------
     def stop(self, reason: str = "") -> None:
@@ -126,7 +127,7 @@ class Fleet:
             if self.stopping:
                 return
             if office.drafts_next is not None and now >= office.drafts_next and not office.busy():
-                office.drafts_next = _next_daily(office.report_at, now)  # a day's drafts wait, never skip
+                office.drafts_next = _next_daily(office.report_at, now, office.tz)  # wait, never skip
                 self._start(office, "drafts", office.drafts)
                 now = self.clock()
             if office.next_run is None or now < office.next_run:
@@ -201,8 +202,9 @@ class Fleet:
                 else moment.strftime("%d/%m %H:%M:%S"))
 
 
-def _next_daily(at: dtime, now: datetime) -> datetime:
-    """The first ``at`` (local wall-clock time, ``now``'s zone) after ``now``."""
+def _next_daily(at: dtime, now: datetime, tz: tzinfo | None = None) -> datetime:
+    """The first ``at`` (wall-clock time in ``tz``, default ``now``'s zone) after ``now``."""
+    now = now.astimezone(tz) if tz is not None else now
     day = now.date()
     upcoming = datetime.combine(day, at, now.tzinfo)
     while upcoming <= now:

@@ -92,7 +92,8 @@ def build_offices(configs: Sequence[Config], quotas: Quotas, *,
                      if config.schedule.report_at else None)
         offices.append(Office(name, _sync_job(config, backend),
                               timedelta(minutes=config.schedule.every_minutes), account,
-                              drafts=_drafts_job(config, backend), report_at=report_at))
+                              drafts=_drafts_job(config, backend), report_at=report_at,
+                              tz=config.tz))
     return offices
 
 
