@@ -20,6 +20,8 @@ Example:
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 from sync.backends import open_backend
 from sync.commands.common import add_command, add_config, config_of, now_of
@@ -31,6 +33,7 @@ from sync.rules.text import one_line
 
 OK, FIX, NOTE = "  ok  ", "  FIX ", "  note"
 SHOWN_PROBLEMS = 15
+CLOCK_TOLERANCE = 120.0  # seconds: the Date header is to the second; NTP keeps far closer
 
 
 def register(sub) -> None:
@@ -68,6 +71,7 @@ def run(args) -> int:
                   f"in {backend.describe(ref)}, {count} responses")
         else:
             print(f"{FIX} campaign {campaign.code}: cannot be read (see below)")
+    _check_clock(backend)
     failures += _check_drive(config, backend)
     # Missing tabs and headers must be fixed; a bad row in staff's tabs is only worth a look.
     blocking = [p for p in state.problems if p.blocking]
@@ -112,6 +116,23 @@ def _who(config: Config, backend) -> None:
     if token is not None and token.exists() and token.stat().st_mode & 0o077:
         print(f"{NOTE} token file {token} can be read by other users (mode "
               f"{token.stat().st_mode & 0o777:o}): chmod 600 {token}")
+
+
+def _check_clock(backend) -> None:
+    """This machine's clock against the Date of Google's last answer: deadlines, reminders and
+    a service account's sign-in all depend on it."""
+    stamp = getattr(getattr(backend, "http", None), "server_date", None)
+    try:
+        google_now = parsedate_to_datetime(stamp) if stamp else None
+    except (TypeError, ValueError):
+        return
+    if google_now is None:
+        return
+    skew = (datetime.now(UTC) - google_now).total_seconds()
+    if abs(skew) > CLOCK_TOLERANCE:
+        way = "ahead of" if skew > 0 else "behind"
+        print(f"{NOTE} this computer's clock is {abs(skew) / 60:.0f} min {way} Google's: deadlines "
+              "are judged by it; set it right (e.g. `sudo timedatectl set-ntp true`)")
 
 
 def _check_drive(config: Config, backend) -> int:
