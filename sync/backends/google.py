@@ -32,7 +32,6 @@ from google.auth import credentials as auth_credentials
 from google.auth import exceptions as auth_exceptions
 from google.auth.transport.requests import AuthorizedSession
 from gspread.exceptions import APIError
-from gspread.urls import DRIVE_FILES_API_V3_URL
 
 from sync.backends.base import Backend, Book, Cell, Tab, WriteBatch, trim
 from sync.backends.credentials import Identity, ServiceAccountKey, SignIn, refused, sign_in
@@ -200,19 +199,6 @@ class GoogleSheetsBackend(Backend):
             body = {"valueInputOption": "RAW", "data": data}
             self._call(ref, lambda: self.http.values_batch_update(sid, body), writing="values",
                        after="new tabs, grid sizes and colours" if structure else "")
-
-    # -- Drive (for `check` and report publishing) --------------------------------------------
-    def drive_folder(self, folder_id: str) -> dict:
-        """Name and capabilities of a Drive folder the drafts go to."""
-        url = f"{DRIVE_FILES_API_V3_URL}/{folder_id}"
-        params = {"fields": "id,name,mimeType,capabilities(canAddChildren)",
-                  "supportsAllDrives": "true"}
-        try:
-            return self._call(None, lambda: self.http.request("get", url, params=params).json())
-        except AccessError as err:
-            raise AccessError(
-                f"Drive folder {folder_id} cannot be opened: share it with {self.account} as "
-                f"Editor and check 'reports.drive_folder' in {self.config_path} ({err})") from err
 
     # -- errors -------------------------------------------------------------------------------
     def _call(self, ref: str | None, request: Callable, writing: str = "", after: str = ""):
