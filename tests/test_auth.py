@@ -214,3 +214,25 @@ def test_check_notes_a_token_file_others_can_read(cli, google_fake, oauth_ws):
     assert result.code == 0, result.out + result.err
     assert f"note token file {token} can be read by other users (mode 644): chmod 600 {token}" in result.out
     assert f"ok   signed in as a person (token file {token})" in result.out
+
+
+def test_a_service_accounts_key_and_tokens_stay_out_of_output_and_logs(
+        cli, google_fake, demo_dir, service_account_key):
+    sid = load_into_fake(google_fake, demo_dir / "tonghop.xlsx")
+    (demo_dir / "tonghop.xlsx").unlink()
+    backend_section(demo_dir, sid, f"credentials = '{service_account_key}'\n")
+    google_fake.tokens.add_service_account(FAKE_ACCOUNT)
+    runs = [cli("-v", "sync", "--config", demo_dir / "config.toml", "--now", DEMO_NOW),
+            cli("-v", "check", "--config", demo_dir / "config.toml")]
+    google_fake.tokens.delete_key(FAKE_ACCOUNT)
+    runs.append(cli("-v", "sync", "--config", demo_dir / "config.toml", "--now", "2023-06-21T10:00"))
+    assert [r.code for r in runs] == [0, 0, ExitCode.ACCESS]
+    key = json.loads(service_account_key.read_text(encoding="utf-8"))["private_key"]
+    secrets = [line for line in key.splitlines()[1:-1] if len(line) > 40] + list(google_fake.tokens.access)
+    texts = [r.out + r.err for r in runs]
+    texts += [p.read_bytes().decode("utf-8", "replace") for p in demo_dir.rglob("*")
+              if p.is_file() and p.suffix not in (".docx", ".xlsx", ".png")]
+    assert len(google_fake.tokens.access) >= 2
+    for secret in secrets:
+        assert not any(secret in text for text in texts), secret[:8]
+    assert "Invalid JWT Signature." in runs[-1].err  # what Google said, without the key

@@ -113,3 +113,16 @@ def test_the_spreadsheet_not_shared_with_the_robot(cli, google_workspace):
     ws.fake.deny(ws.spreadsheet_id)
     err = error_line(check(cli, ws.config_path), ExitCode.ACCESS)
     assert err == f"permission denied for spreadsheet {ws.spreadsheet_id}: share it with {FAKE_ACCOUNT} as Editor"
+
+
+def test_a_clock_minutes_off_is_noted(cli, oauth_ws, google_fake):
+    """A person's sign-in does not mind a wrong clock, but deadlines do: check compares it with the
+    Date of Google's answers."""
+    ws = oauth_ws[0]
+    google_fake.tokens.clock_skew = timedelta(minutes=-20)  # Google's clock 20 min behind ours
+    result = check(cli, ws / "config.toml")
+    assert result.code == 0, result.out + result.err
+    assert ("note this computer's clock is 20 min ahead of Google's: deadlines are judged by it; set "
+            "it right (e.g. `sudo timedatectl set-ntp true`)") in result.out
+    google_fake.tokens.clock_skew = timedelta(0)
+    assert "computer's clock" not in check(cli, ws / "config.toml").out

@@ -37,7 +37,7 @@ from google.auth import credentials as auth_credentials
 from google.auth import exceptions as auth_exceptions
 from google.auth.transport.requests import AuthorizedSession
 from gspread.exceptions import APIError
-from gspread.urls import DRIVE_FILES_API_V3_URL, SPREADSHEETS_API_V4_BASE_URL
+from gspread.urls import SPREADSHEETS_API_V4_BASE_URL
 
 from sync.backends.base import Backend, Book, Cell, SkippedWrite, Tab, WriteBatch, trim
 from sync.backends.credentials import Identity, ServiceAccountKey, SignIn, refused, scoped, scopes_for, sign_in
@@ -307,19 +307,6 @@ class GoogleSheetsBackend(Backend):
                                 "anchored it; planned again next cycle")
                    for a in anchors if a.metadata_id not in columns]
         return bad + missing
-
-    # -- Drive (for `check` and report publishing) --------------------------------------------
-    def drive_folder(self, folder_id: str) -> dict:
-        """Name and capabilities of a Drive folder the drafts go to."""
-        url = f"{DRIVE_FILES_API_V3_URL}/{folder_id}"
-        params = {"fields": "id,name,mimeType,capabilities(canAddChildren)",
-                  "supportsAllDrives": "true"}
-        try:
-            return self._call(None, lambda: self.http.request("get", url, params=params).json())
-        except AccessError as err:
-            raise AccessError(
-                f"Drive folder {folder_id} cannot be opened: share it with {self.account} as "
-                f"Editor and check 'reports.drive_folder' in {self.config_path} ({err})") from err
 
     # -- errors -------------------------------------------------------------------------------
     def _call(self, ref: str | None, request: Callable, writing: str = "", after: str = ""):

@@ -240,6 +240,7 @@ class RetryingHTTPClient(HTTPClient):
         self.timeout = self.policy.timeout
         self.attempts = 0  # requests sent, retries included (for tests and logs)
         self.last_maybe_applied = False  # of the last call: an attempt may have been applied
+        self.server_date: str | None = None  # the Date header of Google's last answer (clock check)
 
     @classmethod
     def with_policy(cls, policy: RetryPolicy, sleep: Callable[[float], None] | None = None,
@@ -295,7 +296,9 @@ class RetryingHTTPClient(HTTPClient):
 
     def _attempt(self, method, endpoint, *args, **kwargs) -> requests.Response:
         self.attempts += 1
-        return super().request(method, endpoint, *args, **kwargs)
+        response = super().request(method, endpoint, *args, **kwargs)
+        self.server_date = response.headers.get("Date") or self.server_date
+        return response
 
 
 def _error(state: RetryCallState) -> BaseException | None:

@@ -20,6 +20,8 @@ Example:
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 from sync.backends import open_backend
 from sync.campaign_forms import keeps_unit_list
@@ -34,6 +36,7 @@ from sync.rules.text import one_line
 
 OK, FIX, NOTE = "  ok  ", "  FIX ", "  note"
 SHOWN_PROBLEMS = 15
+CLOCK_TOLERANCE = 120.0  # seconds: the Date header is to the second; NTP keeps far closer
 
 
 def register(sub) -> None:
@@ -84,6 +87,7 @@ def run(args) -> int:
                 print(f"{NOTE} campaign {campaign.code}: {one_line(disagreement, 300)}")
             if keeps_unit_list(campaign):
                 print(f"    unit list: {dropdown_preview(facts, campaign, state.units)}")
+    _check_clock(backend)
     failures += _check_drive(config, backend)
     # Missing tabs and headers must be fixed; a bad row in staff's tabs is only worth a look.
     blocking = [p for p in state.problems if p.blocking]
@@ -140,6 +144,23 @@ def dropdown_preview(facts, campaign, units) -> str:
         return f"'{one_line(question.title, 60)}' lists the roster ({len(question.options)} units)"
     return (f"'{one_line(question.title, 60)}' will be set to the roster on the next sync: "
             f"{len(change.options)} units, add {len(change.added)}, remove {len(change.removed)}")
+
+
+def _check_clock(backend) -> None:
+    """This machine's clock against the Date of Google's last answer: deadlines, reminders and
+    a service account's sign-in all depend on it."""
+    stamp = getattr(getattr(backend, "http", None), "server_date", None)
+    try:
+        google_now = parsedate_to_datetime(stamp) if stamp else None
+    except (TypeError, ValueError):
+        return
+    if google_now is None:
+        return
+    skew = (datetime.now(UTC) - google_now).total_seconds()
+    if abs(skew) > CLOCK_TOLERANCE:
+        way = "ahead of" if skew > 0 else "behind"
+        print(f"{NOTE} this computer's clock is {abs(skew) / 60:.0f} min {way} Google's: deadlines "
+              "are judged by it; set it right (e.g. `sudo timedatectl set-ntp true`)")
 
 
 def _check_drive(config: Config, backend) -> int:

@@ -345,7 +345,10 @@ class FakeGoogle:
 
     def handle(self, request: requests.PreparedRequest, timeout: Any = None) -> requests.Response:
         with self._lock:
-            return self._handle(request, timeout)
+            response = self._handle(request, timeout)
+        # Google's front end dates every answer by its own clock (tokens.clock_skew moves it).
+        response.headers["Date"] = self.tokens.now().strftime("%a, %d %b %Y %H:%M:%S GMT")
+        return response
 
     def _handle(self, request: requests.PreparedRequest, timeout: Any) -> requests.Response:
         method = (request.method or "GET").upper()
@@ -439,9 +442,7 @@ class FakeGoogle:
                 rec.status, payload = exc.code, exc.body()
             return make_response(request, rec.status, payload)
         rec.status, payload = self.tokens.handle(raw, request.headers.get("Authorization"))
-        response = make_response(request, rec.status, payload)
-        response.headers["Date"] = self.tokens.now().strftime("%a, %d %b %Y %H:%M:%S GMT")
-        return response
+        return make_response(request, rec.status, payload)
 
     def _parse_body(self, found: Route, raw: bytes, ctype: str) -> tuple[Any, str | None]:
         if not raw:
