@@ -568,3 +568,19 @@ def test_colours_are_repaired_after_a_write_failed_between_colours_and_values(go
     ws.fake.reset_counts()
     assert cli("sync", "--config", config, "--now", NOW).code == 0
     assert ws.fake.count("spreadsheets.batchUpdate") == 0  # repainted once, then settled
+
+
+def test_a_skipped_campaign_keeps_its_last_status_and_detail_rows_alike(demo_dir):
+    path = demo_dir / "tonghop.xlsx"
+    cycle(demo_dir)
+    tabs = workbook_tabs(path)
+    detail_before = [r for r in tabs[H.DETAIL_TAB] if r[0] == "PCCC"]
+    header = tabs[H.STATUS_TAB][0]
+    col = next(i for i, h in enumerate(header) if h and str(h).startswith("PCCC"))
+    status_before = [r[col] for r in tabs[H.STATUS_TAB]]
+    edit(path, lambda wb: wb[H.CAMPAIGNS_TAB].__setitem__("C4", "Tab đã bị xoá"))
+    state, _ = cycle(demo_dir)
+    assert "PCCC" in state.skipped and any("PCCC skipped" in p.message for p in state.problems)
+    tabs = workbook_tabs(path)
+    assert [r for r in tabs[H.DETAIL_TAB] if r[0] == "PCCC"] == detail_before and detail_before
+    assert [r[col] for r in tabs[H.STATUS_TAB]] == status_before

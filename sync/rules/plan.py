@@ -115,10 +115,12 @@ def plan_keyed_table(
     rows: Sequence[Mapping[str, Cell]],
     colouring: Colouring | None = None,
     repaint: bool = False,
+    keep: Callable[[tuple[str, ...]], bool] | None = None,
 ) -> WriteBatch:
     """A table with one row per key (e.g. unit code). Existing rows keep their place (staff may
     have sorted or annotated them); new keys go at the bottom; rows whose key is gone get their
-    owned cells blanked. ``headers`` are the owned columns, key headers first. ``repaint``: send
+    owned cells blanked, unless ``keep(key)``. ``headers`` are the owned columns, key headers
+    first. ``repaint``: send
     every coloured cell's colour even where the value is unchanged (after a failed write, the
     colours on the sheet may not match its values)."""
     grid = _Grid(title, tab, headers)
@@ -140,7 +142,7 @@ def plan_keyed_table(
         for header, value in values.items():
             grid.put(row, header, value, colouring, repaint)
     for key, row in where.items():
-        if key not in wanted:
+        if key not in wanted and not (keep and keep(key)):
             for header in headers:
                 if header not in key_headers:
                     grid.put(row, header, "", colouring, repaint)
