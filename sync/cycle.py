@@ -53,6 +53,7 @@ class State:
     problems: list[Problem]
     settled: Settled = field(default_factory=Settled)  # names staff settled in the correction tab
     forms: FormsRead = field(default_factory=FormsRead)  # linked Google Forms, what they gave
+    skipped: frozenset[str] = frozenset()  # campaigns listed but not evaluated this cycle
 
     def counts(self) -> Counter[Status]:
         return Counter(s.status for s in self.statuses)
@@ -180,7 +181,9 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
         evaluated.append(campaign)
         statuses += result.statuses
         rows += result.rows
-    return State(now, books, units, evaluated, exemptions, statuses, rows, problems, settled, forms)
+    skipped = frozenset(c.code for c in campaigns) - {c.code for c in evaluated}
+    return State(now, books, units, evaluated, exemptions, statuses, rows, problems, settled, forms,
+                 skipped)
 
 
 def _check_not_a_tool_tab(config: Config, campaign: Campaign) -> None:
@@ -235,6 +238,8 @@ def plan_writes(
     batches[""].merge(plan_keyed_table(
         detail_tab, detail_tab.title if detail_tab else tabs.detail, H.DETAIL_HEADERS[:2],
         H.DETAIL_HEADERS, views.detail_rows(state.statuses, tz),
+        # a skipped campaign keeps its last rows, like its column in the status tab
+        keep=lambda key: key[0] in state.skipped,
     ))
     batches[""].merge(plan_corrections(config, state))
     figures = state.figure_table()

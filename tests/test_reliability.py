@@ -568,3 +568,39 @@ def test_colours_are_repaired_after_a_write_failed_between_colours_and_values(go
     ws.fake.reset_counts()
     assert cli("sync", "--config", config, "--now", NOW).code == 0
     assert ws.fake.count("spreadsheets.batchUpdate") == 0  # repainted once, then settled
+
+
+def test_a_skipped_campaign_keeps_its_last_status_and_detail_rows_alike(demo_dir):
+    path = demo_dir / "tonghop.xlsx"
+    cycle(demo_dir)
+    tabs = workbook_tabs(path)
+    detail_before = [r for r in tabs[H.DETAIL_TAB] if r[0] == "PCCC"]
+    header = tabs[H.STATUS_TAB][0]
+    col = next(i for i, h in enumerate(header) if h and str(h).startswith("PCCC"))
+    status_before = [r[col] for r in tabs[H.STATUS_TAB]]
+    edit(path, lambda wb: wb[H.CAMPAIGNS_TAB].__setitem__("C4", "Tab đã bị xoá"))
+    state, _ = cycle(demo_dir)
+    assert "PCCC" in state.skipped and any("PCCC skipped" in p.message for p in state.problems)
+    tabs = workbook_tabs(path)
+    assert [r for r in tabs[H.DETAIL_TAB] if r[0] == "PCCC"] == detail_before and detail_before
+    assert [r[col] for r in tabs[H.STATUS_TAB]] == status_before
+
+
+def test_a_full_disk_is_one_line_exit_5_and_the_workbook_intact(demo_dir, cli, monkeypatch):
+    from logging.handlers import RotatingFileHandler
+
+    from sync.unattended import snapshots
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(snapshots, "_write_atomically", full)
+    monkeypatch.setattr(RotatingFileHandler, "shouldRollover", full)
+    fault(2)
+    path = demo_dir / "tonghop.xlsx"
+    before = path.read_bytes()
+    result = cli("sync", "--config", demo_dir / "config.toml", "--now", NOW)
+    assert result.code == 5, result.err
+    assert "Traceback" not in result.err and "Logging error" not in result.err
+    assert "cannot save a snapshot" in result.err and "No space left on device" in result.err
+    assert result.err.count("cannot write the log") == 1
+    assert path.read_bytes() == before

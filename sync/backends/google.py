@@ -444,10 +444,10 @@ class _Read:
             start = data.get("startColumn", 0)
             for i, column in enumerate(data.get("columnMetadata", [])):
                 for meta in column.get("developerMetadata", []):
+                    self.ids.add(meta["metadataId"])  # ids are per spreadsheet: never reuse one
                     if meta.get("metadataKey") != ANCHOR_KEY:
                         continue
                     col = start + i + 1
-                    self.ids.add(meta["metadataId"])
                     if meta.get("metadataValue") == header_key(tab.cell(1, col)) \
                             and (title, col) not in self.anchors:
                         self.anchors[(title, col)] = meta["metadataId"]

@@ -121,10 +121,11 @@ def plan_keyed_table(
     staff_headers: Sequence[str] = (),
     formats: Mapping[str, str] | None = None,
     repaint: bool = False,
+    keep: Callable[[tuple[str, ...]], bool] | None = None,
 ) -> WriteBatch:
     """A table with one row per key (e.g. unit code). Existing rows keep their place (staff may
     have sorted or annotated them); new keys go at the bottom; rows whose key is gone get their
-    owned cells blanked. ``headers`` are the columns in the order a new tab gets them, key headers
+    owned cells blanked, unless ``keep(key)``. ``headers`` are the columns in the order a new tab gets them, key headers
     first; those in ``staff_headers`` are staff's: their header is created, their cells never
     written. ``formats`` (header -> number format) formats a column when it is created.
     ``repaint``: send every coloured cell's colour even where the value is unchanged (after a
@@ -150,7 +151,7 @@ def plan_keyed_table(
             if header not in staff_headers:
                 grid.put(row, header, value, colouring, repaint)
     for key, row in where.items():
-        if key not in wanted:
+        if key not in wanted and not (keep and keep(key)):
             for header in headers:
                 if header not in key_headers:
                     grid.put(row, header, "", colouring, repaint)

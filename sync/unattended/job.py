@@ -9,6 +9,7 @@ its traceback in ``<data>/logs/tonghop.log`` and reported as a failed cycle.
 
 from __future__ import annotations
 
+import errno
 import logging
 import sys
 from collections.abc import Iterator, Mapping
@@ -51,6 +52,23 @@ def log_path(config: Config) -> Path:
     return config.data_path / "logs" / "tonghop.log"
 
 
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+
+
+class QuietFileHandler(RotatingFileHandler):
+    """The log file; when it cannot be written (a full disk), one line on stderr, then silence,
+    instead of logging's traceback for every record."""
+
+    failed = False
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        if not self.failed:
+            self.failed = True
+            err = sys.exc_info()[1]
+            print(f"tonghop: cannot write the log {self.baseFilename} ({one_line(err, 160)}); "
+                  "continuing without it", file=sys.stderr)
+
+
 @contextmanager
 def file_logging(config: Config, verbose: bool = False) -> Iterator[Path]:
     """INFO and up to a rotating file in the data folder (5 x 2 MB), timestamps in the configured
@@ -58,7 +76,7 @@ def file_logging(config: Config, verbose: bool = False) -> Iterator[Path]:
     path = log_path(config)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+        handler = QuietFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     except OSError as err:
         raise ConfigError(f"{config.path}: cannot write the log {path} ('data_dir'): "
                           f"{err.strerror}") from None
@@ -179,7 +197,14 @@ def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool
     state = read_state(config, backend, now)
     outcome = Outcome(CycleResult(state))
     if not dry_run:
-        outcome.snapshots = snapshots.take(config, state.books, now)
+        try:
+            outcome.snapshots = snapshots.take(config, state.books, now)
+        except OSError as err:
+            if err.errno not in DISK_FULL:
+                raise  # anything else is unexpected: with its traceback in the log
+            raise CycleFailed(f"cannot save a snapshot in {snapshots.snapshots_root(config)} "
+                              f"({one_line(err, 160)}); nothing was written: free some space "
+                              "and run sync again") from err
     ledger_path = config.data_path / LEDGER_NAME
     with Ledger.open(ledger_path, read_only=dry_run) as ledger:
         due = []
