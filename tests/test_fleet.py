@@ -347,3 +347,19 @@ def test_drafts_run_at_report_at_in_the_offices_own_timezone():
     time.fleet = fleet
     fleet.run()
     assert ran == [datetime(2023, 6, 20, 10, 0, tzinfo=utc)]  # 17:00 in Hà Nội
+
+
+def test_an_office_signed_in_as_a_person_runs_in_the_fleet_under_its_token(oauth_ws, google_fake):
+    """auth = "oauth": the office's quota lane is its token (a person's token names no e-mail),
+    its session comes from the saved sign-in, and its log lines carry the offset."""
+    ws_dir, _sid, token, _refresh = oauth_ws
+    config = load_config(ws_dir / "config.toml")
+    account, project = O.identity(config)
+    assert str(token) in account and project == ""
+    quotas = Quotas(lambda: 0.0, lambda seconds: None)
+    (office,) = O.build_offices([config], quotas)
+    with O.office_logging([config], [office.name]), O.office_scope(office.name):
+        line = office.job(START)
+    assert line.startswith("sync ") and "error" not in line
+    log = (ws_dir / "data" / "logs" / "tonghop.log").read_text(encoding="utf-8")
+    assert "+0700 INFO" in log or "+07:00 INFO" in log

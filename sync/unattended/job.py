@@ -69,10 +69,9 @@ class QuietFileHandler(RotatingFileHandler):
                   "continuing without it", file=sys.stderr)
 
 
-@contextmanager
-def file_logging(config: Config, verbose: bool = False) -> Iterator[Path]:
-    """INFO and up to a rotating file in the data folder (5 x 2 MB), timestamps in the configured
-    timezone with their offset; stderr keeps showing what the command line set it up to."""
+def log_handler(config: Config) -> logging.Handler:
+    """The office's log file: INFO and up, rotating (5 x 2 MB), timestamps in the configured
+    timezone with their offset."""
     path = log_path(config)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,6 +81,15 @@ def file_logging(config: Config, verbose: bool = False) -> Iterator[Path]:
                           f"{err.strerror}") from None
     handler.setFormatter(OffsetFormatter(config.tz))
     handler.setLevel(logging.INFO)
+    return handler
+
+
+@contextmanager
+def file_logging(config: Config, verbose: bool = False) -> Iterator[Path]:
+    """INFO and up to a rotating file in the data folder (5 x 2 MB), timestamps in the configured
+    timezone with their offset; stderr keeps showing what the command line set it up to."""
+    handler = log_handler(config)
+    path = log_path(config)
     root = logging.getLogger()
     old_level = root.level
     quieted = [h for h in root.handlers if isinstance(h, logging.StreamHandler)

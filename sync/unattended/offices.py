@@ -15,20 +15,19 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 import requests
 
 from sync.backends import google
-from sync.backends.credentials import key_path, load_key, scopes_for
+from sync.backends.credentials import sign_in
 from sync.backends.retry import RetryPolicy
 from sync.config import Config, load_config
 from sync.errors import ConfigError
 from sync.progress import Progress
 from sync.rules.text import one_line
 from sync.unattended.fleet import Office
-from sync.unattended.job import drafts_once, log_path, sync_once
+from sync.unattended.job import drafts_once, log_handler, sync_once
 from sync.unattended.quota import Quotas
 
 LOCAL_LANE = "local"
@@ -76,8 +75,10 @@ def identity(config: Config) -> tuple[str, str]:
     """(account, project) a Google config signs in as; ("local", "") for a workbook."""
     if config.backend.kind != "google":
         return LOCAL_LANE, ""
-    key = load_key(key_path(config))
-    return key.client_email, key.project_id
+    signed = sign_in(config)
+    # A person's token does not say whose it is: the token file stands for that account.
+    account = signed.identity.email or signed.identity.source
+    return account, signed.key.project_id if signed.key is not None else ""
 
 
 def build_offices(configs: Sequence[Config], quotas: Quotas, *,
@@ -111,8 +112,7 @@ def _backend_maker(config: Config, quotas: Quotas, account: str, project: str,
                 made = session_for(config)
             else:
                 policy = RetryPolicy.from_settings(config.backend, str(config.path))
-                key = load_key(key_path(config))
-                made = google.session_factory(key.credentials(scopes_for(config)), policy.timeout)
+                made = google.session_factory(sign_in(config).credentials, policy.timeout)
             session.append(quotas.throttle(made, account, project))
         return google.GoogleSheetsBackend.from_config(config, session=session[0])
 
@@ -172,15 +172,7 @@ def office_logging(configs: Sequence[Config], names: Sequence[str], verbose: boo
                and h.level == logging.NOTSET]
     try:
         for config, name in zip(configs, names, strict=True):
-            path = log_path(config)
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
-            except OSError as err:
-                raise ConfigError(f"{config.path}: cannot write the log {path} ('data_dir'): "
-                                  f"{err.strerror}") from None
-            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-            handler.setLevel(logging.INFO)
+            handler = log_handler(config)
             handler.addFilter(_ThisOffice(name))
             root.addHandler(handler)
             handlers.append(handler)
