@@ -536,7 +536,7 @@ def test_a_crashed_saves_temp_file_is_cleaned_up(demo_dir):
 
 
 # --- settling and repair -----------------------------------------------------------------------
-def test_colours_are_repaired_after_a_write_failed_between_colours_and_values(google_workspace, cli):
+def test_colours_are_repaired_after_a_write_failed_between_values_and_colours(google_workspace, cli):
     from sync.rules.models import Status
     from sync.rules.plan import STATUS_COLOURS
     from sync.rules.timeparse import SHEETS_EPOCH
@@ -555,19 +555,47 @@ def test_colours_are_repaired_after_a_write_failed_between_colours_and_values(go
             for i, h in enumerate(rows[0])]
     ws.fake.set_values(ws.spreadsheet_id, form, f"A{len(rows) + 1}", [line])
     fault()
-    ws.fake.fail_next(400, times=1, endpoint="values.batchUpdateByDataFilter")
-    assert cli("sync", "--config", config, "--now", NOW).code == 5  # colours landed, values not
-    cell = ws.fake.cell(ws.spreadsheet_id, H.STATUS_TAB, f"{column_letters(col + 1)}{row}")
-    assert cell.background["red"] == pytest.approx(0xFC / 255)  # amber: "late", not written
-    ws.fake.set_values(ws.spreadsheet_id, form, f"A{len(rows) + 1}", [[""] * len(line)])  # undone
-    assert cli("sync", "--config", config, "--now", NOW).code == 0
-    cell = ws.fake.cell(ws.spreadsheet_id, H.STATUS_TAB, f"{column_letters(col + 1)}{row}")
-    assert ws.values(H.STATUS_TAB)[row - 1][col] == Status.OVERDUE.label
-    red = STATUS_COLOURS[Status.OVERDUE]
-    assert cell.background["red"] == pytest.approx(int(red[1:3], 16) / 255)  # repaired
+    ws.fake.fail_next(400, times=1, endpoint="spreadsheets.batchUpdate")
+    assert cli("sync", "--config", config, "--now", NOW).code == 5  # values landed, colours not
+    where = f"{column_letters(col + 1)}{row}"
+    assert ws.values(H.STATUS_TAB)[row - 1][col] == Status.LATE.label
+    red, amber = STATUS_COLOURS[Status.OVERDUE], STATUS_COLOURS[Status.LATE]
+    cell = ws.fake.cell(ws.spreadsheet_id, H.STATUS_TAB, where)
+    assert cell.background["red"] == pytest.approx(int(red[1:3], 16) / 255)  # stale
+    assert cli("sync", "--config", config, "--now", NOW).code == 0  # the value is right already
+    cell = ws.fake.cell(ws.spreadsheet_id, H.STATUS_TAB, where)
+    assert cell.background["red"] == pytest.approx(int(amber[1:3], 16) / 255)  # repaired
     ws.fake.reset_counts()
     assert cli("sync", "--config", config, "--now", NOW).code == 0
     assert ws.fake.count("spreadsheets.batchUpdate") == 0  # repainted once, then settled
+
+
+def test_google_colours_follow_a_column_inserted_during_the_cycle(google_workspace, cli):
+    """Colours are sent after the values, where the anchors say the columns are now."""
+    from sync.rules.models import Status
+    from sync.rules.timeparse import SHEETS_EPOCH
+
+    ws = google_workspace
+    google_cycle(ws)
+    status = ws.values(H.STATUS_TAB)
+    col = next(i for i, h in enumerate(status[0]) if str(h).startswith("NTVT"))
+    row = next(r for r, line in enumerate(status[1:], 2) if line[col] == Status.OVERDUE.label)
+    form = "Câu trả lời biểu mẫu 1"
+    rows = ws.values(form)
+    line = [(datetime(2023, 6, 20, 9) - SHEETS_EPOCH).total_seconds() / 86400 if i == 0 else
+            status[row - 1][1] if h == "Tên đơn vị" else "" if str(h).startswith("tonghop") else "có"
+            for i, h in enumerate(rows[0])]
+    ws.fake.set_values(ws.spreadsheet_id, form, f"A{len(rows) + 1}", [line])
+
+    def insert():
+        staff_request(ws, columns(ws, H.STATUS_TAB, "insertDimension",
+                                  span={"startIndex": 0, "endIndex": 1}))
+        before.update(staff_cells(google_tabs(ws)))
+    google_cycle(ws, during=insert)
+    moved = ws.fake.cell(ws.spreadsheet_id, H.STATUS_TAB, f"{column_letters(col + 2)}{row}")
+    assert moved.background["red"] == pytest.approx(0xFC / 255)  # amber, on the moved cell
+    stayed = ws.fake.cell(ws.spreadsheet_id, H.STATUS_TAB, f"{column_letters(col + 1)}{row}")
+    assert not stayed.background or stayed.background.get("red") != pytest.approx(0xFC / 255)
 
 
 def test_a_skipped_campaign_keeps_its_last_status_and_detail_rows_alike(demo_dir):

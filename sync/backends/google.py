@@ -2,12 +2,13 @@
 
 Per spreadsheet and cycle it sends one ``spreadsheets.get`` (metadata only) and one
 ``values:batchGet`` (every tab) to read; to write, at most one ``spreadsheets:batchUpdate`` (new
-tabs, grid growth, anchors for new tool columns, status colours; only when needed) and one
+tabs, grid growth, anchors for new tool columns; only when needed), one
 ``values:batchUpdateByDataFilter`` with ``valueInputOption=RAW``, every tool column addressed by
-its developer-metadata anchor (see sheets_requests). A cycle that anchors new columns in a staff
-tab reads them back first (one ``values:batchGetByDataFilter``). An empty batch sends nothing.
-The number of requests never depends on the number of rows (past ~1.8 MB of values, the values
-write is split).
+its developer-metadata anchor (see sheets_requests), and one ``spreadsheets:batchUpdate`` for the
+status colours, placed where the values answer says the anchored columns now are. A cycle that
+anchors new columns in a staff tab reads them back first (one ``values:batchGetByDataFilter``).
+An empty batch sends nothing. The number of requests never depends on the number of rows (past
+~1.8 MB of values, the values write is split).
 
 The session is a google-auth ``AuthorizedSession`` built from the service-account key with the
 narrowest scopes (Sheets, plus ``drive.file`` only when drafts go to Drive), handed to
@@ -42,6 +43,8 @@ from sync.backends.sheets_requests import (
     ANCHOR_KEY,
     Anchor,
     anchor_id,
+    anchored_column,
+    colour_requests,
     column_ranges,
     lookup,
     quote_tab,
@@ -177,8 +180,8 @@ class GoogleSheetsBackend(Backend):
 
     # -- writing ------------------------------------------------------------------------------
     def write(self, ref: str, batch: WriteBatch) -> list[SkippedWrite]:
-        """Structure first (new tabs, grids, anchors for new tool columns, colours), then the
-        values through the anchors (``values:batchUpdateByDataFilter``), so a column staff
+        """Structure first (new tabs, grids, anchors for new tool columns), then the values
+        through the anchors (``values:batchUpdateByDataFilter``), so a column staff
         insert, move or delete meanwhile moves the target or drops the write, never shifts it.
         A column anchored in this very write is read back through its anchor first (one more
         read, only in such cycles) and written only if it still holds what the plan expects."""
@@ -190,31 +193,52 @@ class GoogleSheetsBackend(Backend):
         read = self._read.get(sid) or _Read()
         batch, skipped = batch.checked(read.value, read.merged)
         ids, new = read.plan_anchors(batch)
-        structure = structure_requests(batch, self._sheets[sid], new, read.stale)
+        structure = structure_requests(batch, self._sheets[sid], new, read.stale, colours=False)
+        sheet_ids = {t: p["sheetId"] for t, p in self._sheets[sid].items()}
+        sheet_ids.update({r["addSheet"]["properties"]["title"]: r["addSheet"]["properties"]["sheetId"]
+                          for r in structure if "addSheet" in r})
         self._sheets.pop(sid, None)  # grids and tabs change: the next read refreshes them
         self._read.pop(sid, None)
         if structure:
             self._call(ref, lambda: self.http.batch_update(sid, {"requests": structure}),
-                       writing="tabs, grid sizes, anchors and colours")
-        after = "new tabs, grid sizes, anchors and colours" if structure else ""
+                       writing="tabs, grid sizes and anchors")
+        after = "new tabs, grid sizes and anchors" if structure else ""
         check = [a for a in new if a.tab not in batch.new_tabs]
         if check:
             bad = self._verify_new_anchors(ref, sid, check, batch)
             skipped += bad
             batch = batch.without({(s.tab, s.col) for s in bad})
-        for data in column_ranges(batch.cells, ids):
+        # Values through the anchors; each answer says where the anchored column is now, and
+        # the colours follow it (a colour-only column is located with a range of one null).
+        written = {(c.tab, c.col) for c in batch.cells}
+        locate = {(c.tab, c.col) for c in batch.colours} - written
+        where: dict[tuple[str, int], int] = {}
+        gone: set[tuple[str, int]] = set()
+        for data in column_ranges(batch.cells, ids, locate):
             body = {"valueInputOption": "RAW", "data": data}
             answer = self._call(ref, lambda body=body: self.http.request(
                 "post", f"{SHEETS_BASE}/{sid}/values:batchUpdateByDataFilter", json=body).json(),
                 writing="values", after=after)
-            landed = {r.get("dataFilter", {}).get("developerMetadataLookup", {}).get("metadataId")
-                      for r in answer.get("responses", [])}
+            landed = {}
+            for r in answer.get("responses", []):
+                metadata_id = r.get("dataFilter", {}).get("developerMetadataLookup", {}).get("metadataId")
+                landed[metadata_id] = anchored_column(r.get("updatedRange", ""))
             for (tab, col), metadata_id in ids.items():
                 sent = any(d["dataFilter"]["developerMetadataLookup"]["metadataId"] == metadata_id
                            for d in data)
-                if sent and metadata_id not in landed:
+                if not sent:
+                    continue
+                if metadata_id not in landed:
+                    gone.add((tab, col))
                     skipped.append(SkippedWrite(tab, 1, col, "the tool's column was deleted "
                                                 "since the read; it is created again next cycle"))
+                elif landed[metadata_id]:
+                    where[(tab, col)] = landed[metadata_id]
+        colours = [c for c in batch.colours if (c.tab, c.col) not in gone]
+        paint = colour_requests(colours, sheet_ids, where)
+        if paint:
+            self._call(ref, lambda: self.http.batch_update(sid, {"requests": paint}),
+                       writing="colours", after="values")
         return skipped
 
     def _verify_new_anchors(self, ref: str, sid: str, anchors: list[Anchor],
