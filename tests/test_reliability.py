@@ -632,3 +632,24 @@ def test_a_full_disk_is_one_line_exit_5_and_the_workbook_intact(demo_dir, cli, m
     assert "cannot save a snapshot" in result.err and "No space left on device" in result.err
     assert result.err.count("cannot write the log") == 1
     assert path.read_bytes() == before
+
+
+def test_a_staff_save_while_the_tool_writes_wins_and_is_reported(demo_dir, monkeypatch):
+    from sync.backends.xlsx_patch import XlsxPatch
+
+    path = demo_dir / "tonghop.xlsx"
+    real_save = XlsxPatch.save
+
+    def save_and_staff_saves_too(self, handle):
+        real_save(self, handle)
+        edit(path, lambda wb: wb[H.ROSTER_TAB].__setitem__("H2", "sửa giữa chừng"))
+        before.update(staff_cells(workbook_tabs(path)))
+    monkeypatch.setattr(XlsxPatch, "save", save_and_staff_saves_too)
+    state, _ = cycle(demo_dir)
+    assert changed_staff_cells(before, workbook_tabs(path)) == []
+    assert any("saved by someone else" in p.message for p in state.problems)
+    assert [p.name for p in demo_dir.iterdir() if p.name.endswith(".tmp")] == []
+    monkeypatch.setattr(XlsxPatch, "save", real_save)
+    cycle(demo_dir)  # the next cycle writes what this one could not
+    assert H.STATUS_TAB in workbook_tabs(path)
+    assert workbook_tabs(path)[H.ROSTER_TAB][1][7] == "sửa giữa chừng"
