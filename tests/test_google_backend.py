@@ -104,9 +104,11 @@ def test_demo_budget_first_second_and_one_new_response(cli, google_ws):
     fake, sid = google_ws.fake, google_ws.spreadsheet_id
     sync(cli, google_ws.config_path)
     # The first sync anchors the tool's columns in the form tabs and reads them back through
-    # their anchors before writing (one more read, only in cycles that create anchors).
+    # their anchors before writing (one more read, only in cycles that create anchors); the
+    # colours follow the values, where the anchors say the columns are (a second batchUpdate
+    # only in cycles that also change the structure).
     assert counts(fake) == {"spreadsheets.get": 1, "values.batchGet": 1,
-                            "spreadsheets.batchUpdate": 1, "values.batchGetByDataFilter": 1,
+                            "spreadsheets.batchUpdate": 2, "values.batchGetByDataFilter": 1,
                             "values.batchUpdateByDataFilter": 1}
     assert set(fake.tab_titles(sid)) >= {"Trạng thái", "Chi tiết", "Nhật ký đồng bộ"}
 
@@ -166,8 +168,10 @@ def test_budget_does_not_grow_with_rows(cli, fake_session, tmp_path, service_acc
     for sid in (control, forms):
         got = counts(fake, sid)
         anchored = {"values.batchGetByDataFilter": 1} if sid == forms else {}  # new columns
-        assert got == {"spreadsheets.get": 1, "values.batchGet": 1, "spreadsheets.batchUpdate": 1,
-                       **anchored, "values.batchUpdateByDataFilter": 1}, (sid, got)
+        structure = 2 if sid == control else 1  # + the status colours, after the values
+        assert got == {"spreadsheets.get": 1, "values.batchGet": 1,
+                       "spreadsheets.batchUpdate": structure, **anchored,
+                       "values.batchUpdateByDataFilter": 1}, (sid, got)
     # The Forms tab had no spare column: the grid grew in that one batchUpdate.
     assert fake.grid_size(forms, FORMS_TAB) == (max(rows + 1, 1000), 6)
     header = fake.values(forms, FORMS_TAB)[0]
@@ -255,7 +259,7 @@ def test_backend_interface_quotes_tabs_and_grows_grids(fake_session):
     assert fake.values(sid, "Mới") == [["z"]] and fake.grid_size(sid, "Mới") == (1000, 26)
     assert fake.cell(sid, "Mới", "A1").background["red"] == pytest.approx(0xFC / 255)
     assert counts(fake) == {"spreadsheets.get": 1, "values.batchGet": 1,
-                            "spreadsheets.batchUpdate": 1, "values.batchGetByDataFilter": 1,
+                            "spreadsheets.batchUpdate": 2, "values.batchGetByDataFilter": 1,
                             "values.batchUpdateByDataFilter": 1}
     fake.reset_counts()
     backend.write("", WriteBatch())
@@ -431,7 +435,7 @@ def test_drafts_on_sync_share_the_one_control_write(cli, google_ws):
     result = sync(cli, google_ws.config_path)
     assert "16 of 16 drafts written" in result.out
     first = counts(fake, sid)
-    assert first["values.batchUpdateByDataFilter"] == 1 and first["spreadsheets.batchUpdate"] == 1
+    assert first["values.batchUpdateByDataFilter"] == 1 and first["spreadsheets.batchUpdate"] == 2
     assert [r[:2] for r in fake.values(sid, "Báo cáo")[1:4]] == [
         ["NTVT", "Báo cáo"], ["NTVT", "Danh sách đề nghị khen thưởng"],
         ["NTVT", "Phụ lục tình hình nộp của các đơn vị"]]

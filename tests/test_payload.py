@@ -53,7 +53,7 @@ def test_parts_stay_under_the_limit_and_keep_every_cell_in_order():
     tab_of = {v: k for k, v in ids.items()}
     limit = 60_000
     whole = column_ranges(cells, ids, limit=10**9)
-    parts = column_ranges(cells, ids, limit)
+    parts = column_ranges(cells, ids, limit=limit)
     total = request_bytes(whole[0])
     assert len(whole) == 1 and total > 10 * limit
     assert all(request_bytes(p) <= limit for p in parts)

@@ -536,7 +536,7 @@ def test_a_crashed_saves_temp_file_is_cleaned_up(demo_dir):
 
 
 # --- settling and repair -----------------------------------------------------------------------
-def test_colours_are_repaired_after_a_write_failed_between_colours_and_values(google_workspace, cli):
+def test_colours_are_repaired_after_a_write_failed_between_values_and_colours(google_workspace, cli):
     from sync.rules.models import Status
     from sync.rules.plan import STATUS_COLOURS
     from sync.rules.timeparse import SHEETS_EPOCH
@@ -551,23 +551,52 @@ def test_colours_are_repaired_after_a_write_failed_between_colours_and_values(go
     form = "Câu trả lời biểu mẫu 1"
     rows = ws.values(form)
     line = [(datetime(2023, 6, 20, 9) - SHEETS_EPOCH).total_seconds() / 86400 if i == 0 else
-            unit_name if h == "Tên đơn vị" else "" if str(h).startswith("tonghop") else "có"
+            unit_name if h == "Tên đơn vị" else "" if str(h).startswith("tonghop")
+            else "3" if str(h).startswith("Số") else "có"  # a figure question wants a number
             for i, h in enumerate(rows[0])]
     ws.fake.set_values(ws.spreadsheet_id, form, f"A{len(rows) + 1}", [line])
     fault()
-    ws.fake.fail_next(400, times=1, endpoint="values.batchUpdateByDataFilter")
-    assert cli("sync", "--config", config, "--now", NOW).code == 5  # colours landed, values not
-    cell = ws.fake.cell(ws.spreadsheet_id, H.STATUS_TAB, f"{column_letters(col + 1)}{row}")
-    assert cell.background["red"] == pytest.approx(0xFC / 255)  # amber: "late", not written
-    ws.fake.set_values(ws.spreadsheet_id, form, f"A{len(rows) + 1}", [[""] * len(line)])  # undone
-    assert cli("sync", "--config", config, "--now", NOW).code == 0
-    cell = ws.fake.cell(ws.spreadsheet_id, H.STATUS_TAB, f"{column_letters(col + 1)}{row}")
-    assert ws.values(H.STATUS_TAB)[row - 1][col] == Status.OVERDUE.label
-    red = STATUS_COLOURS[Status.OVERDUE]
-    assert cell.background["red"] == pytest.approx(int(red[1:3], 16) / 255)  # repaired
+    ws.fake.fail_next(400, times=1, endpoint="spreadsheets.batchUpdate")
+    assert cli("sync", "--config", config, "--now", NOW).code == 5  # values landed, colours not
+    where = f"{column_letters(col + 1)}{row}"
+    assert ws.values(H.STATUS_TAB)[row - 1][col] == Status.LATE.label
+    red, amber = STATUS_COLOURS[Status.OVERDUE], STATUS_COLOURS[Status.LATE]
+    cell = ws.fake.cell(ws.spreadsheet_id, H.STATUS_TAB, where)
+    assert cell.background["red"] == pytest.approx(int(red[1:3], 16) / 255)  # stale
+    assert cli("sync", "--config", config, "--now", NOW).code == 0  # the value is right already
+    cell = ws.fake.cell(ws.spreadsheet_id, H.STATUS_TAB, where)
+    assert cell.background["red"] == pytest.approx(int(amber[1:3], 16) / 255)  # repaired
     ws.fake.reset_counts()
     assert cli("sync", "--config", config, "--now", NOW).code == 0
     assert ws.fake.count("spreadsheets.batchUpdate") == 0  # repainted once, then settled
+
+
+def test_google_colours_follow_a_column_inserted_during_the_cycle(google_workspace, cli):
+    """Colours are sent after the values, where the anchors say the columns are now."""
+    from sync.rules.models import Status
+    from sync.rules.timeparse import SHEETS_EPOCH
+
+    ws = google_workspace
+    google_cycle(ws)
+    status = ws.values(H.STATUS_TAB)
+    col = next(i for i, h in enumerate(status[0]) if str(h).startswith("NTVT"))
+    row = next(r for r, line in enumerate(status[1:], 2) if line[col] == Status.OVERDUE.label)
+    form = "Câu trả lời biểu mẫu 1"
+    rows = ws.values(form)
+    line = [(datetime(2023, 6, 20, 9) - SHEETS_EPOCH).total_seconds() / 86400 if i == 0 else
+            status[row - 1][1] if h == "Tên đơn vị" else "" if str(h).startswith("tonghop") else "có"
+            for i, h in enumerate(rows[0])]
+    ws.fake.set_values(ws.spreadsheet_id, form, f"A{len(rows) + 1}", [line])
+
+    def insert():
+        staff_request(ws, columns(ws, H.STATUS_TAB, "insertDimension",
+                                  span={"startIndex": 0, "endIndex": 1}))
+        before.update(staff_cells(google_tabs(ws)))
+    google_cycle(ws, during=insert)
+    moved = ws.fake.cell(ws.spreadsheet_id, H.STATUS_TAB, f"{column_letters(col + 2)}{row}")
+    assert moved.background["red"] == pytest.approx(0xFC / 255)  # amber, on the moved cell
+    stayed = ws.fake.cell(ws.spreadsheet_id, H.STATUS_TAB, f"{column_letters(col + 1)}{row}")
+    assert not stayed.background or stayed.background.get("red") != pytest.approx(0xFC / 255)
 
 
 def test_a_skipped_campaign_keeps_its_last_status_and_detail_rows_alike(demo_dir):
@@ -604,3 +633,24 @@ def test_a_full_disk_is_one_line_exit_5_and_the_workbook_intact(demo_dir, cli, m
     assert "cannot save a snapshot" in result.err and "No space left on device" in result.err
     assert result.err.count("cannot write the log") == 1
     assert path.read_bytes() == before
+
+
+def test_a_staff_save_while_the_tool_writes_wins_and_is_reported(demo_dir, monkeypatch):
+    from sync.backends.xlsx_patch import XlsxPatch
+
+    path = demo_dir / "tonghop.xlsx"
+    real_save = XlsxPatch.save
+
+    def save_and_staff_saves_too(self, handle):
+        real_save(self, handle)
+        edit(path, lambda wb: wb[H.ROSTER_TAB].__setitem__("H2", "sửa giữa chừng"))
+        before.update(staff_cells(workbook_tabs(path)))
+    monkeypatch.setattr(XlsxPatch, "save", save_and_staff_saves_too)
+    state, _ = cycle(demo_dir)
+    assert changed_staff_cells(before, workbook_tabs(path)) == []
+    assert any("saved by someone else" in p.message for p in state.problems)
+    assert [p.name for p in demo_dir.iterdir() if p.name.endswith(".tmp")] == []
+    monkeypatch.setattr(XlsxPatch, "save", real_save)
+    cycle(demo_dir)  # the next cycle writes what this one could not
+    assert H.STATUS_TAB in workbook_tabs(path)
+    assert workbook_tabs(path)[H.ROSTER_TAB][1][7] == "sửa giữa chừng"

@@ -219,7 +219,7 @@ def test_values_failing_after_tabs_were_added(cli, google_workspace, no_waiting)
     ws.fake.fail_next(503, times=100, endpoint="values.batchUpdateByDataFilter")
     result = sync(cli, ws)
     assert result.code == ExitCode.CYCLE
-    assert ("new tabs, grid sizes, anchors and colours were applied, no values were written"
+    assert ("new tabs, grid sizes and anchors were applied, no values were written"
             in result.err)
     assert "Trạng thái" in ws.tab_titles() and ws.values("Trạng thái") == []
     ws.fake.clear_faults()
@@ -237,7 +237,6 @@ def test_connection_lost_after_the_values_were_applied(cli, google_workspace, no
     ws.fake.reset_counts()
     again = sync(cli, ws)  # they were applied: no value to write, the colours sent once more
     assert again.code == 0 and "0 cells written" in again.out
-    assert ws.fake.count("values.batchUpdateByDataFilter") == 0
     assert "nothing changed" in sync(cli, ws).out
 
 

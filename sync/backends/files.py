@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 
-def write_atomically(path: Path, write: Callable[[BinaryIO], object], mode: int | None = None) -> None:
+def write_atomically(path: Path, write: Callable[[BinaryIO], object], mode: int | None = None,
+                     before_replace: Callable[[], None] | None = None) -> None:
     """Call ``write`` on a temporary file beside ``path``, fsync it, then rename it into place.
 
     ``mode``: the file's permissions; default, those of the file it replaces, else 0666 less the
-    umask (mkstemp alone would leave 0600 and hide the file from colleagues)."""
+    umask (mkstemp alone would leave 0600 and hide the file from colleagues). ``before_replace``
+    may raise to abandon the new file (e.g. someone else saved ``path`` meanwhile)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -22,6 +24,8 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], object], mode: int 
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

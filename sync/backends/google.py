@@ -2,12 +2,13 @@
 
 Per spreadsheet and cycle it sends one ``spreadsheets.get`` (metadata only) and one
 ``values:batchGet`` (every tab) to read; to write, at most one ``spreadsheets:batchUpdate`` (new
-tabs, grid growth, anchors for new tool columns, status colours; only when needed) and one
+tabs, grid growth, anchors for new tool columns; only when needed), one
 ``values:batchUpdateByDataFilter`` with ``valueInputOption=RAW``, every tool column addressed by
-its developer-metadata anchor (see sheets_requests). A cycle that anchors new columns in a staff
-tab reads them back first (one ``values:batchGetByDataFilter``). An empty batch sends nothing.
-The number of requests never depends on the number of rows (past ~1.8 MB of values, the values
-write is split).
+its developer-metadata anchor (see sheets_requests), and one ``spreadsheets:batchUpdate`` for the
+status colours, placed where the values answer says the anchored columns now are. A cycle that
+anchors new columns in a staff tab reads them back first (one ``values:batchGetByDataFilter``).
+An empty batch sends nothing. The number of requests never depends on the number of rows (past
+~1.8 MB of values, the values write is split).
 
 The session is a google-auth ``AuthorizedSession`` built from the configured sign-in
 (``backend.auth``: a service-account key, a person's saved OAuth token, or Application Default
@@ -49,6 +50,8 @@ from sync.backends.sheets_requests import (
     MAX_PAYLOAD,
     Anchor,
     anchor_id,
+    anchored_column,
+    colour_requests,
     column_ranges,
     lookup,
     quote_tab,
@@ -235,8 +238,8 @@ class GoogleSheetsBackend(Backend):
 
     # -- writing ------------------------------------------------------------------------------
     def write(self, ref: str, batch: WriteBatch) -> list[SkippedWrite]:
-        """Structure first (new tabs, grids, anchors for new tool columns, colours), then the
-        values through the anchors (``values:batchUpdateByDataFilter``), so a column staff
+        """Structure first (new tabs, grids, anchors for new tool columns), then the values
+        through the anchors (``values:batchUpdateByDataFilter``), so a column staff
         insert, move or delete meanwhile moves the target or drops the write, never shifts it.
         A column anchored in this very write is read back through its anchor first (one more
         read, only in such cycles) and written only if it still holds what the plan expects."""
@@ -248,36 +251,60 @@ class GoogleSheetsBackend(Backend):
         read = self._read.get(sid) or _Read()
         batch, skipped = batch.checked(read.value, read.merged)
         ids, new = read.plan_anchors(batch)
-        structure = structure_requests(batch, self._sheets[sid], new, read.stale)
+        structure = structure_requests(batch, self._sheets[sid], new, read.stale, colours=False)
+        sheet_ids = {t: p["sheetId"] for t, p in self._sheets[sid].items()}
+        sheet_ids.update({r["addSheet"]["properties"]["title"]: r["addSheet"]["properties"]["sheetId"]
+                          for r in structure if "addSheet" in r})
         self._sheets.pop(sid, None)  # grids and tabs change: the next read refreshes them
         self._read.pop(sid, None)
-        chunks = split_requests(structure, self.max_body_bytes)
-        for i, chunk in enumerate(chunks):  # almost always one
-            self._call(ref, lambda chunk=chunk: self.http.batch_update(sid, {"requests": chunk}),
-                       writing=_part("tabs, grid sizes, anchors and colours", i, len(chunks)),
-                       after=f"the first {i} of {len(chunks)} requests for tabs, grid sizes, anchors "
-                             "and colours" if i else "")
-        after = "new tabs, grid sizes, anchors and colours" if structure else ""
+        self._send_structure(ref, sid, structure, "tabs, grid sizes and anchors")
+        after = "new tabs, grid sizes and anchors" if structure else ""
         check = [a for a in new if a.tab not in batch.new_tabs]
         if check:
             bad = self._verify_new_anchors(ref, sid, check, batch)
             skipped += bad
             batch = batch.without({(s.tab, s.col) for s in bad})
-        parts = column_ranges(batch.cells, ids, self.max_body_bytes)
+        # Values through the anchors; each answer says where the anchored column is now, and
+        # the colours follow it (a colour-only column is located with a range of one null).
+        written = {(c.tab, c.col) for c in batch.cells}
+        locate = {(c.tab, c.col) for c in batch.colours} - written
+        where: dict[tuple[str, int], int] = {}
+        gone: set[tuple[str, int]] = set()
+        parts = column_ranges(batch.cells, ids, locate, self.max_body_bytes)
         for i, data in enumerate(parts):
             body = {"valueInputOption": "RAW", "data": data}
             answer = self._call(ref, lambda body=body: self.http.request(
                 "post", f"{SHEETS_BASE}/{sid}/values:batchUpdateByDataFilter", json=body).json(),
                 writing=_part("values", i, len(parts)), after=_applied_before(after, i, len(parts)))
-            landed = {r.get("dataFilter", {}).get("developerMetadataLookup", {}).get("metadataId")
-                      for r in answer.get("responses", [])}
+            landed = {}
+            for r in answer.get("responses", []):
+                metadata_id = r.get("dataFilter", {}).get("developerMetadataLookup", {}).get("metadataId")
+                landed[metadata_id] = anchored_column(r.get("updatedRange", ""))
             for (tab, col), metadata_id in ids.items():
                 sent = any(d["dataFilter"]["developerMetadataLookup"]["metadataId"] == metadata_id
                            for d in data)
-                if sent and metadata_id not in landed:
+                if not sent:
+                    continue
+                if metadata_id not in landed:
+                    gone.add((tab, col))
                     skipped.append(SkippedWrite(tab, 1, col, "the tool's column was deleted "
                                                 "since the read; it is created again next cycle"))
+                elif landed[metadata_id]:
+                    where[(tab, col)] = landed[metadata_id]
+        colours = [c for c in batch.colours if (c.tab, c.col) not in gone]
+        self._send_structure(ref, sid, colour_requests(colours, sheet_ids, where), "colours",
+                             after="values")
         return skipped
+
+    def _send_structure(self, ref: str, sid: str, requests_: list[dict], what: str,
+                        after: str = "") -> None:
+        """A ``spreadsheets:batchUpdate``, cut within ~2 MB when larger (almost always one)."""
+        chunks = split_requests(requests_, self.max_body_bytes)
+        for i, chunk in enumerate(chunks):
+            done = ", ".join(x for x in (after, f"the first {i} of {len(chunks)} requests for {what}"
+                                         if i else "") if x)
+            self._call(ref, lambda chunk=chunk: self.http.batch_update(sid, {"requests": chunk}),
+                       writing=_part(what, i, len(chunks)), after=done)
 
     def _verify_new_anchors(self, ref: str, sid: str, anchors: list[Anchor],
                             batch: WriteBatch) -> list[SkippedWrite]:

@@ -66,6 +66,7 @@ class LocalWorkbookBackend(Backend):
         path = self.path_of(ref)
         writable(path)
         remove_stale_temp_files(path)
+        seen = _identity(path)
         now = self.read(ref)
         workbook = XlsxPatch(path)
         try:
@@ -87,14 +88,31 @@ class LocalWorkbookBackend(Backend):
                 workbook.add_sheet(title)  # header row frozen (and bold, below)
             workbook.write(batch.cells, batch.colours, [(title, 1) for title in created],
                             number_formats=batch.number_formats, choices=batch.choices)
+            def unchanged() -> None:
+                if _identity(path) != seen:
+                    raise SavedMeanwhile
             try:
-                write_atomically(path, workbook.save)
+                write_atomically(path, workbook.save, before_replace=unchanged)
+            except SavedMeanwhile:  # staff's save wins; the next cycle plans from it
+                return skipped + [SkippedWrite(t, 1, 1, "the workbook was saved by someone else "
+                                               "while the tool was writing; nothing of this cycle "
+                                               "was written, the next cycle writes it")
+                                  for t in batch.tabs_touched()]
             except OSError as err:  # disk full, quota, the folder gone: the old file stays
                 raise BackendError(f"workbook {path} could not be saved ({one_line(err, 160)}); "
                                    "it is unchanged; free some space and run sync again") from err
         finally:
             workbook.close()
         return skipped
+
+
+class SavedMeanwhile(Exception):
+    """The workbook changed on disk between the tool's read and its save."""
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    info = path.stat()
+    return info.st_ino, info.st_size, info.st_mtime_ns
 
 
 def writable(path: Path) -> None:

@@ -84,9 +84,11 @@ def _lookup(sheets: dict[str, dict], title: str) -> dict | None:
 
 
 def structure_requests(batch: WriteBatch, sheets: dict[str, dict], anchors: Iterable[Anchor] = (),
-                       stale: Iterable[int] = ()) -> list[dict]:
+                       stale: Iterable[int] = (), colours: bool = True) -> list[dict]:
     """The ``spreadsheets:batchUpdate`` requests: add tabs, grow grids, anchor new tool columns,
-    drop anchors left on a column that is no longer the tool's (``stale`` ids), colour cells.
+    drop anchors left on a column that is no longer the tool's (``stale`` ids), colour cells
+    (unless ``colours`` is False: the Google backend sends them after the values, see
+    :func:`colour_requests`).
 
     New tabs get a sheetId chosen here, so colours for them go in the same request. Grids grow
     with ``updateSheetProperties`` to an absolute size: unlike ``appendDimension``, repeating it
@@ -155,14 +157,41 @@ def structure_requests(batch: WriteBatch, sheets: dict[str, dict], anchors: Iter
     for metadata_id in stale:
         requests_.append({"deleteDeveloperMetadata": {"dataFilter": lookup(metadata_id)}})
 
-    for title, column, first_row, colours in _colour_runs(batch.colours):
-        requests_.append({"updateCells": {
-            "start": {"sheetId": _lookup(known, title)["sheetId"], "rowIndex": first_row - 1,
-                      "columnIndex": column - 1},
-            "rows": [{"values": [_background(c)]} for c in colours],
+    if colours:
+        requests_ += colour_requests(batch.colours, {t: p["sheetId"] for t, p in known.items()})
+    return requests_
+
+
+def colour_requests(colours: Iterable[CellColour], sheet_ids: dict[str, int],
+                    where: dict[tuple[str, int], int] | None = None) -> list[dict]:
+    """``updateCells`` per vertical run of colours. ``where`` moves a planned column to where its
+    anchor says it is now (the values write answers with each anchored column's range)."""
+    where = where or {}
+    out = []
+    for title, column, first_row, run in _colour_runs(colours):
+        sheet_id = sheet_ids.get(title)
+        if sheet_id is None:
+            key = header_key(title)
+            sheet_id = next(i for t, i in sheet_ids.items() if header_key(t) == key)
+        out.append({"updateCells": {
+            "start": {"sheetId": sheet_id, "rowIndex": first_row - 1,
+                      "columnIndex": where.get((title, column), column) - 1},
+            "rows": [{"values": [_background(c)]} for c in run],
             "fields": BACKGROUND,
         }})
-    return requests_
+    return out
+
+
+def anchored_column(updated_range: str) -> int | None:
+    """The column (1-based) of an ``updatedRange`` such as ``'Trạng thái'!F1:F90``."""
+    cell = updated_range.rpartition("!")[2].split(":")[0]
+    letters = "".join(ch for ch in cell if ch.isalpha()).upper()
+    if not letters:
+        return None
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return col
 
 
 def data_validation(choice: ColumnChoice, sheet_id: int) -> dict:
@@ -258,11 +287,13 @@ def _segments(cols: list[int]) -> list[tuple[int, int]]:
 
 
 def column_ranges(cells: Iterable[CellWrite], ids: dict[tuple[str, int], int],
-                  limit: int = MAX_PAYLOAD) -> list[list[dict]]:
+                  locate: Iterable[tuple[str, int]] = (), limit: int = MAX_PAYLOAD) -> list[list[dict]]:
     """The ``data`` of ``values:batchUpdateByDataFilter`` requests, one list per request: one
     DataFilterValueRange per tool column, addressed by its anchor. A column range starts at
     row 1, so cells that must not change are JSON null (the API skips them). Requests stay under
     ``limit`` bytes; a column too long for one is split by rows (the later part led by nulls).
+    ``locate``: columns with no value to write whose place the answer should still give (their
+    range is one null: nothing is written).
 
     Several requests are not atomic together, so they go in the order the planner produced the
     tabs: the responses' own columns first, then the status tabs, the log line last. If request k
@@ -276,12 +307,14 @@ def column_ranges(cells: Iterable[CellWrite], ids: dict[tuple[str, int], int],
     by_column: dict[tuple[str, int], dict[int, object]] = {}
     for (tab, col, row), value in sorted(latest.items(), key=lambda item: (rank[item[0][0]], *item[0][1:])):
         by_column.setdefault((tab, col), {})[row] = value
+    for key in locate:
+        by_column.setdefault(key, {1: None})
     requests_: list[list[dict]] = [[]]
     size = 0
     for key, rows in by_column.items():
         column = [None] * max(rows)
         for row, value in rows.items():
-            column[row - 1] = _raw(value)
+            column[row - 1] = None if value is None else _raw(value)
         for part in _parts(column, limit):
             item = {"dataFilter": lookup(ids[key]), "majorDimension": "COLUMNS", "values": [part]}
             length = _json_bytes(item) + 2  # and ", "
