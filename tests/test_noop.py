@@ -12,7 +12,7 @@ import pytest
 from sync.rules.models import Status
 from tests.fakesheets import FakeGoogle
 
-from .conftest import DEMO_NOW
+from .conftest import CLERK, DEMO_NOW
 from .test_check import _set_drive_folder
 from .test_google_backend import counts
 
@@ -187,3 +187,20 @@ def test_a_damaged_cache_file_costs_a_full_read(cli, ws):
     ws.fake.reset_counts()
     sync(cli, ws)
     assert counts(ws.fake) == {"drive.files.get": 1, **READS}
+
+
+def test_drive_file_scope_on_a_spreadsheet_a_person_made_reads_in_full(cli, google_fake, oauth_ws,
+                                                                       caplog):
+    """``drive.file`` sees only files tonghop made: Drive answers 404, the cycle reads in full."""
+    ws, sid, _, _ = oauth_ws
+    config = ws / "config.toml"
+    assert cli("sync", "--config", config, "--now", DEMO_NOW).code == 0
+    google_fake.reset_counts()
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="sync.backends.google"):
+        assert cli("sync", "--config", config, "--now", DEMO_NOW).code == 0
+    api = {k: v for k, v in counts(google_fake).items() if k != "oauth2.token"}
+    assert api == {"drive.files.get": 1, **READS}
+    drive = next(r for r in google_fake.requests if r.endpoint == "drive.files.get")
+    assert drive.status == 404 and drive.identity.email == CLERK
+    assert sum("reading it in full" in r.getMessage() for r in caplog.records) == 1

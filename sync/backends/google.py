@@ -27,7 +27,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -173,7 +173,8 @@ class GoogleSheetsBackend(Backend):
             backend.forms_session = forms_session
         backend.forms_cache = config.data_path / "forms"
         if config.backend.skip_unchanged and (signed is None or _sees_drive(
-                scopes_for(config, signed.identity.robot))):
+                getattr(signed.credentials, "scopes", None)
+                or scopes_for(config, signed.identity.robot))):
             backend.reads = ReadCache(config.data_path / "google-reads")
         return backend
 
@@ -415,7 +416,7 @@ class GoogleSheetsBackend(Backend):
                             f"{_written(writing, after, maybe)}")
 
 
-def _sees_drive(scopes: list[str]) -> bool:
+def _sees_drive(scopes: Iterable[str]) -> bool:
     """Whether the sign-in asks a scope that lets Drive tell a file's version. No scope is added
     for the shortcut: without one it is off."""
     return any(s in DRIVE_METADATA_SCOPES for s in scopes)
