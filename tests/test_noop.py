@@ -9,6 +9,7 @@ import logging
 import gspread
 import pytest
 
+from sync.backends.unchanged import LastRead, ReadCache
 from sync.rules.models import Status
 from tests.fakesheets import FakeGoogle
 
@@ -182,7 +183,7 @@ def test_drive_refusing_the_version_falls_back_to_a_full_read(cli, ws, caplog):
 
 def test_a_damaged_cache_file_costs_a_full_read(cli, ws):
     steady(cli, ws)
-    for path in (ws.config_path.parent / "data" / "google-reads").glob("*.json"):
+    for path in (ws.config_path.parent / "data" / "google-reads").glob("*/*.json"):
         path.write_text("{not json", encoding="utf-8")
     ws.fake.reset_counts()
     sync(cli, ws)
@@ -204,3 +205,16 @@ def test_drive_file_scope_on_a_spreadsheet_a_person_made_reads_in_full(cli, goog
     drive = next(r for r in google_fake.requests if r.endpoint == "drive.files.get")
     assert drive.status == 404 and drive.identity.email == CLERK
     assert sum("reading it in full" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_the_read_cache_answers_only_for_the_version_it_was_taken_at(tmp_path):
+    cache = ReadCache(tmp_path / "google-reads")
+    meta = {"properties": {"title": "Sổ"}, "sheets": []}
+    ranges = [{"range": "'A'!A1:B2", "values": [["Tên", "Đơn vị"]]}]
+    cache.put("1AbC", "41", meta, ranges)
+    assert cache.get("1AbC", "41") == LastRead("41", meta, ranges)
+    assert cache.get("1AbC", "42") is None and cache.get("1XyZ", "41") is None
+    cache.put("1AbC", "43", meta, [])  # a newer read replaces the older one
+    assert cache.get("1AbC", "41") is None and cache.get("1AbC", "43") is not None
+    cache.forget("1AbC")  # the tool wrote: nothing is trusted until the next full read
+    assert cache.get("1AbC", "43") is None

@@ -6,6 +6,9 @@ tabs, grid growth, anchors for new tool columns, status colours; only when neede
 ``values:batchUpdateByDataFilter`` with ``valueInputOption=RAW``, every tool column addressed by
 its developer-metadata anchor (see sheets_requests). A cycle that anchors new columns in a staff
 tab reads them back first (one ``values:batchGetByDataFilter``). An empty batch sends nothing.
+With ``backend.skip_unchanged`` and a sign-in that has a Drive scope, a read first asks Drive for
+the file's ``version`` and sends nothing else when it has not moved since the last full read
+(unchanged.py).
 The number of requests never depends on the number of rows (past ~1.8 MB of values, the values
 write is split).
 

@@ -6,7 +6,8 @@ a format, developer metadata; the tool's own writes too), so "same version" mean
 spreadsheet". The version is asked *before* the full read and stored with what that read got: an
 edit between the two makes the next cycle read again, never the other way round.
 
-One small JSON file per spreadsheet in ``<data>/google-reads/<id>.json``, written atomically:
+One JSON file per spreadsheet in ``<data>/google-reads/<id>/<version>.json``, written
+atomically (the version in the name: a changed spreadsheet costs no parse of the old file):
 the version and Google's two answers as they came (``spreadsheets.get`` metadata and
 ``values:batchGet`` value ranges), so the Book, anchors and merges are rebuilt by the same code
 as after a full read. The snapshots (sync/unattended/snapshots.py) hold values only, not the
@@ -42,12 +43,15 @@ class ReadCache:
     def __init__(self, folder: Path):
         self.folder = folder
 
-    def _path(self, sid: str) -> Path:
-        return self.folder / f"{sid}.json"  # ids are [A-Za-z0-9_-]+ (checked before a read)
+    def _path(self, sid: str, version: str) -> Path:
+        # ids are [A-Za-z0-9_-]+ (checked before a read); Drive's versions are digits
+        return self.folder / sid / f"{version}.json"
 
     def get(self, sid: str, version: str) -> LastRead | None:
         """The read stored for ``sid`` if it was taken at ``version``; else None."""
-        path = self._path(sid)
+        if not version.isdigit():
+            return None
+        path = self._path(sid, version)
         try:
             with path.open("rb") as handle:
                 data = json.load(handle)
@@ -62,16 +66,22 @@ class ReadCache:
         return LastRead(version, data["meta"], data["valueRanges"])
 
     def put(self, sid: str, version: str, meta: dict, value_ranges: list[dict]) -> None:
+        self.forget(sid)
+        if not version.isdigit():
+            return
         payload = json.dumps({"format": FORMAT, "version": version, "meta": meta,
                               "valueRanges": value_ranges}, ensure_ascii=False,
                              separators=(",", ":")).encode("utf-8")
         try:
-            write_atomically(self._path(sid), lambda handle: handle.write(payload))
+            write_atomically(self._path(sid, version), lambda handle: handle.write(payload))
         except OSError as err:  # the shortcut is an optimisation: never fail a cycle over it
             log.info("cannot keep the read of %s in %s (%s): the next cycle reads in full",
                      sid, self.folder, err)
             self.forget(sid)
 
     def forget(self, sid: str) -> None:
-        with contextlib.suppress(OSError):
-            self._path(sid).unlink(missing_ok=True)
+        folder = self.folder / sid
+        if folder.is_dir():
+            for path in folder.glob("*.json"):
+                with contextlib.suppress(OSError):
+                    path.unlink()
