@@ -11,6 +11,11 @@ Per size, a control spreadsheet holding the demo's tabs with the first responses
 * bytes: the largest request body sent (the first write) and the bytes read by a no-op cycle;
 * time: the no-op cycle's wall clock (the fake answers in-process: no network time).
 
+``--shortcut-rows``: a no-op cycle with and without the no-op shortcut (``backend.skip_unchanged``,
+sync/backends/unchanged.py), back to back on the same settled spreadsheet: requests per
+spreadsheet, bytes received, wall clock. The sign-in asks a Drive scope (a drafts folder is set),
+as the shortcut needs.
+
 The naive script does what a quick gspread script does: open the spreadsheet, ``worksheets()``,
 ``get_all_records()`` per tab, then ``update_cell`` per response row. It runs for real against
 the fake at ``--naive-rows`` responses; its requests per cycle grow with the rows, tonghop's do not.
@@ -19,6 +24,7 @@ the fake at ``--naive-rows`` responses; its requests per cycle grow with the row
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -127,6 +133,59 @@ def google_sizes(rows: int, units: int, repeat: int, tmp: Path) -> None:
     fake.assert_clean()
 
 
+def shortcut_on_off(rows: int, units: int, repeat: int, tmp: Path) -> None:
+    """A settled spreadsheet, then no-op cycles with the shortcut off and on, alternating."""
+    directory = tmp / f"s{rows}"
+    config_path = workload.build(directory, rows, units)
+    fake = FakeGoogle()
+    sid = load_into_fake(fake, directory / "tonghop.xlsx", title="Tổng hợp (bench)",
+                         grid={workload.RESPONSES_TAB: (rows + 1000, 26)})
+    folder = fake.add_drive_folder(name="Dự thảo", shared_drive=True)
+    google_config(config_path, sid, write_key(tmp / "key3.json"))
+    config = load_config(config_path)  # a drafts folder: the robot signs in with a Drive scope
+    config = dataclasses.replace(config, reports=dataclasses.replace(config.reports,
+                                                                     drive_folder=folder))
+    off = dataclasses.replace(config, backend=dataclasses.replace(config.backend,
+                                                                  skip_unchanged=False))
+    now = parse_moment(workload.NOW, config.tz).at
+    meter = Meter()
+
+    def cycle(settings) -> tuple[float, int, int]:
+        fake.reset_counts()
+        meter.received = 0
+        backend = GoogleSheetsBackend.from_config(settings, session=meter.session(fake))
+        t0 = time.perf_counter()
+        sync_once(settings, now, backend=backend)
+        return time.perf_counter() - t0, len(fake.requests), meter.received
+
+    for _ in range(4):  # first cycle writes everything; settle until a cycle writes nothing
+        cycle(config)
+        if not any(r.applied for r in fake.requests):
+            break
+    cycle(config)  # the read that follows the last write is full: take the shortcut from here
+    runs: dict[str, list[tuple[float, int, int]]] = {"off": [], "on": []}
+    for _ in range(repeat):
+        runs["off"].append(cycle(off))
+        runs["on"].append(cycle(config))
+        assert {r.endpoint for r in fake.requests} == {"drive.files.get"}, "shortcut not taken"
+    def read_only(settings) -> float:  # the backend's read alone: Drive + cache, or 2 reads
+        backend = GoogleSheetsBackend.from_config(settings, session=fake.session())
+        t0 = time.perf_counter()
+        backend.read("")
+        return time.perf_counter() - t0
+
+    reads = {"off": statistics.median(read_only(off) for _ in range(repeat)),
+             "on": statistics.median(read_only(config) for _ in range(repeat))}
+    med = {k: (statistics.median(t for t, _, _ in v), statistics.median(n for _, n, _ in v),
+               statistics.median(b for _, _, b in v)) for k, v in runs.items()}
+    (t_off, n_off, b_off), (t_on, n_on, b_on) = med["off"], med["on"]
+    print(f"{rows:>8,} no-op without the shortcut: {n_off:g} requests, {b_off / 1e6:.1f} MB read, "
+          f"{t_off:.2f} s | with: {n_on:g} request, {b_on:,.0f} bytes read, {t_on:.2f} s | "
+          f"time ratio {t_on / t_off:.2f}; the read alone {reads['off']:.2f} s -> "
+          f"{reads['on']:.2f} s (ratio {reads['on'] / reads['off']:.2f})", flush=True)
+    fake.assert_clean()
+
+
 def naive_cycle(fake: FakeGoogle, sid: str, tabs: list[str]) -> None:
     """What a quick script does: every worksheet's records, then one update_cell per response."""
     client = gspread.Client(None, fake.session())
@@ -171,10 +230,11 @@ def naive_vs_tonghop(rows: int, tmp: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, nargs="+", default=[1000, 100_000])
+    parser.add_argument("--rows", type=int, nargs="*", default=[1000, 100_000])
     parser.add_argument("--units", type=int, default=0, help="roster size; 0 = the demo's")
     parser.add_argument("--naive-rows", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--shortcut-rows", type=int, nargs="*", default=[1000, 100_000])
     args = parser.parse_args()
     print(f"# {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"gspread {gspread.__version__}, the in-process fake; no-op medians of {args.repeat}")
@@ -186,6 +246,10 @@ def main() -> None:
               "first cycle time")
         for rows in args.rows:
             google_sizes(rows, args.units, args.repeat, Path(tmp))
+        if args.shortcut_rows:
+            print("rows, a no-op cycle with backend.skip_unchanged = false, then = true (medians)")
+        for rows in args.shortcut_rows:
+            shortcut_on_off(rows, args.units, args.repeat, Path(tmp))
 
 
 if __name__ == "__main__":

@@ -452,7 +452,7 @@ def test_ten_million_cell_limit_checks_rows_before_columns(fake, client, book):
 
 def test_unimplemented_request_kind_is_loud(client, book):
     with pytest.raises(FakeNotImplemented):
-        client.open_by_key(book).batch_update({"requests": [{"sortRange": {"range": {"sheetId": 0}}}]})
+        client.open_by_key(book).batch_update({"requests": [{"randomizeRange": {"range": {"sheetId": 0}}}]})
 
 
 # -- errors and access ------------------------------------------------------------------------------

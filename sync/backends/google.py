@@ -7,7 +7,10 @@ tabs, grid growth, anchors for new tool columns; only when needed), one
 its developer-metadata anchor (see sheets_requests), and one ``spreadsheets:batchUpdate`` for the
 status colours, placed where the values answer says the anchored columns now are. A cycle that
 anchors new columns in a staff tab reads them back first (one ``values:batchGetByDataFilter``).
-An empty batch sends nothing. The number of requests never depends on the number of rows (past
+An empty batch sends nothing.
+With ``backend.skip_unchanged`` and a sign-in that has a Drive scope, a read first asks Drive for
+the file's ``version`` and sends nothing else when it has not moved since the last full read
+(unchanged.py). The number of requests never depends on the number of rows (past
 ~1.8 MB of values, the values write is split).
 
 The session is a google-auth ``AuthorizedSession`` built from the configured sign-in
@@ -28,7 +31,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -58,8 +61,9 @@ from sync.backends.sheets_requests import (
     structure_requests,
     value_ranges,
 )
+from sync.backends.unchanged import ReadCache
 from sync.config import AuthMode, Config
-from sync.errors import AccessError, BackendError
+from sync.errors import AccessError, BackendError, TonghopError
 from sync.rules import headers as H
 from sync.rules.book import WHOLE_COLUMN, a1
 from sync.rules.text import header_key, one_line
@@ -78,6 +82,10 @@ METADATA_FIELDS = (
     # where the tool's anchored columns are now, and merged ranges a write must avoid
     "sheets.merges,sheets.data.columnMetadata.developerMetadata(metadataId,metadataKey,metadataValue)"
 )
+DRIVE_FILES_URL = "https://www.googleapis.com/drive/v3/files"
+# Drive scopes that may ask a file's version (the Sheets scope alone may not)
+DRIVE_METADATA_SCOPES = frozenset(f"https://www.googleapis.com/auth/{s}" for s in (
+    "drive", "drive.file", "drive.readonly", "drive.metadata", "drive.metadata.readonly"))
 READ_PARAMS = {
     "valueRenderOption": "UNFORMATTED_VALUE",
     "dateTimeRenderOption": "SERIAL_NUMBER",  # independent of the spreadsheet's locale
@@ -145,6 +153,9 @@ class GoogleSheetsBackend(Backend):
         self._policy, self._sleep, self._clock = policy or RetryPolicy(), sleep, clock
         self._forms: dict[bool, FormsClient] = {}
         self._read: dict[str, _Read] = {}  # id -> anchors, merges and values as last read
+        # the no-op shortcut (unchanged.py): None = off; ids whose version Drive will not tell
+        self.reads: ReadCache | None = None
+        self._no_version: set[str] = set()
 
     @classmethod
     def from_config(cls, config: Config, session: requests.Session | None = None, *,
@@ -167,6 +178,10 @@ class GoogleSheetsBackend(Backend):
                                        policy.timeout)
             backend.forms_session = forms_session
         backend.forms_cache = config.data_path / "forms"
+        if config.backend.skip_unchanged and (signed is None or _sees_drive(
+                getattr(signed.credentials, "scopes", None)
+                or scopes_for(config, signed.identity.robot))):
+            backend.reads = ReadCache(config.data_path / "google-reads")
         return backend
 
     def forms(self, write: bool = False) -> FormsClient:
@@ -209,19 +224,56 @@ class GoogleSheetsBackend(Backend):
         if not _VALID_ID.fullmatch(sid):
             raise AccessError(f"{one_line(ref or sid, 120)!r} is not a spreadsheet id or URL "
                               "(e.g. https://docs.google.com/spreadsheets/d/1AbC.../edit)")
+        version = self._version(sid)
+        if version is not None and self.reads is not None:
+            last = self.reads.get(sid, version)
+            if last is not None:  # nothing changed on Google since that read: send nothing else
+                return self._book(ref, sid, last.meta, last.value_ranges)
         meta = self._call(ref, lambda: self.http.fetch_sheet_metadata(
             sid, params={"includeGridData": "false", "fields": METADATA_FIELDS}))
-        props = meta.get("properties", {})
-        grid_sheets = [s for s in meta.get("sheets", [])
-                       if s.get("properties", {}).get("sheetType", "GRID") == "GRID"]
-        grids = [s["properties"] for s in grid_sheets]
-        self._sheets[sid] = {p["title"]: p for p in grids}
-        read = self._read[sid] = _Read()
+        grids = _grid_sheets(meta)
         ranges = []
         if grids:
             answer = self._call(ref, lambda: self.http.values_batch_get(
-                sid, [quote_tab(p["title"]) for p in grids], params=dict(READ_PARAMS)))
+                sid, [quote_tab(s["properties"]["title"]) for s in grids],
+                params=dict(READ_PARAMS)))
             ranges = answer.get("valueRanges", [])
+        if version is not None and self.reads is not None:
+            self.reads.put(sid, version, meta, ranges)  # the version asked *before* this read
+        return self._book(ref, sid, meta, ranges)
+
+    def _version(self, sid: str) -> str | None:
+        """Drive's ``version`` of the spreadsheet (one small ``files.get``), or None when the
+        shortcut is off or the sign-in cannot see the file (``drive.file`` and a spreadsheet a
+        person made; the Drive API disabled): then the read is simply in full."""
+        if self.reads is None or sid in self._no_version:
+            return None
+        try:
+            answer = self._call(None, lambda: self.http.request(
+                "get", f"{DRIVE_FILES_URL}/{sid}",
+                params={"fields": "version,modifiedTime", "supportsAllDrives": "true"}).json())
+        except TonghopError as err:
+            cause = err.__cause__
+            if isinstance(cause, GaveUp) and isinstance(cause.__cause__, APIError):
+                cause = cause.__cause__  # Drive kept answering 429/5xx: Sheets may still answer
+            elif not isinstance(cause, APIError):
+                raise  # no network or the sign-in refused: the full read could not do better
+            if cause.response.status_code in (403, 404):  # cannot see it: off for this run
+                self._no_version.add(sid)
+            log.info("Drive cannot tell whether %s changed (%s): reading it in full",
+                     self.describe(sid), one_line(str(err), 200))
+            return None
+        version = answer.get("version") if isinstance(answer, dict) else None
+        return str(version) if version else None
+
+    def _book(self, ref: str, sid: str, meta: dict, ranges: list[dict]) -> Book:
+        """The Book, and what the write that may follow needs (grids, anchors, merges, values),
+        from Google's two answers."""
+        props = meta.get("properties", {})
+        grid_sheets = _grid_sheets(meta)
+        grids = [s["properties"] for s in grid_sheets]
+        self._sheets[sid] = {p["title"]: p for p in grids}
+        read = self._read[sid] = _Read()
         zone = book_zone(props.get("timeZone"))
         tabs = {}
         for p, value_range in zip(grids, ranges, strict=False):
@@ -257,6 +309,8 @@ class GoogleSheetsBackend(Backend):
                           for r in structure if "addSheet" in r})
         self._sheets.pop(sid, None)  # grids and tabs change: the next read refreshes them
         self._read.pop(sid, None)
+        if self.reads is not None:  # Drive's version moves with this write; never trust the old
+            self.reads.forget(sid)
         self._send_structure(ref, sid, structure, "tabs, grid sizes and anchors")
         after = "new tabs, grid sizes and anchors" if structure else ""
         check = [a for a in new if a.tab not in batch.new_tabs]
@@ -392,6 +446,12 @@ class GoogleSheetsBackend(Backend):
                             f"{_written(writing, after, maybe)}")
 
 
+def _sees_drive(scopes: Iterable[str]) -> bool:
+    """Whether the sign-in asks a scope that lets Drive tell a file's version. No scope is added
+    for the shortcut: without one it is off."""
+    return any(s in DRIVE_METADATA_SCOPES for s in scopes)
+
+
 def _part(what: str, i: int, parts: int) -> str:
     return what if parts == 1 else f"{what} (request {i + 1} of {parts})"
 
@@ -510,6 +570,11 @@ class _Read:
 
 
 # --- reading helpers ----------------------------------------------------------------------------
+def _grid_sheets(meta: dict) -> list[dict]:
+    return [s for s in meta.get("sheets", [])
+            if s.get("properties", {}).get("sheetType", "GRID") == "GRID"]
+
+
 def book_zone(name: str | None) -> ZoneInfo | None:
     if not name:
         return None

@@ -425,6 +425,38 @@ def set_data_validation(ss: Spreadsheet, req: dict, rng: random.Random) -> None:
         sheet.data_validations.append({"range": copy.deepcopy(gr), "rule": copy.deepcopy(rule)})
 
 
+def _sort_key(cell: Cell) -> tuple:
+    """Sheets' ascending order: numbers, then text (ignoring case), then booleans."""
+    value = cell.value
+    if isinstance(value, bool):
+        return (2, value)
+    if isinstance(value, int | float):
+        return (0, value)
+    return (1, str(value).casefold())
+
+
+def sort_range(ss: Spreadsheet, req: dict, rng: random.Random) -> None:
+    """Rows of the range reordered by ``sortSpecs`` (the first spec decides first); blank cells
+    of a sort column go last in either order. Only the range's columns move."""
+    sheet, box = grid_rect(ss, req.get("range", {}))
+    rows = [[sheet.cell(r, c) for c in range(box.start_col, box.end_col)]
+            for r in range(box.start_row, box.end_row)]
+    for spec in reversed(req.get("sortSpecs") or []):
+        if "dimensionIndex" not in spec:
+            _fail("sortSpecs[0]: only dimensionIndex is supported by the fake")
+        i = spec["dimensionIndex"] - box.start_col
+        if not 0 <= i < box.end_col - box.start_col:
+            _fail(f"sortSpecs dimensionIndex {spec['dimensionIndex']} is outside the range")
+        filled = [row for row in rows if row[i].value not in (None, "")]
+        blank = [row for row in rows if row[i].value in (None, "")]
+        filled.sort(key=lambda row, i=i: _sort_key(row[i]),
+                    reverse=spec.get("sortOrder") == "DESCENDING")
+        rows = filled + blank
+    for r, row in enumerate(rows, start=box.start_row):
+        for c, cell in enumerate(row, start=box.start_col):
+            sheet.set_cell(r, c, cell)
+
+
 def merge_cells(ss: Spreadsheet, req: dict, rng: random.Random) -> None:
     sheet, _ = grid_rect(ss, req.get("range", {}))
     sheet.merges.append(copy.deepcopy(req.get("range", {})))
@@ -488,6 +520,7 @@ HANDLERS: dict[str, Callable[[Spreadsheet, dict, random.Random], dict | None]] =
     "createDeveloperMetadata": create_developer_metadata,
     "deleteDeveloperMetadata": delete_developer_metadata,
     "repeatCell": repeat_cell,
+    "sortRange": sort_range,
     "updateCells": update_cells,
     "addConditionalFormatRule": add_conditional_format_rule,
     "deleteConditionalFormatRule": delete_conditional_format_rule,

@@ -35,6 +35,7 @@ from .adapter import (
 )
 from .cells import Cell
 from .drive import FOLDER, SHEETS, DriveApi, DriveFile
+from .drive import now as drive_now
 from .errors import ApiError, InvalidRequestError, api_disabled, errors_html, quota_message
 from .faults import Fault, FaultQueue
 from .forms import FormsApi
@@ -236,6 +237,15 @@ class FakeGoogle:
             values_api.write_block(ss, sheet, a1.Rect(rect.start_row, rect.start_col,
                                                       rect.start_row + 1, rect.start_col + 1),
                                    start, rows, "ROWS", "USER_ENTERED" if user_entered else "RAW")
+            self.touch(spreadsheet_id)
+
+    def touch(self, spreadsheet_id: str) -> None:
+        """Drive's ``version`` (and ``modifiedTime``) move with every change to the file, by a
+        request or by a person (a test helper)."""
+        f = self.drive_files.get(spreadsheet_id)
+        if f is not None:
+            f.version += 1
+            f.modified_time = drive_now()
 
     # ---------------------------------------------------------------- inspection
     def spreadsheet(self, spreadsheet_id: str) -> Spreadsheet:
@@ -546,6 +556,7 @@ class FakeGoogle:
             dest = self._open(dest_id).clone()
             reply = metadata.copy_sheet_to(source, dest, self._rng)
             self.spreadsheets[dest.spreadsheet_id] = dest
+            self.touch(dest.spreadsheet_id)
             return reply
         draft = ss.clone()  # writes are atomic: commit only on success
         body = discovery.strip_none(body)
@@ -568,4 +579,5 @@ class FakeGoogle:
         self.spreadsheets[draft.spreadsheet_id] = draft
         if draft.spreadsheet_id in self.drive_files:
             self.drive_files[draft.spreadsheet_id].name = draft.title
+        self.touch(draft.spreadsheet_id)  # every write request, as Drive does
         return reply
