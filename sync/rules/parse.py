@@ -80,6 +80,16 @@ def columns_of(tab: Tab) -> Columns:
                    tab.values[1:])
 
 
+def _filled(value: object) -> bool:
+    """``clean(value) != ""``, without cleaning the common cases: a number or a date, or text
+    that is printable (no control or invisible character) and not all spaces."""
+    if value is None:
+        return False
+    if type(value) is str:
+        return (value.isprintable() and not value.isspace() and value != "") or bool(clean(value))
+    return type(value) in (int, float, bool, datetime) or bool(clean(value))
+
+
 def _get(row: Sequence, i: int | None) -> object:
     return row[i] if i is not None and i < len(row) else None
 
@@ -306,7 +316,7 @@ def parse_responses(
     out: list[Response] = []
     for r, line in enumerate(tab.values[1:], start=2):
         width = len(line)
-        if not any(clean(line[i]) for i in content if i < width):
+        if not any(_filled(line[i]) for i in content if i < width):
             continue
         raw_time = line[c_time] if c_time < width else None
         key = (type(raw_time), raw_time)

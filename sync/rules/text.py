@@ -28,8 +28,9 @@ def nfc(value: object) -> str:
     """Any cell value as NFC text; ``None`` is the empty string."""
     if type(value) is str:
         # ASCII text is already NFC and holds no invisible character: most cells of a tab
-        # (codes, numbers, dates typed as text); the rest is normalised once per distinct text.
-        return value if value.isascii() else _nfc_of_text(value)
+        # (codes, numbers, dates typed as text). No cache for the rest: answers are mostly unique,
+        # and a miss costs more than normalising.
+        return value if value.isascii() else unicodedata.normalize("NFC", INVISIBLE.sub("", value))
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
@@ -60,11 +61,6 @@ def one_line(value: object, limit: int = 120) -> str:
 # thousands of times (100,000 responses from 5,000 units). Bounded, so unique answers cannot grow
 # the caches without limit; thread-safe (lru_cache), so offices in one process share them.
 KEY_CACHE = 65_536
-
-
-@functools.lru_cache(maxsize=KEY_CACHE)
-def _nfc_of_text(text: str) -> str:
-    return unicodedata.normalize("NFC", INVISIBLE.sub("", text))
 
 
 @functools.lru_cache(maxsize=KEY_CACHE)
