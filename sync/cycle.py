@@ -23,7 +23,16 @@ from sync.rules.corrections import Settled, correction_rows, read_settled
 from sync.rules.evaluate import evaluate_campaign, expected_units
 from sync.rules.figure_table import FigureTable, figure_table
 from sync.rules.matching import Matcher
-from sync.rules.models import Campaign, Exemption, RowResult, Status, Unit, UnitStatus
+from sync.rules.models import (
+    Campaign,
+    Exemption,
+    Match,
+    Response,
+    RowResult,
+    Status,
+    Unit,
+    UnitStatus,
+)
 from sync.rules.parse import (
     implausible_timestamps,
     parse_campaigns,
@@ -175,8 +184,8 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
         problems += more
         responses, more = implausible_timestamps(responses, tab.title, _timestamp_header(tab), now)
         problems += more
-        expected = [u.code for u in expected_units(campaign, units)]
-        responses = [_with_match(r, matcher, expected) for r in responses]
+        expected = frozenset(u.code for u in expected_units(campaign, units))
+        responses = _with_matches(responses, matcher, expected)
         result = evaluate_campaign(campaign, units, responses, exemptions, now)
         evaluated.append(campaign)
         statuses += result.statuses
@@ -202,8 +211,18 @@ def _timestamp_header(tab) -> str:
                 H.TIMESTAMP[0])
 
 
-def _with_match(response, matcher: Matcher, expected: Sequence[str]):
-    return replace(response, match=matcher.match(response.unit_text, expected))
+def _with_matches(responses: Sequence[Response], matcher: Matcher,
+                  expected: frozenset[str]) -> list[Response]:
+    """Each response with its match; each distinct typed name is matched once (a tab repeats
+    a unit's name in every row), and the Response is built directly (no dataclasses.replace)."""
+    by_text: dict[str, Match] = {}
+    out = []
+    for r in responses:
+        match = by_text.get(r.unit_text)
+        if match is None:
+            match = by_text[r.unit_text] = matcher.match(r.unit_text, expected)
+        out.append(Response(r.campaign_code, r.row, r.submitted_at, r.unit_text, r.answers, match))
+    return out
 
 
 def plan_writes(

@@ -171,10 +171,15 @@ class Matcher:
     def match(self, typed: str, expected: Collection[str] | None = None) -> Match:
         """The unit ``typed`` names; ``expected`` (unit codes the campaign expects) are tried
         first, so a name ambiguous across the roster may still be unique among them."""
-        scope = frozenset(expected) if expected is not None else None
-        if (typed, scope) not in self._cache:
-            self._cache[(typed, scope)] = self._match(typed, scope)
-        return self._cache[(typed, scope)]
+        # A campaign's scope is thousands of codes: pass it as a frozenset (built once per
+        # campaign) so a cached answer costs one dict lookup, not a new set per response.
+        scope = (expected if expected is None or isinstance(expected, frozenset)
+                 else frozenset(expected))
+        key = (typed, scope)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._match(typed, scope)
+        return found
 
     def _match(self, typed: str, expected: frozenset[str] | None) -> Match:
         text = _INVISIBLE.sub("", typed).strip()

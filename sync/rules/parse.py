@@ -80,6 +80,16 @@ def columns_of(tab: Tab) -> Columns:
                    tab.values[1:])
 
 
+def _filled(value: object) -> bool:
+    """``clean(value) != ""``, without cleaning the common cases: a number or a date, or text
+    that is printable (no control or invisible character) and not all spaces."""
+    if value is None:
+        return False
+    if type(value) is str:
+        return (value.isprintable() and not value.isspace() and value != "") or bool(clean(value))
+    return type(value) in (int, float, bool, datetime) or bool(clean(value))
+
+
 def _get(row: Sequence, i: int | None) -> object:
     return row[i] if i is not None and i < len(row) else None
 
@@ -299,20 +309,30 @@ def parse_responses(
         if h and i != c_time and header_key(h) not in owned_keys:
             by_key.setdefault(header_key(h), (cols.find(h), h))
     questions = list(by_key.values())
+    # a row with nothing under a (non-tool) header is no response: unheaded notes beside the
+    # table are staff's, whatever width the header row has this cycle
+    content = [i for i, h in enumerate(cols.headers) if h and header_key(h) not in owned_keys]
+    moments: dict[tuple[type, object], datetime | TimeParseError] = {}  # per distinct stamp
     out: list[Response] = []
     for r, line in enumerate(tab.values[1:], start=2):
-        if not any(clean(v) for i, v in enumerate(line) if i < len(cols.headers)
-                   and cols.headers[i] and header_key(cols.headers[i]) not in owned_keys):
-            # a row with nothing under a (non-tool) header is no response: unheaded notes
-            # beside the table are staff's, whatever width the header row has this cycle
+        width = len(line)
+        if not any(_filled(line[i]) for i in content if i < width):
             continue
-        raw_time = _get(line, c_time)
-        try:
-            submitted_at = parse_moment(raw_time, tz, order).at
-        except TimeParseError as err:
+        raw_time = line[c_time] if c_time < width else None
+        key = (type(raw_time), raw_time)
+        at = moments.get(key)
+        if at is None:
+            try:
+                at = parse_moment(raw_time, tz, order).at
+            except TimeParseError as err:
+                at = err
+            moments[key] = at
+        if isinstance(at, TimeParseError):
             submitted_at = None
-            problems.append(Problem(tab.title, r, cols.headers[c_time], f"timestamp {err}"))
-        answers = {h: nfc(_get(line, i)).strip() for i, h in questions}
+            problems.append(Problem(tab.title, r, cols.headers[c_time], f"timestamp {at}"))
+        else:
+            submitted_at = at
+        answers = {h: nfc(line[i] if i < width else None).strip() for i, h in questions}
         out.append(Response(campaign.code, r, submitted_at, clean(_get(line, c_unit)), answers))
     return out, problems
 

@@ -46,6 +46,14 @@ class Colouring:
     colour_of: Callable[[Cell], str | None]
 
 
+def _unchanged(existing: Cell, value: Cell) -> bool:
+    """True when ``value`` is certainly what the cell holds, without normalising either (equal
+    text is equal after NFC); False means "ask same_value"."""
+    if type(value) is not str:
+        return False
+    return existing == value if type(existing) is str else existing is None and value == ""
+
+
 class _Grid:
     """Where owned headers and rows sit in an existing (or new) tab."""
 
@@ -63,6 +71,7 @@ class _Grid:
         # beside the table are theirs.
         next_col = max((len(row) for row in values), default=0) + 1
         self.new_cols: set[int] = set()
+        self._columns: dict[int, list[Cell]] = {}
         for header in headers:
             col = index.get(header_key(header))
             if col is None:
@@ -82,12 +91,25 @@ class _Grid:
     def existing(self, row: int, col: int) -> Cell:
         return self.tab.cell(row, col) if self.tab else None
 
+    def column(self, header: str) -> list[Cell]:
+        """The existing cells of ``header``'s column, index 0 = row 1 (taken once per column:
+        a plan compares hundreds of thousands of cells)."""
+        col = self.col[header]
+        found = self._columns.get(col)
+        if found is None:
+            values = self.tab.values if self.tab else []
+            found = self._columns[col] = [line[col - 1] if col - 1 < len(line) else None
+                                          for line in values]
+        return found
+
     def put(self, row: int, header: str, value: Cell, colouring: Colouring | None,
             repaint: bool = False) -> None:
         col = self.col[header]
         value = "" if value is None else value
+        column = self.column(header)
+        existing = column[row - 1] if row - 1 < len(column) else None
         coloured = colouring is not None and header in colouring.headers
-        if same_value(self.existing(row, col), value):
+        if _unchanged(existing, value) or same_value(existing, value):
             if repaint and coloured and self.tab is not None:  # value right, colour unknown
                 self.batch.colours.append(CellColour(self.title, row, col, colouring.colour_of(value)))
             return
@@ -141,6 +163,9 @@ def plan_keyed_table(
                 where.setdefault(key, r)
     next_row = max(grid.last_row, 1) + 1
     wanted: set[tuple[str, ...]] = set()
+    # the diff reads each column once; an unchanged cell costs a comparison, not a put
+    existing_of = {h: grid.column(h) for h in grid.col}
+    always_put = repaint and colouring is not None  # unchanged coloured cells are repainted
     for values in rows:
         key = tuple(clean(values[h]) for h in key_headers)
         wanted.add(key)
@@ -148,8 +173,13 @@ def plan_keyed_table(
         if row is None:
             row, next_row = next_row, next_row + 1
         for header, value in values.items():
-            if header not in staff_headers:
-                grid.put(row, header, value, colouring, repaint)
+            if header in staff_headers:
+                continue
+            column = existing_of[header]
+            if not always_put and _unchanged(column[row - 1] if row <= len(column) else None,
+                                             value):
+                continue
+            grid.put(row, header, value, colouring, repaint)
     for key, row in where.items():
         if key not in wanted and not (keep and keep(key)):
             for header in headers:
@@ -182,10 +212,14 @@ def plan_row_columns(
     value (blank rows) are blanked."""
     grid = _Grid(tab.title, tab, headers)
     last = max([len(tab.values), *values_by_row.keys()], default=1)
+    columns = [(header, grid.column(header)) for header in headers]  # each read once
+    none: Mapping[str, Cell] = {}
     for row in range(2, last + 1):
-        values = values_by_row.get(row, {})
-        for header in headers:
-            grid.put(row, header, values.get(header, ""), None)
+        values = values_by_row.get(row, none)
+        for header, column in columns:
+            value = values.get(header, "")
+            if not _unchanged(column[row - 1] if row <= len(column) else None, value):
+                grid.put(row, header, value, None)
     return grid.finish()
 
 

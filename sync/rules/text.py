@@ -26,6 +26,11 @@ _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 
 def nfc(value: object) -> str:
     """Any cell value as NFC text; ``None`` is the empty string."""
+    if type(value) is str:
+        # ASCII text is already NFC and holds no invisible character: most cells of a tab
+        # (codes, numbers, dates typed as text). No cache for the rest: answers are mostly unique,
+        # and a miss costs more than normalising.
+        return value if value.isascii() else unicodedata.normalize("NFC", INVISIBLE.sub("", value))
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
@@ -35,6 +40,8 @@ def nfc(value: object) -> str:
 
 def clean(value: object) -> str:
     """NFC, control characters removed, whitespace collapsed: for headers and names."""
+    if type(value) is str:
+        return _clean_of_text(value)
     return _SPACES.sub(" ", _CONTROL.sub(" ", nfc(value))).strip()
 
 
@@ -54,6 +61,11 @@ def one_line(value: object, limit: int = 120) -> str:
 # thousands of times (100,000 responses from 5,000 units). Bounded, so unique answers cannot grow
 # the caches without limit; thread-safe (lru_cache), so offices in one process share them.
 KEY_CACHE = 65_536
+
+
+@functools.lru_cache(maxsize=KEY_CACHE)
+def _clean_of_text(text: str) -> str:
+    return _SPACES.sub(" ", _CONTROL.sub(" ", nfc(text))).strip()
 
 
 def header_key(value: object) -> str:
