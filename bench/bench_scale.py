@@ -60,7 +60,6 @@ def compute_once(config_path: Path) -> tuple[float, float]:
     """(cycle compute s, DataFrame of the same values s), in this process."""
     import pandas as pd
 
-    from sync.backends.base import Backend
     from sync.backends.local import LocalWorkbookBackend
     from sync.config import load_config
     from sync.cycle import plan_writes, read_state
@@ -70,16 +69,9 @@ def compute_once(config_path: Path) -> tuple[float, float]:
     disk = LocalWorkbookBackend(config.resolve(config.backend.workbook))
     books = {"": disk.read("")}
 
-    class InMemory(Backend):
-        def read(self, ref: str = ""):
-            return books[ref]
-
-        def write(self, ref, batch):
-            raise AssertionError("compute only")
-
     now = parse_moment(workload.NOW, config.tz).at
     t0 = time.perf_counter()
-    state = read_state(config, InMemory(), now)
+    state = read_state(config, workload.InMemory(books), now)
     plan_writes(config, state)
     ours = time.perf_counter() - t0
     tables = []  # the same values, rows padded to the header's width (as a DataFrame needs)

@@ -32,7 +32,6 @@ def main() -> None:
     parser.add_argument("--sort", default="tottime", choices=["tottime", "cumulative"])
     args = parser.parse_args()
 
-    from sync.backends.base import Backend
     from sync.backends.local import LocalWorkbookBackend
     from sync.config import load_config
     from sync.cycle import plan_writes, read_state
@@ -43,18 +42,11 @@ def main() -> None:
         config = load_config(config_path)
         books = {"": LocalWorkbookBackend(config.resolve(config.backend.workbook)).read("")}
 
-    class InMemory(Backend):
-        def read(self, ref: str = ""):
-            return books[ref]
-
-        def write(self, ref, batch):
-            raise AssertionError("compute only")
-
     now = parse_moment(workload.NOW, config.tz).at
     profile = cProfile.Profile()
     t0 = time.perf_counter()
     profile.enable()
-    state = read_state(config, InMemory(), now)
+    state = read_state(config, workload.InMemory(books), now)
     plan_writes(config, state)
     profile.disable()
     print(f"# {args.rows:,} responses x {args.units:,} units: {time.perf_counter() - t0:.2f} s "

@@ -16,6 +16,7 @@ from pathlib import Path
 import openpyxl
 from python_calamine import CalamineWorkbook
 
+from sync.backends.base import Backend, Book
 from sync.demo import WARDS, build_workspace, roster
 from sync.rules import headers as H
 from sync.rules.text import strip_accents
@@ -78,3 +79,16 @@ def build(directory: Path, rows: int, unit_count: int = 0) -> Path:
             sheet.append([None if v == "" else v for v in row])
     out.save(workbook)
     return config
+
+
+class InMemory(Backend):
+    """Books already read, served again: the cycle's compute measured without I/O."""
+
+    def __init__(self, books: dict[str, Book]):
+        self.books = books
+
+    def read(self, ref: str = "") -> Book:
+        return self.books[ref]
+
+    def write(self, ref, batch):
+        raise AssertionError("compute only")

@@ -9,8 +9,8 @@ import math
 import pytest
 
 from sync.backends.google import GoogleSheetsBackend
-from sync.backends.payload import split_requests
-from sync.backends.sheets_requests import ENVELOPE_BYTES, column_ranges
+from sync.backends.payload import ENVELOPE_BYTES, split_requests
+from sync.backends.sheets_requests import column_ranges
 from sync.config import load_config
 from sync.errors import BackendError
 from sync.rules import headers as H

@@ -14,12 +14,12 @@ lands in the tool's column or nowhere, never in the column that now stands where
 
 from __future__ import annotations
 
-import json
 import math
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sync.backends.payload import ENVELOPE_BYTES, body_bytes
 from sync.errors import BackendError
 from sync.rules.book import CellColour, CellWrite, ColumnChoice, WriteBatch
 from sync.rules.text import header_key
@@ -27,7 +27,6 @@ from sync.rules.text import header_key
 CELL_CHARS = 50_000  # Google rejects a longer cell, and with it the whole batch
 ANCHOR_KEY = "tonghop.column"
 MAX_PAYLOAD = 1_800_000  # bytes per values request: Google recommends at most about 2 MB
-ENVELOPE_BYTES = 200  # {"valueInputOption": "RAW", "data": [...]} around the ranges
 
 
 @dataclass(frozen=True)
@@ -317,7 +316,7 @@ def column_ranges(cells: Iterable[CellWrite], ids: dict[tuple[str, int], int],
             column[row - 1] = None if value is None else _raw(value)
         for part in _parts(column, limit):
             item = {"dataFilter": lookup(ids[key]), "majorDimension": "COLUMNS", "values": [part]}
-            length = _json_bytes(item) + 2  # and ", "
+            length = body_bytes(item) + 2  # and ", "
             if requests_[-1] and size + length > limit - ENVELOPE_BYTES:
                 requests_.append([])
                 size = 0
@@ -326,17 +325,11 @@ def column_ranges(cells: Iterable[CellWrite], ids: dict[tuple[str, int], int],
     return [r for r in requests_ if r]
 
 
-def _json_bytes(item: object) -> int:
-    """Bytes ``item`` adds to a request body as requests serialises ``json=`` (ASCII escapes: one
-    Vietnamese letter is 6 bytes)."""
-    return len(json.dumps(item))
-
-
 def _parts(column: list, limit: int = MAX_PAYLOAD) -> list[list]:
     """A column's values cut so each part fits a request; each part keeps its rows' places."""
     parts, start, size = [], 0, 0
     for i, value in enumerate(column):
-        size += _json_bytes(value) + 2
+        size += body_bytes(value) + 2
         if size > limit * 0.8 and i > start:
             parts.append([None] * start + column[start:i])
             start, size = i, 5 * i

@@ -19,7 +19,6 @@ from sync.rules.text import clean, collation_key, header_key
 # https://docs.google.com/forms/d/<formId>/edit (…/viewform with the form id works too); the
 # responder link …/forms/d/e/<publishedId>/viewform carries another id the API does not take.
 _EDIT_URL = re.compile(r"docs\.google\.com/forms/(?:u/\d+/)?d/(?!e/)([A-Za-z0-9_-]{20,})")
-_RESPONDER_URL = re.compile(r"docs\.google\.com/forms/(?:u/\d+/)?d/e/")
 _BARE_ID = re.compile(r"^[A-Za-z0-9_-]{30,}$")
 UNIT_QUESTION_TITLES = ("Tên đơn vị", "Đơn vị", "Đơn vị báo cáo", "Tên cơ quan, đơn vị")
 
@@ -32,10 +31,6 @@ def form_id(link: str) -> str | None:
     if found:
         return found.group(1)
     return text if _BARE_ID.match(text) else None
-
-
-def is_responder_url(link: str) -> bool:
-    return bool(_RESPONDER_URL.search(clean(link)))
 
 
 @dataclass(frozen=True)
