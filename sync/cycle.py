@@ -26,8 +26,6 @@ from sync.rules.matching import Matcher
 from sync.rules.models import (
     Campaign,
     Exemption,
-    Match,
-    Response,
     RowResult,
     Status,
     Unit,
@@ -174,9 +172,11 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
                 f"campaign {campaign.code} skipped: {backend.describe(ref)} has no tab "
                 f"'{campaign.responses_tab}' (tabs: {', '.join(book.tabs)})", blocking=True))
             continue
+        expected = frozenset(u.code for u in expected_units(campaign, units))
         try:
-            responses, more = parse_responses(tab, campaign, config.tz, config.order,
-                                              OWNED_RESPONSE_COLUMNS)
+            responses, more = parse_responses(
+                tab, campaign, config.tz, config.order, OWNED_RESPONSE_COLUMNS,
+                match=lambda name, expected=expected: matcher.match(name, expected))
         except AccessError as err:
             problems.append(Problem(tab.title, 1, None, f"campaign {campaign.code} skipped: {err}",
                                     blocking=True))
@@ -184,8 +184,6 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
         problems += more
         responses, more = implausible_timestamps(responses, tab.title, _timestamp_header(tab), now)
         problems += more
-        expected = frozenset(u.code for u in expected_units(campaign, units))
-        responses = _with_matches(responses, matcher, expected)
         result = evaluate_campaign(campaign, units, responses, exemptions, now)
         evaluated.append(campaign)
         statuses += result.statuses
@@ -209,20 +207,6 @@ def _timestamp_header(tab) -> str:
     keys = {header_key(h) for h in H.TIMESTAMP}
     return next((clean(h) for h in (tab.values[0] if tab.values else []) if header_key(h) in keys),
                 H.TIMESTAMP[0])
-
-
-def _with_matches(responses: Sequence[Response], matcher: Matcher,
-                  expected: frozenset[str]) -> list[Response]:
-    """Each response with its match; each distinct typed name is matched once (a tab repeats
-    a unit's name in every row), and the Response is built directly (no dataclasses.replace)."""
-    by_text: dict[str, Match] = {}
-    out = []
-    for r in responses:
-        match = by_text.get(r.unit_text)
-        if match is None:
-            match = by_text[r.unit_text] = matcher.match(r.unit_text, expected)
-        out.append(Response(r.campaign_code, r.row, r.submitted_at, r.unit_text, r.answers, match))
-    return out
 
 
 def plan_writes(

@@ -90,7 +90,8 @@ def test_row_columns_touch_only_owned_cells_and_settle(grid, wanted):
     if any(header_key(h) in {header_key(o) for o in OWNED_RESPONSE_COLUMNS} for h in header_row):
         return  # a staff grid that already holds tool headers is another test's business
     tab = Tab("Câu trả lời", grid, 1000, 100)
-    values = {row: dict(zip(OWNED_RESPONSE_COLUMNS, pair, strict=True)) for row, pair in wanted.items()}
+    values = {header: {row: pair[i] for row, pair in wanted.items()}
+              for i, header in enumerate(OWNED_RESPONSE_COLUMNS)}
     batch = plan_row_columns(tab, OWNED_RESPONSE_COLUMNS, values)
     widest = max((len([v for v in row if v not in (None, "")]) and len(row) for row in grid), default=0)
     for cell in batch.cells:  # new columns: right of the last non-empty cell of any row

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from sync.rules.text import clean, header_key, nfc
 
@@ -54,16 +55,16 @@ class Book:
         return None
 
 
-@dataclass(frozen=True)
-class CellWrite:
+class CellWrite(NamedTuple):
+    """One cell to write (a tuple: a first cycle plans hundreds of thousands of them)."""
+
     tab: str
     row: int  # 1-based
     col: int  # 1-based
     value: str | int | float  # always stored as given (RAW), never parsed as a formula
 
 
-@dataclass(frozen=True)
-class CellColour:
+class CellColour(NamedTuple):
     tab: str
     row: int
     col: int

@@ -39,6 +39,8 @@ def expected_units(campaign: Campaign, units: Iterable[Unit]) -> list[Unit]:
 def missing_answers(response: Response, required: Sequence[str]) -> tuple[str, ...]:
     """Required questions left empty. A question the form does not have is reported elsewhere
     as a header problem, not blamed on every unit."""
+    if not required:
+        return ()
     answers = {header_key(q): a for q, a in response.answers.items()}
     return tuple(
         q for q in required if header_key(q) in answers and not answers[header_key(q)].strip()

@@ -95,22 +95,43 @@ def _strip_prefixes(key: str, prefixes: tuple[str, ...]) -> str:
 
 def core_key(text: str) -> str:
     """The full key without leading organisation words ("UBND", "Trường", "Phòng", ...)."""
-    return _strip_prefixes(full_key(text), _ORG)
+    return _core(full_key(text))
 
 
 def bare_key(text: str) -> str:
     """The full key without leading organisation and administrative-level words: the place name
     ("UBND phường Khương Trung" -> "khương trung")."""
-    return _strip_prefixes(full_key(text), _ALL)
+    return _bare(full_key(text))
 
 
 def plain_key(text: str) -> str:
     """The core key without any accent: for names typed on a keyboard with no Vietnamese input."""
-    return _strip_prefixes(strip_accents(full_key(text)), _ORG_PLAIN)
+    return _plain(full_key(text))
 
 
 def plain_bare_key(text: str) -> str:
-    return _strip_prefixes(strip_accents(full_key(text)), _ALL_PLAIN)
+    return _plain_bare(full_key(text))
+
+
+# The keys above, from a full key (a name is keyed once, then each layer derives its own key)
+def _full(full: str) -> str:
+    return full
+
+
+def _core(full: str) -> str:
+    return _strip_prefixes(full, _ORG)
+
+
+def _bare(full: str) -> str:
+    return _strip_prefixes(full, _ALL)
+
+
+def _plain(full: str) -> str:
+    return _strip_prefixes(strip_accents(full), _ORG_PLAIN)
+
+
+def _plain_bare(full: str) -> str:
+    return _strip_prefixes(strip_accents(full), _ALL_PLAIN)
 
 
 class _Index:
@@ -155,14 +176,15 @@ class Matcher:
                          if c.casefold() in by_folded}
         self._codes = _Index()
         self._layers = [
-            (_Index(), full_key), (_Index(tails=True), core_key), (_Index(tails=True), bare_key),
-            (_Index(tails=True), plain_key), (_Index(tails=True), plain_bare_key),
-        ]
+            (_Index(), _full), (_Index(tails=True), _core), (_Index(tails=True), _bare),
+            (_Index(tails=True), _plain), (_Index(tails=True), _plain_bare),
+        ]  # each layer's key is derived from the name's full key
         for unit in self.units:
             self._codes.add(unit.code.casefold(), unit.code)
             for name in (unit.name, *unit.aliases):
+                full = full_key(name)
                 for index, key in self._layers:
-                    index.add(key(name), unit.code)
+                    index.add(key(full), unit.code)
         core = self._layers[1][0].exact
         self._fuzzy_choices = {key: codes for key, codes in core.items() if len(codes) == 1}
         self._fuzzy_plain = {key: plain_key(key) for key in self._fuzzy_choices}
@@ -188,8 +210,10 @@ class Matcher:
         settled = self._settled.get(typed_key(text))
         if settled:
             return Match(MatchKind.SETTLED, self._by_code[settled])
-        for index, key in ((self._codes, str.casefold), *self._layers):
-            exact, near = index.find(key(text))
+        full = full_key(text)
+        for index, key, of in ((self._codes, str.casefold, text),
+                               *((i, k, full) for i, k in self._layers)):
+            exact, near = index.find(key(of))
             if not exact:
                 continue
             for scope in ((expected,) if expected else ()) + (None,):
@@ -200,7 +224,7 @@ class Matcher:
                 if len(fits) == 1:
                     return Match(MatchKind.EXACT, self._by_code[next(iter(fits))])
                 return self._ambiguous(fits)
-        return self._fuzzy(plain_key(text))
+        return self._fuzzy(_plain(full))
 
     def _ambiguous(self, codes: Iterable[str]) -> Match:
         units = tuple(sorted((self._by_code[c] for c in codes), key=lambda u: u.code))

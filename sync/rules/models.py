@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sync.rules.figures import FigureSpec
-from sync.rules.text import header_key
+from sync.rules.text import header_key, nfc
 
 
 class Status(StrEnum):
@@ -142,6 +142,42 @@ class Match:
     candidates: tuple[Unit, ...] = ()  # the units an ambiguous name fits
 
 
+NO_MATCH = Match(MatchKind.NONE)
+
+
+class Answers(Mapping[str, str]):
+    """A response's answers, question header -> answer text (NFC, stripped), taken from its row
+    of the tab when first read: a cycle reads the answers of the responses that count, not of
+    the thousands they supersede. The row is the tab's own list (a read Book is never changed)."""
+
+    __slots__ = ("_line", "_questions", "_answers")
+
+    def __init__(self, line: Sequence[object], questions: Sequence[tuple[int, str]]):
+        self._line, self._questions = line, questions
+        self._answers: dict[str, str] | None = None
+
+    def _dict(self) -> dict[str, str]:
+        answers = self._answers
+        if answers is None:
+            line, width = self._line, len(self._line)
+            answers = self._answers = {h: nfc(line[i] if i < width else None).strip()
+                                       for i, h in self._questions}
+            self._line = ()
+        return answers
+
+    def __getitem__(self, question: str) -> str:
+        return self._dict()[question]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._dict())
+
+    def __len__(self) -> int:
+        return len(self._questions)
+
+    def __repr__(self) -> str:
+        return f"Answers({self._dict()!r})"
+
+
 @dataclass(frozen=True)
 class Response:
     """One row of a responses tab."""
@@ -150,8 +186,8 @@ class Response:
     row: int  # sheet row (1-based, header is row 1)
     submitted_at: datetime | None
     unit_text: str  # what the unit typed as its name
-    answers: dict[str, str]  # question header -> answer text (NFC)
-    match: Match = Match(MatchKind.NONE)
+    answers: Mapping[str, str]  # question header -> answer text (NFC); a dict or Answers
+    match: Match = NO_MATCH
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,16 @@ from sync.rules import headers as H
 from sync.rules.book import Tab, column_letters
 from sync.rules.figures import parse_figure_specs
 from sync.rules.forms import form_id
-from sync.rules.models import Campaign, Exemption, Response, Resubmission, Unit
+from sync.rules.models import (
+    NO_MATCH,
+    Answers,
+    Campaign,
+    Exemption,
+    Match,
+    Response,
+    Resubmission,
+    Unit,
+)
 from sync.rules.text import clean, header_key, nfc, safe_text, simple_key, split_list
 from sync.rules.timeparse import DateOrder, TimeParseError, parse_deadline, parse_moment
 
@@ -282,9 +291,13 @@ def parse_exemptions(
 
 
 def parse_responses(
-    tab: Tab, campaign: Campaign, tz: ZoneInfo, order: DateOrder, owned: Sequence[str]
+    tab: Tab, campaign: Campaign, tz: ZoneInfo, order: DateOrder, owned: Sequence[str],
+    match: Callable[[str], Match] | None = None,
 ) -> tuple[list[Response], list[Problem]]:
-    """Every non-empty row becomes a Response, even one with a bad timestamp (never dropped)."""
+    """Every non-empty row becomes a Response, even one with a bad timestamp (never dropped).
+    ``match`` names the unit of a typed name; it is asked once per distinct name (a tab repeats
+    each unit's name on every row it sends). Timestamps in text are parsed once per distinct
+    text; the answers are normalised when first read (:class:`Answers`)."""
     cols = columns_of(tab)
     c_time = cols.require(H.TIMESTAMP)
     c_unit = cols.find(campaign.unit_question)
@@ -312,28 +325,42 @@ def parse_responses(
     # a row with nothing under a (non-tool) header is no response: unheaded notes beside the
     # table are staff's, whatever width the header row has this cycle
     content = [i for i, h in enumerate(cols.headers) if h and header_key(h) not in owned_keys]
-    moments: dict[tuple[type, object], datetime | TimeParseError] = {}  # per distinct stamp
+    moments: dict[tuple[type, object], datetime | TimeParseError] = {}  # per distinct text stamp
+    names: dict[object, str] = {}  # per distinct typed name
+    matches: dict[str, Match] = {}
     out: list[Response] = []
     for r, line in enumerate(tab.values[1:], start=2):
         width = len(line)
-        if not any(_filled(line[i]) for i in content if i < width):
+        for i in content:  # the first filled cell ends it: usually the timestamp
+            if i < width and _filled(line[i]):
+                break
+        else:
             continue
         raw_time = line[c_time] if c_time < width else None
-        key = (type(raw_time), raw_time)
-        at = moments.get(key)
-        if at is None:
-            try:
-                at = parse_moment(raw_time, tz, order).at
-            except TimeParseError as err:
-                at = err
-            moments[key] = at
-        if isinstance(at, TimeParseError):
-            submitted_at = None
-            problems.append(Problem(tab.title, r, cols.headers[c_time], f"timestamp {at}"))
+        if type(raw_time) is datetime:  # a date cell: most of a Forms tab, each one distinct
+            at = raw_time.replace(tzinfo=tz) if raw_time.tzinfo is None else raw_time.astimezone(tz)
         else:
-            submitted_at = at
-        answers = {h: nfc(line[i] if i < width else None).strip() for i, h in questions}
-        out.append(Response(campaign.code, r, submitted_at, clean(_get(line, c_unit)), answers))
+            key = (type(raw_time), raw_time)
+            at = moments.get(key)
+            if at is None:
+                try:
+                    at = parse_moment(raw_time, tz, order).at
+                except TimeParseError as err:
+                    at = err
+                moments[key] = at
+            if isinstance(at, TimeParseError):
+                problems.append(Problem(tab.title, r, cols.headers[c_time], f"timestamp {at}"))
+                at = None
+        raw_name = line[c_unit] if c_unit is not None and c_unit < width else None
+        name = names.get(raw_name)
+        if name is None:
+            name = names[raw_name] = clean(raw_name)
+        found = NO_MATCH
+        if match is not None:
+            found = matches.get(name)
+            if found is None:
+                found = matches[name] = match(name)
+        out.append(Response(campaign.code, r, at, name, Answers(line, questions), found))
     return out, problems
 
 

@@ -23,7 +23,7 @@ from sync.rules.book import (
     same_value,
 )
 from sync.rules.models import Status
-from sync.rules.text import clean, header_key
+from sync.rules.text import clean, header_key, nfc
 
 STATUS_COLOURS = {
     Status.ON_TIME: "#B7E1CD",  # green
@@ -46,12 +46,16 @@ class Colouring:
     colour_of: Callable[[Cell], str | None]
 
 
-def _unchanged(existing: Cell, value: Cell) -> bool:
-    """True when ``value`` is certainly what the cell holds, without normalising either (equal
-    text is equal after NFC); False means "ask same_value"."""
-    if type(value) is not str:
-        return False
-    return existing == value if type(existing) is str else existing is None and value == ""
+def _differs(existing: Cell, value: Cell) -> bool:
+    """Whether writing ``value`` changes what the cell holds. Equal text, or an empty cell and
+    "", are settled without normalising (the common case, hundreds of thousands of cells);
+    only text that differs as typed is compared after NFC."""
+    if type(value) is str:
+        if type(existing) is str:
+            return existing != value and nfc(existing) != nfc(value)
+        if existing is None:
+            return value != ""
+    return not same_value(existing, value)
 
 
 class _Grid:
@@ -104,15 +108,20 @@ class _Grid:
 
     def put(self, row: int, header: str, value: Cell, colouring: Colouring | None,
             repaint: bool = False) -> None:
-        col = self.col[header]
-        value = "" if value is None else value
         column = self.column(header)
-        existing = column[row - 1] if row - 1 < len(column) else None
+        self.diff(row, header, column[row - 1] if row <= len(column) else None,
+                  "" if value is None else value, colouring, repaint)
+
+    def diff(self, row: int, header: str, existing: Cell, value: Cell,
+             colouring: Colouring | None, repaint: bool = False) -> None:
+        """Write ``value`` at ``row`` unless the sheet holds it already (``existing``)."""
         coloured = colouring is not None and header in colouring.headers
-        if _unchanged(existing, value) or same_value(existing, value):
+        if not _differs(existing, value):
             if repaint and coloured and self.tab is not None:  # value right, colour unknown
-                self.batch.colours.append(CellColour(self.title, row, col, colouring.colour_of(value)))
+                self.batch.colours.append(CellColour(self.title, row, self.col[header],
+                                                     colouring.colour_of(value)))
             return
+        col = self.col[header]
         self.batch.cells.append(CellWrite(self.title, row, col, value))
         if coloured:
             colour = colouring.colour_of(value)
@@ -165,7 +174,6 @@ def plan_keyed_table(
     wanted: set[tuple[str, ...]] = set()
     # the diff reads each column once; an unchanged cell costs a comparison, not a put
     existing_of = {h: grid.column(h) for h in grid.col}
-    always_put = repaint and colouring is not None  # unchanged coloured cells are repainted
     for values in rows:
         key = tuple(clean(values[h]) for h in key_headers)
         wanted.add(key)
@@ -176,10 +184,8 @@ def plan_keyed_table(
             if header in staff_headers:
                 continue
             column = existing_of[header]
-            if not always_put and _unchanged(column[row - 1] if row <= len(column) else None,
-                                             value):
-                continue
-            grid.put(row, header, value, colouring, repaint)
+            grid.diff(row, header, column[row - 1] if row <= len(column) else None,
+                      "" if value is None else value, colouring, repaint)
     for key, row in where.items():
         if key not in wanted and not (keep and keep(key)):
             for header in headers:
@@ -206,20 +212,22 @@ def plan_choice(batch: WriteBatch, title: str, header: str, source_tab: Tab | No
 
 
 def plan_row_columns(
-    tab: Tab, headers: Sequence[str], values_by_row: Mapping[int, Mapping[str, Cell]]
+    tab: Tab, headers: Sequence[str], columns: Mapping[str, Mapping[int, Cell]]
 ) -> WriteBatch:
-    """Tool-owned columns at the right of a responses tab: one value per data row; rows with no
-    value (blank rows) are blanked."""
+    """Tool-owned columns at the right of a responses tab: ``columns`` gives each header's value
+    by data row; rows with no value (blank rows) are blanked. Diffed column by column."""
     grid = _Grid(tab.title, tab, headers)
-    last = max([len(tab.values), *values_by_row.keys()], default=1)
-    columns = [(header, grid.column(header)) for header in headers]  # each read once
-    none: Mapping[str, Cell] = {}
-    for row in range(2, last + 1):
-        values = values_by_row.get(row, none)
-        for header, column in columns:
-            value = values.get(header, "")
-            if not _unchanged(column[row - 1] if row <= len(column) else None, value):
-                grid.put(row, header, value, None)
+    last = max([len(tab.values), *(max(c, default=1) for c in columns.values())], default=1)
+    for header in headers:
+        wanted = columns.get(header, {})
+        existing = grid.column(header)
+        known = len(existing)
+        for row in range(2, last + 1):
+            value = wanted.get(row, "")
+            old = existing[row - 1] if row <= known else None
+            if old is value or (type(old) is str and old == value):
+                continue
+            grid.diff(row, header, old, value, None)
     return grid.finish()
 
 

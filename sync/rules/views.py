@@ -104,11 +104,25 @@ def matched_text(result: RowResult) -> str:
     return text
 
 
-def response_columns(rows: Sequence[RowResult]) -> dict[int, dict[str, Cell]]:
-    return {
-        r.response.row: {H.VERDICT_COL: verdict_text(r), H.MATCHED_COL: matched_text(r)}
-        for r in rows
-    }
+def response_columns(rows: Sequence[RowResult]) -> dict[str, dict[int, Cell]]:
+    """The tool's two columns of a responses tab: header -> {sheet row: text}. Each text is made
+    once per distinct verdict and match (a tab repeats them on thousands of rows)."""
+    verdicts: dict[int, Cell] = {}
+    matched: dict[int, Cell] = {}
+    verdict_of: dict[tuple, str] = {}
+    match_of: dict[int, str] = {}
+    for r in rows:
+        key = (r.verdict, r.missing, r.late_by)
+        text = verdict_of.get(key)
+        if text is None:
+            text = verdict_of[key] = verdict_text(r)
+        verdicts[r.response.row] = text
+        match = r.response.match
+        text = match_of.get(id(match))
+        if text is None:
+            text = match_of[id(match)] = matched_text(r)
+        matched[r.response.row] = text
+    return {H.VERDICT_COL: verdicts, H.MATCHED_COL: matched}
 
 
 def log_line(
