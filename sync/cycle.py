@@ -6,9 +6,11 @@ the reminders, so they can never disagree.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -104,6 +106,25 @@ class CycleResult:
         return sum(len(b.cells) for b in self.batches.values())
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """CPython's cyclic garbage collector paused while a cycle computes. The compute makes a
+    few hundred thousand small objects (responses, verdicts, cell writes) that form no
+    reference cycles; each burst of allocations would otherwise make the collector walk every
+    cell of the books just read, again and again (a quarter of the compute at 100,000 rows,
+    docs/performance.md). Reference counting frees everything as usual; the collector resumes
+    when the compute is done."""
+    if not gc.isenabled():  # nested, or paused by the caller
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@gc_paused()
 def read_state(config: Config, backend: Backend, now: datetime) -> State:
     """Read and evaluate; writes nothing."""
     tabs = config.tabs
@@ -209,6 +230,7 @@ def _timestamp_header(tab) -> str:
                 H.TIMESTAMP[0])
 
 
+@gc_paused()
 def plan_writes(
     config: Config, state: State, reminder_rows: Sequence[Mapping[str, Cell]] | None = None,
     repaint: bool = False,
@@ -221,11 +243,14 @@ def plan_writes(
     control = state.books[""]
     batches: dict[str, WriteBatch] = {ref: WriteBatch() for ref in state.books}
 
+    rows_of: dict[str, list[RowResult]] = {c.code: [] for c in state.campaigns}
+    for result in state.rows:
+        rows_of[result.response.campaign_code].append(result)
     for campaign in state.campaigns:
         ref = campaign.spreadsheet
         tab = state.books[ref].find_tab(campaign.responses_tab)
-        mine = [r for r in state.rows if r.response.campaign_code == campaign.code]
-        batches[ref].merge(plan_row_columns(tab, OWNED_RESPONSE_COLUMNS, views.response_columns(mine)))
+        batches[ref].merge(plan_row_columns(tab, OWNED_RESPONSE_COLUMNS,
+                                            views.response_columns(rows_of[campaign.code])))
 
     links = {c.code: prefill.unit_links(c, [s.unit for s in state.statuses_of(c.code)])
              for c in state.campaigns}

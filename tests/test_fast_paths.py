@@ -18,7 +18,7 @@ from sync.rules.book import same_value
 from sync.rules.matching import Matcher
 from sync.rules.models import Unit
 from sync.rules.parse import _filled
-from sync.rules.plan import _unchanged
+from sync.rules.plan import _differs
 from sync.rules.text import INVISIBLE, clean, nfc
 
 TRICKY = st.sampled_from(["", " ", "\u200b", "\u00ad", "\x00", "\t", "\n", "\u2028", "\u0301",
@@ -36,9 +36,8 @@ def test_a_filled_cell_is_one_clean_leaves_text_in(value):
 
 @settings(max_examples=400, deadline=None)
 @given(CELL, CELL)
-def test_a_cell_skipped_as_unchanged_is_the_same_value(existing, value):
-    if _unchanged(existing, value):
-        assert same_value(existing, value)
+def test_a_cell_is_written_exactly_when_its_value_differs(existing, value):
+    assert _differs(existing, value) == (not same_value(existing, value))
 
 
 @settings(max_examples=400, deadline=None)
@@ -57,3 +56,36 @@ def test_a_scope_given_as_a_list_or_a_frozenset_matches_alike():
             by_list = matcher.match(typed, scope)
             fresh = Matcher(units).match(typed, None if scope is None else frozenset(scope))
             assert by_list == fresh
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), TEXT, st.integers()), max_size=6), st.text(max_size=3))
+def test_answers_read_lazily_are_the_answers_read_at_once(line, header):
+    from sync.rules.models import Answers
+
+    questions = [(i, f"{header}{i}") for i in range(len(line) + 2)]  # two past the row's end
+    answers = Answers(line, questions)
+    at_once = {h: nfc(line[i] if i < len(line) else None).strip() for i, h in questions}
+    assert len(answers) == len(at_once)
+    assert dict(answers) == at_once and answers == at_once
+    assert list(answers) == list(at_once)  # in the tab's order
+
+
+def test_the_garbage_collector_is_paused_during_the_compute_and_resumed_after():
+    import gc
+
+    from sync.cycle import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():  # nested: stays paused, and the outer one resumes it
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    try:
+        with gc_paused():
+            raise ValueError("a failed read")
+    except ValueError:
+        pass
+    assert gc.isenabled()

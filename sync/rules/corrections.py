@@ -88,8 +88,10 @@ def correction_rows(results: Sequence[RowResult], settled: Settled) -> list[dict
     appearance (campaign order, then sheet row)."""
     groups: dict[str, list[RowResult]] = {}
     for result in results:
+        if result.response.match.kind not in _OPEN:
+            continue
         key = typed_key(result.response.unit_text)
-        if key and result.response.match.kind in _OPEN:
+        if key:
             groups.setdefault(key, []).append(result)
     rows = []
     for key, mine in groups.items():

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from sync.rules.figures import read_figures
 from sync.rules.models import (
@@ -64,30 +65,40 @@ def evaluate_campaign(
     expected_codes = {u.code for u in expected}
     mine = {e.unit_code: e for e in exemptions if e.campaign_code == campaign.code}
 
-    rows: list[RowResult] = []
-    by_unit: dict[str, list[Response]] = defaultdict(list)
-    for response in responses:
-        if response.submitted_at is None:
-            rows.append(RowResult(response, Verdict.BAD_TIMESTAMP))
-        elif response.submitted_at > now:  # figures "as of" now: a later stamp is reported only
-            rows.append(RowResult(response, Verdict.AFTER_NOW))
-        elif response.match.kind is MatchKind.NONE or response.match.unit is None:
-            rows.append(RowResult(response, Verdict.UNKNOWN_UNIT))
-        elif response.match.unit.code not in expected_codes:
-            rows.append(RowResult(response, Verdict.NOT_EXPECTED))
+    # one verdict per response, by position; each expected unit's responses as sortable
+    # (timestamp, row, position) tuples: sorted natively, no key function per response
+    results: list[RowResult | None] = [None] * len(responses)
+    by_unit: dict[str, list[tuple[datetime, int, int]]] = defaultdict(list)
+    in_order, last_row = True, 0
+    for i, response in enumerate(responses):
+        at, match = response.submitted_at, response.match
+        in_order, last_row = in_order and response.row > last_row, response.row
+        if at is None:
+            results[i] = RowResult(response, Verdict.BAD_TIMESTAMP)
+        elif at > now:  # figures "as of" now: a later stamp is reported only
+            results[i] = RowResult(response, Verdict.AFTER_NOW)
+        elif match.kind is MatchKind.NONE or match.unit is None:
+            results[i] = RowResult(response, Verdict.UNKNOWN_UNIT)
+        elif match.unit.code not in expected_codes:
+            results[i] = RowResult(response, Verdict.NOT_EXPECTED)
         else:
-            by_unit[response.match.unit.code].append(response)
+            by_unit[match.unit.code].append((at, response.row, i))
 
     statuses: list[UnitStatus] = []
     for unit in expected:
         exemption = mine.get(unit.code)
         deadline = (exemption.new_deadline if exemption and exemption.new_deadline
                     else campaign.deadline)
-        submitted = sorted(by_unit.get(unit.code, []), key=lambda r: (r.submitted_at, r.row))
-        counted = None
+        submitted = by_unit.get(unit.code, [])
+        submitted.sort()
+        counted, counted_at = None, -1
         if submitted:
-            counted = submitted[-1] if campaign.resubmission is Resubmission.LATEST else submitted[0]
-            rows += [RowResult(r, Verdict.SUPERSEDED) for r in submitted if r is not counted]
+            counted_at = (submitted[-1] if campaign.resubmission is Resubmission.LATEST
+                          else submitted[0])[2]
+            counted = responses[counted_at]
+            for _, _, i in submitted:
+                if i != counted_at:
+                    results[i] = RowResult(responses[i], Verdict.SUPERSEDED)
         status, late_by, missing = _unit_status(campaign, counted, deadline, exemption, now)
         figures: dict[str, float] = {}
         if counted is not None and campaign.figures:
@@ -98,7 +109,7 @@ def evaluate_campaign(
                     status = Status.INCOMPLETE
         if counted is not None:
             verdict = (Verdict.INCOMPLETE if missing else Verdict.LATE if late_by else Verdict.VALID)
-            rows.append(RowResult(counted, verdict, missing, late_by))
+            results[counted_at] = RowResult(counted, verdict, missing, late_by)
         statuses.append(UnitStatus(
             campaign=campaign, unit=unit, status=status, deadline=deadline,
             submitted_at=counted.submitted_at if counted else None, late_by=late_by,
@@ -107,7 +118,9 @@ def evaluate_campaign(
             figures=tuple(figures.items()),
             new_deadline=exemption.new_deadline if exemption else None,
         ))
-    rows.sort(key=lambda r: r.response.row)
+    rows = cast(list[RowResult], results)  # every position has its verdict now
+    if not in_order:
+        rows.sort(key=lambda r: r.response.row)
     return Evaluation(statuses, rows)
 
 

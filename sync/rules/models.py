@@ -27,10 +27,7 @@ class Status(StrEnum):
 
     @classmethod
     def from_label(cls, label: str) -> Status | None:
-        for status, text in STATUS_LABELS.items():
-            if text == label:
-                return status
-        return None
+        return _STATUS_OF_LABEL.get(label)
 
 
 STATUS_LABELS = {
@@ -41,6 +38,7 @@ STATUS_LABELS = {
     Status.OVERDUE: "Quá hạn, chưa nộp",
     Status.EXEMPT: "Miễn nộp",
 }
+_STATUS_OF_LABEL = {text: status for status, text in STATUS_LABELS.items()}
 
 
 class Verdict(StrEnum):

@@ -174,6 +174,10 @@ def plan_keyed_table(
     wanted: set[tuple[str, ...]] = set()
     # the diff reads each column once; an unchanged cell costs a comparison, not a put
     existing_of = {h: grid.column(h) for h in grid.col}
+    # uncoloured columns are diffed inline (a first cycle writes every cell of the detail tab)
+    plain = {h: grid.col[h] for h in grid.col
+             if h not in staff_headers and (colouring is None or h not in colouring.headers)}
+    cells = grid.batch.cells
     for values in rows:
         key = tuple(clean(values[h]) for h in key_headers)
         wanted.add(key)
@@ -184,8 +188,14 @@ def plan_keyed_table(
             if header in staff_headers:
                 continue
             column = existing_of[header]
-            grid.diff(row, header, column[row - 1] if row <= len(column) else None,
-                      "" if value is None else value, colouring, repaint)
+            old = column[row - 1] if row <= len(column) else None
+            if value is None:
+                value = ""
+            col = plain.get(header)
+            if col is None:  # coloured (or repainted): colours follow the value
+                grid.diff(row, header, old, value, colouring, repaint)
+            elif old is not value and (type(old) is not str or old != value) and _differs(old, value):
+                cells.append(CellWrite(title, row, col, value))
     for key, row in where.items():
         if key not in wanted and not (keep and keep(key)):
             for header in headers:
@@ -222,12 +232,13 @@ def plan_row_columns(
         wanted = columns.get(header, {})
         existing = grid.column(header)
         known = len(existing)
+        col, cells = grid.col[header], grid.batch.cells
         for row in range(2, last + 1):
             value = wanted.get(row, "")
             old = existing[row - 1] if row <= known else None
-            if old is value or (type(old) is str and old == value):
+            if old is value or (type(old) is str and old == value) or not _differs(old, value):
                 continue
-            grid.diff(row, header, old, value, None)
+            cells.append(CellWrite(tab.title, row, col, value))
     return grid.finish()
 
 
