@@ -137,26 +137,34 @@ def _plain_bare(full: str) -> str:
 class _Index:
     """Codes by key; with ``tails``, also the names that end with a key as whole words, which
     make a short name ambiguous (a bare "khương trung" may mean "tiểu học khương trung") but
-    never match by themselves."""
+    never match by themselves. The tails are indexed the first time a lookup needs them (most
+    names are found, exactly, before a layer with tails is asked)."""
 
     def __init__(self, tails: bool = False):
         self.exact: dict[str, set[str]] = defaultdict(set)
         self.tails = tails
-        self._tail: dict[str, set[str]] = defaultdict(set)
+        self._tail: dict[str, set[str]] | None = None
 
     def add(self, key: str, code: str) -> None:
-        if not key:
-            return
-        self.exact[key].add(code)
-        if self.tails:
-            words = key.split(" ")
-            for i in range(1, len(words)):
-                self._tail[" ".join(words[i:])].add(code)
+        if key:
+            self.exact[key].add(code)
+            self._tail = None
+
+    def _tails(self) -> dict[str, set[str]]:
+        if self._tail is None:
+            self._tail = defaultdict(set)
+            for key, codes in self.exact.items():
+                words = key.split(" ")
+                for i in range(1, len(words)):
+                    self._tail[" ".join(words[i:])].update(codes)
+        return self._tail
 
     def find(self, key: str) -> tuple[set[str], set[str]]:
         """(units named exactly so, units the name may also mean)."""
         exact = self.exact.get(key, set()) if key else set()
-        return exact, exact | (self._tail.get(key, set()) if self.tails and exact else set())
+        if not (self.tails and exact):
+            return exact, exact
+        return exact, exact | self._tails().get(key, set())
 
 
 class Matcher:

@@ -46,6 +46,9 @@ class Colouring:
     colour_of: Callable[[Cell], str | None]
 
 
+_ABSENT = object()  # a row that leaves a column out
+
+
 def _differs(existing: Cell, value: Cell) -> bool:
     """Whether writing ``value`` changes what the cell holds. Equal text, or an empty cell and
     "", are settled without normalising (the common case, hundreds of thousands of cells);
@@ -172,27 +175,28 @@ def plan_keyed_table(
                 where.setdefault(key, r)
     next_row = max(grid.last_row, 1) + 1
     wanted: set[tuple[str, ...]] = set()
-    # the diff reads each column once; an unchanged cell costs a comparison, not a put
-    existing_of = {h: grid.column(h) for h in grid.col}
-    # uncoloured columns are diffed inline (a first cycle writes every cell of the detail tab)
-    plain = {h: grid.col[h] for h in grid.col
-             if h not in staff_headers and (colouring is None or h not in colouring.headers)}
-    cells = grid.batch.cells
+    at: list[int] = []  # the sheet row of each of ``rows``
     for values in rows:
         key = tuple(clean(values[h]) for h in key_headers)
         wanted.add(key)
         row = where.get(key)
         if row is None:
             row, next_row = next_row, next_row + 1
-        for header, value in values.items():
-            if header in staff_headers:
+        at.append(row)
+    # column by column: each existing column is taken once, an unchanged cell costs a comparison
+    cells = grid.batch.cells
+    for header in headers:
+        column, col = grid.column(header), grid.col[header]
+        known = len(column)
+        coloured = colouring is not None and header in colouring.headers
+        for values, row in zip(rows, at, strict=True):
+            value = values.get(header, _ABSENT)
+            if value is _ABSENT:
                 continue
-            column = existing_of[header]
-            old = column[row - 1] if row <= len(column) else None
+            old = column[row - 1] if row <= known else None
             if value is None:
                 value = ""
-            col = plain.get(header)
-            if col is None:  # coloured (or repainted): colours follow the value
+            if coloured:  # colours follow the value (and are all sent again when repainting)
                 grid.diff(row, header, old, value, colouring, repaint)
             elif old is not value and (type(old) is not str or old != value) and _differs(old, value):
                 cells.append(CellWrite(title, row, col, value))
