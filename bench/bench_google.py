@@ -110,8 +110,11 @@ def google_sizes(rows: int, units: int, repeat: int, tmp: Path) -> None:
     first_s = cycle()
     first = per_spreadsheet(fake)
     biggest = max((len(r.body) for r in fake.requests), default=0)
-    value_writes = fake.count("values.batchUpdate")
-    written = sum(len(r.body) for r in fake.requests if r.endpoint == "values.batchUpdate")
+    value_endpoints = ("values.batchUpdate", "values.batchUpdateByDataFilter")  # A1 or anchored
+    value_writes = sum(fake.count(endpoint) for endpoint in value_endpoints)
+    written = sum(len(r.body) for r in fake.requests if r.endpoint in value_endpoints)
+    largest_values = max((len(r.body) for r in fake.requests if r.endpoint in value_endpoints),
+                         default=0)
     noop_s, noop_bytes = [], []
     for _ in range(repeat):
         fake.reset_counts()
@@ -127,7 +130,8 @@ def google_sizes(rows: int, units: int, repeat: int, tmp: Path) -> None:
     cycle()
     one_new = per_spreadsheet(fake)
     print(f"{rows:>8,} {first:>6}/{noop}/{one_new:<3} {biggest / 1e6:>7.2f} MB "
-          f"({value_writes} x values:batchUpdate, {written / 1e6:.1f} MB) "
+          f"({value_writes} values writes, {written / 1e6:.1f} MB, each <= "
+          f"{largest_values / 1e6:.2f} MB) "
           f"{statistics.median(noop_s):>8.2f} s {statistics.median(noop_bytes) / 1e6:>8.1f} MB "
           f"{first_s:>8.2f} s", flush=True)
     fake.assert_clean()
