@@ -165,14 +165,15 @@ def test_an_empty_sheet_data_gets_its_rows(tmp_path):
     assert sheet_xml(path).index("</sheetData>") < sheet_xml(path).index("<mergeCells")
 
 
-def test_rows_are_not_repeated_with_namespace_declarations(tmp_path):
+def test_rows_are_written_as_they_were_without_namespaces_or_character_references(tmp_path):
+    kept = '<row r="1"><c r="A1" t="inlineStr"><is><t>Trường THCS Nhân Chính</t></is></c></row>'
     path = make_xlsx(tmp_path / "t.xlsx",
-                     '<sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
-                     '<row r="2"><c r="A2"><v>2</v></c></row></sheetData>')
-    write(path, (2, 2, "x"), (3, 1, "y"))
+                     f'<sheetData>{kept}<row r="2"><c r="A2"><v>2</v></c></row></sheetData>')
+    write(path, (2, 2, "Đã nộp"), (3, 1, "y"))
     xml = sheet_xml(path)
     assert xml.count("xmlns=") == 1 and xml.count("xmlns:r=") == 1
-    assert '<row r="1"><c r="A1"><v>1</v></c></row>' in xml  # an untouched row as it was
+    assert kept in xml and "&#" not in xml  # an untouched row as it was, UTF-8 as it was
+    assert "<t>Đã nộp</t>" in xml
 
 
 def test_a_prefixed_worksheet_keeps_its_prefix(tmp_path):

@@ -62,14 +62,14 @@ class RowText:
     def __init__(self, parent: etree._Element):
         self.parent = parent
         probe = etree.SubElement(parent, ROW)
-        bare = etree.tostring(probe)
+        bare = etree.tostring(probe, encoding="UTF-8")
         parent.remove(probe)
         self.prefix = bare[:-2]  # up to the "/>": '<row xmlns="..." xmlns:r="..."'
         space = bare.find(b" ")
         self.open = bare[:space] if space > 0 else self.prefix  # '<row' (or '<x:row')
 
     def __call__(self, row: etree._Element) -> bytes:
-        text = etree.tostring(row)
+        text = etree.tostring(row, encoding="UTF-8")  # not ASCII: no &#7901; per letter
         n = len(self.prefix)
         if n != len(self.open) and text.startswith(self.prefix) and text[n:n + 1] in (b" ", b">", b"/"):
             return self.open + text[n:]
