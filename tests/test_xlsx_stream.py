@@ -269,3 +269,19 @@ def test_guards_read_like_the_whole_sheet(tmp_path):
     assert {(s.col, s.reason.split(" (")[0]) for s in skipped} == {
         (5, "expected an empty column but the sheet now holds '7'")}
     assert values(path)[6] == ["", "", "", "", "", "y"]
+
+
+def test_a_read_starts_at_a1(tmp_path):
+    """The read takes calamine's rows one at a time (``iter_rows``, which starts at the first
+    used column): the values must sit where a whole read puts them, trimmed alike."""
+    from python_calamine import CalamineWorkbook
+
+    from sync.backends.base import trim
+
+    path = make_xlsx(tmp_path / "t.xlsx",
+                     '<sheetData><row r="3"><c r="C3" t="inlineStr"><is><t>x</t></is></c>'
+                     '<c r="E3" t="inlineStr"><is><t>y</t></is></c></row><row r="4"/>'
+                     '<row r="6"><c r="D6"><v>2</v></c><c r="F6" t="inlineStr"><is><t></t></is></c></row>'
+                     '</sheetData>')
+    whole = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(TAB).to_python(skip_empty_area=False)
+    assert values(path) == trim(whole) == [[], [], ["", "", "x", "", "y"], [], [], ["", "", "", 2.0]]

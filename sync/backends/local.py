@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
-from sync.backends.base import Backend, Book, SkippedWrite, Tab, WriteBatch, trim
+from sync.backends.base import Backend, Book, SkippedWrite, Tab, WriteBatch
 from sync.backends.files import write_atomically
 from sync.backends.xlsx_patch import XlsxPatch
 from sync.errors import AccessError, BackendError
@@ -51,10 +51,8 @@ class LocalWorkbookBackend(Backend):
         try:
             workbook = CalamineWorkbook.from_path(str(path))
             tabs = {}
-            for title in workbook.sheet_names:
-                sheet = workbook.get_sheet_by_name(title)
-                values = sheet.to_python(skip_empty_area=False)  # keep row 1 as row 1
-                tabs[title] = Tab(title, trim(values), EXCEL_ROWS, EXCEL_COLS)
+            for title in workbook.sheet_names:  # one sheet's calamine data alive at a time
+                tabs[title] = Tab(title, _values(workbook.get_sheet_by_name(title)), EXCEL_ROWS, EXCEL_COLS)
         except (CalamineError, OSError, ValueError) as err:
             raise AccessError(f"workbook {path} cannot be opened as .xlsx: {one_line(err, 200)}") from None
         return Book(ref, path.stem, tabs)
@@ -105,6 +103,31 @@ class LocalWorkbookBackend(Backend):
         finally:
             workbook.close()
         return skipped
+
+
+def _values(sheet: CalamineSheet) -> list[list[Cell]]:
+    """A sheet's rows from row 1 and column A, trimmed as they come (``trim``'s result without
+    holding calamine's untrimmed rows beside it: 15 MiB less at 100k rows).
+
+    ``iter_rows`` starts at row 1 but at the sheet's first used column (``start``), where
+    ``to_python(skip_empty_area=False)`` starts at A; test_a_read_starts_at_a1 pins it."""
+    if sheet.start is None:
+        return []
+    pad = [""] * sheet.start[1]
+    out: list[list[Cell]] = []
+    for row in sheet.iter_rows():
+        end = len(row)
+        while end and row[end - 1] in (None, ""):
+            end -= 1
+        if not end:
+            out.append([])
+        elif pad:
+            out.append(pad + row[:end])
+        else:
+            out.append(row if end == len(row) else row[:end])
+    while out and not out[-1]:
+        out.pop()
+    return out
 
 
 class SavedMeanwhile(Exception):
