@@ -180,8 +180,8 @@ def _guarded_cells(path: Path, guards: Iterable[CellGuard]) -> Callable[[str, in
     cells: dict[tuple[str, int, int], Cell] = {}
     filled: dict[tuple[str, int], list[Cell]] = {}
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        for title in set(workbook.sheet_names) & set(wanted):
+        workbook = CalamineWorkbook.from_path(str(path)) if wanted else None  # none: not opened
+        for title in set(workbook.sheet_names if workbook else ()) & set(wanted):
             columns = wanted[title]
             sheet = workbook.get_sheet_by_name(title)
             if sheet.start is None:
