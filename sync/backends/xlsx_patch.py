@@ -15,6 +15,10 @@ writer copies every part of the zip byte for byte and edits only:
 
 Strings are written inline (``t="inlineStr"``), so the shared-string table is never rewritten, and
 text that looks like a formula stays text.
+
+A worksheet is never held whole (``xlsx_stream``): its skeleton (everything but the rows) takes
+the edits above, and ``write`` streams its rows, the planned cells merged in by (row, column),
+into a temporary file that ``save`` copies into the new package.
 """
 
 from __future__ import annotations
@@ -22,14 +26,19 @@ from __future__ import annotations
 import copy
 import posixpath
 import re
+import shutil
+import tempfile
+import time
 import zipfile
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from lxml import etree
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from sync.backends import xlsx_stream
 from sync.errors import AccessError
 from sync.rules.book import CellColour, CellWrite, ColumnChoice, column_letters
 
@@ -48,6 +57,7 @@ _AFTER_VALIDATIONS = ("hyperlinks", "printOptions", "pageMargins", "pageSetup", 
                       "smartTags", "drawing", "legacyDrawing", "legacyDrawingHF", "picture",
                       "oleObjects", "controls", "webPublishItems", "tableParts", "extLst")
 _REF = re.compile(r"^([A-Z]+)([0-9]+)$")
+_F, _V, _IS, _T = (f"{{{NS}}}{tag}" for tag in ("f", "v", "is", "t"))
 
 
 def q(tag: str, ns: str = NS) -> str:
@@ -72,6 +82,19 @@ class CannotPatch(AccessError):
     """The workbook's XML is not what the patcher can edit safely; nothing was written."""
 
 
+@dataclass
+class _Edits:
+    """What one ``write`` puts into one worksheet's rows."""
+
+    cells: list[CellWrite] = field(default_factory=list)
+    colours: list[CellColour] = field(default_factory=list)
+    bold: set[int] = field(default_factory=set)
+
+
+def _position(item: CellWrite | CellColour) -> tuple[int, int]:
+    return item.row, item.col
+
+
 class XlsxPatch:
     """An .xlsx opened for cell edits; ``save`` writes the whole package to a handle."""
 
@@ -86,20 +109,32 @@ class XlsxPatch:
         self.new_parts: list[str] = []
         self.drop: set[str] = set()
         self.dirty: set[str] = set()  # parts edited: only these are written anew
-        self.rows: dict[str, dict[int, etree._Element]] = {}
+        self.worksheets: set[str] = set()  # existing worksheet parts: parsed as skeletons only
         self.workbook_part = self._office_document()
         self.sheets = self._sheets()
+        self.worksheets = set(self.sheets.values()) & set(self.names)
+        self.pending: dict[str, _Edits] = {}  # worksheet -> rows to edit at the next stream
+        self.touched: dict[str, None] = {}  # worksheets edited since they were last streamed
+        self.streamed: dict[str, IO[bytes]] = {}  # worksheet -> its new XML, in a temporary file
+        self._merges: dict[str, list[tuple[int, int, int, int, str]]] = {}
         self._xf_cache: dict[tuple[int, str, str | None], int] = {}
 
     # -- package -------------------------------------------------------------------------------
     def xml(self, name: str) -> etree._Element:
+        """A part's XML tree; for a worksheet, its skeleton (no rows: they are streamed)."""
         if name not in self.parts:
             try:
-                data = self.zip.read(name)
+                if name in self.worksheets:
+                    with self.zip.open(name) as stream:
+                        self.parts[name] = xlsx_stream.skeleton(stream)
+                else:
+                    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+                    self.parts[name] = etree.fromstring(self.zip.read(name), parser)
             except KeyError:
                 raise CannotPatch(f"workbook {self.path}: part {name} is missing") from None
-            parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-            self.parts[name] = etree.fromstring(data, parser)
+            except etree.XMLSyntaxError as err:
+                raise CannotPatch(f"workbook {self.path}: part {name} is not well-formed XML "
+                                  f"({err}); open and save it once in Excel or LibreOffice") from None
         return self.parts[name]
 
     def _office_document(self) -> str:
@@ -128,33 +163,53 @@ class XlsxPatch:
         return out
 
     def save(self, handle: BinaryIO) -> None:
+        self._flush()
         with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as out:
             for info in self.zip.infolist():
-                if info.filename in self.drop:
+                name = info.filename
+                if name in self.drop:
                     continue
-                if info.filename in self.dirty:
-                    out.writestr(info, _serialise(self.parts[info.filename]),
-                                 compress_type=zipfile.ZIP_DEFLATED)
+                if name in self.streamed:
+                    entry = copy.copy(info)
+                    entry.compress_type = zipfile.ZIP_DEFLATED
+                    _copy_into(out, entry, self.streamed[name])
+                elif name in self.dirty:
+                    out.writestr(info, _serialise(self.parts[name]), compress_type=zipfile.ZIP_DEFLATED)
                 else:
-                    out.writestr(info, self.zip.read(info.filename))
+                    with self.zip.open(info) as stream:
+                        _copy_into(out, copy.copy(info), stream)
             for name in self.new_parts:
-                out.writestr(name, _serialise(self.parts[name]))
+                if name in self.streamed:
+                    entry = zipfile.ZipInfo(name, time.localtime()[:6])
+                    entry.compress_type = zipfile.ZIP_DEFLATED
+                    entry.external_attr = 0o600 << 16  # as writestr gives a new member
+                    _copy_into(out, entry, self.streamed[name])
+                else:
+                    out.writestr(name, _serialise(self.parts[name]))
 
     def close(self) -> None:
         self.zip.close()
+        for temporary in self.streamed.values():
+            temporary.close()
+        self.streamed.clear()
 
     # -- merged ranges -------------------------------------------------------------------------
     def merged(self, title: str, row: int, col: int) -> str | None:
         part = self.sheets.get(title)
         if part is None or part in self.new_parts:
             return None
-        for merge in self.xml(part).iter(q("mergeCell")):
-            ref = merge.get("ref", "")
-            first, _, last = ref.partition(":")
-            try:
-                (r1, c1), (r2, c2) = parse_ref(first), parse_ref(last or first)
-            except ValueError:
-                continue
+        if part not in self._merges:  # asked once per planned cell: parse the ranges once
+            spans = []
+            for merge in self.xml(part).iter(q("mergeCell")):
+                ref = merge.get("ref", "")
+                first, _, last = ref.partition(":")
+                try:
+                    (r1, c1), (r2, c2) = parse_ref(first), parse_ref(last or first)
+                except ValueError:
+                    continue
+                spans.append((r1, c1, r2, c2, ref))
+            self._merges[part] = spans
+        for r1, c1, r2, c2, ref in self._merges[part]:
             if r1 <= row <= r2 and c1 <= col <= c2:
                 return ref
         return None
@@ -200,53 +255,13 @@ class XlsxPatch:
         self.sheets[title] = part
 
     # -- cells ---------------------------------------------------------------------------------
-    def _row(self, part: str, number: int) -> etree._Element:
-        data = self.xml(part).find(q("sheetData"))
-        if data is None:
-            raise CannotPatch(f"workbook {self.path}: {part} has no sheetData")
-        if part not in self.rows:
-            index = {}
-            for row in data.iterfind(q("row")):
-                if row.get("r") is None:
-                    raise CannotPatch(f"workbook {self.path}: a row of {part} has no number "
-                                      "(save it once in Excel or LibreOffice)")
-                index[int(row.get("r"))] = row
-            self.rows[part] = index
-        index = self.rows[part]
-        if number not in index:
-            row = etree.Element(q("row"))
-            row.set("r", str(number))
-            after = [r for r in index if r < number]
-            if after:
-                index[max(after)].addnext(row)
-            else:
-                data.insert(0, row)
-            index[number] = row
-        return index[number]
+    def _touch(self, part: str) -> None:
+        self.dirty.add(part)
+        self.touched[part] = None
 
-    def _cell(self, part: str, row_number: int, col: int) -> etree._Element:
-        row = self._row(part, row_number)
-        row.attrib.pop("spans", None)  # a hint only; stale once a cell is added
-        ref = f"{column_letters(col)}{row_number}"
-        previous = None
-        for cell in row.iterfind(q("c")):
-            if cell.get("r") is None:
-                raise CannotPatch(f"workbook {self.path}: a cell of {part} has no reference "
-                                  "(save it once in Excel or LibreOffice)")
-            _, c = parse_ref(cell.get("r"))
-            if c == col:
-                return cell
-            if c > col:
-                break
-            previous = cell
-        cell = etree.Element(q("c"))
-        cell.set("r", ref)
-        if previous is not None:
-            previous.addnext(cell)
-        else:
-            row.insert(0, cell)
-        self._extend_dimension(part, row_number, col)
-        return cell
+    def _edits(self, part: str) -> _Edits:
+        self._touch(part)
+        return self.pending.setdefault(part, _Edits())
 
     def _extend_dimension(self, part: str, row: int, col: int) -> None:
         dimension = self.xml(part).find(q("dimension"))
@@ -264,45 +279,130 @@ class XlsxPatch:
               bold_rows: Iterable[tuple[str, int]] = (),
               number_formats: Mapping[tuple[str, int], str] | None = None,
               choices: Iterable[ColumnChoice] = ()) -> None:
+        """Values, then number formats for numbers in formatted columns, then fills, then bold
+        rows; each edited worksheet streamed once, here (a sheet the patcher cannot edit is
+        refused before anything is saved)."""
         for (title, col), pattern in (number_formats or {}).items():
             self._column_style(self.sheets[title], col, self._style(0, "numfmt", pattern))
         for item in cells:
-            part = self.sheets[item.tab]
-            self.dirty.add(part)
-            cell = self._cell(part, item.row, item.col)
-            self._set_value(cell, item.value)
-            if item.row > 1 and isinstance(item.value, int | float) and not isinstance(item.value, bool):
-                style = self._column_styles(part).get(item.col)
-                if style is not None and cell.get("s", "0") == "0":
-                    cell.set("s", str(style))  # like a number typed into a formatted column
+            self._edits(self.sheets[item.tab]).cells.append(item)
         for choice in choices:
             self._add_choice(choice)
         for item in colours:
-            self.dirty.add(self.sheets[item.tab])
-            cell = self._cell(self.sheets[item.tab], item.row, item.col)
-            cell.set("s", str(self._style(int(cell.get("s", "0")), "fill", item.colour)))
+            self._edits(self.sheets[item.tab]).colours.append(item)
         for title, row in bold_rows:
-            for cell in self._row(self.sheets[title], row).iterfind(q("c")):
-                cell.set("s", str(self._style(int(cell.get("s", "0")), "bold", None)))
+            self._edits(self.sheets[title]).bold.add(row)
+        self._flush()
+
+    def _flush(self) -> None:
+        for part in list(self.touched):
+            self._stream(part, self.pending.pop(part, _Edits()))
+        self.touched.clear()
+
+    def _stream(self, part: str, edits: _Edits) -> None:
+        """Write ``part`` anew into a temporary file: its skeleton around its rows, the rows
+        ``edits`` names edited on the way (in (row, column) order; a later write to a cell wins)."""
+        sheet = self.xml(part)
+        data = sheet.find(q("sheetData"))
+        if data is None:
+            raise CannotPatch(f"workbook {self.path}: {part} has no sheetData")
+        cells = sorted(edits.cells, key=_position)  # stable: the batch's order within a cell
+        colours = sorted(edits.colours, key=_position)
+        if cells or colours:
+            self._extend_dimension(part, max(i.row for i in (*cells[-1:], *colours[-1:])),
+                                   max(i.col for i in (*cells, *colours)))
+        numbers = sorted({i.row for i in cells} | {i.row for i in colours} | edits.bold)
+        column_styles = self._column_styles(part)
+        at = {"cell": 0, "colour": 0}
+
+        def taken(items: list, key: str, number: int) -> list:
+            start = end = at[key]
+            while end < len(items) and items[end].row == number:
+                end += 1
+            at[key] = end
+            return items[start:end]
+
+        def complain(what: str) -> CannotPatch:
+            return CannotPatch(f"workbook {self.path}: {what} in {part} "
+                               "(save it once in Excel or LibreOffice)")
+
+        def edit(row: etree._Element, number: int) -> None:
+            values, fills = taken(cells, "cell", number), taken(colours, "colour", number)
+            if values or fills:
+                row.attrib.pop("spans", None)  # a hint only; stale once a cell is added
+            found = xlsx_stream.RowCells(row, number, complain)
+            for item in values:
+                cell = found.get(item.col)
+                self._set_value(cell, item.value)
+                if number > 1 and isinstance(item.value, int | float) and not isinstance(item.value, bool):
+                    style = column_styles.get(item.col)
+                    if style is not None and cell.get("s", "0") == "0":
+                        cell.set("s", str(style))  # like a number typed into a formatted column
+            for item in fills:
+                cell = found.get(item.col)
+                cell.set("s", str(self._style(int(cell.get("s", "0")), "fill", item.colour)))
+            if number in edits.bold:
+                for cell in row.iterfind(q("c")):
+                    cell.set("s", str(self._style(int(cell.get("s", "0")), "bold", None)))
+
+        marker = etree.Comment(" tonghop: the rows ")
+        data.append(marker)
+        head, _, tail = _serialise(sheet).partition(b"<!-- tonghop: the rows -->")
+        data.remove(marker)
+        out = tempfile.TemporaryFile()  # noqa: SIM115 - open until save() copies it
+        try:
+            source = self._source(part)
+            try:
+                out.write(head)
+                out.writelines(xlsx_stream.rows(source, data, numbers, edit))
+                out.write(tail)
+            finally:
+                if source is not None and source is not self.streamed.get(part):
+                    source.close()
+        except xlsx_stream.RowsOutOfOrder as err:
+            out.close()
+            what = f"row {err}" if str(err) else "a row without a number"
+            raise complain(f"{what} out of order") from None
+        except etree.XMLSyntaxError as err:
+            out.close()
+            raise CannotPatch(f"workbook {self.path}: part {part} is not well-formed XML ({err}); "
+                              "open and save it once in Excel or LibreOffice") from None
+        except BaseException:
+            out.close()
+            raise
+        old = self.streamed.pop(part, None)
+        if old is not None:
+            old.close()
+        self.streamed[part] = out
+
+    def _source(self, part: str) -> IO[bytes] | None:
+        """Where the rows of ``part`` are now: its last stream, the package, or nowhere (new)."""
+        if part in self.streamed:
+            self.streamed[part].seek(0)
+            return self.streamed[part]
+        if part in self.new_parts:
+            return None
+        return self.zip.open(part)
 
     def _set_value(self, cell: etree._Element, value: object) -> None:
-        for child in list(cell):
-            if child.tag == q("f"):
-                self.drop_calc_chain()
-            if child.tag in (q("f"), q("v"), q("is")):
-                cell.remove(child)
+        if len(cell):  # a new cell has no children: nothing to clear (a first sync: every cell)
+            for child in list(cell):
+                if child.tag == _F:
+                    self.drop_calc_chain()
+                if child.tag in (_F, _V, _IS):
+                    cell.remove(child)
         cell.attrib.pop("t", None)
         if value is None or value == "":
             return
         if isinstance(value, bool):
             cell.set("t", "b")
-            etree.SubElement(cell, q("v")).text = "1" if value else "0"
+            etree.SubElement(cell, _V).text = "1" if value else "0"
         elif isinstance(value, int | float):
-            etree.SubElement(cell, q("v")).text = repr(value) if isinstance(value, float) else str(value)
+            etree.SubElement(cell, _V).text = repr(value) if isinstance(value, float) else str(value)
         else:
             text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:CELL_LIMIT]
             cell.set("t", "inlineStr")
-            node = etree.SubElement(etree.SubElement(cell, q("is")), q("t"))
+            node = etree.SubElement(etree.SubElement(cell, _IS), _T)
             node.text = text
             if text != text.strip() or "\n" in text:
                 node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
@@ -398,7 +498,7 @@ class XlsxPatch:
 
     def _column_style(self, part: str, index: int, style: int) -> None:
         """Give column ``index`` a default style, splitting a ``<col>`` range that covers it."""
-        self.dirty.add(part)
+        self._touch(part)
         sheet = self.xml(part)
         cols = sheet.find(q("cols"))
         if cols is None:
@@ -430,7 +530,7 @@ class XlsxPatch:
         """A dropdown on a column (row 2 down) listing another tab's column (row 2 down): Excel,
         LibreOffice and Google show it alike; the list follows the source column."""
         part = self.sheets[choice.tab]
-        self.dirty.add(part)
+        self._touch(part)
         sheet = self.xml(part)
         letter, source = column_letters(choice.col), column_letters(choice.source_col)
         sqref = f"{letter}2:{letter}{EXCEL_ROWS}"
@@ -462,6 +562,15 @@ class XlsxPatch:
         fonts.append(font)
         fonts.set("count", str(len(fonts)))
         return len(fonts) - 1
+
+
+def _copy_into(out: zipfile.ZipFile, entry: zipfile.ZipInfo, stream: IO[bytes]) -> None:
+    """One member of ``out`` from a stream (never whole in memory)."""
+    if stream.seekable():
+        entry.file_size = stream.seek(0, 2)  # tells zipfile whether the member needs ZIP64
+        stream.seek(0)
+    with out.open(entry, "w") as member:
+        shutil.copyfileobj(stream, member, 1 << 20)
 
 
 def _serialise(root: etree._Element) -> bytes:
