@@ -44,7 +44,7 @@ class BackendSettings:
     timeout_seconds: float = 60.0  # google: per request
     max_attempts: int = 6  # google: retries of 408/429/5xx/timeouts, in all
     max_retry_seconds: float = 120.0  # google: give up after this long
-    skip_unchanged: bool = True  # google: no re-read while Drive's version of a spreadsheet holds
+    skip_unchanged: bool = True  # no re-read while the book is unchanged (Drive's version; the file's bytes)
 
     @property
     def auth_mode(self) -> AuthMode:

@@ -75,7 +75,10 @@ def test_requests_are_counted_by_kind_like_google():
     assert kind_of("GET", "https://sheets.googleapis.com/v4/spreadsheets/x/values:batchGet") is Kind.READ
     assert kind_of("POST", "https://sheets.googleapis.com/v4/spreadsheets/x/values:batchGetByDataFilter") is Kind.READ
     assert kind_of("POST", "https://sheets.googleapis.com/v4/spreadsheets/x/values:batchUpdate") is Kind.WRITE
-    assert kind_of("GET", "https://www.googleapis.com/drive/v3/files/x") is None
+    assert kind_of("GET", "https://www.googleapis.com/drive/v3/files/x") is Kind.DRIVE
+    assert kind_of("POST", "https://www.googleapis.com/upload/drive/v3/files") is Kind.DRIVE
+    assert kind_of("POST", "https://oauth2.googleapis.com/token") is None
+    assert kind_of("GET", "https://forms.googleapis.com/v1/forms/x") is None
 
 
 def test_accounts_share_the_project_bucket():
@@ -170,8 +173,11 @@ class TimedFake(FakeGoogle):
         return super().handle(request, timeout)
 
 
-def office_in_fake(fake, directory: Path, key: Path, campaigns: int, every: int) -> Path:
-    """A control spreadsheet (roster, ``campaigns`` campaigns) and one Forms spreadsheet each."""
+def office_in_fake(fake, directory: Path, key: Path, campaigns: int, every: int,
+                   drive_folder: str = "") -> Path:
+    """A control spreadsheet (roster, ``campaigns`` campaigns) and one Forms spreadsheet each.
+    ``drive_folder``: drafts go there, so the robot signs in with a Drive scope and the no-op
+    shortcut (Drive's version first) is on."""
     units = roster()[:20]
     roster_rows = [[H.UNIT_CODE[0], H.UNIT_NAME[0], H.UNIT_GROUP[0], H.UNIT_ACTIVE[0]]]
     roster_rows += [[c, n, g, "Có"] for c, n, g, _, _ in units]
@@ -190,7 +196,8 @@ def office_in_fake(fake, directory: Path, key: Path, campaigns: int, every: int)
     directory.mkdir(parents=True)
     config = directory / "config.toml"
     config.write_text(f'[backend]\nkind = "google"\nspreadsheet = "{control}"\ncredentials = \'{key}\'\n'
-                      f'[reminders]\nenabled = false\n[schedule]\nevery_minutes = {every}\n',
+                      f'[reminders]\nenabled = false\n[schedule]\nevery_minutes = {every}\n'
+                      + (f'[reports]\ndrive_folder = "{drive_folder}"\n' if drive_folder else ""),
                       encoding="utf-8")
     return config
 
@@ -222,6 +229,57 @@ def test_a_simulated_hour_of_many_offices_on_one_account_stays_within_quota(tmp_
     assert not [r for r in fake.requests if r.status == 429]
     cycles = [o.cycles for o in offices]
     assert min(cycles) >= max(cycles) - 1  # every office had its turn
+    assert "failed" not in out.getvalue()
+    fake.assert_clean()
+
+
+def test_with_the_noop_shortcut_drive_has_its_own_bucket_and_stays_within_it(tmp_path,
+                                                                             service_account_key):
+    """The shortcut's Drive ``files.get`` goes through a bucket of its own per account: here a
+    Drive quota of 20 a minute against a demand of 30, Sheets' untouched. Spreadsheets edited
+    now and then are read in full; the others cost one Drive request a cycle."""
+    time = SimTime(until=START + timedelta(hours=1))
+    fake = TimedFake(time.seconds)
+    folder = fake.add_drive_folder(name="Dự thảo", shared_drive=True)
+    paths = [office_in_fake(fake, tmp_path / f"phuong{i}", service_account_key, 4, 1, folder)
+             for i in range(6)]
+    configs = O.load_configs(paths)
+    quotas = Quotas(time.seconds, time.sleep, Limits(user_drive=20, project_drive=1000))
+    offices = O.build_offices(configs, quotas, session_for=lambda config: fake.session())
+    edited = []
+
+    def edit_now_and_then(office: Office) -> Office:
+        job = office.job
+
+        def run(now):
+            if office.cycles % 7 == 3:  # someone types in one of this office's spreadsheets
+                sid = configs[offices.index(office)].backend.spreadsheet
+                fake.set_values(sid, H.ROSTER_TAB, "F2", [[f"ghi chú {office.cycles}"]])
+                edited.append(sid)
+            return job(now)
+        office.job = run
+        return office
+    offices = [edit_now_and_then(o) for o in offices]
+    out = io.StringIO()
+    fleet = Fleet(offices, time, out, sleep=time.sleep, inline=True)
+    time.fleet = fleet
+    fleet.run()
+
+    by_kind: dict[Kind | None, list[float]] = {}
+    for request, at in zip(fake.requests, fake.times, strict=True):
+        by_kind.setdefault(kind_of(request.method, request.url), []).append(at)
+    drive, reads = by_kind[Kind.DRIVE], by_kind[Kind.READ]
+    # the demand was there (30 a minute): Drive's bucket (burst 10, then 10 a minute) held the
+    # offices back, and no minute went over the quota
+    assert len(drive) >= 10 * 60 and sum(o.skipped for o in offices) > 100
+    assert most_in_a_minute(drive) <= 20
+    assert most_in_a_minute(reads) <= 60 and most_in_a_minute(by_kind.get(Kind.WRITE, [])) <= 60
+    assert not [r for r in fake.requests if r.status == 429]
+    cycles = sum(o.cycles for o in offices)
+    assert len(drive) == cycles * 5  # one version asked per spreadsheet per cycle
+    # full reads only for the first cycles, the edits and what the tool wrote after them:
+    # far below the 2 reads per spreadsheet per cycle it would cost without the shortcut
+    assert edited and len(reads) < cycles * 5 * 2 / 4
     assert "failed" not in out.getvalue()
     fake.assert_clean()
 

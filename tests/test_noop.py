@@ -4,12 +4,17 @@ spreadsheet costs one Drive ``files.get`` and no Sheets request, and time still 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from datetime import datetime
 
 import gspread
 import pytest
 
-from sync.backends.unchanged import LastRead, ReadCache
+from sync.backends.google import GoogleSheetsBackend
+from sync.backends.unchanged import BookCache
+from sync.config import load_config
+from sync.rules.book import Book, Tab
 from sync.rules.models import Status
 from tests.fakesheets import FakeGoogle
 
@@ -119,7 +124,13 @@ def _sort(ws) -> None:
         "sortSpecs": [{"dimensionIndex": 0, "sortOrder": "DESCENDING"}]}}]})
 
 
-@pytest.mark.parametrize("edit", [_edit_value, _add_tab, _sort], ids=["value", "tab", "sort"])
+def _rename_tab(ws) -> None:
+    book = gspread.Client(None, ws.fake.session()).open_by_key(ws.spreadsheet_id)
+    book.worksheet("Nhật ký đồng bộ").update_title("Nhật ký cũ")
+
+
+@pytest.mark.parametrize("edit", [_edit_value, _add_tab, _sort, _rename_tab],
+                         ids=["value", "tab", "sort", "renamed"])
 def test_any_edit_makes_the_next_cycle_read_fully(cli, ws, edit):
     steady(cli, ws)
     edit(ws)
@@ -181,13 +192,35 @@ def test_drive_refusing_the_version_falls_back_to_a_full_read(cli, ws, caplog):
     assert len(said) == 1 and said[0].levelno == logging.INFO
 
 
+def test_the_kept_book_is_what_a_full_read_gives(ws):
+    """Timestamps localised, tabs trimmed, grids, anchors and merges for the write: the same."""
+    config = load_config(ws.config_path)
+    off = dataclasses.replace(config, backend=dataclasses.replace(config.backend,
+                                                                  skip_unchanged=False))
+    fresh = GoogleSheetsBackend.from_config(config, session=ws.fake.session())
+    full = fresh.read("")
+    ws.fake.reset_counts()
+    kept = GoogleSheetsBackend.from_config(config, session=ws.fake.session())
+    again = kept.read("")
+    assert counts(ws.fake) == {"drive.files.get": 1}
+    assert again == full == GoogleSheetsBackend.from_config(off, session=ws.fake.session()).read("")
+    assert any(isinstance(v, datetime) and v.tzinfo for t in again.tabs.values()
+               for row in t.values for v in row)  # Forms' serials came back as aware datetimes
+    assert kept._sheets == fresh._sheets
+    assert vars(kept._read[ws.spreadsheet_id]) == vars(fresh._read[ws.spreadsheet_id])
+
+
 def test_a_damaged_cache_file_costs_a_full_read(cli, ws):
     steady(cli, ws)
-    for path in (ws.config_path.parent / "data" / "google-reads").glob("*/*.json"):
-        path.write_text("{not json", encoding="utf-8")
+    before = ws.values("Trạng thái")
+    kept = list((ws.config_path.parent / "data" / "google-reads").glob("*.pickle"))
+    assert kept
+    for path in kept:
+        path.write_bytes(path.read_bytes()[:200])  # cut short: the header loads, the Book not
     ws.fake.reset_counts()
     sync(cli, ws)
     assert counts(ws.fake) == {"drive.files.get": 1, **READS}
+    assert ws.values("Trạng thái") == before  # nothing to write: the same verdicts
 
 
 def test_drive_file_scope_on_a_spreadsheet_a_person_made_reads_in_full(cli, google_fake, oauth_ws,
@@ -207,14 +240,18 @@ def test_drive_file_scope_on_a_spreadsheet_a_person_made_reads_in_full(cli, goog
     assert sum("reading it in full" in r.getMessage() for r in caplog.records) == 1
 
 
-def test_the_read_cache_answers_only_for_the_version_it_was_taken_at(tmp_path):
-    cache = ReadCache(tmp_path / "google-reads")
+def test_the_book_cache_answers_only_for_the_identity_it_was_taken_at(tmp_path):
+    cache = BookCache(tmp_path / "google-reads")
+    book = Book("", "Sổ", {"A": Tab("A", [["Tên", "Đơn vị"], ["x", 1.5]], 1000, 26, 7)},
+                "Asia/Ho_Chi_Minh", "vi_VN")
     meta = {"properties": {"title": "Sổ"}, "sheets": []}
-    ranges = [{"range": "'A'!A1:B2", "values": [["Tên", "Đơn vị"]]}]
-    cache.put("1AbC", "41", meta, ranges)
-    assert cache.get("1AbC", "41") == LastRead("41", meta, ranges)
+    cache.put("1AbC", "41", book, meta)
+    kept = cache.get("1AbC", "41")
+    assert kept.book == book and kept.book is not book and kept.extra == meta
     assert cache.get("1AbC", "42") is None and cache.get("1XyZ", "41") is None
-    cache.put("1AbC", "43", meta, [])  # a newer read replaces the older one
+    cache.put("1AbC", "43", book, meta)  # a newer read replaces the older one
     assert cache.get("1AbC", "41") is None and cache.get("1AbC", "43") is not None
+    assert [p.name for p in (tmp_path / "google-reads").iterdir()] == ["1AbC.pickle"]
+    assert (tmp_path / "google-reads" / "1AbC.pickle").stat().st_mode & 0o777 == 0o600
     cache.forget("1AbC")  # the tool wrote: nothing is trusted until the next full read
     assert cache.get("1AbC", "43") is None

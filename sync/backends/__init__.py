@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sync.backends.base import Backend, Book, Cell, CellColour, CellWrite, Tab, WriteBatch
 from sync.backends.local import LocalWorkbookBackend
+from sync.backends.unchanged import BookCache
 from sync.config import Config
 
 __all__ = [
@@ -19,4 +20,5 @@ def open_backend(config: Config, session=None) -> Backend:
         from sync.backends.google import GoogleSheetsBackend
 
         return GoogleSheetsBackend.from_config(config, session=session)
-    return LocalWorkbookBackend(config.resolve(config.backend.workbook), config.base_dir)
+    reads = BookCache(config.data_path / "local-reads") if config.backend.skip_unchanged else None
+    return LocalWorkbookBackend(config.resolve(config.backend.workbook), config.base_dir, reads)

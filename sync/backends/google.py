@@ -61,7 +61,7 @@ from sync.backends.sheets_requests import (
     structure_requests,
     value_ranges,
 )
-from sync.backends.unchanged import ReadCache
+from sync.backends.unchanged import BookCache
 from sync.config import AuthMode, Config
 from sync.errors import AccessError, BackendError, TonghopError
 from sync.rules import headers as H
@@ -154,7 +154,7 @@ class GoogleSheetsBackend(Backend):
         self._forms: dict[bool, FormsClient] = {}
         self._read: dict[str, _Read] = {}  # id -> anchors, merges and values as last read
         # the no-op shortcut (unchanged.py): None = off; ids whose version Drive will not tell
-        self.reads: ReadCache | None = None
+        self.reads: BookCache | None = None
         self._no_version: set[str] = set()
 
     @classmethod
@@ -181,7 +181,7 @@ class GoogleSheetsBackend(Backend):
         if config.backend.skip_unchanged and (signed is None or _sees_drive(
                 getattr(signed.credentials, "scopes", None)
                 or scopes_for(config, signed.identity.robot))):
-            backend.reads = ReadCache(config.data_path / "google-reads")
+            backend.reads = BookCache(config.data_path / "google-reads")
         return backend
 
     def forms(self, write: bool = False) -> FormsClient:
@@ -226,9 +226,12 @@ class GoogleSheetsBackend(Backend):
                               "(e.g. https://docs.google.com/spreadsheets/d/1AbC.../edit)")
         version = self._version(sid)
         if version is not None and self.reads is not None:
-            last = self.reads.get(sid, version)
-            if last is not None:  # nothing changed on Google since that read: send nothing else
-                return self._book(ref, sid, last.meta, last.value_ranges)
+            kept = self.reads.get(sid, version)
+            if kept is not None:  # nothing changed on Google since that read: send nothing else
+                book = kept.book
+                book.ref = self.normalise_ref(ref)
+                self._remember(sid, kept.extra, book)
+                return book
         meta = self._call(ref, lambda: self.http.fetch_sheet_metadata(
             sid, params={"includeGridData": "false", "fields": METADATA_FIELDS}))
         grids = _grid_sheets(meta)
@@ -238,9 +241,13 @@ class GoogleSheetsBackend(Backend):
                 sid, [quote_tab(s["properties"]["title"]) for s in grids],
                 params=dict(READ_PARAMS)))
             ranges = answer.get("valueRanges", [])
+        book = self._book(ref, sid, meta, ranges)
         if version is not None and self.reads is not None:
-            self.reads.put(sid, version, meta, ranges)  # the version asked *before* this read
-        return self._book(ref, sid, meta, ranges)
+            # the version asked *before* this read; the metadata (sheets: grids, merges, anchors)
+            # without its values, which the Book holds
+            self.reads.put(sid, version, book, meta)
+        self._remember(sid, meta, book)
+        return book
 
     def _version(self, sid: str) -> str | None:
         """Drive's ``version`` of the spreadsheet (one small ``files.get``), or None when the
@@ -267,26 +274,26 @@ class GoogleSheetsBackend(Backend):
         return str(version) if version else None
 
     def _book(self, ref: str, sid: str, meta: dict, ranges: list[dict]) -> Book:
-        """The Book, and what the write that may follow needs (grids, anchors, merges, values),
-        from Google's two answers."""
+        """The Book from Google's two answers."""
         props = meta.get("properties", {})
-        grid_sheets = _grid_sheets(meta)
-        grids = [s["properties"] for s in grid_sheets]
-        self._sheets[sid] = {p["title"]: p for p in grids}
-        read = self._read[sid] = _Read()
         zone = book_zone(props.get("timeZone"))
         tabs = {}
-        for p, value_range in zip(grids, ranges, strict=False):
+        for p, value_range in zip(_grid_properties(meta), ranges, strict=False):
             values = [list(row) for row in value_range.get("values", [])]
             if zone is not None:
                 localise_timestamps(values, zone)
             size = p.get("gridProperties", {})
             tabs[p["title"]] = Tab(p["title"], trim(values), size.get("rowCount", 0),
                                    size.get("columnCount", 0), p.get("sheetId"))
-        for sheet in grid_sheets:
-            read.note(sheet, tabs[sheet["properties"]["title"]])
         return Book(self.normalise_ref(ref), props.get("title", sid), tabs, props.get("timeZone"),
                     props.get("locale"))
+
+    def _remember(self, sid: str, meta: dict, book: Book) -> None:
+        """What the write that may follow needs: grids, anchors, merges and values as read."""
+        self._sheets[sid] = {p["title"]: p for p in _grid_properties(meta)}
+        read = self._read[sid] = _Read()
+        for sheet in _grid_sheets(meta):
+            read.note(sheet, book.tabs[sheet["properties"]["title"]])
 
     # -- writing ------------------------------------------------------------------------------
     def write(self, ref: str, batch: WriteBatch) -> list[SkippedWrite]:
@@ -573,6 +580,10 @@ class _Read:
 def _grid_sheets(meta: dict) -> list[dict]:
     return [s for s in meta.get("sheets", [])
             if s.get("properties", {}).get("sheetType", "GRID") == "GRID"]
+
+
+def _grid_properties(meta: dict) -> list[dict]:
+    return [s["properties"] for s in _grid_sheets(meta)]
 
 
 def book_zone(name: str | None) -> ZoneInfo | None:

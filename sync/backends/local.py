@@ -8,6 +8,9 @@ folder, fsync, rename), and an empty batch saves nothing. A read-only workbook i
 
 from __future__ import annotations
 
+import hashlib
+import io
+import logging
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -17,11 +20,13 @@ from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
 from sync.backends.base import Backend, Book, SkippedWrite, Tab, WriteBatch
 from sync.backends.files import write_atomically
+from sync.backends.unchanged import BookCache
 from sync.backends.xlsx_patch import XlsxPatch
 from sync.errors import AccessError, BackendError
 from sync.rules.book import WHOLE_COLUMN, Cell, CellGuard
 from sync.rules.text import one_line
 
+log = logging.getLogger(__name__)
 EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
 EXCEL_CELL_LIMIT = 32_767
 
@@ -29,9 +34,11 @@ EXCEL_CELL_LIMIT = 32_767
 class LocalWorkbookBackend(Backend):
     kind = "local"
 
-    def __init__(self, control: Path, base_dir: Path | None = None):
+    def __init__(self, control: Path, base_dir: Path | None = None, reads: BookCache | None = None):
         self.control = Path(control)
         self.base_dir = Path(base_dir) if base_dir else self.control.parent
+        self.reads = reads  # the no-op shortcut (unchanged.py): None = off
+        self.parsed = 0  # workbooks parsed in full (the shortcut's misses): for tests and bench/
 
     def path_of(self, ref: str) -> Path:
         if not ref:
@@ -44,18 +51,48 @@ class LocalWorkbookBackend(Backend):
 
     def read(self, ref: str = "") -> Book:
         """Values through calamine (a Rust reader, ~10x faster than openpyxl here): a cycle that
-        finds nothing to change never loads the workbook into openpyxl at all."""
+        finds nothing to change never loads the workbook into openpyxl at all.
+
+        With the no-op shortcut, a workbook whose size, modification time and bytes are those of
+        the last full read is not parsed again: its Book comes back from the data folder. The
+        hash is what makes that safe: a copy that keeps the old mtime (``cp -p``, ``rsync -t``,
+        an unzip) or two saves within one tick of a coarse clock (FAT, some network shares:
+        1-2 s) leave size and mtime as they were over different cells. The mtime is in the key
+        too, so ``touch`` forces one full read."""
+        return self._read(ref, keep=True)
+
+    def _read(self, ref: str, keep: bool) -> Book:
         path = self.path_of(ref)
         if not path.is_file():
             raise AccessError(f"workbook {path} not found (run `tonghop demo` for an example)")
         try:
-            workbook = CalamineWorkbook.from_path(str(path))
+            info = path.stat()
+            data = path.read_bytes()  # hashed and parsed: the very same bytes
+        except OSError as err:
+            raise AccessError(f"workbook {path} cannot be read: {one_line(err, 200)}") from None
+        key = identity = None
+        if self.reads is not None:
+            key = _cache_key(path)
+            identity = (info.st_size, info.st_mtime_ns, hashlib.sha256(data).hexdigest())
+            kept = self.reads.get(key, identity)
+            if kept is not None:
+                say = log.info if keep else log.debug  # the write's check: not news
+                say("workbook %s unchanged since the last full read (size, time and bytes): "
+                    "not parsed again", path)
+                kept.book.ref = ref
+                return kept.book
+        self.parsed += 1
+        try:
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
             tabs = {}
             for title in workbook.sheet_names:  # one sheet's calamine data alive at a time
                 tabs[title] = Tab(title, _values(workbook.get_sheet_by_name(title)), EXCEL_ROWS, EXCEL_COLS)
         except (CalamineError, OSError, ValueError) as err:
             raise AccessError(f"workbook {path} cannot be opened as .xlsx: {one_line(err, 200)}") from None
-        return Book(ref, path.stem, tabs)
+        book = Book(ref, path.stem, tabs)
+        if keep and self.reads is not None:
+            self.reads.put(key, identity, book, str(path))
+        return book
 
     def write(self, ref: str, batch: WriteBatch) -> list[SkippedWrite]:
         """Patch only the tool's cells in the file's XML (see xlsx_patch), after checking the
@@ -90,6 +127,8 @@ class LocalWorkbookBackend(Backend):
             def unchanged() -> None:
                 if _identity(path) != seen:
                     raise SavedMeanwhile
+            if self.reads is not None:  # the file changes now: its kept Book is of no more use
+                self.reads.forget(_cache_key(path))
             try:
                 write_atomically(path, workbook.save, before_replace=unchanged)
             except SavedMeanwhile:  # staff's save wins; the next cycle plans from it
@@ -132,6 +171,11 @@ def _values(sheet: CalamineSheet) -> list[list[Cell]]:
 
 class SavedMeanwhile(Exception):
     """The workbook changed on disk between the tool's read and its save."""
+
+
+def _cache_key(path: Path) -> str:
+    """The kept Book's name: one per workbook path."""
+    return hashlib.sha256(os.fsencode(path.resolve())).hexdigest()[:32]
 
 
 def _identity(path: Path) -> tuple[int, int, int]:

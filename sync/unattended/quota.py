@@ -1,9 +1,13 @@
-"""Google's Sheets quotas, kept on our side: token buckets shared by everything that signs in as
-the same account, applied to each HTTP request a session sends (retries included).
+"""Google's Sheets and Drive quotas, kept on our side: token buckets shared by everything that
+signs in as the same account, applied to each HTTP request a session sends (retries included).
 
 The Sheets API allows, per minute, 60 read and 60 write requests per user (a service account is a
 user) and 300 of each per project. Going over is answered 429 and costs a retry; with many offices
-on one account, it would be answered 429 all day. A bucket here holds ``burst`` tokens and refills
+on one account, it would be answered 429 all day. Drive (the no-op shortcut's ``files.get`` of a
+spreadsheet's version, drafts uploaded to a folder) has a quota of its own, not shared with
+Sheets': 12,000 queries per minute per user and per project (Drive's documented defaults; Google
+now states them in quota units, 325,000 per user and 1,000,000 per project a minute, of which a
+query costs at least one), so it has buckets of its own. A bucket here holds ``burst`` tokens and refills
 at ``(limit - burst) / 60`` per second, so no 60-second window ever sees more than ``limit``
 requests, whatever the timing.
 
@@ -24,28 +28,35 @@ import requests
 from requests.adapters import BaseAdapter
 
 SHEETS_HOST = "sheets.googleapis.com"
+DRIVE_HOST = "www.googleapis.com"
+DRIVE_PATHS = ("/drive/", "/upload/drive/")
 WINDOW_SECONDS = 60.0
 
 
 class Kind(StrEnum):
-    READ = "read"
-    WRITE = "write"
+    READ = "read"  # Sheets
+    WRITE = "write"  # Sheets
+    DRIVE = "drive"  # any Drive v3 request
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Requests per minute (Google's defaults for the Sheets API)."""
+    """Requests per minute (Google's defaults for the Sheets and Drive APIs)."""
 
     user_reads: int = 60
     user_writes: int = 60
     project_reads: int = 300
     project_writes: int = 300
+    user_drive: int = 12_000
+    project_drive: int = 12_000
     burst: int = 10  # tokens a bucket starts with: a cycle's few requests go out at once
 
 
 def kind_of(method: str, url: str) -> Kind | None:
-    """Which Sheets quota a request counts against; None for anything else (Drive, OAuth)."""
+    """Which quota a request counts against; None for anything else (OAuth tokens, Forms)."""
     parts = urlsplit(url)
+    if parts.hostname == DRIVE_HOST and parts.path.startswith(DRIVE_PATHS):
+        return Kind.DRIVE
     if parts.hostname != SHEETS_HOST:
         return None
     if method.upper() == "GET" or parts.path.endswith(("getByDataFilter", "batchGetByDataFilter")):
@@ -95,8 +106,10 @@ class Quotas:
             if key not in self._buckets:
                 lim = self.limits
                 per_minute = {("user", Kind.READ): lim.user_reads, ("user", Kind.WRITE): lim.user_writes,
+                              ("user", Kind.DRIVE): lim.user_drive,
                               ("project", Kind.READ): lim.project_reads,
-                              ("project", Kind.WRITE): lim.project_writes}[(scope, kind)]
+                              ("project", Kind.WRITE): lim.project_writes,
+                              ("project", Kind.DRIVE): lim.project_drive}[(scope, kind)]
                 self._buckets[key] = TokenBucket(per_minute, self.clock, lim.burst)
             return self._buckets[key]
 
