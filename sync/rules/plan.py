@@ -56,8 +56,8 @@ def _differs(existing: Cell, value: Cell) -> bool:
     if type(value) is str:
         if type(existing) is str:
             return existing != value and nfc(existing) != nfc(value)
-        if existing is None:
-            return value != ""
+        if existing is None:  # printable text holds no invisible character: not "" after NFC
+            return value != "" and (value.isprintable() or nfc(value) != "")
     return not same_value(existing, value)
 
 
