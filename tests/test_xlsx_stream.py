@@ -285,3 +285,17 @@ def test_a_read_starts_at_a1(tmp_path):
                      '</sheetData>')
     whole = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(TAB).to_python(skip_empty_area=False)
     assert values(path) == trim(whole) == [[], [], ["", "", "x", "", "y"], [], [], ["", "", "", 2.0]]
+
+
+def test_parts_not_edited_are_copied_as_they_were_stored(tmp_path):
+    path = make_xlsx(tmp_path / "t.xlsx", '<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>')
+    picture = bytes(range(256)) * 64
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr(zipfile.ZipInfo("xl/media/image1.png", (2023, 6, 1, 8, 0, 0)), picture)  # stored
+    write(path, (1, 2, "x"))
+    with zipfile.ZipFile(path) as z:
+        assert z.testzip() is None
+        image = z.getinfo("xl/media/image1.png")
+        assert image.compress_type == zipfile.ZIP_STORED and image.date_time == (2023, 6, 1, 8, 0, 0)
+        assert z.read("xl/media/image1.png") == picture
+        assert z.getinfo(SHEET).compress_type == zipfile.ZIP_DEFLATED

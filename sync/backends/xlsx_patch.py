@@ -172,20 +172,27 @@ class XlsxPatch:
                 if name in self.streamed:
                     entry = copy.copy(info)
                     entry.compress_type = zipfile.ZIP_DEFLATED
+                    entry.file_size = self._streamed_size(name)
                     _copy_into(out, entry, self.streamed[name])
                 elif name in self.dirty:
                     out.writestr(info, _serialise(self.parts[name]), compress_type=zipfile.ZIP_DEFLATED)
                 else:
-                    with self.zip.open(info) as stream:
+                    with self.zip.open(info) as stream:  # file_size: the original's
                         _copy_into(out, copy.copy(info), stream)
             for name in self.new_parts:
                 if name in self.streamed:
                     entry = zipfile.ZipInfo(name, time.localtime()[:6])
                     entry.compress_type = zipfile.ZIP_DEFLATED
                     entry.external_attr = 0o600 << 16  # as writestr gives a new member
+                    entry.file_size = self._streamed_size(name)
                     _copy_into(out, entry, self.streamed[name])
                 else:
                     out.writestr(name, _serialise(self.parts[name]))
+
+    def _streamed_size(self, name: str) -> int:
+        size = self.streamed[name].seek(0, 2)
+        self.streamed[name].seek(0)
+        return size
 
     def close(self) -> None:
         self.zip.close()
@@ -565,10 +572,8 @@ class XlsxPatch:
 
 
 def _copy_into(out: zipfile.ZipFile, entry: zipfile.ZipInfo, stream: IO[bytes]) -> None:
-    """One member of ``out`` from a stream (never whole in memory)."""
-    if stream.seekable():
-        entry.file_size = stream.seek(0, 2)  # tells zipfile whether the member needs ZIP64
-        stream.seek(0)
+    """One member of ``out`` from a stream (never whole in memory). ``entry.file_size``, the
+    size to come, tells zipfile whether the member needs ZIP64."""
     with out.open(entry, "w") as member:
         shutil.copyfileobj(stream, member, 1 << 20)
 
