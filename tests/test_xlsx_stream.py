@@ -299,3 +299,23 @@ def test_parts_not_edited_are_copied_as_they_were_stored(tmp_path):
         assert image.compress_type == zipfile.ZIP_STORED and image.date_time == (2023, 6, 1, 8, 0, 0)
         assert z.read("xl/media/image1.png") == picture
         assert z.getinfo(SHEET).compress_type == zipfile.ZIP_DEFLATED
+
+
+def test_two_writes_before_one_save_both_land(tmp_path):
+    """A second ``write`` streams the rows the first one produced, not the original part."""
+    import io
+
+    from sync.backends.xlsx_patch import XlsxPatch
+
+    path = make_xlsx(tmp_path / "t.xlsx", '<sheetData><row r="2"><c r="A2"><v>2</v></c></row></sheetData>')
+    patch = XlsxPatch(path)
+    try:
+        patch.write([CellWrite(TAB, 2, 2, "một"), CellWrite(TAB, 4, 1, "bốn")], [])
+        patch.write([CellWrite(TAB, 2, 3, "hai"), CellWrite(TAB, 1, 1, "đầu")], [CellColour(TAB, 4, 1, "#FF0000")])
+        saved = io.BytesIO()
+        patch.save(saved)
+    finally:
+        patch.close()
+    path.write_bytes(saved.getvalue())
+    assert values(path) == [["đầu"], [2.0, "một", "hai"], [], ["bốn"]]
+    assert list(tmp_path.iterdir()) == [path]  # the streamed rows left nothing beside the workbook

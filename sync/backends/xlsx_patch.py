@@ -356,7 +356,9 @@ class XlsxPatch:
         data.append(marker)
         head, _, tail = _serialise(sheet).partition(b"<!-- tonghop: the rows -->")
         data.remove(marker)
-        out = tempfile.TemporaryFile()  # noqa: SIM115 - open until save() copies it
+        # beside the workbook, not in /tmp (a RAM disk on many systems: the 100k tab is ~90 MB
+        # of XML); unnamed, so a crash leaves nothing behind
+        out = tempfile.TemporaryFile(dir=self.path.parent)  # noqa: SIM115 - open until save()
         try:
             source = self._source(part)
             try:
