@@ -334,23 +334,8 @@ class XlsxPatch:
                                "(save it once in Excel or LibreOffice)")
 
         def edit(row: etree._Element, number: int) -> None:
-            values, fills = taken(cells, "cell", number), taken(colours, "colour", number)
-            if values or fills:
-                row.attrib.pop("spans", None)  # a hint only; stale once a cell is added
-            found = xlsx_stream.RowCells(row, number, complain)
-            for item in values:
-                cell = found.get(item.col)
-                self._set_value(cell, item.value)
-                if number > 1 and isinstance(item.value, int | float) and not isinstance(item.value, bool):
-                    style = column_styles.get(item.col)
-                    if style is not None and cell.get("s", "0") == "0":
-                        cell.set("s", str(style))  # like a number typed into a formatted column
-            for item in fills:
-                cell = found.get(item.col)
-                cell.set("s", str(self._style(int(cell.get("s", "0")), "fill", item.colour)))
-            if number in edits.bold:
-                for cell in row.iterfind(q("c")):
-                    cell.set("s", str(self._style(int(cell.get("s", "0")), "bold", None)))
+            self._edit_row(xlsx_stream.RowCells(row, number, complain), taken(cells, "cell", number),
+                           taken(colours, "colour", number), number in edits.bold, column_styles)
 
         marker = etree.Comment(" tonghop: the rows ")
         data.append(marker)
@@ -370,8 +355,7 @@ class XlsxPatch:
                     source.close()
         except xlsx_stream.RowsOutOfOrder as err:
             out.close()
-            what = f"row {err}" if str(err) else "a row without a number"
-            raise complain(f"{what} out of order") from None
+            raise complain(f"row {err} out of order" if str(err) else "a row without a number") from None
         except etree.XMLSyntaxError as err:
             out.close()
             raise CannotPatch(f"workbook {self.path}: part {part} is not well-formed XML ({err}); "
@@ -383,6 +367,27 @@ class XlsxPatch:
         if old is not None:
             old.close()
         self.streamed[part] = out
+
+    def _edit_row(self, found: xlsx_stream.RowCells, values: list[CellWrite], fills: list[CellColour],
+                  bold: bool, column_styles: dict[int, int]) -> None:
+        """One row's writes: values (a number in a formatted column takes the column's style),
+        then fills, then bold."""
+        row, number = found.row, found.number
+        if values or fills:
+            row.attrib.pop("spans", None)  # a hint only; stale once a cell is added
+        for item in values:
+            cell = found.get(item.col)
+            self._set_value(cell, item.value)
+            if number > 1 and isinstance(item.value, int | float) and not isinstance(item.value, bool):
+                style = column_styles.get(item.col)
+                if style is not None and cell.get("s", "0") == "0":
+                    cell.set("s", str(style))  # like a number typed into a formatted column
+        for item in fills:
+            cell = found.get(item.col)
+            cell.set("s", str(self._style(int(cell.get("s", "0")), "fill", item.colour)))
+        if bold:
+            for cell in row.iterfind(q("c")):
+                cell.set("s", str(self._style(int(cell.get("s", "0")), "bold", None)))
 
     def _source(self, part: str) -> IO[bytes] | None:
         """Where the rows of ``part`` are now: its last stream, the package, or nowhere (new)."""
