@@ -285,3 +285,37 @@ def test_a_read_starts_at_a1(tmp_path):
                      '</sheetData>')
     whole = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(TAB).to_python(skip_empty_area=False)
     assert values(path) == trim(whole) == [[], [], ["", "", "x", "", "y"], [], [], ["", "", "", 2.0]]
+
+
+def test_parts_not_edited_are_copied_as_they_were_stored(tmp_path):
+    path = make_xlsx(tmp_path / "t.xlsx", '<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>')
+    picture = bytes(range(256)) * 64
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr(zipfile.ZipInfo("xl/media/image1.png", (2023, 6, 1, 8, 0, 0)), picture)  # stored
+    write(path, (1, 2, "x"))
+    with zipfile.ZipFile(path) as z:
+        assert z.testzip() is None
+        image = z.getinfo("xl/media/image1.png")
+        assert image.compress_type == zipfile.ZIP_STORED and image.date_time == (2023, 6, 1, 8, 0, 0)
+        assert z.read("xl/media/image1.png") == picture
+        assert z.getinfo(SHEET).compress_type == zipfile.ZIP_DEFLATED
+
+
+def test_two_writes_before_one_save_both_land(tmp_path):
+    """A second ``write`` streams the rows the first one produced, not the original part."""
+    import io
+
+    from sync.backends.xlsx_patch import XlsxPatch
+
+    path = make_xlsx(tmp_path / "t.xlsx", '<sheetData><row r="2"><c r="A2"><v>2</v></c></row></sheetData>')
+    patch = XlsxPatch(path)
+    try:
+        patch.write([CellWrite(TAB, 2, 2, "một"), CellWrite(TAB, 4, 1, "bốn")], [])
+        patch.write([CellWrite(TAB, 2, 3, "hai"), CellWrite(TAB, 1, 1, "đầu")], [CellColour(TAB, 4, 1, "#FF0000")])
+        saved = io.BytesIO()
+        patch.save(saved)
+    finally:
+        patch.close()
+    path.write_bytes(saved.getvalue())
+    assert values(path) == [["đầu"], [2.0, "một", "hai"], [], ["bốn"]]
+    assert list(tmp_path.iterdir()) == [path]  # the streamed rows left nothing beside the workbook

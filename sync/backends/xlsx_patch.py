@@ -172,20 +172,27 @@ class XlsxPatch:
                 if name in self.streamed:
                     entry = copy.copy(info)
                     entry.compress_type = zipfile.ZIP_DEFLATED
+                    entry.file_size = self._streamed_size(name)
                     _copy_into(out, entry, self.streamed[name])
                 elif name in self.dirty:
                     out.writestr(info, _serialise(self.parts[name]), compress_type=zipfile.ZIP_DEFLATED)
                 else:
-                    with self.zip.open(info) as stream:
+                    with self.zip.open(info) as stream:  # file_size: the original's
                         _copy_into(out, copy.copy(info), stream)
             for name in self.new_parts:
                 if name in self.streamed:
                     entry = zipfile.ZipInfo(name, time.localtime()[:6])
                     entry.compress_type = zipfile.ZIP_DEFLATED
                     entry.external_attr = 0o600 << 16  # as writestr gives a new member
+                    entry.file_size = self._streamed_size(name)
                     _copy_into(out, entry, self.streamed[name])
                 else:
                     out.writestr(name, _serialise(self.parts[name]))
+
+    def _streamed_size(self, name: str) -> int:
+        size = self.streamed[name].seek(0, 2)
+        self.streamed[name].seek(0)
+        return size
 
     def close(self) -> None:
         self.zip.close()
@@ -327,29 +334,16 @@ class XlsxPatch:
                                "(save it once in Excel or LibreOffice)")
 
         def edit(row: etree._Element, number: int) -> None:
-            values, fills = taken(cells, "cell", number), taken(colours, "colour", number)
-            if values or fills:
-                row.attrib.pop("spans", None)  # a hint only; stale once a cell is added
-            found = xlsx_stream.RowCells(row, number, complain)
-            for item in values:
-                cell = found.get(item.col)
-                self._set_value(cell, item.value)
-                if number > 1 and isinstance(item.value, int | float) and not isinstance(item.value, bool):
-                    style = column_styles.get(item.col)
-                    if style is not None and cell.get("s", "0") == "0":
-                        cell.set("s", str(style))  # like a number typed into a formatted column
-            for item in fills:
-                cell = found.get(item.col)
-                cell.set("s", str(self._style(int(cell.get("s", "0")), "fill", item.colour)))
-            if number in edits.bold:
-                for cell in row.iterfind(q("c")):
-                    cell.set("s", str(self._style(int(cell.get("s", "0")), "bold", None)))
+            self._edit_row(xlsx_stream.RowCells(row, number, complain), taken(cells, "cell", number),
+                           taken(colours, "colour", number), number in edits.bold, column_styles)
 
         marker = etree.Comment(" tonghop: the rows ")
         data.append(marker)
         head, _, tail = _serialise(sheet).partition(b"<!-- tonghop: the rows -->")
         data.remove(marker)
-        out = tempfile.TemporaryFile()  # noqa: SIM115 - open until save() copies it
+        # beside the workbook, not in /tmp (a RAM disk on many systems: the 100k tab is ~90 MB
+        # of XML); unnamed, so a crash leaves nothing behind
+        out = tempfile.TemporaryFile(dir=self.path.parent)  # noqa: SIM115 - open until save()
         try:
             source = self._source(part)
             try:
@@ -361,8 +355,7 @@ class XlsxPatch:
                     source.close()
         except xlsx_stream.RowsOutOfOrder as err:
             out.close()
-            what = f"row {err}" if str(err) else "a row without a number"
-            raise complain(f"{what} out of order") from None
+            raise complain(f"row {err} out of order" if str(err) else "a row without a number") from None
         except etree.XMLSyntaxError as err:
             out.close()
             raise CannotPatch(f"workbook {self.path}: part {part} is not well-formed XML ({err}); "
@@ -374,6 +367,27 @@ class XlsxPatch:
         if old is not None:
             old.close()
         self.streamed[part] = out
+
+    def _edit_row(self, found: xlsx_stream.RowCells, values: list[CellWrite], fills: list[CellColour],
+                  bold: bool, column_styles: dict[int, int]) -> None:
+        """One row's writes: values (a number in a formatted column takes the column's style),
+        then fills, then bold."""
+        row, number = found.row, found.number
+        if values or fills:
+            row.attrib.pop("spans", None)  # a hint only; stale once a cell is added
+        for item in values:
+            cell = found.get(item.col)
+            self._set_value(cell, item.value)
+            if number > 1 and isinstance(item.value, int | float) and not isinstance(item.value, bool):
+                style = column_styles.get(item.col)
+                if style is not None and cell.get("s", "0") == "0":
+                    cell.set("s", str(style))  # like a number typed into a formatted column
+        for item in fills:
+            cell = found.get(item.col)
+            cell.set("s", str(self._style(int(cell.get("s", "0")), "fill", item.colour)))
+        if bold:
+            for cell in row.iterfind(q("c")):
+                cell.set("s", str(self._style(int(cell.get("s", "0")), "bold", None)))
 
     def _source(self, part: str) -> IO[bytes] | None:
         """Where the rows of ``part`` are now: its last stream, the package, or nowhere (new)."""
@@ -565,10 +579,8 @@ class XlsxPatch:
 
 
 def _copy_into(out: zipfile.ZipFile, entry: zipfile.ZipInfo, stream: IO[bytes]) -> None:
-    """One member of ``out`` from a stream (never whole in memory)."""
-    if stream.seekable():
-        entry.file_size = stream.seek(0, 2)  # tells zipfile whether the member needs ZIP64
-        stream.seek(0)
+    """One member of ``out`` from a stream (never whole in memory). ``entry.file_size``, the
+    size to come, tells zipfile whether the member needs ZIP64."""
     with out.open(entry, "w") as member:
         shutil.copyfileobj(stream, member, 1 << 20)
 
