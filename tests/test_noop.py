@@ -255,3 +255,22 @@ def test_the_book_cache_answers_only_for_the_identity_it_was_taken_at(tmp_path):
     assert (tmp_path / "google-reads" / "1AbC.pickle").stat().st_mode & 0o777 == 0o600
     cache.forget("1AbC")  # the tool wrote: nothing is trusted until the next full read
     assert cache.get("1AbC", "43") is None
+
+
+def test_the_raw_answers_an_older_tonghop_kept_are_cleared(tmp_path):
+    cache = BookCache(tmp_path / "google-reads")
+    legacy = tmp_path / "google-reads" / "1AbC"
+    legacy.mkdir(parents=True)
+    (legacy / "41.json").write_text("{}", encoding="utf-8")
+    cache.put("1AbC", "42", Book("", "Sổ", {}))
+    assert not legacy.exists() and cache.get("1AbC", "42") is not None
+
+
+def test_a_folder_that_cannot_be_written_only_costs_the_shortcut(tmp_path, caplog):
+    blocked = tmp_path / "google-reads"
+    blocked.write_text("a file where the folder should be", encoding="utf-8")
+    cache = BookCache(blocked)
+    with caplog.at_level(logging.INFO, logger="sync.backends.unchanged"):
+        cache.put("1AbC", "42", Book("", "Sổ", {}))
+    assert cache.get("1AbC", "42") is None
+    assert any("the next cycle reads in full" in r.getMessage() for r in caplog.records)

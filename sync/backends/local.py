@@ -4,6 +4,9 @@ calamine reads it (fast); a write patches only the tool's cells in the file's XM
 (``xlsx_patch``), so staff's formulas keep their cached values and their data validations, charts,
 images and everything else survive byte for byte. A save is atomic (temporary file in the same
 folder, fsync, rename), and an empty batch saves nothing. A read-only workbook is refused.
+With ``backend.skip_unchanged``, a workbook whose size, mtime and bytes are those of the last full
+read is not parsed again: the Book that read produced comes back from the data folder
+(unchanged.py).
 """
 
 from __future__ import annotations

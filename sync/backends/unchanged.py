@@ -92,10 +92,15 @@ class BookCache:
             log.info("cannot keep the read of %s in %s (%s): the next cycle reads in full",
                      key, self.folder, err)
             self.forget(key)
+            return
+        self._forget_legacy(key)
 
     def forget(self, key: str) -> None:
         with contextlib.suppress(OSError):
             self._path(key).unlink()
+        self._forget_legacy(key)
+
+    def _forget_legacy(self, key: str) -> None:
         legacy = self.folder / key  # tonghop-google-read/1: <id>/<version>.json, the raw answers
         if legacy.is_dir():
             for path in legacy.glob("*.json"):
