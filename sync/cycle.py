@@ -6,11 +6,9 @@ the reminders, so they can never disagree.
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -18,6 +16,7 @@ from sync.backends.base import Backend, Book, Cell, WriteBatch
 from sync.campaign_forms import FormsRead, keep_unit_lists, read_forms, with_old_names, with_tab
 from sync.config import Config, tool_tabs
 from sync.errors import AccessError, ConfigError, Problem, UsageError
+from sync.gc_pause import gc_paused
 from sync.rules import headers as H
 from sync.rules import prefill, reminders, views
 from sync.rules.book import a1
@@ -104,24 +103,6 @@ class CycleResult:
     @property
     def changed_cells(self) -> int:
         return sum(len(b.cells) for b in self.batches.values())
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """CPython's cyclic garbage collector paused while a cycle computes. The compute makes a
-    few hundred thousand small objects (responses, verdicts, cell writes) that form no
-    reference cycles; each burst of allocations would otherwise make the collector walk every
-    cell of the books just read, again and again (a quarter of the compute at 100,000 rows,
-    docs/performance.md). Reference counting frees everything as usual; the collector resumes
-    when the compute is done."""
-    if not gc.isenabled():  # nested, or paused by the caller
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 @gc_paused()

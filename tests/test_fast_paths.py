@@ -74,7 +74,7 @@ def test_answers_read_lazily_are_the_answers_read_at_once(line, header):
 def test_the_garbage_collector_is_paused_during_the_compute_and_resumed_after():
     import gc
 
-    from sync.cycle import gc_paused
+    from sync.gc_pause import gc_paused
 
     assert gc.isenabled()
     with gc_paused():

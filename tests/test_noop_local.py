@@ -166,3 +166,25 @@ def test_switched_off_nothing_is_kept(cli, demo_dir):
     sync(cli, demo_dir)
     sync(cli, demo_dir)
     assert not kept_files(demo_dir)
+
+
+def test_a_kept_book_is_not_hashed_again_for_snapshots_and_an_edit_is_snapshotted(
+        cli, demo_dir, monkeypatch):
+    from sync.unattended import snapshots
+
+    hashed = []  # a probe on the real function: which cycles encoded and hashed the books
+    real = snapshots.staff_part
+    monkeypatch.setattr(snapshots, "staff_part", lambda tabs, config: hashed.append(1) or
+                        real(tabs, config))
+    files = lambda: sorted((demo_dir / "data" / "snapshots" / "control").glob("*.json.gz"))  # noqa: E731
+    sync(cli, demo_dir)  # first cycle: writes the tool's tabs (the kept Book is forgotten)
+    sync(cli, demo_dir)  # read in full after the tool's own write, hashed, marked
+    assert len(files()) == 1
+    hashed.clear()
+    sync(cli, demo_dir)  # same bytes: the kept Book, the same contents as the marked ones
+    assert hashed == [] and len(files()) == 1
+    workbook = openpyxl.load_workbook(demo_dir / "tonghop.xlsx")
+    workbook[H.ROSTER_TAB]["B2"] = "Phường Đã Sửa"  # a staff edit
+    workbook.save(demo_dir / "tonghop.xlsx")
+    sync(cli, demo_dir, "2023-06-20T11:00")
+    assert hashed and len(files()) == 2  # hashed again, and the edit is kept in a snapshot

@@ -82,7 +82,7 @@ class LocalWorkbookBackend(Backend):
                 say = log.info if keep else log.debug  # the write's check: not news
                 say("workbook %s unchanged since the last full read (size, time and bytes): "
                     "not parsed again", path)
-                kept.book.ref = ref
+                kept.book.ref, kept.book.identity = ref, _identity_text(identity)
                 return kept.book
         self.parsed += 1
         try:
@@ -95,6 +95,7 @@ class LocalWorkbookBackend(Backend):
         book = Book(ref, path.stem, tabs)
         if keep and self.reads is not None:
             self.reads.put(key, identity, book, str(path))
+            book.identity = _identity_text(identity)
         return book
 
     def write(self, ref: str, batch: WriteBatch) -> list[SkippedWrite]:
@@ -174,6 +175,11 @@ def _values(sheet: CalamineSheet) -> list[list[Cell]]:
 
 class SavedMeanwhile(Exception):
     """The workbook changed on disk between the tool's read and its save."""
+
+
+def _identity_text(identity: tuple[int, int, str]) -> str:
+    size, mtime_ns, digest = identity
+    return f"file {size} {mtime_ns} {digest}"
 
 
 def _cache_key(path: Path) -> str:

@@ -43,6 +43,11 @@ class Book:
     tabs: dict[str, Tab]
     time_zone: str | None = None  # the spreadsheet's own timezone property, when it has one
     locale: str | None = None
+    # What the backend knows names exactly these contents (Drive's version of the file, or the
+    # workbook's size, time and hash), when the no-op shortcut is on; None: not known. Two
+    # reads with the same identity hold the same values, so work done on one (a snapshot's
+    # digest) need not be done again on the other.
+    identity: str | None = field(default=None, compare=False)
 
     def find_tab(self, name: str) -> Tab | None:
         """Exact title first, then after NFC/whitespace/case normalisation."""

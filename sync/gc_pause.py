@@ -1,0 +1,31 @@
+"""The cyclic garbage collector paused while tonghop makes many small objects at once.
+
+A cycle (and loading a kept Book) allocates hundreds of thousands of objects that form no
+reference cycles: responses, verdicts, cell writes, the cells of a book. Each burst of
+allocations would make CPython's collector walk every object alive, the cells of the books just
+read included, again and again, to find nothing (a quarter of the compute at 100,000 rows,
+docs/performance.md). Reference counting frees everything as usual while it is paused; the
+collector resumes when the work is done, or fails.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+__all__ = ["gc_paused"]
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the collector for the ``with`` block (or a function it decorates); nested pauses
+    and a collector already off are left as they are."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
