@@ -16,14 +16,15 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
-
-from gspread.exceptions import APIError
+from typing import TYPE_CHECKING
 
 from sync.backends.files import write_atomically
-from sync.backends.retry import GaveUp, RetryingHTTPClient
 from sync.errors import AccessError, BackendError, TonghopError
 from sync.rules.forms import Question
 from sync.rules.text import one_line
+
+if TYPE_CHECKING:  # the Google client stack is imported when a form is asked, not by every cycle
+    from sync.backends.retry import RetryingHTTPClient
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,10 @@ class FormsClient:
         return new_revision
 
     def _call(self, form_id: str, request: Callable, writing: bool = False):
+        from gspread.exceptions import APIError
+
+        from sync.backends.retry import GaveUp
+
         try:
             return request()
         except GaveUp as err:

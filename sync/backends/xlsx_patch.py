@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import IO, BinaryIO
 
 from lxml import etree
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from sync.backends import xlsx_stream
 from sync.errors import AccessError
@@ -56,6 +55,9 @@ _AFTER_VALIDATIONS = ("hyperlinks", "printOptions", "pageMargins", "pageSetup", 
                       "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors",
                       "smartTags", "drawing", "legacyDrawing", "legacyDrawingHF", "picture",
                       "oleObjects", "controls", "webPublishItems", "tableParts", "extLst")
+# Control characters XML 1.0 cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE, without importing
+# openpyxl into every cycle that saves)
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 _REF = re.compile(r"^([A-Z]+)([0-9]+)$")
 _F, _V, _IS, _T = (f"{{{NS}}}{tag}" for tag in ("f", "v", "is", "t"))
 

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from sync.commands.common import add_command, print_errors
 from sync.config import load_config
-from sync.demo import DEMO_NOW, build_workspace
 from sync.rules.timeparse import parse_moment
 from sync.summary import status_table
 from sync.unattended.job import file_logging, sync_once
@@ -39,6 +38,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from sync.demo import DEMO_NOW, build_workspace  # openpyxl: only when a demo is built
+
     directory = Path(args.dir)
     config_path = build_workspace(directory, force=args.fresh)
     config = load_config(config_path)

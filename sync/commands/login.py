@@ -24,16 +24,15 @@ import socket
 import sys
 import webbrowser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from google_auth_oauthlib.flow import InstalledAppFlow, WSGITimeoutError
-from oauthlib.oauth2.rfc6749.errors import OAuth2Error
-
-from sync.backends import google
-from sync.backends.credentials import SavedUserCredentials, save_token, scopes_for
 from sync.commands.common import add_command, add_config, config_of
 from sync.config import AuthMode, Config
 from sync.errors import AccessError, UsageError
 from sync.rules.text import one_line
+
+if TYPE_CHECKING:  # the sign-in libraries are imported when `login` runs, not by every command
+    from google_auth_oauthlib.flow import InstalledAppFlow
 
 HEADLESS_PORT = 8765  # fixed, so the ssh -L line can be written down before it runs
 URL = "\0url\0"  # where the consent page's address goes in the prompt
@@ -53,6 +52,12 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from google_auth_oauthlib.flow import WSGITimeoutError
+    from oauthlib.oauth2.rfc6749.errors import OAuth2Error
+
+    from sync.backends import google
+    from sync.backends.credentials import SavedUserCredentials, save_token
+
     config = config_of(args)
     if config.backend.auth_mode is not AuthMode.OAUTH:
         raise UsageError(f"login is for backend.auth = \"oauth\"; {config.path} uses "
@@ -89,6 +94,10 @@ def run(args) -> int:
 
 
 def _flow(config: Config) -> InstalledAppFlow:
+    from google_auth_oauthlib.flow import InstalledAppFlow
+
+    from sync.backends.credentials import scopes_for
+
     path = config.resolve(config.backend.oauth_client)
     where = f"OAuth client file {path}"
     fix = "create a \"Desktop app\" OAuth client in the Cloud console and download its JSON " \

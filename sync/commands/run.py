@@ -27,11 +27,7 @@ from sync.commands.common import add_command
 from sync.config import load_config
 from sync.progress import Progress
 from sync.rules.text import one_line
-from sync.unattended import offices as O
-from sync.unattended.fleet import Fleet
 from sync.unattended.job import drafts_once, file_logging, sync_once
-from sync.unattended.quota import Quotas
-from sync.unattended.scheduler import Service
 
 
 def register(sub) -> None:
@@ -43,6 +39,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from sync.unattended import offices as O  # the Google stack: only when `run` runs
+
     paths = O.config_paths(args.config)
     if len(paths) == 1:
         return run_one(args, paths[0])
@@ -50,6 +48,8 @@ def run(args) -> int:
 
 
 def run_one(args, path) -> int:
+    from sync.unattended.scheduler import Service
+
     config = load_config(path)
 
     def clock() -> datetime:
@@ -78,6 +78,10 @@ def run_one(args, path) -> int:
 
 
 def run_many(args, paths) -> int:
+    from sync.unattended import offices as O
+    from sync.unattended.fleet import Fleet
+    from sync.unattended.quota import Quotas
+
     configs = O.load_configs(paths)
     quotas = Quotas(time.monotonic, time.sleep)
     offices = O.build_offices(configs, quotas)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from sync.rules import headers as H
 from sync.rules.figures import Aggregate, FigureSpec
 from sync.rules.models import Campaign, UnitStatus
+
+if TYPE_CHECKING:  # pandas is imported when a campaign declares figures, not by every cycle
+    import pandas as pd
 
 DIGITS = 6  # decimals kept in subtotals and totals (sums of floats: 0.1 + 0.2)
 _UNIT = "unit"
@@ -48,6 +50,8 @@ class FigureTable:
     total: Line
 
     def value(self, unit_code: str, header: str) -> float | None:
+        import pandas as pd
+
         value = self.units.at[unit_code, header]
         return None if pd.isna(value) else float(value)
 
@@ -61,6 +65,8 @@ def figure_columns(campaigns: Sequence[Campaign]) -> list[FigureColumn]:
 
 def figure_table(statuses: Sequence[UnitStatus], campaigns: Sequence[Campaign]) -> FigureTable:
     """``statuses`` in roster order (as the cycle makes them); only campaigns with figures."""
+    import pandas as pd
+
     columns = figure_columns(campaigns)
     headers = [col.header for col in columns]
     wanted = {c.code: [(spec.question, H.figure_col(c.code, spec.question)) for spec in c.figures]
@@ -103,6 +109,8 @@ def figure_table(statuses: Sequence[UnitStatus], campaigns: Sequence[Campaign]) 
 
 def _aggregate(grouped, ways: dict[str, Aggregate]) -> pd.DataFrame:
     """Each column by its own way; a sum over no number is no number (not 0)."""
+    import pandas as pd
+
     parts = []
     for way in Aggregate:
         cols = [h for h, w in ways.items() if w is way]
@@ -121,6 +129,8 @@ def _aggregate(grouped, ways: dict[str, Aggregate]) -> pd.DataFrame:
 
 
 def _line(name: str, values, covered, expected) -> Line:
+    import pandas as pd
+
     def number(v) -> float | None:  # rounded: a float sum's last bits would not round-trip
         return None if v is None or pd.isna(v) else round(float(v), DIGITS)
 
