@@ -119,10 +119,8 @@ def _mark_checked(folder: Path, marker: list) -> None:
     no-op cycle reading the same contents again (the backends' no-op shortcut) skips encoding
     and hashing every cell (2.7 s of a 100k-row no-op cycle). Only the backend's identity of
     the contents is trusted, never a time: without one, every cycle hashes."""
-    if marker[0]:
+    if marker[0]:  # a read without an identity leaves the marker: it stays true of its contents
         _write_atomically(folder / _CHECKED, json.dumps(marker, ensure_ascii=False).encode("utf-8"))
-    else:
-        (folder / _CHECKED).unlink(missing_ok=True)
 
 
 def staff_part(tabs: Mapping[str, list[list]], config: Config) -> dict[str, list[list]]:
