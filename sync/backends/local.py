@@ -62,9 +62,6 @@ class LocalWorkbookBackend(Backend):
         an unzip) or two saves within one tick of a coarse clock (FAT, some network shares:
         1-2 s) leave size and mtime as they were over different cells. The mtime is in the key
         too, so ``touch`` forces one full read."""
-        return self._read(ref, keep=True)
-
-    def _read(self, ref: str, keep: bool) -> Book:
         path = self.path_of(ref)
         if not path.is_file():
             raise AccessError(f"workbook {path} not found (run `tonghop demo` for an example)")
@@ -79,9 +76,8 @@ class LocalWorkbookBackend(Backend):
             identity = (info.st_size, info.st_mtime_ns, hashlib.sha256(data).hexdigest())
             kept = self.reads.get(key, identity)
             if kept is not None:
-                say = log.info if keep else log.debug  # the write's check: not news
-                say("workbook %s unchanged since the last full read (size, time and bytes): "
-                    "not parsed again", path)
+                log.info("workbook %s unchanged since the last full read (size, time and bytes): "
+                         "not parsed again", path)
                 kept.book.ref, kept.book.identity = ref, _identity_text(identity)
                 return kept.book
         self.parsed += 1
@@ -93,7 +89,7 @@ class LocalWorkbookBackend(Backend):
         except (CalamineError, OSError, ValueError) as err:
             raise AccessError(f"workbook {path} cannot be opened as .xlsx: {one_line(err, 200)}") from None
         book = Book(ref, path.stem, tabs)
-        if keep and self.reads is not None:
+        if self.reads is not None:
             self.reads.put(key, identity, book, str(path))
             book.identity = _identity_text(identity)
         return book
