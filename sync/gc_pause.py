@@ -11,6 +11,7 @@ collector resumes when the work is done, or fails.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -20,8 +21,10 @@ __all__ = ["gc_paused"]
 @contextmanager
 def gc_paused() -> Iterator[None]:
     """Pause the collector for the ``with`` block (or a function it decorates); nested pauses
-    and a collector already off are left as they are."""
-    if not gc.isenabled():
+    and a collector already off are left as they are. Only the main thread pauses it (`sync`,
+    a one-office `run`): the multi-office loop's worker threads run cycles that overlap, and a
+    collector switched off by one while the others allocate could stay off for hours there."""
+    if not gc.isenabled() or threading.current_thread() is not threading.main_thread():
         yield
         return
     gc.disable()

@@ -120,3 +120,21 @@ def test_a_local_sync_imports_no_google_client_and_no_pandas_without_figures(tmp
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
+
+
+def test_a_worker_thread_leaves_the_collector_alone():
+    import gc
+    import threading
+
+    from sync.gc_pause import gc_paused
+
+    seen = []
+
+    def work():
+        with gc_paused():
+            seen.append(gc.isenabled())
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    assert seen == [True] and gc.isenabled()
