@@ -229,7 +229,7 @@ class GoogleSheetsBackend(Backend):
             kept = self.reads.get(sid, version)
             if kept is not None:  # nothing changed on Google since that read: send nothing else
                 book = kept.book
-                book.ref, book.identity = self.normalise_ref(ref), f"drive {sid} {version}"
+                book.ref = self.normalise_ref(ref)
                 self._remember(sid, kept.extra, book)
                 return book
         meta = self._call(ref, lambda: self.http.fetch_sheet_metadata(
@@ -246,7 +246,6 @@ class GoogleSheetsBackend(Backend):
             # the version asked *before* this read; the metadata (sheets: grids, merges, anchors)
             # without its values, which the Book holds
             self.reads.put(sid, version, book, meta)
-            book.identity = f"drive {sid} {version}"
         self._remember(sid, meta, book)
         return book
 

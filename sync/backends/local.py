@@ -78,7 +78,7 @@ class LocalWorkbookBackend(Backend):
             if kept is not None:
                 log.info("workbook %s unchanged since the last full read (size, time and bytes): "
                          "not parsed again", path)
-                kept.book.ref, kept.book.identity = ref, _identity_text(identity)
+                kept.book.ref = ref
                 return kept.book
         self.parsed += 1
         try:
@@ -91,7 +91,6 @@ class LocalWorkbookBackend(Backend):
         book = Book(ref, path.stem, tabs)
         if self.reads is not None:
             self.reads.put(key, identity, book, str(path))
-            book.identity = _identity_text(identity)
         return book
 
     def write(self, ref: str, batch: WriteBatch) -> list[SkippedWrite]:
@@ -171,11 +170,6 @@ def _values(sheet: CalamineSheet) -> list[list[Cell]]:
 
 class SavedMeanwhile(Exception):
     """The workbook changed on disk between the tool's read and its save."""
-
-
-def _identity_text(identity: tuple[int, int, str]) -> str:
-    size, mtime_ns, digest = identity
-    return f"file {size} {mtime_ns} {digest}"
 
 
 def _cache_key(path: Path) -> str:

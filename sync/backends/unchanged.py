@@ -71,7 +71,9 @@ class BookCache:
                     return None
                 with gc_paused():
                     plain, extra = pickle.load(handle)
-            return Kept(_book(plain), extra)
+            book = _book(plain)
+            book.identity = _identity_text(key, identity)
+            return Kept(book, extra)
         except FileNotFoundError:
             return None
         except Exception as err:  # noqa: BLE001 - truncated, damaged, foreign: pickle raises
@@ -80,7 +82,9 @@ class BookCache:
             return None
 
     def put(self, key: str, identity: object, book: Book, extra: Any = None) -> None:
-        """Keep ``book`` as read at ``identity``, replacing whatever was kept for ``key``."""
+        """Keep ``book`` as read at ``identity``, replacing whatever was kept for ``key``; the
+        Book now carries that identity (``Book.identity``), kept or not."""
+        book.identity = _identity_text(key, identity)
         header = {"format": FORMAT, "identity": identity}
 
         def write(handle) -> None:
@@ -108,6 +112,12 @@ class BookCache:
                     path.unlink()
             with contextlib.suppress(OSError):
                 legacy.rmdir()
+
+
+def _identity_text(key: str, identity: object) -> str:
+    """``Book.identity``: the contents a key and an identity name (the same for a kept Book and
+    for the full read it was kept from)."""
+    return f"{key} {identity}"
 
 
 def _plain(book: Book) -> tuple:
