@@ -221,7 +221,7 @@ def test_figures_tab_matches_status_json_on_both_backends(cli, workspace):
     col = header.index(nsnn) + 1
     row = 1 + next(i for i, r in enumerate(rows) if len(r) > 1 and r[1] == H.FIGURES_TOTAL)
     if workspace.fake is not None:
-        from sync.backends.sheets_requests import column_letters
+        from sync.rules.book import column_letters
         cell = workspace.fake.cell(workspace.spreadsheet_id, H.FIGURES_TAB, f"{column_letters(col)}{row}")
         assert cell.number_format == {"type": "NUMBER", "pattern": "#,##0.0#"}
     else:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from sync.backends.payload import ENVELOPE_BYTES, body_bytes
 from sync.errors import BackendError
-from sync.rules.book import CellColour, CellWrite, ColumnChoice, WriteBatch
+from sync.rules.book import CellColour, CellWrite, ColumnChoice, WriteBatch, column_letters
 from sync.rules.text import header_key
 
 CELL_CHARS = 50_000  # Google rejects a longer cell, and with it the whole batch
@@ -60,14 +60,6 @@ NUMBER_FORMAT = "userEnteredFormat.numberFormat"
 def quote_tab(title: str) -> str:
     """Always quoted, embedded quotes doubled: 'Câu trả lời biểu mẫu 1', 'Bob''s'."""
     return "'" + title.replace("'", "''") + "'"
-
-
-def column_letters(col: int) -> str:
-    letters = ""
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def a1_range(title: str, row: int, col: int, last_row: int, last_col: int) -> str:
