@@ -251,8 +251,8 @@ def plan_writes(
         keep=lambda key: key[0] in state.skipped,
     ))
     batches[""].merge(plan_corrections(config, state))
-    figures = state.figure_table() if any(c.figures for c in state.campaigns) else None
-    if figures is not None and not figures.is_empty():  # "Số liệu", once a campaign has figures
+    if any(c.figures for c in state.campaigns):  # "Số liệu" (and pandas) once a campaign has figures
+        figures = state.figure_table()
         figures_tab = control.find_tab(tabs.figures)
         batches[""].merge(plan_keyed_table(
             figures_tab, figures_tab.title if figures_tab else tabs.figures,

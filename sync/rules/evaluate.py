@@ -69,10 +69,8 @@ def evaluate_campaign(
     # (timestamp, row, position) tuples: sorted natively, no key function per response
     results: list[RowResult | None] = [None] * len(responses)
     by_unit: dict[str, list[tuple[datetime, int, int]]] = defaultdict(list)
-    in_order, last_row = True, 0
     for i, response in enumerate(responses):
         at, match = response.submitted_at, response.match
-        in_order, last_row = in_order and response.row > last_row, response.row
         if at is None:
             results[i] = RowResult(response, Verdict.BAD_TIMESTAMP)
         elif at > now:  # figures "as of" now: a later stamp is reported only
@@ -119,8 +117,7 @@ def evaluate_campaign(
             new_deadline=exemption.new_deadline if exemption else None,
         ))
     rows = cast(list[RowResult], results)  # every position has its verdict now
-    if not in_order:
-        rows.sort(key=lambda r: r.response.row)
+    rows.sort(key=lambda r: r.response.row)
     return Evaluation(statuses, rows)
 
 

@@ -198,7 +198,7 @@ def plan_keyed_table(
                 value = ""
             if coloured:  # colours follow the value (and are all sent again when repainting)
                 grid.diff(row, header, old, value, colouring, repaint)
-            elif old is not value and (type(old) is not str or old != value) and _differs(old, value):
+            elif _differs(old, value):
                 cells.append(CellWrite(title, row, col, value))
     for key, row in where.items():
         if key not in wanted and not (keep and keep(key)):
@@ -240,9 +240,8 @@ def plan_row_columns(
         for row in range(2, last + 1):
             value = wanted.get(row, "")
             old = existing[row - 1] if row <= known else None
-            if old is value or (type(old) is str and old == value) or not _differs(old, value):
-                continue
-            cells.append(CellWrite(tab.title, row, col, value))
+            if _differs(old, value):
+                cells.append(CellWrite(tab.title, row, col, value))
     return grid.finish()
 
 

@@ -74,10 +74,10 @@ def take(config: Config, books: Mapping[str, Book], now: datetime) -> list[Path]
     written: list[Path] = []
     if config.snapshot_keep == 0:  # snapshots turned off (negative: refused at load)
         return written
+    tool = sorted(tool_tabs(config.tabs).values())  # left out of the digest (staff_part)
     for ref, book in books.items():
         folder = root / book_folder(ref)
         existing = _in_folder(folder, ref)
-        tool = sorted(tool_tabs(config.tabs).values())  # staff_part's view of the book
         if book.identity and existing and _checked(folder) == [book.identity, existing[-1].digest,
                                                                tool]:
             continue  # the very contents the newest snapshot was compared with: nothing to hash
