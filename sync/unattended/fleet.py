@@ -30,7 +30,7 @@ from typing import TextIO
 
 from sync.errors import LockedError, TonghopError
 from sync.rules.text import one_line
-from sync.unattended.scheduler import install_stop_signals
+from sync.unattended.scheduler import install_stop_signals, short_time, write_stamped
 
 log = logging.getLogger(__name__)
 
@@ -191,15 +191,10 @@ class Fleet:
 
     def _print(self, line: str) -> None:
         with self._print_lock:
-            stamp = self.clock().strftime("%d/%m/%Y %H:%M:%S")
-            self.out.write(f"{stamp} {line}\n")
-            self.out.flush()
+            write_stamped(self.out, self.clock(), line)
 
     def _when(self, moment: datetime | None) -> str:
-        if moment is None:
-            return "-"
-        return (moment.strftime("%H:%M:%S") if moment.date() == self.clock().date()
-                else moment.strftime("%d/%m %H:%M:%S"))
+        return short_time(moment, self.clock(), seconds=True)
 
 
 def _next_daily(at: dtime, now: datetime, tz: tzinfo | None = None) -> datetime:

@@ -150,18 +150,27 @@ class Service:
         self._print(f"{line} | {self.next_runs()}")
 
     def _print(self, line: str) -> None:
-        stamp = self.clock().strftime("%d/%m/%Y %H:%M:%S")
-        self.out.write(f"{stamp} {line}\n")
-        self.out.flush()
+        write_stamped(self.out, self.clock(), line)
 
     def _when(self, moment: datetime | None) -> str:
-        if moment is None:
-            return "-"
-        return (moment.strftime("%H:%M") if moment.date() == self.clock().date()
-                else moment.strftime("%d/%m %H:%M"))
+        return short_time(moment, self.clock())
 
     def _install_signals(self) -> dict:
         return install_stop_signals(self)
+
+
+def write_stamped(out: TextIO, now: datetime, line: str) -> None:
+    """One line of a loop's output, led by the local date and time."""
+    out.write(f"{now.strftime('%d/%m/%Y %H:%M:%S')} {line}\n")
+    out.flush()
+
+
+def short_time(moment: datetime | None, now: datetime, seconds: bool = False) -> str:
+    """When a next run is: the time today, the day and time later; "-" for none."""
+    if moment is None:
+        return "-"
+    clock = "%H:%M:%S" if seconds else "%H:%M"
+    return moment.strftime(clock if moment.date() == now.date() else f"%d/%m {clock}")
 
 
 def install_stop_signals(loop) -> dict:
