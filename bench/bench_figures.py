@@ -23,15 +23,15 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import pandas as pd  # noqa: E402
+from timing import median_seconds  # noqa: E402
 
 from sync.rules.figure_table import figure_table  # noqa: E402
 from sync.rules.figures import parse_figure_specs, read_figures  # noqa: E402
@@ -86,15 +86,6 @@ def baseline(records: pd.DataFrame, groups: pd.Series):
     return by_group, wide.sum()
 
 
-def timed(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=5000)
@@ -105,11 +96,11 @@ def main() -> None:
     records = records_of(statuses)
     groups = pd.Series({u.code: u.group for u in roster})
     specs = campaigns[0].figures
-    floor = timed(lambda: baseline(records, groups), args.repeat)
-    base = timed(lambda: baseline_from_statuses(statuses, groups), args.repeat)
-    mine = timed(lambda: ours(statuses, campaigns), args.repeat)
-    with_rows = timed(lambda: ours_with_rows(statuses, campaigns), args.repeat)
-    parse = timed(lambda: [read_figures(specs, a) for a in answers], 1)
+    floor = median_seconds(lambda: baseline(records, groups), args.repeat)
+    base = median_seconds(lambda: baseline_from_statuses(statuses, groups), args.repeat)
+    mine = median_seconds(lambda: ours(statuses, campaigns), args.repeat)
+    with_rows = median_seconds(lambda: ours_with_rows(statuses, campaigns), args.repeat)
+    parse = median_seconds(lambda: [read_figures(specs, a) for a in answers], 1)
     # the same numbers: our total equals the bare pivot's
     table = figure_table(statuses, campaigns)
     _, bare_total = baseline(records, groups)

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import median_seconds  # noqa: E402
 
 from sync.demo import roster  # noqa: E402
 from sync.rules.matching import Matcher, typed_key  # noqa: E402
@@ -48,15 +49,6 @@ def typed_names(units: list[Unit], count: int, rng: random.Random) -> list[str]:
     return out
 
 
-def timed(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--names", type=int, nargs="+", default=[1000, 10000])
@@ -70,9 +62,9 @@ def main() -> None:
           f"  exact/fuzzy/ambiguous/none")
     for count in args.names:
         names = typed_names(units, count, random.Random(20261129))
-        base = timed(lambda names=names: [typed_key(n) for n in names], args.repeat)
-        plain = timed(lambda names=names: _match_all(units, names, None), args.repeat)
-        scoped = timed(lambda names=names: _match_all(units, names, wards), args.repeat)
+        base = median_seconds(lambda names=names: [typed_key(n) for n in names], args.repeat)
+        plain = median_seconds(lambda names=names: _match_all(units, names, None), args.repeat)
+        scoped = median_seconds(lambda names=names: _match_all(units, names, wards), args.repeat)
         kinds = [m.kind for m in _match_all(units, names, None)]
         tally = "/".join(str(kinds.count(k)) for k in (MatchKind.EXACT, MatchKind.FUZZY,
                                                          MatchKind.AMBIGUOUS, MatchKind.NONE))
