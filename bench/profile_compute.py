@@ -92,7 +92,8 @@ def phases(config, books, now, args) -> None:
                 t1 = clock()
                 result = evaluate_campaign(campaign, units, responses, state.exemptions, now)
                 t2 = clock()
-                plan_row_columns(tab, OWNED_RESPONSE_COLUMNS, views.response_columns(result.rows))
+                plan_row_columns(tab, OWNED_RESPONSE_COLUMNS, responses.rows,
+                                 views.response_columns(result.rows))
                 t3 = clock()
                 parse, evaluate, columns = parse + t1 - t, evaluate + t2 - t1, columns + t3 - t2
             t = clock()

@@ -202,8 +202,7 @@ def proposals_of(campaign: Campaign, statuses: Sequence[UnitStatus]):
 
 def unidentified(state: State, campaign: Campaign) -> list[RowResult]:
     """Responses counted in no unit: the name they typed is listed, never dropped."""
-    return [r for r in state.rows if r.response.campaign_code == campaign.code
-            and r.verdict is Verdict.UNKNOWN_UNIT]
+    return state.rows.of(campaign.code).with_verdict(Verdict.UNKNOWN_UNIT)
 
 
 def unidentified_proposals(campaign: Campaign, rows: Sequence[RowResult]) -> list:
@@ -308,7 +307,7 @@ def campaign_context(config: Config, state: State, campaign: Campaign,
     issuer = issuer_for(config.organization, campaign)
     statuses = state.statuses_of(campaign.code)
     counts = Counter(s.status for s in statuses)
-    rows = [r for r in state.rows if r.response.campaign_code == campaign.code]
+    verdicts = state.rows.of(campaign.code).verdicts
     number = document_number(issuer.number, issuer.symbol)
     proposals = proposals_of(campaign, statuses)
     strangers = unidentified(state, campaign)
@@ -377,9 +376,9 @@ def campaign_context(config: Config, state: State, campaign: Campaign,
             "overdue": counts[Status.OVERDUE],
             "not_submitted": counts[Status.PENDING] + counts[Status.OVERDUE],
             "exempt": counts[Status.EXEMPT],
-            "responses": sum(r.verdict is not Verdict.AFTER_NOW for r in rows),
-            "after_now": sum(r.verdict is Verdict.AFTER_NOW for r in rows),
-            "unknown_responses": sum(r.verdict is Verdict.UNKNOWN_UNIT for r in rows),
+            "responses": len(verdicts) - verdicts.count(Verdict.AFTER_NOW),
+            "after_now": verdicts.count(Verdict.AFTER_NOW),
+            "unknown_responses": verdicts.count(Verdict.UNKNOWN_UNIT),
         },
         "groups": group_rows(statuses),
         "totals": _count_row("Tổng cộng", statuses),

@@ -26,8 +26,9 @@ from sync.rules.figure_table import FigureTable, figure_table
 from sync.rules.matching import Matcher
 from sync.rules.models import (
     Campaign,
+    CycleRows,
     Exemption,
-    RowResult,
+    RowResults,
     Status,
     Unit,
     UnitStatus,
@@ -57,7 +58,7 @@ class State:
     campaigns: list[Campaign]  # the campaigns that could be evaluated
     exemptions: list[Exemption]
     statuses: list[UnitStatus]
-    rows: list[RowResult]
+    rows: CycleRows  # each campaign's verdicts, by response
     problems: list[Problem]
     settled: Settled = field(default_factory=Settled)  # names staff settled in the correction tab
     forms: FormsRead = field(default_factory=FormsRead)  # linked Google Forms, what they gave
@@ -135,7 +136,7 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
 
     evaluated: list[Campaign] = []
     statuses: list[UnitStatus] = []
-    rows: list[RowResult] = []
+    rows: list[RowResults] = []
     owner_of: dict[tuple[str, str], Campaign] = {}  # (book, tab) -> the campaign reading it
     for campaign in campaigns:
         ref = backend.normalise_ref(campaign.spreadsheet)
@@ -189,10 +190,10 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
         result = evaluate_campaign(campaign, units, responses, exemptions, now)
         evaluated.append(campaign)
         statuses += result.statuses
-        rows += result.rows
+        rows.append(result.rows)
     skipped = frozenset(c.code for c in campaigns) - {c.code for c in evaluated}
-    return State(now, books, units, evaluated, exemptions, statuses, rows, problems, settled, forms,
-                 skipped)
+    return State(now, books, units, evaluated, exemptions, statuses, CycleRows(rows), problems,
+                 settled, forms, skipped)
 
 
 def _check_not_a_tool_tab(config: Config, campaign: Campaign) -> None:
@@ -224,14 +225,12 @@ def plan_writes(
     control = state.books[""]
     batches: dict[str, WriteBatch] = {ref: WriteBatch() for ref in state.books}
 
-    rows_of: dict[str, list[RowResult]] = {c.code: [] for c in state.campaigns}
-    for result in state.rows:
-        rows_of[result.response.campaign_code].append(result)
     for campaign in state.campaigns:
         ref = campaign.spreadsheet
         tab = state.books[ref].find_tab(campaign.responses_tab)
-        batches[ref].merge(plan_row_columns(tab, OWNED_RESPONSE_COLUMNS,
-                                            views.response_columns(rows_of[campaign.code])))
+        rows = state.rows.campaigns[campaign.code]
+        batches[ref].merge(plan_row_columns(tab, OWNED_RESPONSE_COLUMNS, rows.responses.rows,
+                                            views.response_columns(rows)))
 
     links = {c.code: prefill.unit_links(c, [s.unit for s in state.statuses_of(c.code)])
              for c in state.campaigns}

@@ -23,8 +23,8 @@ def summary_line(result: CycleResult) -> str:
         action = f"{result.changed_cells} cells would change (dry run)"
     else:
         action = "nothing changed"
-    unknown = sum(1 for r in state.rows if r.verdict is Verdict.UNKNOWN_UNIT)
-    guesses = sum(1 for r in state.rows if r.response.match.kind is MatchKind.FUZZY)
+    unknown = state.rows.count(Verdict.UNKNOWN_UNIT)
+    guesses = len(state.rows.matched({MatchKind.FUZZY}))
     flagged = f" ({unknown} from unknown units, {guesses} matched by guess)" if unknown or guesses else ""
     return (f"sync {state.now.isoformat(timespec='seconds')}: {len(state.campaigns)} campaigns, "
             f"{len(state.rows)} responses{flagged}; {parts or 'no expected units'}; {action}; "

@@ -90,14 +90,15 @@ def test_row_columns_touch_only_owned_cells_and_settle(grid, wanted):
     if any(header_key(h) in {header_key(o) for o in OWNED_RESPONSE_COLUMNS} for h in header_row):
         return  # a staff grid that already holds tool headers is another test's business
     tab = Tab("Câu trả lời", grid, 1000, 100)
-    values = {header: {row: pair[i] for row, pair in wanted.items()}
+    rows = sorted(wanted)
+    values = {header: [wanted[row][i] for row in rows]
               for i, header in enumerate(OWNED_RESPONSE_COLUMNS)}
-    batch = plan_row_columns(tab, OWNED_RESPONSE_COLUMNS, values)
+    batch = plan_row_columns(tab, OWNED_RESPONSE_COLUMNS, rows, values)
     widest = max((len([v for v in row if v not in (None, "")]) and len(row) for row in grid), default=0)
     for cell in batch.cells:  # new columns: right of the last non-empty cell of any row
         assert cell.col > widest, (cell, grid)
     after = apply(tab, tab.title, batch)
-    again = plan_row_columns(after, OWNED_RESPONSE_COLUMNS, values)
+    again = plan_row_columns(after, OWNED_RESPONSE_COLUMNS, rows, values)
     assert again.cells == [], again.cells  # a second cycle writes nothing
 
 

@@ -71,7 +71,7 @@ def run(args) -> int:
         campaign = as_read.get(campaign.code, campaign)  # with what its form gave
         ref = backend.normalise_ref(campaign.spreadsheet)
         if campaign.code in evaluated:
-            count = sum(1 for r in state.rows if r.response.campaign_code == campaign.code)
+            count = len(state.rows.of(campaign.code))
             print(f"{OK} campaign {campaign.code}: tab '{one_line(campaign.responses_tab, 80)}' "
                   f"in {backend.describe(ref)}, {count} responses")
         else:

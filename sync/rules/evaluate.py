@@ -6,10 +6,9 @@ Pure functions of the parsed data and ``now``; nothing here reads a clock or a f
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import cast
+from datetime import datetime, timedelta
 
 from sync.rules.figures import read_figures
 from sync.rules.models import (
@@ -17,8 +16,9 @@ from sync.rules.models import (
     Exemption,
     MatchKind,
     Response,
+    Responses,
     Resubmission,
-    RowResult,
+    RowResults,
     Status,
     Unit,
     UnitStatus,
@@ -37,66 +37,78 @@ def expected_units(campaign: Campaign, units: Iterable[Unit]) -> list[Unit]:
     return [u for u in active if simple_key(u.group) in groups or u.code.casefold() in codes]
 
 
-def missing_answers(response: Response, required: Sequence[str]) -> tuple[str, ...]:
+def missing_answers(answers: Mapping[str, str], required: Sequence[str]) -> tuple[str, ...]:
     """Required questions left empty. A question the form does not have is reported elsewhere
     as a header problem, not blamed on every unit."""
     if not required:
         return ()
-    answers = {header_key(q): a for q, a in response.answers.items()}
+    by_key = {header_key(q): a for q, a in answers.items()}
     return tuple(
-        q for q in required if header_key(q) in answers and not answers[header_key(q)].strip()
+        q for q in required if header_key(q) in by_key and not by_key[header_key(q)].strip()
     )
 
 
 @dataclass(frozen=True)
 class Evaluation:
     statuses: list[UnitStatus]
-    rows: list[RowResult]
+    rows: RowResults
 
 
 def evaluate_campaign(
     campaign: Campaign,
     units: Sequence[Unit],
-    responses: Sequence[Response],
+    responses: Responses | Sequence[Response],
     exemptions: Sequence[Exemption],
     now: datetime,
 ) -> Evaluation:
+    """Each expected unit's status and each response's verdict, read column by column: a
+    response is a position in ``responses``, a row object is built only for those that count."""
+    if not isinstance(responses, Responses):
+        responses = Responses.of(campaign.code, responses)
     expected = expected_units(campaign, units)
     expected_codes = {u.code for u in expected}
     mine = {e.unit_code: e for e in exemptions if e.campaign_code == campaign.code}
 
-    # one verdict per response, by position; each expected unit's responses as sortable
-    # (timestamp, row, position) tuples: sorted natively, no key function per response
-    results: list[RowResult | None] = [None] * len(responses)
-    by_unit: dict[str, list[tuple[datetime, int, int]]] = defaultdict(list)
-    for i, response in enumerate(responses):
-        at, match = response.submitted_at, response.match
-        if at is None:
-            results[i] = RowResult(response, Verdict.BAD_TIMESTAMP)
-        elif at > now:  # figures "as of" now: a later stamp is reported only
-            results[i] = RowResult(response, Verdict.AFTER_NOW)
-        elif match.kind is MatchKind.NONE or match.unit is None:
-            results[i] = RowResult(response, Verdict.UNKNOWN_UNIT)
+    # What a response's match says, once per distinct match: the expected unit's code, or the
+    # verdict of a response that counts for no unit
+    target: list[str | Verdict] = []
+    for match in responses.matches:
+        if match.kind is MatchKind.NONE or match.unit is None:
+            target.append(Verdict.UNKNOWN_UNIT)
         elif match.unit.code not in expected_codes:
-            results[i] = RowResult(response, Verdict.NOT_EXPECTED)
+            target.append(Verdict.NOT_EXPECTED)
         else:
-            by_unit[match.unit.code].append((at, response.row, i))
+            target.append(match.unit.code)
+    # One verdict per position (superseded unless told otherwise below); each expected unit's
+    # responses as (time, position) pairs, sorted natively (positions follow the sheet's rows)
+    now_at = responses.moment(now)
+    verdicts = [Verdict.SUPERSEDED] * len(responses)
+    by_unit: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
+    for i, (at, found) in enumerate(zip(responses.times, responses.found, strict=True)):
+        if at is None:
+            verdicts[i] = Verdict.BAD_TIMESTAMP
+        elif at > now_at:  # type: ignore[operator]  # figures "as of" now: a later stamp is reported only
+            verdicts[i] = Verdict.AFTER_NOW
+        else:
+            unit = target[found]
+            if type(unit) is Verdict:
+                verdicts[i] = unit
+            else:
+                by_unit[unit].append((at, i))  # type: ignore[index]
 
     statuses: list[UnitStatus] = []
+    details: dict[int, tuple[tuple[str, ...], timedelta | None]] = {}
     for unit in expected:
         exemption = mine.get(unit.code)
         deadline = (exemption.new_deadline if exemption and exemption.new_deadline
                     else campaign.deadline)
         submitted = by_unit.get(unit.code, [])
         submitted.sort()
-        counted, counted_at = None, -1
+        counted = None
         if submitted:
             counted_at = (submitted[-1] if campaign.resubmission is Resubmission.LATEST
-                          else submitted[0])[2]
+                          else submitted[0])[1]
             counted = responses[counted_at]
-            for _, _, i in submitted:
-                if i != counted_at:
-                    results[i] = RowResult(responses[i], Verdict.SUPERSEDED)
         status, late_by, missing = _unit_status(campaign, counted, deadline, exemption, now)
         figures: dict[str, float] = {}
         if counted is not None and campaign.figures:
@@ -106,8 +118,9 @@ def evaluate_campaign(
                 if status in (Status.ON_TIME, Status.LATE):
                     status = Status.INCOMPLETE
         if counted is not None:
-            verdict = (Verdict.INCOMPLETE if missing else Verdict.LATE if late_by else Verdict.VALID)
-            results[counted_at] = RowResult(counted, verdict, missing, late_by)
+            verdicts[counted_at] = (Verdict.INCOMPLETE if missing else Verdict.LATE if late_by
+                                    else Verdict.VALID)
+            details[counted_at] = (missing, late_by)
         statuses.append(UnitStatus(
             campaign=campaign, unit=unit, status=status, deadline=deadline,
             submitted_at=counted.submitted_at if counted else None, late_by=late_by,
@@ -116,16 +129,14 @@ def evaluate_campaign(
             figures=tuple(figures.items()),
             new_deadline=exemption.new_deadline if exemption else None,
         ))
-    rows = cast(list[RowResult], results)  # every position has its verdict now
-    rows.sort(key=lambda r: r.response.row)
-    return Evaluation(statuses, rows)
+    return Evaluation(statuses, RowResults(responses, verdicts, details))
 
 
 def _unit_status(campaign, counted, deadline, exemption, now):
     late_by = None
     missing: tuple[str, ...] = ()
     if counted is not None:
-        missing = missing_answers(counted, campaign.required)
+        missing = missing_answers(counted.answers, campaign.required)
         if deadline is not None and counted.submitted_at > deadline:
             late_by = counted.submitted_at - deadline
     if exemption is not None and exemption.exempt:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from itertools import chain
+from zoneinfo import ZoneInfo
 
 from sync.rules.figures import FigureSpec
 from sync.rules.text import header_key, nfc
@@ -196,6 +198,172 @@ class RowResult:
     verdict: Verdict
     missing: tuple[str, ...] = ()
     late_by: timedelta | None = None
+
+
+class Responses(Sequence[Response]):
+    """A responses tab column by column: one entry per response row (blank rows left out), in
+    sheet order. The cycle's per-row work reads these lists, never a row object: a
+    :class:`Response` is built only for a position someone asks for (the responses that count,
+    a report's list of unidentified senders).
+
+    ``times`` are the moments in ``tz``, all in one form: aware with exactly ``tz`` as their
+    tzinfo when ``aware`` (a Google read), else wall-clock without a tzinfo (a workbook's date
+    cells), so the tab's own datetimes are kept as they are, not copied; two of them, or one and
+    :meth:`moment` of another time, compare as the aware times do. None: no usable timestamp.
+    ``found[i]`` indexes ``matches``, the distinct answers of the matcher (a tab repeats each
+    unit's name on every row it sends). ``lines[i]`` is the row's own list (answers are taken
+    from it when read, see :class:`Answers`), or its answers mapping when ``questions`` is None.
+    """
+
+    __slots__ = ("campaign_code", "rows", "times", "names", "found", "matches", "tz", "aware",
+                 "_lines", "_questions")
+
+    def __init__(self, campaign_code: str, rows: Sequence[int], times: list[datetime | None],
+                 names: Sequence[str], found: Sequence[int], matches: Sequence[Match],
+                 tz: ZoneInfo | None, aware: bool, lines: Sequence[object],
+                 questions: Sequence[tuple[int, str]] | None):
+        self.campaign_code, self.rows, self.times, self.names = campaign_code, rows, times, names
+        self.found, self.matches, self.tz, self.aware = found, matches, tz, aware
+        self._lines, self._questions = lines, questions
+
+    @classmethod
+    def of(cls, campaign_code: str, responses: Iterable[Response]) -> Responses:
+        """From Response objects (tests, and callers that build a few by hand)."""
+        responses = sorted(responses, key=lambda r: r.row)
+        tz = next((r.submitted_at.tzinfo for r in responses
+                   if r.submitted_at is not None and r.submitted_at.tzinfo is not None), None)
+        distinct: dict[int, int] = {}
+        matches: list[Match] = []
+        for r in responses:
+            if id(r.match) not in distinct:
+                distinct[id(r.match)] = len(matches)
+                matches.append(r.match)
+        made = cls(campaign_code, [r.row for r in responses], [], [r.unit_text for r in responses],
+                   [distinct[id(r.match)] for r in responses], matches, tz,  # type: ignore[arg-type]
+                   tz is not None, [r.answers for r in responses], None)
+        made.times = [made.moment(r.submitted_at) for r in responses]
+        return made
+
+    def moment(self, at: datetime | None) -> datetime | None:
+        """``at`` in the form of ``times``, to compare with them."""
+        if at is None or self.tz is None:
+            return at
+        at = at.astimezone(self.tz) if at.tzinfo is not None else at.replace(tzinfo=self.tz)
+        return at if self.aware else at.replace(tzinfo=None)
+
+    def replace_times(self, times: list[datetime | None]) -> Responses:
+        return Responses(self.campaign_code, self.rows, times, self.names, self.found,
+                         self.matches, self.tz, self.aware, self._lines, self._questions)
+
+    def match(self, i: int) -> Match:
+        return self.matches[self.found[i]]
+
+    def answers(self, i: int) -> Mapping[str, str]:
+        if self._questions is None:
+            return self._lines[i]  # type: ignore[return-value]
+        return Answers(self._lines[i], self._questions)  # type: ignore[arg-type]
+
+    def submitted_at(self, i: int) -> datetime | None:
+        """The aware moment of position ``i``."""
+        at = self.times[i]
+        return at if at is None or self.aware or self.tz is None else at.replace(tzinfo=self.tz)
+
+    def __len__(self) -> int:
+        return len(self.times)
+
+    def __getitem__(self, i: int) -> Response:  # type: ignore[override]
+        if not isinstance(i, int):
+            raise TypeError("Responses are indexed by position")
+        if i < 0:
+            i += len(self)
+        return Response(self.campaign_code, self.rows[i], self.submitted_at(i), self.names[i],
+                        self.answers(i), self.matches[self.found[i]])
+
+    def __iter__(self) -> Iterator[Response]:
+        return map(self.__getitem__, range(len(self)))
+
+    def positions_matched(self, kinds: Collection[MatchKind]) -> list[int]:
+        """The positions whose match is of one of ``kinds``, in sheet order."""
+        wanted = {i for i, m in enumerate(self.matches) if m.kind in kinds}
+        if not wanted:
+            return []
+        return [i for i, f in enumerate(self.found) if f in wanted]
+
+
+class RowResults(Sequence[RowResult]):
+    """One campaign's verdicts, by position in its :class:`Responses`: a list of
+    :class:`Verdict` plus the missing answers and lateness of the responses that count.
+    A :class:`RowResult` is built only for a position someone asks for."""
+
+    __slots__ = ("responses", "verdicts", "details")
+
+    def __init__(self, responses: Responses, verdicts: list[Verdict],
+                 details: Mapping[int, tuple[tuple[str, ...], timedelta | None]]):
+        self.responses, self.verdicts, self.details = responses, verdicts, details
+
+    @property
+    def campaign_code(self) -> str:
+        return self.responses.campaign_code
+
+    def __len__(self) -> int:
+        return len(self.verdicts)
+
+    def __getitem__(self, i: int) -> RowResult:  # type: ignore[override]
+        if not isinstance(i, int):
+            raise TypeError("RowResults are indexed by position")
+        if i < 0:
+            i += len(self)
+        missing, late_by = self.details.get(i, ((), None))
+        return RowResult(self.responses[i], self.verdicts[i], missing, late_by)
+
+    def __iter__(self) -> Iterator[RowResult]:
+        return map(self.__getitem__, range(len(self)))
+
+    def with_verdict(self, verdict: Verdict) -> list[RowResult]:
+        return [self[i] for i, v in enumerate(self.verdicts) if v is verdict]
+
+    def matched(self, kinds: Collection[MatchKind]) -> list[RowResult]:
+        return [self[i] for i in self.responses.positions_matched(kinds)]
+
+
+class CycleRows(Sequence[RowResult]):
+    """Every campaign's :class:`RowResults` of a cycle, in campaign order."""
+
+    __slots__ = ("campaigns",)
+
+    def __init__(self, campaigns: Iterable[RowResults] = ()):
+        self.campaigns = {r.campaign_code: r for r in campaigns}
+
+    def of(self, campaign_code: str) -> RowResults:
+        """The campaign's rows (none for a campaign that was not evaluated)."""
+        found = self.campaigns.get(campaign_code)
+        if found is None:
+            return RowResults(Responses.of(campaign_code, ()), [], {})
+        return found
+
+    def __len__(self) -> int:
+        return sum(map(len, self.campaigns.values()))
+
+    def __getitem__(self, i: int) -> RowResult:  # type: ignore[override]
+        if i < 0:
+            i += len(self)
+        for rows in self.campaigns.values():
+            if i < len(rows):
+                return rows[i]
+            i -= len(rows)
+        raise IndexError(i)
+
+    def __iter__(self) -> Iterator[RowResult]:
+        return chain.from_iterable(self.campaigns.values())
+
+    def count(self, verdict: Verdict) -> int:  # type: ignore[override]
+        return sum(rows.verdicts.count(verdict) for rows in self.campaigns.values())
+
+    def with_verdict(self, verdict: Verdict) -> list[RowResult]:
+        return [r for rows in self.campaigns.values() for r in rows.with_verdict(verdict)]
+
+    def matched(self, kinds: Collection[MatchKind]) -> list[RowResult]:
+        return [r for rows in self.campaigns.values() for r in rows.matched(kinds)]
 
 
 @dataclass(frozen=True)

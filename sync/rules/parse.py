@@ -7,8 +7,9 @@ row is reported with tab, row and column and left out; the rest goes on.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from sync.errors import AccessError, Problem
@@ -18,11 +19,10 @@ from sync.rules.figures import parse_figure_specs
 from sync.rules.forms import form_id
 from sync.rules.models import (
     NO_MATCH,
-    Answers,
     Campaign,
     Exemption,
     Match,
-    Response,
+    Responses,
     Resubmission,
     Unit,
 )
@@ -293,11 +293,12 @@ def parse_exemptions(
 def parse_responses(
     tab: Tab, campaign: Campaign, tz: ZoneInfo, order: DateOrder, owned: Sequence[str],
     match: Callable[[str], Match] | None = None,
-) -> tuple[list[Response], list[Problem]]:
-    """Every non-empty row becomes a Response, even one with a bad timestamp (never dropped).
-    ``match`` names the unit of a typed name; it is asked once per distinct name (a tab repeats
-    each unit's name on every row it sends). Timestamps in text are parsed once per distinct
-    text; the answers are normalised when first read (:class:`Answers`)."""
+) -> tuple[Responses, list[Problem]]:
+    """Every non-empty row is a response, even one with a bad timestamp (never dropped); read
+    column by column. ``match`` names the unit of a typed name; it is asked once per distinct
+    name (a tab repeats each unit's name on every row it sends). Timestamps in text are parsed
+    once per distinct text; date cells are kept as they are; answers are normalised when first
+    read (:class:`Answers`)."""
     cols = columns_of(tab)
     c_time = cols.require(H.TIMESTAMP)
     c_unit = cols.find(campaign.unit_question)
@@ -321,47 +322,81 @@ def parse_responses(
     for i, h in enumerate(cols.headers):
         if h and i != c_time and header_key(h) not in owned_keys:
             by_key.setdefault(header_key(h), (cols.find(h), h))
-    questions = list(by_key.values())
     # a row with nothing under a (non-tool) header is no response: unheaded notes beside the
     # table are staff's, whatever width the header row has this cycle
     content = [i for i, h in enumerate(cols.headers) if h and header_key(h) not in owned_keys]
-    moments: dict[tuple[type, object], datetime | TimeParseError] = {}  # per distinct text stamp
-    names: dict[object, str] = {}  # per distinct typed name
-    matches: dict[str, Match] = {}
-    out: list[Response] = []
-    for r, line in enumerate(tab.values[1:], start=2):
-        width = len(line)
-        for i in content:  # the first filled cell ends it: usually the timestamp
-            if i < width and _filled(line[i]):
-                break
-        else:
-            continue
-        raw_time = line[c_time] if c_time < width else None
-        if type(raw_time) is datetime:  # a date cell: most of a Forms tab, each one distinct
-            at = raw_time.replace(tzinfo=tz) if raw_time.tzinfo is None else raw_time.astimezone(tz)
-        else:
-            key = (type(raw_time), raw_time)
-            at = moments.get(key)
-            if at is None:
-                try:
-                    at = parse_moment(raw_time, tz, order).at
-                except TimeParseError as err:
-                    at = err
-                moments[key] = at
-            if isinstance(at, TimeParseError):
-                problems.append(Problem(tab.title, r, cols.headers[c_time], f"timestamp {at}"))
-                at = None
-        raw_name = line[c_unit] if c_unit is not None and c_unit < width else None
-        name = names.get(raw_name)
-        if name is None:
-            name = names[raw_name] = clean(raw_name)
-        found = NO_MATCH
-        if match is not None:
-            found = matches.get(name)
-            if found is None:
-                found = matches[name] = match(name)
-        out.append(Response(campaign.code, r, at, name, Answers(line, questions), found))
-    return out, problems
+    lines = tab.values[1:]
+    stamps = _column(lines, c_time)
+    blank = {p for p, v in enumerate(stamps)  # a date cell is content: most rows stop here
+             if type(v) is not datetime and not _filled(v) and _blank(lines[p], content)}
+    rows: Sequence[int] = range(2, len(lines) + 2)
+    if blank:
+        kept = [p for p in range(len(lines)) if p not in blank]
+        lines, stamps, rows = [lines[p] for p in kept], [stamps[p] for p in kept], [p + 2 for p in kept]
+    times, aware, bad = _moments(stamps, tz, order)
+    problems += [Problem(tab.title, rows[p], cols.headers[c_time], f"timestamp {err}") for p, err in bad]
+    typed = _column(lines, c_unit)
+    names = {raw: clean(raw) for raw in set(typed)}
+    distinct: dict[str, int] = {}  # cleaned name -> index into matches
+    matches: list[Match] = []
+    index_of: dict[object, int] = {}
+    for raw, name in names.items():
+        at = distinct.get(name)
+        if at is None:
+            at = distinct[name] = len(matches)
+            matches.append(match(name) if match is not None else NO_MATCH)
+        index_of[raw] = at
+    return Responses(campaign.code, rows, times, list(map(names.__getitem__, typed)),
+                     list(map(index_of.__getitem__, typed)), matches, tz, aware, lines,
+                     list(by_key.values())), problems
+
+
+def _column(lines: Sequence[Sequence], i: int | None) -> list:
+    """Column ``i`` of every line (None past a short line, or for every line when ``i`` is
+    None), taken at C speed when no line is short."""
+    if i is None:
+        return [None] * len(lines)
+    try:
+        return list(map(itemgetter(i), lines))
+    except IndexError:
+        return [line[i] if i < len(line) else None for line in lines]
+
+
+def _blank(line: Sequence, content: list[int]) -> bool:
+    width = len(line)
+    return not any(_filled(line[i]) for i in content if i < width)
+
+
+def _moments(stamps: list, tz: ZoneInfo, order: DateOrder
+             ) -> tuple[list[datetime | None], bool, list[tuple[int, TimeParseError]]]:
+    """The timestamps in one form (see :class:`Responses`): date cells as they are, in the form
+    of the first one (a workbook's are wall-clock, a Google read's are aware), anything else
+    converted to it; text parsed once per distinct text. Returns the times, whether they are
+    aware, and the positions that cannot be read (None in the times) with the reason."""
+    first = next((v for v in stamps if type(v) is datetime), None)
+    zone = tz if first is not None and first.tzinfo is tz else None
+    odd = [p for p, v in enumerate(stamps) if type(v) is not datetime or v.tzinfo is not zone]
+    if not odd:
+        return stamps, zone is not None, []
+    times: list[datetime | None] = stamps  # the list is this parse's own: fixed in place
+    bad = []
+    seen: dict[tuple[type, object], datetime | TimeParseError] = {}
+    for p in odd:
+        raw = stamps[p]
+        key = (type(raw), raw)
+        at = seen.get(key)
+        if at is None:
+            try:
+                at = parse_moment(raw, tz, order).at  # aware, in tz
+                at = at if zone is not None else at.replace(tzinfo=None)
+            except TimeParseError as err:
+                at = err
+            seen[key] = at
+        if isinstance(at, TimeParseError):
+            bad.append((p, at))
+            at = None
+        times[p] = at
+    return times, zone is not None, bad
 
 
 FUTURE_SLACK = timedelta(days=31)  # past a clock slip or a replay with --now: typed by hand
@@ -369,22 +404,27 @@ EARLIEST = datetime(2000, 1, 1)  # before Google Forms existed: a typing or past
 
 
 def implausible_timestamps(
-    responses: Sequence[Response], tab: str, column: str, now: datetime
-) -> tuple[list[Response], list[Problem]]:
+    responses: Responses, tab: str, column: str, now: datetime
+) -> tuple[Responses, list[Problem]]:
     """A timestamp after ``now`` (2099 typed by hand would supersede the real submission) or
     before 2000 is not counted: the row gets the "bad timestamp" verdict and a problem."""
-    out: list[Response] = []
+    times = responses.times
+    known = list(filter(None, times))  # datetimes are true
+    if not known:
+        return responses, []
+    latest = responses.moment(now + FUTURE_SLACK)
+    earliest = responses.moment(EARLIEST.replace(tzinfo=now.tzinfo))
+    if earliest <= min(known) and max(known) <= latest:  # type: ignore[operator]
+        return responses, []
+    times = list(times)
     problems: list[Problem] = []
-    earliest = EARLIEST.replace(tzinfo=now.tzinfo)
-    for response in responses:
-        at = response.submitted_at
-        if at is not None and (at > now + FUTURE_SLACK or at < earliest):
-            when = "in the future" if at > now else "before 2000"
-            problems.append(Problem(tab, response.row, column,
+    for p, at in enumerate(times):
+        if at is not None and (at > latest or at < earliest):  # type: ignore[operator]
+            when = "in the future" if at > latest else "before 2000"  # type: ignore[operator]
+            problems.append(Problem(tab, responses.rows[p], column,
                                     f"timestamp {at:%d/%m/%Y %H:%M} is {when}; not counted"))
-            response = replace(response, submitted_at=None)
-        out.append(response)
-    return out, problems
+            times[p] = None
+    return responses.replace_times(times), problems
 
 
 def cell_problems(

@@ -226,23 +226,38 @@ def plan_choice(batch: WriteBatch, title: str, header: str, source_tab: Tab | No
 
 
 def plan_row_columns(
-    tab: Tab, headers: Sequence[str], columns: Mapping[str, Mapping[int, Cell]]
+    tab: Tab, headers: Sequence[str], rows: Sequence[int], columns: Mapping[str, Sequence[Cell]]
 ) -> WriteBatch:
-    """Tool-owned columns at the right of a responses tab: ``columns`` gives each header's value
-    by data row; rows with no value (blank rows) are blanked. Diffed column by column."""
+    """Tool-owned columns at the right of a responses tab: ``columns`` gives each header's
+    values, one per sheet row of ``rows`` (ascending); other rows (blank rows) are blanked.
+    Diffed column by column."""
     grid = _Grid(tab.title, tab, headers)
-    last = max([len(tab.values), *(max(c, default=1) for c in columns.values())], default=1)
+    last = max(len(tab.values), rows[-1] if rows else 1)
+    contiguous = isinstance(rows, range) and rows.start == 2 and rows.step == 1
     for header in headers:
-        wanted = columns.get(header, {})
-        existing = grid.column(header)
-        known = len(existing)
-        col, cells = grid.col[header], grid.batch.cells
-        for row in range(2, last + 1):
-            value = wanted.get(row, "")
-            old = existing[row - 1] if row <= known else None
-            if _differs(old, value):
-                cells.append(CellWrite(tab.title, row, col, value))
+        wanted = columns.get(header, ())
+        if contiguous:
+            values = [*wanted, *[""] * (last - 1 - len(wanted))]
+        else:
+            values = [""] * (last - 1)
+            for row, value in zip(rows, wanted, strict=True):
+                values[row - 2] = value
+        _diff_column(grid, header, 2, values)
     return grid.finish()
+
+
+def _diff_column(grid: _Grid, header: str, first: int, values: Sequence[Cell]) -> None:
+    """Plan ``values`` (None: "") into ``header``'s column from sheet row ``first`` down. Equal
+    cells are passed over at C speed; only cells whose value or type differs are compared
+    closely (:func:`_differs`)."""
+    existing = grid.column(header)[first - 1:first - 1 + len(values)]
+    existing += [None] * (len(values) - len(existing))
+    col, cells, title = grid.col[header], grid.batch.cells, grid.title
+    for k in [k for k, old, new in zip(range(len(values)), existing, values, strict=True)
+              if old != new or type(old) is not type(new)]:
+        value = values[k]
+        if _differs(existing[k], "" if value is None else value):
+            cells.append(CellWrite(title, first + k, col, "" if value is None else value))
 
 
 def plan_append(tab: Tab | None, title: str, headers: Sequence[str], line: Sequence[Cell]) -> WriteBatch:

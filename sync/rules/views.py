@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sync.errors import Problem
@@ -15,7 +15,16 @@ from sync.rules import headers as H
 from sync.rules.book import Cell
 from sync.rules.figure_table import FigureTable, Line
 from sync.rules.figures import Aggregate
-from sync.rules.models import Campaign, MatchKind, RowResult, Status, Unit, UnitStatus, Verdict
+from sync.rules.models import (
+    Campaign,
+    Match,
+    MatchKind,
+    RowResults,
+    Status,
+    Unit,
+    UnitStatus,
+    Verdict,
+)
 from sync.rules.plan import STATUS_COLOURS, Colouring
 from sync.rules.reminders import Offset
 from sync.rules.text import one_line
@@ -84,16 +93,15 @@ def detail_rows(statuses: Sequence[UnitStatus], tz: ZoneInfo) -> list[dict[str, 
     return rows
 
 
-def verdict_text(result: RowResult) -> str:
-    if result.verdict is Verdict.LATE and result.late_by:
-        return f"{result.verdict.label} {format_duration(result.late_by)}"
-    if result.verdict is Verdict.INCOMPLETE:
-        return f"{result.verdict.label}: {'; '.join(result.missing)}"
-    return result.verdict.label
+def verdict_label(verdict: Verdict, missing: Sequence[str] = (), late_by: timedelta | None = None) -> str:
+    if verdict is Verdict.LATE and late_by:
+        return f"{verdict.label} {format_duration(late_by)}"
+    if verdict is Verdict.INCOMPLETE:
+        return f"{verdict.label}: {'; '.join(missing)}"
+    return verdict.label
 
 
-def matched_text(result: RowResult) -> str:
-    match = result.response.match
+def matched_text(match: Match) -> str:
     if match.kind is MatchKind.AMBIGUOUS:
         return "nhiều đơn vị cùng tên: " + ", ".join(u.code for u in match.candidates)
     if match.unit is None:
@@ -104,25 +112,16 @@ def matched_text(result: RowResult) -> str:
     return text
 
 
-def response_columns(rows: Sequence[RowResult]) -> dict[str, dict[int, Cell]]:
-    """The tool's two columns of a responses tab: header -> {sheet row: text}. Each text is made
-    once per distinct verdict and match (a tab repeats them on thousands of rows)."""
-    verdicts: dict[int, Cell] = {}
-    matched: dict[int, Cell] = {}
-    verdict_of: dict[tuple, str] = {}
-    match_of: dict[int, str] = {}
-    for r in rows:
-        key = (r.verdict, r.missing, r.late_by)
-        text = verdict_of.get(key)
-        if text is None:
-            text = verdict_of[key] = verdict_text(r)
-        verdicts[r.response.row] = text
-        match = r.response.match
-        text = match_of.get(id(match))
-        if text is None:
-            text = match_of[id(match)] = matched_text(r)
-        matched[r.response.row] = text
-    return {H.VERDICT_COL: verdicts, H.MATCHED_COL: matched}
+def response_columns(rows: RowResults) -> dict[str, list[Cell]]:
+    """The tool's two columns of a responses tab, header -> text by position (the sheet row of
+    each is ``rows.responses.rows``). Each text is made once per distinct verdict and match (a
+    tab repeats them on thousands of rows); only a counted response has a text of its own."""
+    labels = {v: v.label for v in Verdict}
+    verdicts = list(map(labels.__getitem__, rows.verdicts))
+    for i, (missing, late_by) in rows.details.items():
+        verdicts[i] = verdict_label(rows.verdicts[i], missing, late_by)
+    texts = [matched_text(m) for m in rows.responses.matches]
+    return {H.VERDICT_COL: verdicts, H.MATCHED_COL: list(map(texts.__getitem__, rows.responses.found))}
 
 
 def log_line(
