@@ -61,14 +61,18 @@ def test_a_scope_given_as_a_list_or_a_frozenset_matches_alike():
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(st.none(), TEXT, st.integers()), max_size=6), st.text(max_size=3))
 def test_answers_read_lazily_are_the_answers_read_at_once(line, header):
-    from sync.rules.models import Answers
+    from sync.rules.answers import Answers, Questions, answer_by_key
+    from sync.rules.text import header_key
 
     questions = [(i, f"{header}{i}") for i in range(len(line) + 2)]  # two past the row's end
-    answers = Answers(line, questions)
+    answers = Answers(line, Questions(questions))
     at_once = {h: nfc(line[i] if i < len(line) else None).strip() for i, h in questions}
     assert len(answers) == len(at_once)
     assert dict(answers) == at_once and answers == at_once
     assert list(answers) == list(at_once)  # in the tab's order
+    for h in at_once:  # by key, as the rules ask: the same answer from Answers and a dict
+        assert answer_by_key(answers, header_key(h)) == answer_by_key(at_once, header_key(h))
+    assert answer_by_key(answers, "no such question") is None
 
 
 def test_the_garbage_collector_is_paused_during_the_compute_and_resumed_after():

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sync.rules.answers import answer_by_key
 from sync.rules.figures import read_figures
 from sync.rules.models import (
     Campaign,
@@ -40,12 +41,12 @@ def expected_units(campaign: Campaign, units: Iterable[Unit]) -> list[Unit]:
 def missing_answers(answers: Mapping[str, str], required: Sequence[str]) -> tuple[str, ...]:
     """Required questions left empty. A question the form does not have is reported elsewhere
     as a header problem, not blamed on every unit."""
-    if not required:
-        return ()
-    by_key = {header_key(q): a for q, a in answers.items()}
-    return tuple(
-        q for q in required if header_key(q) in by_key and not by_key[header_key(q)].strip()
-    )
+    missing = []
+    for question in required:
+        answer = answer_by_key(answers, header_key(question))
+        if answer is not None and not answer.strip():
+            missing.append(question)
+    return tuple(missing)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sync.rules.answers import answer_by_key
 from sync.rules.numbers import NumberError, read_number
 from sync.rules.text import clean, header_key, simple_key, split_list
 
@@ -81,11 +82,10 @@ def read_figures(
     """The numbers one response gives, by question; and one line per answer that is not a
     number ("Số thu ...: không đọc được '12 tr đ'"), never read as 0. An empty answer or a
     question the form lacks gives neither (the form's header is checked elsewhere)."""
-    by_key = {header_key(q): a for q, a in answers.items()}
     values: dict[str, float] = {}
     unreadable: list[str] = []
     for spec in specs:
-        answer = by_key.get(header_key(spec.question))
+        answer = answer_by_key(answers, header_key(spec.question))
         try:
             number = read_number(answer, spec.question)
         except NumberError as err:

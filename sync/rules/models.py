@@ -9,8 +9,9 @@ from enum import StrEnum
 from itertools import chain
 from zoneinfo import ZoneInfo
 
+from sync.rules.answers import Answers, Questions
 from sync.rules.figures import FigureSpec
-from sync.rules.text import header_key, nfc
+from sync.rules.text import header_key
 
 
 class Status(StrEnum):
@@ -145,39 +146,6 @@ class Match:
 NO_MATCH = Match(MatchKind.NONE)
 
 
-class Answers(Mapping[str, str]):
-    """A response's answers, question header -> answer text (NFC, stripped), taken from its row
-    of the tab when first read: a cycle reads the answers of the responses that count, not of
-    the thousands they supersede. The row is the tab's own list (a read Book is never changed)."""
-
-    __slots__ = ("_line", "_questions", "_answers")
-
-    def __init__(self, line: Sequence[object], questions: Sequence[tuple[int, str]]):
-        self._line, self._questions = line, questions
-        self._answers: dict[str, str] | None = None
-
-    def _dict(self) -> dict[str, str]:
-        answers = self._answers
-        if answers is None:
-            line, width = self._line, len(self._line)
-            answers = self._answers = {h: nfc(line[i] if i < width else None).strip()
-                                       for i, h in self._questions}
-            self._line = ()
-        return answers
-
-    def __getitem__(self, question: str) -> str:
-        return self._dict()[question]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._dict())
-
-    def __len__(self) -> int:
-        return len(self._questions)
-
-    def __repr__(self) -> str:
-        return f"Answers({self._dict()!r})"
-
-
 @dataclass(frozen=True)
 class Response:
     """One row of a responses tab."""
@@ -221,7 +189,7 @@ class Responses(Sequence[Response]):
     def __init__(self, campaign_code: str, rows: Sequence[int], times: list[datetime | None],
                  names: Sequence[str], found: Sequence[int], matches: Sequence[Match],
                  tz: ZoneInfo | None, aware: bool, lines: Sequence[object],
-                 questions: Sequence[tuple[int, str]] | None):
+                 questions: Questions | None):
         self.campaign_code, self.rows, self.times, self.names = campaign_code, rows, times, names
         self.found, self.matches, self.tz, self.aware = found, matches, tz, aware
         self._lines, self._questions = lines, questions

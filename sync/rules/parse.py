@@ -22,12 +22,20 @@ from sync.rules.models import (
     Campaign,
     Exemption,
     Match,
+    Questions,
     Responses,
     Resubmission,
     Unit,
 )
 from sync.rules.text import clean, header_key, nfc, safe_text, simple_key, split_list
-from sync.rules.timeparse import DateOrder, TimeParseError, parse_deadline, parse_moment
+from sync.rules.timeparse import (
+    SLASHED,
+    DateOrder,
+    TimeParseError,
+    parse_deadline,
+    parse_moment,
+    slashed,
+)
 
 
 @dataclass
@@ -348,7 +356,7 @@ def parse_responses(
         index_of[raw] = at
     return Responses(campaign.code, rows, times, list(map(names.__getitem__, typed)),
                      list(map(index_of.__getitem__, typed)), matches, tz, aware, lines,
-                     list(by_key.values())), problems
+                     Questions(list(by_key.values()))), problems
 
 
 def _column(lines: Sequence[Sequence], i: int | None) -> list:
@@ -387,8 +395,13 @@ def _moments(stamps: list, tz: ZoneInfo, order: DateOrder
         at = seen.get(key)
         if at is None:
             try:
-                at = parse_moment(raw, tz, order).at  # aware, in tz
-                at = at if zone is not None else at.replace(tzinfo=None)
+                # text as Sheets shows a date ("20/06/2023 9:05:00") needs no cleaning first
+                typed = SLASHED.match(raw) if type(raw) is str else None
+                if typed:
+                    at = slashed(typed, zone, order)
+                else:
+                    at = parse_moment(raw, tz, order).at  # aware, in tz
+                    at = at if zone is not None else at.replace(tzinfo=None)
             except TimeParseError as err:
                 at = err
             seen[key] = at

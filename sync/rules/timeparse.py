@@ -27,7 +27,7 @@ class TimeParseError(ValueError):
     pass
 
 
-_SLASHED = re.compile(
+SLASHED = re.compile(
     r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?$"
 )
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -77,18 +77,9 @@ def parse_moment(value: object, tz: ZoneInfo, order: DateOrder = DateOrder.DAY_F
     text = clean(value)
     if not text:
         raise TimeParseError("empty")
-    match = _SLASHED.match(text)
+    match = SLASHED.match(text)
     if match:
-        a, b, year, hh, mm, ss, frac = match.groups()
-        day, month = (int(a), int(b)) if order is DateOrder.DAY_FIRST else (int(b), int(a))
-        try:
-            at = datetime(
-                int(year), month, day, int(hh or 0), int(mm or 0), int(ss or 0),
-                int((frac or "0").ljust(6, "0")), tzinfo=tz,
-            )
-        except ValueError as err:
-            raise TimeParseError(f"not a date: {text!r} ({err})") from None
-        return Parsed(at, hh is not None)
+        return Parsed(slashed(match, tz, order), match[4] is not None)
     if _ISO_DATE.match(text):
         try:
             at = datetime.fromisoformat(text)
@@ -104,6 +95,18 @@ def parse_moment(value: object, tz: ZoneInfo, order: DateOrder = DateOrder.DAY_F
     else:
         return parse_moment(number, tz, order)
     raise TimeParseError(f"not a date: {text!r} (expected dd/mm/yyyy H:MM:SS, ISO or a serial)")
+
+
+def slashed(match: re.Match, tz: ZoneInfo | None, order: DateOrder) -> datetime:
+    """The moment a match of :data:`SLASHED` ("dd/mm/yyyy H:MM:SS") writes, in ``tz`` (None:
+    wall-clock time without a tzinfo)."""
+    a, b, year, hh, mm, ss, frac = match.groups()
+    day, month = (int(a), int(b)) if order is DateOrder.DAY_FIRST else (int(b), int(a))
+    try:
+        return datetime(int(year), month, day, int(hh or 0), int(mm or 0), int(ss or 0),
+                        int((frac or "0").ljust(6, "0")), tzinfo=tz)
+    except ValueError as err:
+        raise TimeParseError(f"not a date: {match.string!r} ({err})") from None
 
 
 def parse_deadline(value: object, tz: ZoneInfo, order: DateOrder = DateOrder.DAY_FIRST) -> datetime:

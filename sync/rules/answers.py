@@ -1,0 +1,66 @@
+"""A response's answers, read from its row of the tab only when asked for.
+
+A cycle reads the answers of the responses that count (one per unit), not of the thousands they
+supersede; and of those, only the questions it checks (required, figures) until a report lists
+them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+
+from sync.rules.text import header_key, nfc
+
+__all__ = ["Answers", "Questions", "answer_by_key"]
+
+
+class Questions:
+    """A responses tab's questions, shared by the :class:`Answers` of all its rows: the column
+    of each header, and the header of each :func:`header_key`."""
+
+    __slots__ = ("columns", "by_key")
+
+    def __init__(self, questions: Sequence[tuple[int, str]]):
+        self.columns = {header: i for i, header in questions}
+        self.by_key = {header_key(header): header for _, header in questions}
+
+
+class Answers(Mapping[str, str]):
+    """A response's answers, question header -> answer text (NFC, stripped), each taken from
+    its row of the tab when read: a cycle reads the answers of the responses that count, not of
+    the thousands they supersede. The row is the tab's own list (a read Book is never changed)."""
+
+    __slots__ = ("_line", "_questions")
+
+    def __init__(self, line: Sequence[object], questions: Questions):
+        self._line, self._questions = line, questions
+
+    def __getitem__(self, question: str) -> str:
+        i, line = self._questions.columns[question], self._line
+        return nfc(line[i] if i < len(line) else None).strip()
+
+    def by_key(self, key: str) -> str | None:
+        """The answer to the question whose :func:`header_key` is ``key``; None: no such question."""
+        header = self._questions.by_key.get(key)
+        return None if header is None else self[header]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._questions.columns)
+
+    def __len__(self) -> int:
+        return len(self._questions.columns)
+
+    def __repr__(self) -> str:
+        return f"Answers({dict(self.items())!r})"
+
+
+def answer_by_key(answers: Mapping[str, str], key: str) -> str | None:
+    """The answer to the question whose :func:`header_key` is ``key`` (None: no such question),
+    from :class:`Answers` or any mapping of header -> answer."""
+    if isinstance(answers, Answers):
+        return answers.by_key(key)
+    found = None
+    for question, answer in answers.items():
+        if header_key(question) == key:
+            found = answer  # the last of equal keys, as a dict of them would keep
+    return found
