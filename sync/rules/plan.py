@@ -47,7 +47,7 @@ class Colouring:
     colour_of: Callable[[Cell], str | None]
 
 
-_ABSENT = object()  # a row that leaves a column out
+ABSENT = object()  # a row that leaves a column out
 
 
 def _differs(existing: Cell, value: Cell) -> bool:
@@ -151,7 +151,7 @@ def plan_keyed_table(
     title: str,
     key_headers: Sequence[str],
     headers: Sequence[str],
-    rows: Sequence[Mapping[str, Cell]],
+    rows: Sequence[Mapping[str, Cell]] | Table,
     colouring: Colouring | None = None,
     staff_headers: Sequence[str] = (),
     formats: Mapping[str, str] | None = None,
@@ -167,35 +167,33 @@ def plan_keyed_table(
     failed write, the colours on the sheet may not match its values)."""
     grid = _Grid(title, tab, headers, formats)
     headers = [h for h in headers if h not in staff_headers]
-    key_cols = [grid.col[h] for h in key_headers]
+    table = rows if isinstance(rows, Table) else Table.of_rows(rows, headers)
     where: dict[tuple[str, ...], int] = {}
     if tab is not None:
-        for r in range(2, len(tab.values) + 1):
-            key = tuple(clean(tab.cell(r, c)) for c in key_cols)
+        existing_keys = zip(*(map(clean, grid.column(h)[1:]) for h in key_headers), strict=True)
+        for r, key in enumerate(existing_keys, start=2):
             if any(key):
                 where.setdefault(key, r)
     next_row = max(grid.last_row, 1) + 1
-    wanted: set[tuple[str, ...]] = set()
-    at: list[int] = []  # the sheet row of each of ``rows``
-    for values in rows:
-        key = tuple(clean(values[h]) for h in key_headers)
-        wanted.add(key)
+    keys = list(zip(*(map(clean, table.columns[h]) for h in key_headers), strict=True))
+    wanted = set(keys)
+    at: list[int] = []  # the sheet row of each row of the table
+    for key in keys:
         row = where.get(key)
         if row is None:
             row, next_row = next_row, next_row + 1
         at.append(row)
     # column by column: each existing column is taken once, an unchanged cell costs a comparison
     for header in headers:
+        news = table.columns.get(header)
+        if news is None:
+            continue
         column = grid.column(header)
         known = len(column)
         olds = [column[row - 1] if row <= known else None for row in at]
-        news = [values.get(header, _ABSENT) for values in rows]
+        written = _plan_column(grid, header, at, olds, news)
         if colouring is not None and header in colouring.headers:  # colours follow the value
-            for row, old, value in zip(at, olds, news, strict=True):
-                if value is not _ABSENT:
-                    grid.diff(row, header, old, "" if value is None else value, colouring, repaint)
-        else:
-            _plan_column(grid, header, at, olds, news)
+            _plan_colours(grid, header, colouring, at, news, written, repaint)
     for key, row in where.items():
         if key not in wanted and not (keep and keep(key)):
             for header in headers:
@@ -245,25 +243,61 @@ def plan_row_columns(
 
 
 def _plan_column(grid: _Grid, header: str, rows: Sequence[int], olds: Sequence[Cell],
-                 news: Sequence[object]) -> None:
-    """Write ``news[k]`` (None: "", ``_ABSENT``: leave alone) at sheet row ``rows[k]`` of
+                 news: Sequence[object]) -> list[int]:
+    """Write ``news[k]`` (None: "", ``ABSENT``: leave alone) at sheet row ``rows[k]`` of
     ``header``'s column where it differs from ``olds[k]``. Equal cells are passed over at C
     speed, only cells whose value or type differs are compared closely (:func:`_differs`), and
     the writes are made as tuples without a Python call each (a first cycle plans hundreds of
-    thousands)."""
+    thousands). Returns the positions written."""
     changed = [k for k, old, new in zip(range(len(news)), olds, news, strict=True)
                if old != new or type(old) is not type(new)]
     # onto an empty cell, whether a value changes it depends on the value alone: decided once
     # per distinct value (a tool column repeats a few texts on thousands of rows)
-    takes = {v: v is not _ABSENT and _differs(None, "" if v is None else v)  # type: ignore[arg-type]
+    takes = {v: v is not ABSENT and _differs(None, "" if v is None else v)  # type: ignore[arg-type]
              for v in {news[k] for k in changed if olds[k] is None}}
-    write = [k for k in changed if (takes[news[k]] if olds[k] is None else news[k] is not _ABSENT
+    write = [k for k in changed if (takes[news[k]] if olds[k] is None else news[k] is not ABSENT
                                     and _differs(olds[k], "" if news[k] is None else news[k]))]  # type: ignore[arg-type]
     at = [rows[k] for k in write]
     values = ["" if news[k] is None else news[k] for k in write]
     # CellWrite is a NamedTuple: tuple.__new__ is its constructor, called from C by map
     grid.batch.cells.extend(map(tuple.__new__, repeat(CellWrite),
                                 zip(repeat(grid.title), at, repeat(grid.col[header]), values)))
+    return write
+
+
+def _plan_colours(grid: _Grid, header: str, colouring: Colouring, rows: Sequence[int],
+                  news: Sequence[object], written: Sequence[int], repaint: bool) -> None:
+    """The colours of ``header``'s cells: each written cell's (a new tab needs none where the
+    value has no colour); with ``repaint``, every cell's of an existing tab."""
+    col, title = grid.col[header], grid.title
+    colour_of: dict[object, str | None] = {}
+
+    def colour(k: int) -> str | None:
+        value = news[k]
+        if value not in colour_of:
+            colour_of[value] = colouring.colour_of("" if value is None else value)  # type: ignore[arg-type]
+        return colour_of[value]
+
+    positions: Sequence[int] = written
+    if repaint and grid.tab is not None:
+        positions = [k for k in range(len(news)) if news[k] is not ABSENT]
+    for k in positions:
+        shade = colour(k)
+        if shade is not None or grid.tab is not None:
+            grid.batch.colours.append(CellColour(title, rows[k], col, shade))
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows for :func:`plan_keyed_table` column by column: header -> one value per row (None:
+    ""). A header the table lacks is not written; ``ABSENT`` leaves one cell alone."""
+
+    columns: Mapping[str, Sequence[object]]
+
+    @classmethod
+    def of_rows(cls, rows: Sequence[Mapping[str, Cell]], headers: Sequence[str]) -> Table:
+        return cls({h: [values.get(h, ABSENT) for values in rows] for h in headers})
+
 
 
 def plan_append(tab: Tab | None, title: str, headers: Sequence[str], line: Sequence[Cell]) -> WriteBatch:

@@ -25,7 +25,7 @@ from sync.rules.models import (
     UnitStatus,
     Verdict,
 )
-from sync.rules.plan import STATUS_COLOURS, Colouring
+from sync.rules.plan import STATUS_COLOURS, Colouring, Table
 from sync.rules.reminders import Offset
 from sync.rules.text import one_line
 from sync.rules.timeparse import format_duration, format_vn
@@ -45,22 +45,22 @@ def status_headers(campaigns: Sequence[Campaign], extra: Sequence[str] = ()) -> 
 def status_rows(
     units: Sequence[Unit], campaigns: Sequence[Campaign], statuses: Sequence[UnitStatus], tz: ZoneInfo,
     links: Mapping[str, Mapping[str, str]] | None = None,
-) -> list[dict[str, Cell]]:
+) -> Table:
     """One row per unit of the roster, one status column per campaign; with ``links`` (campaign
     code -> unit code -> pre-filled link), one link column per campaign in it."""
     by_key = {(s.campaign.code, s.unit.code): s for s in statuses}
-    rows = []
-    for unit in units:
-        row: dict[str, Cell] = {H.STATUS_CODE: unit.code, H.STATUS_NAME: unit.name,
-                                H.STATUS_GROUP: unit.group}
-        for campaign in campaigns:
-            status = by_key.get((campaign.code, unit.code))
-            row[H.status_col(campaign.code)] = status.status.label if status else NOT_EXPECTED_MARK
-            row[H.submitted_col(campaign.code)] = format_vn(status.submitted_at, tz) if status else ""
-        for code, by_unit in (links or {}).items():
-            row[H.prefill_col(code)] = by_unit.get(unit.code, "")
-        rows.append(row)
-    return rows
+    columns: dict[str, list[Cell]] = {
+        H.STATUS_CODE: [u.code for u in units], H.STATUS_NAME: [u.name for u in units],
+        H.STATUS_GROUP: [u.group for u in units]}
+    for campaign in campaigns:
+        mine = [by_key.get((campaign.code, u.code)) for u in units]
+        columns[H.status_col(campaign.code)] = [s.status.label if s else NOT_EXPECTED_MARK
+                                                for s in mine]
+        columns[H.submitted_col(campaign.code)] = [format_vn(s.submitted_at, tz) if s else ""
+                                                   for s in mine]
+    for code, by_unit in (links or {}).items():
+        columns[H.prefill_col(code)] = [by_unit.get(u.code, "") for u in units]
+    return Table(columns)
 
 
 def status_colouring(campaigns: Sequence[Campaign]) -> Colouring:
@@ -72,25 +72,36 @@ def status_colouring(campaigns: Sequence[Campaign]) -> Colouring:
     return Colouring(frozenset(H.status_col(c.code) for c in campaigns), colour_of)
 
 
-def detail_rows(statuses: Sequence[UnitStatus], tz: ZoneInfo) -> list[dict[str, Cell]]:
-    rows = []
+def detail_rows(statuses: Sequence[UnitStatus], tz: ZoneInfo) -> Table:
+    """One row per (campaign, expected unit), column by column."""
+    deadlines: dict[datetime | None, str] = {}  # a campaign's units share their deadline
     for s in statuses:
-        notes = []
-        if s.new_deadline is not None and s.status is not Status.EXEMPT:
-            notes.append(f"gia hạn đến {format_vn(s.new_deadline, tz)}")
-        if s.exemption_reason:
-            notes.append(s.exemption_reason)
-        if s.counted is not None and s.counted.match.kind is MatchKind.FUZZY:
-            notes.append(f"tên đơn vị khớp gần đúng ({s.counted.match.score:g}%): "
-                         f"'{one_line(s.counted.unit_text, 60)}', cần xác nhận")
-        values = (
-            s.campaign.code, s.unit.code, s.unit.name, s.unit.group, s.status.label,
-            format_vn(s.deadline, tz), format_vn(s.submitted_at, tz),
-            format_duration(s.late_by) if s.late_by else "", "; ".join(s.missing),
-            s.responses, "; ".join(notes),
-        )
-        rows.append(dict(zip(H.DETAIL_HEADERS, values, strict=True)))
-    return rows
+        if s.deadline not in deadlines:
+            deadlines[s.deadline] = format_vn(s.deadline, tz)
+    values = (
+        [s.campaign.code for s in statuses], [s.unit.code for s in statuses],
+        [s.unit.name for s in statuses], [s.unit.group for s in statuses],
+        [s.status.label for s in statuses], [deadlines[s.deadline] for s in statuses],
+        [format_vn(s.submitted_at, tz) for s in statuses],
+        [format_duration(s.late_by) if s.late_by else "" for s in statuses],
+        ["; ".join(s.missing) for s in statuses], [s.responses for s in statuses],
+        [_detail_note(s, tz) for s in statuses],
+    )
+    return Table(dict(zip(H.DETAIL_HEADERS, values, strict=True)))
+
+
+def _detail_note(s: UnitStatus, tz: ZoneInfo) -> str:
+    if s.new_deadline is None and not s.exemption_reason and s.counted is None:
+        return ""
+    notes = []
+    if s.new_deadline is not None and s.status is not Status.EXEMPT:
+        notes.append(f"gia hạn đến {format_vn(s.new_deadline, tz)}")
+    if s.exemption_reason:
+        notes.append(s.exemption_reason)
+    if s.counted is not None and s.counted.match.kind is MatchKind.FUZZY:
+        notes.append(f"tên đơn vị khớp gần đúng ({s.counted.match.score:g}%): "
+                     f"'{one_line(s.counted.unit_text, 60)}', cần xác nhận")
+    return "; ".join(notes)
 
 
 def verdict_label(verdict: Verdict, missing: Sequence[str] = (), late_by: timedelta | None = None) -> str:
