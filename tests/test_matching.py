@@ -174,3 +174,14 @@ def test_a_settled_name_wins_over_every_rule():
     match = m.match("Khuong Trung")
     assert match.kind is MatchKind.SETTLED and match.unit.code == "TH08"
     assert m.match("Trường X").kind is MatchKind.NONE  # unknown code: ignored here
+
+
+def test_no_optional_word_begins_another():
+    """_strip_prefixes strips the first of its (longest-first) prefixes that fits and starts
+    again; that is the order-free rule only while no prefix begins another one."""
+    from sync.rules import matching
+
+    for prefixes in (matching._ORG, matching._ORG_PLAIN, matching._ALL, matching._ALL_PLAIN):
+        assert not [(a, b) for a in prefixes for b in prefixes if a != b and b.startswith(a)]
+    assert matching.bare_key("UBND phường Khương Trung") == "khương trung"
+    assert matching.bare_key("Phường") == matching.full_key("Phường")  # never stripped to nothing

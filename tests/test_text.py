@@ -1,5 +1,8 @@
 import unicodedata
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from sync.rules.text import (
     clean,
     collation_key,
@@ -70,3 +73,11 @@ def test_keys_of_distinct_texts_are_computed_once_and_agree_with_non_text_cells(
     assert text.header_key(None) == "" and text.header_key(" Tên  ĐƠN VỊ ") == "tên đơn vị"
     assert text.unify_tones("hòa thủy") == text.unify_tones("hoà thuỷ")
     assert text._unify_word.cache_info().maxsize == text.KEY_CACHE  # bounded: unique answers
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=12)
+       | st.text(alphabet="aăâeêioôơuưyđĐ\u0300\u0301\u0303\u0309\u0323\u034f\u0591\u05b0 x", max_size=12))
+def test_strip_accents_removes_every_combining_mark_and_nothing_else(text):
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    assert strip_accents(text) == "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -79,17 +79,24 @@ def typed_key(text: str) -> str:
 
 
 def full_key(text: str) -> str:
-    tokens = typed_key(text).split(" ")
-    return " ".join(_EXPANSIONS.get(t, t) for t in tokens if t)
+    return _expanded(typed_key(text))
+
+
+def _expanded(typed: str) -> str:
+    """A typed key with its abbreviations written out: the full key."""
+    return " ".join(_EXPANSIONS.get(t, t) for t in typed.split(" ") if t)
 
 
 def _strip_prefixes(key: str, prefixes: tuple[str, ...]) -> str:
-    stripped = True
-    while stripped:
-        stripped = False
+    """``key`` without the leading ``prefixes`` (longest first; none of them begins another),
+    as long as something is left."""
+    while key.startswith(prefixes):  # one test of them all: most names have none
         for prefix in prefixes:
             if key.startswith(prefix) and len(key) > len(prefix):
-                key, stripped = key[len(prefix):], True
+                key = key[len(prefix):]
+                break
+        else:
+            break
     return key
 
 
@@ -195,7 +202,7 @@ class Matcher:
                     index.add(key(full), unit.code)
         core = self._layers[1][0].exact
         self._fuzzy_choices = {key: codes for key, codes in core.items() if len(codes) == 1}
-        self._fuzzy_plain = {key: plain_key(key) for key in self._fuzzy_choices}
+        self._fuzzy_plain: dict[str, str] | None = None  # keyed when a name is first guessed
         self._cache: dict[tuple[str, frozenset[str] | None], Match] = {}
 
     def match(self, typed: str, expected: Collection[str] | None = None) -> Match:
@@ -215,10 +222,11 @@ class Matcher:
         text = _INVISIBLE.sub("", typed).strip()
         if not text:
             return Match(MatchKind.NONE)
-        settled = self._settled.get(typed_key(text))
+        typed_text = typed_key(text)
+        settled = self._settled.get(typed_text)
         if settled:
             return Match(MatchKind.SETTLED, self._by_code[settled])
-        full = full_key(text)
+        full = _expanded(typed_text)
         for index, key, of in ((self._codes, str.casefold, text),
                                *((i, k, full) for i, k in self._layers)):
             exact, near = index.find(key(of))
@@ -241,6 +249,8 @@ class Matcher:
     def _fuzzy(self, plain: str) -> Match:
         if not plain or not self._fuzzy_choices:
             return Match(MatchKind.NONE)
+        if self._fuzzy_plain is None:
+            self._fuzzy_plain = {key: plain_key(key) for key in self._fuzzy_choices}
         best = process.extract(plain, self._fuzzy_plain, scorer=fuzz.token_sort_ratio, limit=2)
         if not best:
             return Match(MatchKind.NONE)

@@ -96,11 +96,18 @@ def _unify_word(word: str) -> str:
     return unicodedata.normalize("NFC", base + tones)
 
 
+# The combining marks of U+0300-U+036F, Vietnamese's among them: removed by one str.translate
+_MARKS = dict.fromkeys(c for c in range(0x300, 0x370) if unicodedata.combining(chr(c)))
+
+
 @functools.lru_cache(maxsize=KEY_CACHE)
 def strip_accents(text: str) -> str:
     """ASCII-ish fallback key: every mark removed, đ -> d (NFD does not decompose đ)."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = decomposed.translate(_MARKS)
+    if plain.isascii():  # Vietnamese: no mark is left
+        return plain
+    return "".join(ch for ch in plain if not unicodedata.combining(ch))
 
 
 def simple_key(value: object) -> str:
