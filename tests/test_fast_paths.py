@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sync.rules.book import same_value
-from sync.rules.matching import Matcher
+from sync.rules.matching import Matcher, typed_key
 from sync.rules.models import Unit
 from sync.rules.parse import _filled
 from sync.rules.plan import _differs
@@ -142,3 +142,23 @@ def test_a_worker_thread_leaves_the_collector_alone():
     worker.start()
     worker.join()
     assert seen == [True] and gc.isenabled()
+
+
+def test_a_name_as_the_roster_writes_it_is_matched_as_the_layers_would():
+    from sync.demo import roster
+
+    units = [Unit(c, n, g, e, tuple(a.split(";")) if a else ()) for c, n, g, e, a in roster()]
+    units += [Unit("Z09", "Z10", "Phường"),  # a name spelled like another unit's code
+              Unit("Z10", "UBND phường Láng Hạ", "Phường"),
+              Unit("Z11", "Ủy ban nhân dân phường Láng Hạ", "Phường"),  # one full key, two units
+              Unit("Z12", "Trường Kim Liên", "Trường", aliases=("Trường THCS Kim Liên",)),
+              Unit("Z13", "Trường THCS Kim Liên", "Trường"),  # another unit's alias
+              Unit("Z14", "Trường Lê Lợi", "Trường")]
+    assert len({u.code for u in units}) == len(units)
+    settled = {typed_key("Trường Lê Lợi"): "Z10"}  # staff said this name is another unit
+    matcher = Matcher(units, settled=settled)
+    assert matcher._as_written  # the shortcut is taken for most names
+    for unit in units:
+        for scope in (None, frozenset(u.code for u in units if u.group == unit.group),
+                      frozenset({"Z10"})):
+            assert matcher.match(unit.name, scope) == matcher._match(unit.name, scope), unit

@@ -200,6 +200,18 @@ class Matcher:
                 full = full_key(name)
                 for index, key in self._layers:
                     index.add(key(full), unit.code)
+        # A unit's name typed as the roster writes it (what a pre-filled link or a dropdown
+        # sends) is that unit, whatever the campaign expects, when no code is spelled so, staff
+        # settled nothing for it and no other unit has its full key: what _match would find
+        self._as_written: dict[str, Match] = {}
+        full_names = self._layers[0][0].exact
+        for unit in self.units:
+            name = unit.name
+            if (_INVISIBLE.sub("", name).strip() == name and name
+                    and not self._codes.exact.get(name.casefold())
+                    and typed_key(name) not in self._settled
+                    and full_names.get(full_key(name)) == {unit.code}):
+                self._as_written[name] = Match(MatchKind.EXACT, unit)
         core = self._layers[1][0].exact
         self._fuzzy_choices = {key: codes for key, codes in core.items() if len(codes) == 1}
         self._fuzzy_plain: dict[str, str] | None = None  # keyed when a name is first guessed
@@ -208,6 +220,9 @@ class Matcher:
     def match(self, typed: str, expected: Collection[str] | None = None) -> Match:
         """The unit ``typed`` names; ``expected`` (unit codes the campaign expects) are tried
         first, so a name ambiguous across the roster may still be unique among them."""
+        found = self._as_written.get(typed)
+        if found is not None:
+            return found
         # A campaign's scope is thousands of codes: pass it as a frozenset (built once per
         # campaign) so a cached answer costs one dict lookup, not a new set per response.
         scope = (expected if expected is None or isinstance(expected, frozenset)

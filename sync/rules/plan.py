@@ -243,26 +243,40 @@ def plan_row_columns(
 
 
 def _plan_column(grid: _Grid, header: str, rows: Sequence[int], olds: Sequence[Cell],
-                 news: Sequence[object]) -> list[int]:
+                 news: Sequence[object]) -> Sequence[int]:
     """Write ``news[k]`` (None: "", ``ABSENT``: leave alone) at sheet row ``rows[k]`` of
     ``header``'s column where it differs from ``olds[k]``. Equal cells are passed over at C
     speed, only cells whose value or type differs are compared closely (:func:`_differs`), and
     the writes are made as tuples without a Python call each (a first cycle plans hundreds of
     thousands). Returns the positions written."""
-    changed = [k for k, old, new in zip(range(len(news)), olds, news, strict=True)
-               if old != new or type(old) is not type(new)]
     # onto an empty cell, whether a value changes it depends on the value alone: decided once
     # per distinct value (a tool column repeats a few texts on thousands of rows)
-    takes = {v: v is not ABSENT and _differs(None, "" if v is None else v)  # type: ignore[arg-type]
-             for v in {news[k] for k in changed if olds[k] is None}}
-    write = [k for k in changed if (takes[news[k]] if olds[k] is None else news[k] is not ABSENT
-                                    and _differs(olds[k], "" if news[k] is None else news[k]))]  # type: ignore[arg-type]
-    at = [rows[k] for k in write]
-    values = ["" if news[k] is None else news[k] for k in write]
+    if olds.count(None) == len(olds):  # an empty column (a new tab or column): one pass
+        takes = {v: _takes(v) for v in set(news)}
+        if all(takes.values()) and None not in takes:  # every value is written, as it is
+            write: Sequence[int] = range(len(news))
+            at, values = rows, news
+        else:
+            write = [k for k, v in enumerate(news) if takes[v]]
+            at = [rows[k] for k in write]
+            values = ["" if news[k] is None else news[k] for k in write]
+    else:
+        changed = [k for k, old, new in zip(range(len(news)), olds, news, strict=True)
+                   if old != new or type(old) is not type(new)]
+        takes = {v: _takes(v) for v in {news[k] for k in changed if olds[k] is None}}
+        write = [k for k in changed if (takes[news[k]] if olds[k] is None else news[k] is not ABSENT
+                                        and _differs(olds[k], "" if news[k] is None else news[k]))]  # type: ignore[arg-type]
+        at = [rows[k] for k in write]
+        values = ["" if news[k] is None else news[k] for k in write]
     # CellWrite is a NamedTuple: tuple.__new__ is its constructor, called from C by map
     grid.batch.cells.extend(map(tuple.__new__, repeat(CellWrite),
                                 zip(repeat(grid.title), at, repeat(grid.col[header]), values)))
-    return write
+    return write  # type: ignore[return-value]
+
+
+def _takes(value: object) -> bool:
+    """Whether ``value`` (None: "", ``ABSENT``: nothing) changes an empty cell."""
+    return value is not ABSENT and _differs(None, "" if value is None else value)  # type: ignore[arg-type]
 
 
 def _plan_colours(grid: _Grid, header: str, colouring: Colouring, rows: Sequence[int],

@@ -8,6 +8,7 @@ roster name, which removes most name mismatches. Pure functions.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from sync.rules import headers as H
 from sync.rules.forms import form_id
 from sync.rules.models import Campaign, Unit
 from sync.rules.parse import cell_problems
-from sync.rules.text import clean
+from sync.rules.text import KEY_CACHE, clean
 
 _ENTRY = re.compile(r"^(?:entry\.)?(\d+)$", re.IGNORECASE)
 
@@ -29,7 +30,13 @@ class FormLink:
     entry: str  # digits
 
     def for_unit(self, unit: Unit) -> str:
-        return f"{self.url}?usp=pp_url&entry.{self.entry}={quote_plus(unit.name)}"
+        return f"{self.url}?usp=pp_url&entry.{self.entry}={_quoted(unit.name)}"
+
+
+@functools.lru_cache(maxsize=KEY_CACHE)
+def _quoted(name: str) -> str:
+    """A unit name in a URL, once per name (every campaign with a form links every unit)."""
+    return quote_plus(name)
 
 
 def form_link(campaign: Campaign) -> FormLink | None:
