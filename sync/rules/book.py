@@ -7,9 +7,10 @@ Both backends behave the same: the cycle cannot tell them apart.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import NamedTuple
 
 from sync.rules.text import clean, header_key, nfc
@@ -34,6 +35,17 @@ class Tab:
             if col - 1 < len(line):
                 return line[col - 1]
         return None
+
+
+def column_of(lines: Sequence[Sequence[Cell]], i: int | None) -> list[Cell]:
+    """Column ``i`` (0-based) of every line: None past a short line, or for every line when
+    ``i`` is None. Taken at C speed when no line is short (a column of 100,000 rows)."""
+    if i is None:
+        return [None] * len(lines)
+    try:
+        return list(map(itemgetter(i), lines))
+    except IndexError:
+        return [line[i] if i < len(line) else None for line in lines]
 
 
 @dataclass

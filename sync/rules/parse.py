@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from sync.errors import AccessError, Problem
 from sync.rules import headers as H
-from sync.rules.book import Tab, column_letters
+from sync.rules.book import Tab, column_letters, column_of
 from sync.rules.figures import parse_figure_specs
 from sync.rules.forms import form_id
 from sync.rules.models import (
@@ -334,7 +333,7 @@ def parse_responses(
     # table are staff's, whatever width the header row has this cycle
     content = [i for i, h in enumerate(cols.headers) if h and header_key(h) not in owned_keys]
     lines = tab.values[1:]
-    stamps = _column(lines, c_time)
+    stamps = column_of(lines, c_time)
     blank = {p for p, v in enumerate(stamps)  # a date cell is content: most rows stop here
              if type(v) is not datetime and not _filled(v) and _blank(lines[p], content)}
     rows: Sequence[int] = range(2, len(lines) + 2)
@@ -343,7 +342,7 @@ def parse_responses(
         lines, stamps, rows = [lines[p] for p in kept], [stamps[p] for p in kept], [p + 2 for p in kept]
     times, aware, bad = _moments(stamps, tz, order)
     problems += [Problem(tab.title, rows[p], cols.headers[c_time], f"timestamp {err}") for p, err in bad]
-    typed = _column(lines, c_unit)
+    typed = column_of(lines, c_unit)
     names = {raw: clean(raw) for raw in set(typed)}
     distinct: dict[str, int] = {}  # cleaned name -> index into matches
     matches: list[Match] = []
@@ -357,17 +356,6 @@ def parse_responses(
     return Responses(campaign.code, rows, times, list(map(names.__getitem__, typed)),
                      list(map(index_of.__getitem__, typed)), matches, tz, aware, lines,
                      Questions(list(by_key.values()))), problems
-
-
-def _column(lines: Sequence[Sequence], i: int | None) -> list:
-    """Column ``i`` of every line (None past a short line, or for every line when ``i`` is
-    None), taken at C speed when no line is short."""
-    if i is None:
-        return [None] * len(lines)
-    try:
-        return list(map(itemgetter(i), lines))
-    except IndexError:
-        return [line[i] if i < len(line) else None for line in lines]
 
 
 def _blank(line: Sequence, content: list[int]) -> bool:

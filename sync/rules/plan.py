@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
+from operator import attrgetter
 
 from sync.rules.book import (
     NEW_TAB_SIZE,
@@ -21,6 +22,7 @@ from sync.rules.book import (
     ColumnChoice,
     Tab,
     WriteBatch,
+    column_of,
     same_value,
 )
 from sync.rules.models import Status
@@ -77,7 +79,7 @@ class _Grid:
             index.setdefault(header_key(text), i + 1)
         # A new column goes right of the last non-empty cell of any row: staff's unheaded notes
         # beside the table are theirs.
-        next_col = max((len(row) for row in values), default=0) + 1
+        next_col = max(map(len, values), default=0) + 1
         self.new_cols: set[int] = set()
         self._columns: dict[int, list[Cell]] = {}
         for header in headers:
@@ -105,9 +107,7 @@ class _Grid:
         col = self.col[header]
         found = self._columns.get(col)
         if found is None:
-            values = self.tab.values if self.tab else []
-            found = self._columns[col] = [line[col - 1] if col - 1 < len(line) else None
-                                          for line in values]
+            found = self._columns[col] = column_of(self.tab.values if self.tab else [], col - 1)
         return found
 
     def put(self, row: int, header: str, value: Cell, colouring: Colouring | None,
@@ -135,10 +135,11 @@ class _Grid:
     def finish(self) -> WriteBatch:
         if not self.batch.cells and not self.batch.colours:  # (formats come with a header cell)
             return WriteBatch()
-        written = {c.col for c in (*self.batch.cells, *self.batch.colours)}
+        cells, col_of = self.batch.cells, attrgetter("col")  # (hundreds of thousands of cells)
+        written = {*map(col_of, cells), *map(col_of, self.batch.colours)}
         self.batch.guards = [g for g in self.batch.guards if g.col in written]
-        rows = max(self.last_row, max((c.row for c in self.batch.cells), default=1))
-        cols = max(self.max_col, max((c.col for c in self.batch.cells), default=1))
+        rows = max(self.last_row, max(map(attrgetter("row"), cells), default=1))
+        cols = max(self.max_col, max(map(col_of, cells), default=1))
         if self.tab is None:
             self.batch.new_tabs[self.title] = (max(NEW_TAB_SIZE[0], rows), max(NEW_TAB_SIZE[1], cols))
         elif rows > self.tab.rows or cols > self.tab.cols:
