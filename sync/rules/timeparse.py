@@ -101,10 +101,11 @@ def slashed(match: re.Match, tz: ZoneInfo | None, order: DateOrder) -> datetime:
     """The moment a match of :data:`SLASHED` ("dd/mm/yyyy H:MM:SS") writes, in ``tz`` (None:
     wall-clock time without a tzinfo)."""
     a, b, year, hh, mm, ss, frac = match.groups()
-    day, month = (int(a), int(b)) if order is DateOrder.DAY_FIRST else (int(b), int(a))
-    try:
-        return datetime(int(year), month, day, int(hh or 0), int(mm or 0), int(ss or 0),
-                        int((frac or "0").ljust(6, "0")), tzinfo=tz)
+    day, month = (a, b) if order is DateOrder.DAY_FIRST else (b, a)
+    try:  # (a cycle may read 20,000 of these: no int() of what is absent)
+        return datetime(int(year), int(month), int(day), int(hh) if hh else 0,
+                        int(mm) if mm else 0, int(ss) if ss else 0,
+                        int(frac.ljust(6, "0")) if frac else 0, tz)
     except ValueError as err:
         raise TimeParseError(f"not a date: {match.string!r} ({err})") from None
 
