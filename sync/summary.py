@@ -23,7 +23,7 @@ def summary_line(result: CycleResult) -> str:
         action = f"{result.changed_cells} cells would change (dry run)"
     else:
         action = "nothing changed"
-    unknown = state.rows.count(Verdict.UNKNOWN_UNIT)
+    unknown = state.rows.verdict_count(Verdict.UNKNOWN_UNIT)
     guesses = len(state.rows.matched({MatchKind.FUZZY}))
     flagged = f" ({unknown} from unknown units, {guesses} matched by guess)" if unknown or guesses else ""
     return (f"sync {state.now.isoformat(timespec='seconds')}: {len(state.campaigns)} campaigns, "

@@ -324,7 +324,8 @@ class CycleRows(Sequence[RowResult]):
     def __iter__(self) -> Iterator[RowResult]:
         return chain.from_iterable(self.campaigns.values())
 
-    def count(self, verdict: Verdict) -> int:  # type: ignore[override]
+    def verdict_count(self, verdict: Verdict) -> int:
+        """How many responses got ``verdict``, without a row object each."""
         return sum(rows.verdicts.count(verdict) for rows in self.campaigns.values())
 
     def with_verdict(self, verdict: Verdict) -> list[RowResult]:
