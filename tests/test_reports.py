@@ -300,7 +300,7 @@ def test_hostile_answers_are_plain_text_and_the_docx_opens(cli, demo_dir):
         'Cá nhân | =HYPERLINK("http://example.com/x","Bấm vào đây") | | Giấy khen | hai\r\ndòng',
     ])
     counted = replace(target.counted, answers=answers)
-    state.statuses[state.statuses.index(target)] = replace(target, counted=counted)
+    state.statuses[state.statuses.index(target)] = target._replace(counted=counted)
     write_drafts(config, backend, state, now, campaigns=["NTVT"])
     path = demo_dir / "out" / f"{DAY}_NTVT_danh-sach-khen-thuong.docx"
     rows = cell_rows(Document(str(path)).tables[0])

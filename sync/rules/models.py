@@ -6,6 +6,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 from itertools import chain
 from zoneinfo import ZoneInfo
 
@@ -335,9 +336,11 @@ class CycleRows(Sequence[RowResult]):
         return [r for rows in self.campaigns.values() for r in rows.matched(kinds)]
 
 
-@dataclass(frozen=True)
-class UnitStatus:
-    """One (campaign, expected unit): the table that feeds the sheet, JSON, reports, reminders."""
+class UnitStatus(NamedTuple):
+    """One (campaign, expected unit): the table that feeds the sheet, JSON, reports, reminders.
+    Immutable like the other records; a NamedTuple because a cycle makes one per unit and
+    campaign (20,000 for 5,000 units in 4 campaigns) and a frozen dataclass costs 6x as much to
+    build (docs/performance.md)."""
 
     campaign: Campaign
     unit: Unit
