@@ -6,8 +6,8 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import NamedTuple
 from itertools import chain
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sync.rules.answers import Answers, Questions
