@@ -6,6 +6,7 @@ Every result is an aware datetime in the configured timezone. Naive inputs (seri
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sync.rules.text import clean
+from sync.rules.text import KEY_CACHE, clean
 
 SHEETS_EPOCH = datetime(1899, 12, 30)
 
@@ -126,6 +127,11 @@ def format_vn(moment: datetime | None, tz: ZoneInfo) -> str:
     """Day-first wall-clock time for cells staff read: 10/06/2023 17:05."""
     if moment is None:
         return ""
+    return _format_vn(moment, tz)
+
+
+@functools.lru_cache(maxsize=KEY_CACHE)  # the status and detail tabs show each time once more
+def _format_vn(moment: datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%d/%m/%Y %H:%M")
 
 
