@@ -198,8 +198,8 @@ def shortcut_on_off(rows: int, units: int, repeat: int, tmp: Path) -> None:
           f"time ratio {t_on / t_off:.2f}; the read alone {reads['off']:.2f} s -> "
           f"{reads['on']:.2f} s (ratio {reads['on'] / reads['off']:.2f})", flush=True)
     print(f"{rows:>8,} no-op with the settled marker: {n_set:g} request, {b_set:,.0f} bytes read, "
-          f"{t_set:.3f} s (ratio {t_set / t_on:.3f} to the shortcut alone, "
-          f"{t_set / t_off:.3f} to neither)", flush=True)
+          f"{t_set * 1000:.1f} ms (ratio {t_set / t_on:.4f} to the shortcut alone, "
+          f"{t_set / t_off:.5f} to neither)", flush=True)
     fake.assert_clean()
 
 

@@ -125,7 +125,7 @@ def main() -> None:
     print(f"no-op sync (whole CLI) with the settled marker: {t_set:.2f} s (ratio {t_set / s_on:.2f} "
           f"to the shortcut alone, {t_set / s_off:.2f} to neither)")
     print(f"no-op cycle in process (sync_once): shortcut alone {c_on:.2f} s, settled marker "
-          f"{c_set:.3f} s (ratio {c_set / c_on:.3f})")
+          f"{c_set * 1000:.1f} ms (ratio {c_set / c_on:.4f})")
     print(f"what keeping adds to a full read: SHA-256 of the file {hashing * 1000:.0f} ms, "
           f"writing the kept Book {keeping:.2f} s")
 

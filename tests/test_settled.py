@@ -5,6 +5,7 @@ counted) and the local workbook."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 
@@ -121,13 +122,15 @@ def test_a_new_tonghop_version_runs_the_full_cycle(cli, ws, monkeypatch):
 
 def test_a_failed_write_leaves_no_marker(cli, ws):
     settle(cli, ws.config_path)
-    _edit_value(ws)
-    ws.fake.disable_api("sheets")
-    result = cli("sync", "--config", str(ws.config_path), "--now", DEMO_NOW)
-    assert result.code != 0
+    _edit_roster(ws)  # the status and detail tabs show the name: a write is due
+    ws.fake.fail_next(400, times=1, endpoint="values.batchUpdateByDataFilter")
+    assert cli("sync", "--config", str(ws.config_path), "--now", DEMO_NOW).code == 5
     assert not marker_of(ws.config_path).exists()
-    ws.fake.disabled.clear()
-    assert UNCHANGED not in sync_cli(cli, ws.config_path).out
+    ws.fake.reset_counts()
+    result = sync_cli(cli, ws.config_path)  # the full cycle, which writes what failed
+    assert UNCHANGED not in result.out and "cells written" in result.out
+    assert ws.values(H.STATUS_TAB)[1][1] == "Phường Đổi Tên"
+    settle(cli, ws.config_path)
 
 
 @pytest.mark.parametrize("damage", [b"", b"{not json", b'{"format": "tonghop-settled/1"}',
@@ -223,3 +226,36 @@ def test_a_deleted_draft_runs_the_full_cycle(cli, demo_dir):
     os.unlink(body["drafts"][0])
     assert UNCHANGED not in sync_cli(cli, config).out
     assert os.path.exists(body["drafts"][0])
+
+
+# --- the identity asked without a read -----------------------------------------------------------------
+def test_the_identity_asked_without_a_read_is_the_one_the_read_carries_local(demo_dir):
+    from sync.backends import open_backend
+
+    config = load_config(demo_dir / "config.toml")
+    backend = open_backend(config)
+    asked = backend.book_identity("")
+    assert asked is not None and backend.parsed == 0  # asked without parsing
+    assert backend.read("").identity == asked
+    assert open_backend(config).read("").identity == asked  # the kept Book: the same
+    off = dataclasses.replace(config, backend=dataclasses.replace(config.backend,
+                                                                  skip_unchanged=False))
+    assert open_backend(off).book_identity("") is None  # no identity: never skipped
+
+
+def test_the_identity_asked_without_a_read_is_the_one_the_read_carries_google(ws):
+    from sync.backends.google import GoogleSheetsBackend
+
+    config = load_config(ws.config_path)
+    backend = GoogleSheetsBackend.from_config(config, session=ws.fake.session())
+    ws.fake.reset_counts()
+    asked = backend.book_identity("")
+    assert counts(ws.fake) == {"drive.files.get": 1}
+    ws.fake.reset_counts()
+    book = backend.read("")
+    assert book.identity == asked
+    assert counts(ws.fake) == {"spreadsheets.get": 1, "values.batchGet": 1}  # version reused
+    ws.fake.reset_counts()
+    again = GoogleSheetsBackend.from_config(config, session=ws.fake.session())
+    assert again.read("").identity == asked  # the kept Book, after one files.get
+    assert counts(ws.fake) == {"drive.files.get": 1}
