@@ -259,3 +259,50 @@ def test_the_identity_asked_without_a_read_is_the_one_the_read_carries_google(ws
     again = GoogleSheetsBackend.from_config(config, session=ws.fake.session())
     assert again.read("").identity == asked  # the kept Book, after one files.get
     assert counts(ws.fake) == {"drive.files.get": 1}
+
+
+def test_two_spreadsheets_cost_one_drive_request_each_and_an_edit_in_either_is_seen(
+        cli, tmp_path, service_account_key, monkeypatch):
+    """A campaign whose responses live in their own spreadsheet: both identities are checked."""
+    from sync.backends import google
+    from tests.fakesheets import FakeGoogle
+
+    from .test_google_backend import FORMS_TAB, forms_setup
+
+    fake = FakeGoogle()
+    monkeypatch.setattr(google, "session_factory", lambda credentials, timeout: fake.session())
+    config, control, forms = forms_setup(fake, tmp_path / "two", service_account_key, rows=20)
+    folder = fake.add_drive_folder(name="Dự thảo", shared_drive=True)  # a Drive scope
+    config.write_text(config.read_text(encoding="utf-8") + f'\n[reports]\ndrive_folder = "{folder}"\n',
+                      encoding="utf-8")
+    settle(cli, config)
+    body = json.loads(marker_of(config).read_text(encoding="utf-8"))
+    assert set(body["books"]) == {"", forms}
+    assert body["horizon"] is None  # past the deadline, no reminders, no stamp ahead: for good
+    fake.reset_counts()
+    assert UNCHANGED in sync_cli(cli, config, "2024-01-01T08:00").out
+    assert counts(fake) == {"drive.files.get": 2}
+    assert counts(fake, forms) == {"drive.files.get": 1}
+
+    fake.set_values(forms, FORMS_TAB, "D2", [["Báo cáo đã sửa"]])  # only the responses book
+    fake.reset_counts()
+    assert UNCHANGED not in sync_cli(cli, config).out
+    assert counts(fake, forms)["values.batchGet"] == 1
+    fake.assert_clean()
+
+
+def test_a_skipped_cycle_shows_the_problems_of_the_settled_one_again(cli, demo_dir):
+    path = demo_dir / "tonghop.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    tab = workbook[H.CAMPAIGNS_TAB]
+    column = [c.value for c in tab[1]].index(H.CAMPAIGN_REMINDERS[0]) + 1
+    tab.cell(row=2, column=column, value="sớm thôi")
+    workbook.save(path)
+    config = demo_dir / "config.toml"
+    full = sync_cli(cli, config)
+    problems = [line for line in full.err.splitlines() if line.startswith("  ! ")]
+    assert any("sớm thôi" in line for line in problems)
+    settle(cli, config)
+    skipped = sync_cli(cli, config)
+    assert UNCHANGED in skipped.out
+    assert [line for line in skipped.err.splitlines() if line.startswith("  ! ")] == problems
