@@ -11,10 +11,11 @@ Per size, a control spreadsheet holding the demo's tabs with the first responses
 * bytes: the largest request body sent (the first write) and the bytes read by a no-op cycle;
 * time: the no-op cycle's wall clock (the fake answers in-process: no network time).
 
-``--shortcut-rows``: a no-op cycle with and without the no-op shortcut (``backend.skip_unchanged``,
-sync/backends/unchanged.py), back to back on the same settled spreadsheet: requests per
-spreadsheet, bytes received, wall clock. The sign-in asks a Drive scope (a drafts folder is set),
-as the shortcut needs.
+``--shortcut-rows``: a no-op cycle without the no-op shortcut (``backend.skip_unchanged``,
+sync/backends/unchanged.py), with it, and with the settled marker as well (``backend.settled_skip``,
+sync/unattended/settled.py: a cycle records it, untimed, the next one is timed), back to back on
+the same settled spreadsheet: requests per spreadsheet, bytes received, wall clock of the whole
+``sync_once`` in process. The sign-in asks a Drive scope (a drafts folder is set), as both need.
 
 The naive script does what a quick gspread script does: open the spreadsheet, ``worksheets()``,
 ``get_all_records()`` per tab, then ``update_cell`` per response row. It runs for real against
@@ -149,29 +150,37 @@ def shortcut_on_off(rows: int, units: int, repeat: int, tmp: Path) -> None:
     config = load_config(config_path)  # a drafts folder: the robot signs in with a Drive scope
     config = dataclasses.replace(config, reports=dataclasses.replace(config.reports,
                                                                      drive_folder=folder))
+    settled = config
+    config = dataclasses.replace(config, backend=dataclasses.replace(config.backend,
+                                                                     settled_skip=False))
     off = dataclasses.replace(config, backend=dataclasses.replace(config.backend,
                                                                   skip_unchanged=False))
     now = parse_moment(workload.NOW, config.tz).at
     meter = Meter()
 
-    def cycle(settings) -> tuple[float, int, int]:
+    def cycle(settings, skipped: bool = False) -> tuple[float, int, int]:
         fake.reset_counts()
         meter.received = 0
         backend = GoogleSheetsBackend.from_config(settings, session=meter.session(fake))
         t0 = time.perf_counter()
-        sync_once(settings, now, backend=backend)
-        return time.perf_counter() - t0, len(fake.requests), meter.received
+        outcome = sync_once(settings, now, backend=backend)
+        seconds = time.perf_counter() - t0
+        assert (outcome.unchanged_since is not None) == skipped, "settled marker not as expected"
+        return seconds, len(fake.requests), meter.received
 
     for _ in range(4):  # first cycle writes everything; settle until a cycle writes nothing
         cycle(config)
         if not any(r.applied for r in fake.requests):
             break
     cycle(config)  # the read that follows the last write is full: take the shortcut from here
-    runs: dict[str, list[tuple[float, int, int]]] = {"off": [], "on": []}
+    runs: dict[str, list[tuple[float, int, int]]] = {"off": [], "on": [], "settled": []}
     for _ in range(repeat):
         runs["off"].append(cycle(off))
         runs["on"].append(cycle(config))
         assert {r.endpoint for r in fake.requests} == {"drive.files.get"}, "shortcut not taken"
+        cycle(settled)  # computes (the cycles above removed the marker), records it
+        runs["settled"].append(cycle(settled, skipped=True))
+        assert {r.endpoint for r in fake.requests} == {"drive.files.get"}, "marker not used"
     def read_only(settings) -> float:  # the backend's read alone: Drive + cache, or 2 reads
         backend = GoogleSheetsBackend.from_config(settings, session=fake.session())
         t0 = time.perf_counter()
@@ -183,10 +192,14 @@ def shortcut_on_off(rows: int, units: int, repeat: int, tmp: Path) -> None:
     med = {k: (statistics.median(t for t, _, _ in v), statistics.median(n for _, n, _ in v),
                statistics.median(b for _, _, b in v)) for k, v in runs.items()}
     (t_off, n_off, b_off), (t_on, n_on, b_on) = med["off"], med["on"]
+    t_set, n_set, b_set = med["settled"]
     print(f"{rows:>8,} no-op without the shortcut: {n_off:g} requests, {b_off / 1e6:.1f} MB read, "
           f"{t_off:.2f} s | with: {n_on:g} request, {b_on:,.0f} bytes read, {t_on:.2f} s | "
           f"time ratio {t_on / t_off:.2f}; the read alone {reads['off']:.2f} s -> "
           f"{reads['on']:.2f} s (ratio {reads['on'] / reads['off']:.2f})", flush=True)
+    print(f"{rows:>8,} no-op with the settled marker: {n_set:g} request, {b_set:,.0f} bytes read, "
+          f"{t_set * 1000:.1f} ms (ratio {t_set / t_on:.4f} to the shortcut alone, "
+          f"{t_set / t_off:.5f} to neither)", flush=True)
     fake.assert_clean()
 
 
@@ -251,7 +264,8 @@ def main() -> None:
         for rows in args.rows:
             google_sizes(rows, args.units, args.repeat, Path(tmp))
         if args.shortcut_rows:
-            print("rows, a no-op cycle with backend.skip_unchanged = false, then = true (medians)")
+            print("rows, a no-op cycle with backend.skip_unchanged = false, = true, then with "
+                  "backend.settled_skip = true too (medians)")
         for rows in args.shortcut_rows:
             shortcut_on_off(rows, args.units, args.repeat, Path(tmp))
 

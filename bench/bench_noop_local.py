@@ -10,7 +10,11 @@ The workload of bench_scale.py (the demo grown by ``bench/workload.py``), settle
   (calamine parses the file) and ``= true`` (size, mtime and SHA-256 of the file match: the kept
   Book is loaded from ``<data_dir>/local-reads/``);
 * a no-op ``python main.py sync`` (whole process) with the shortcut off and on: the same cycle,
-  the same verdicts, nothing written either way.
+  the same verdicts, nothing written either way;
+* the same with the settled marker (``[backend] settled_skip``, sync/unattended/settled.py): a
+  cycle records it (untimed), the next one checks the workbook's identity and skips the cycle.
+  Timed as a whole process and, in this process, as ``sync_once`` (the whole cycle, lock
+  included), beside ``sync_once`` with the shortcut alone (settled_skip = false).
 
 Also printed once: what keeping costs a full read (hashing the file, writing the kept Book) and
 the kept file's size.
@@ -39,13 +43,28 @@ from bench_scale import process  # noqa: E402
 from sync.backends import open_backend  # noqa: E402
 from sync.backends.unchanged import BookCache  # noqa: E402
 from sync.config import load_config  # noqa: E402
+from sync.rules.timeparse import parse_moment  # noqa: E402
+from sync.unattended.job import sync_once  # noqa: E402
 
 
-def set_shortcut(config_path: Path, on: bool) -> None:
+def set_shortcut(config_path: Path, on: bool, settled: bool = False) -> None:
     text = config_path.read_text(encoding="utf-8")
-    text = text.replace("skip_unchanged = true\n", "").replace("skip_unchanged = false\n", "")
-    config_path.write_text(text.replace("[backend]\n", f"[backend]\nskip_unchanged = {str(on).lower()}\n", 1),
-                           encoding="utf-8")
+    for key in ("skip_unchanged", "settled_skip"):
+        text = text.replace(f"{key} = true\n", "").replace(f"{key} = false\n", "")
+    keys = f"skip_unchanged = {str(on).lower()}\nsettled_skip = {str(settled).lower()}\n"
+    config_path.write_text(text.replace("[backend]\n", f"[backend]\n{keys}", 1), encoding="utf-8")
+
+
+def cycle_in_process(config_path: Path, skipped: bool) -> float:
+    """The whole ``sync_once`` of a no-op cycle in this process (lock, read or check, log)."""
+    config = load_config(config_path)
+    now = parse_moment(workload.NOW, config.tz).at
+    t0 = time.perf_counter()
+    outcome = sync_once(config, now)
+    seconds = time.perf_counter() - t0
+    assert (outcome.unchanged_since is not None) == skipped, "settled marker not used as expected"
+    assert not outcome.result.batches, "a no-op cycle planned a write"
+    return seconds
 
 
 def main() -> None:
@@ -67,7 +86,8 @@ def main() -> None:
                                                                       skip_unchanged=False))
         mtime = workbook.stat().st_mtime_ns
         reads: dict[str, list[float]] = {"off": [], "on": []}
-        syncs: dict[str, list[float]] = {"off": [], "on": []}
+        syncs: dict[str, list[float]] = {"off": [], "on": [], "settled": []}
+        cycles: dict[str, list[float]] = {"on": [], "settled": []}
         for _ in range(args.repeat):
             for name, settings in (("off", off), ("on", config)):
                 backend = open_backend(settings)
@@ -78,6 +98,11 @@ def main() -> None:
             for name in ("off", "on"):
                 set_shortcut(config_path, name == "on")
                 syncs[name].append(process(*sync)[0])
+            cycles["on"].append(cycle_in_process(config_path, skipped=False))
+            set_shortcut(config_path, True, settled=True)
+            process(*sync)  # a config change: this cycle runs, ends settled, records the marker
+            syncs["settled"].append(process(*sync)[0])
+            cycles["settled"].append(cycle_in_process(config_path, skipped=True))
         assert workbook.stat().st_mtime_ns == mtime, "a no-op sync wrote the workbook"
         data = workbook.read_bytes()
         t0 = time.perf_counter()
@@ -95,6 +120,12 @@ def main() -> None:
     print(f"the read alone: parsed {r_off:.2f} s, kept {r_on:.2f} s (ratio {r_on / r_off:.2f})")
     print(f"no-op sync (whole CLI): shortcut off {s_off:.2f} s, on {s_on:.2f} s "
           f"(ratio {s_on / s_off:.2f})")
+    t_set = statistics.median(syncs["settled"])
+    c_on, c_set = statistics.median(cycles["on"]), statistics.median(cycles["settled"])
+    print(f"no-op sync (whole CLI) with the settled marker: {t_set:.2f} s (ratio {t_set / s_on:.2f} "
+          f"to the shortcut alone, {t_set / s_off:.2f} to neither)")
+    print(f"no-op cycle in process (sync_once): shortcut alone {c_on:.2f} s, settled marker "
+          f"{c_set * 1000:.1f} ms (ratio {c_set / c_on:.4f})")
     print(f"what keeping adds to a full read: SHA-256 of the file {hashing * 1000:.0f} ms, "
           f"writing the kept Book {keeping:.2f} s")
 

@@ -45,6 +45,7 @@ class BackendSettings:
     max_attempts: int = 6  # google: retries of 408/429/5xx/timeouts, in all
     max_retry_seconds: float = 120.0  # google: give up after this long
     skip_unchanged: bool = True  # no re-read while the book is unchanged (Drive's version; the file's bytes)
+    settled_skip: bool = True  # no cycle at all while no book, config or clock boundary moved (settled.json)
 
     @property
     def auth_mode(self) -> AuthMode:

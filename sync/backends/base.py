@@ -42,6 +42,13 @@ class Backend(ABC):
         except that a tool column whose guards fail (the sheet changed since the read) or a cell
         under a merged range is left out and returned, so it never lands on a staff cell."""
 
+    def book_identity(self, ref: str = "") -> str | None:
+        """What ``Book.identity`` of a read of the book would be now, asked without reading it
+        (Google: one Drive ``files.get``; local: the file's size, time and hash); None when the
+        backend cannot tell (the no-op shortcut off, Drive not allowed): then nothing may be
+        skipped."""
+        return None
+
     def describe(self, ref: str = "") -> str:
         """How to name the book in a message."""
         return ref or "the control spreadsheet"

@@ -61,7 +61,7 @@ from sync.backends.sheets_requests import (
     structure_requests,
     value_ranges,
 )
-from sync.backends.unchanged import BookCache
+from sync.backends.unchanged import BookCache, identity_text
 from sync.config import AuthMode, Config
 from sync.errors import AccessError, BackendError, TonghopError
 from sync.rules import headers as H
@@ -156,6 +156,7 @@ class GoogleSheetsBackend(Backend):
         # the no-op shortcut (unchanged.py): None = off; ids whose version Drive will not tell
         self.reads: BookCache | None = None
         self._no_version: set[str] = set()
+        self._asked: dict[str, str] = {}  # id -> the version book_identity() asked, for the next read
 
     @classmethod
     def from_config(cls, config: Config, session: requests.Session | None = None, *,
@@ -224,7 +225,8 @@ class GoogleSheetsBackend(Backend):
         if not _VALID_ID.fullmatch(sid):
             raise AccessError(f"{one_line(ref or sid, 120)!r} is not a spreadsheet id or URL "
                               "(e.g. https://docs.google.com/spreadsheets/d/1AbC.../edit)")
-        version = self._version(sid)
+        # the version book_identity() just asked (the settled check), else one files.get now
+        version = self._asked.pop(sid, None) or self._version(sid)
         if version is not None and self.reads is not None:
             kept = self.reads.get(sid, version)
             if kept is not None:  # nothing changed on Google since that read: send nothing else
@@ -248,6 +250,19 @@ class GoogleSheetsBackend(Backend):
             self.reads.put(sid, version, book, meta)
         self._remember(sid, meta, book)
         return book
+
+    def book_identity(self, ref: str = "") -> str | None:
+        """``Book.identity`` of a read now: Drive's ``version`` (the one ``files.get`` a read
+        asks first, through the same retries; the read that follows uses it instead of asking
+        again). None with the shortcut off or a file Drive will not describe."""
+        sid = self.sid(ref)
+        if not _VALID_ID.fullmatch(sid):
+            return None
+        version = self._version(sid)
+        if version is None:
+            return None
+        self._asked[sid] = version
+        return identity_text(sid, version)
 
     def _version(self, sid: str) -> str | None:
         """Drive's ``version`` of the spreadsheet (one small ``files.get``), or None when the

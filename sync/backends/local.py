@@ -23,7 +23,7 @@ from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
 from sync.backends.base import Backend, Book, SkippedWrite, Tab, WriteBatch
 from sync.backends.files import write_atomically
-from sync.backends.unchanged import BookCache
+from sync.backends.unchanged import BookCache, identity_text
 from sync.backends.xlsx_patch import XlsxPatch
 from sync.errors import AccessError, BackendError
 from sync.rules.book import WHOLE_COLUMN, Cell, CellGuard
@@ -73,7 +73,7 @@ class LocalWorkbookBackend(Backend):
         key = identity = None
         if self.reads is not None:
             key = _cache_key(path)
-            identity = (info.st_size, info.st_mtime_ns, hashlib.sha256(data).hexdigest())
+            identity = _identity_of(info, data)
             kept = self.reads.get(key, identity)
             if kept is not None:
                 log.info("workbook %s unchanged since the last full read (size, time and bytes): "
@@ -92,6 +92,18 @@ class LocalWorkbookBackend(Backend):
         if self.reads is not None:
             self.reads.put(key, identity, book, str(path))
         return book
+
+    def book_identity(self, ref: str = "") -> str | None:
+        """``Book.identity`` of a read now (size, mtime and hash of the file), without parsing
+        it; None with the no-op shortcut off or a file that cannot be read."""
+        if self.reads is None:
+            return None
+        path = self.path_of(ref)
+        try:
+            _, identity = _fingerprint(path)
+        except OSError:
+            return None
+        return identity_text(_cache_key(path), identity)
 
     def write(self, ref: str, batch: WriteBatch) -> list[SkippedWrite]:
         """Patch only the tool's cells in the file's XML (see xlsx_patch), after checking the
@@ -170,6 +182,17 @@ def _values(sheet: CalamineSheet) -> list[list[Cell]]:
 
 class SavedMeanwhile(Exception):
     """The workbook changed on disk between the tool's read and its save."""
+
+
+def _fingerprint(path: Path) -> tuple[bytes, tuple[int, int, str]]:
+    """The file's bytes and its identity: size, ``st_mtime_ns``, SHA-256 of those bytes."""
+    info = path.stat()
+    data = path.read_bytes()
+    return data, _identity_of(info, data)
+
+
+def _identity_of(info: os.stat_result, data: bytes) -> tuple[int, int, str]:
+    return info.st_size, info.st_mtime_ns, hashlib.sha256(data).hexdigest()
 
 
 def _cache_key(path: Path) -> str:

@@ -35,7 +35,7 @@ from sync.backends.files import write_atomically
 from sync.gc_pause import gc_paused
 from sync.rules.book import Book, Tab
 
-__all__ = ["FORMAT", "BookCache", "Kept"]
+__all__ = ["FORMAT", "BookCache", "Kept", "identity_text"]
 
 # Bump when what a read produces changes shape or meaning: older files are then ignored.
 FORMAT = f"tonghop-book/2 {sync.__version__}"
@@ -72,7 +72,7 @@ class BookCache:
                 with gc_paused():
                     plain, extra = pickle.load(handle)
             book = _book(plain)
-            book.identity = _identity_text(key, identity)
+            book.identity = identity_text(key, identity)
             return Kept(book, extra)
         except FileNotFoundError:
             return None
@@ -84,7 +84,7 @@ class BookCache:
     def put(self, key: str, identity: object, book: Book, extra: Any = None) -> None:
         """Keep ``book`` as read at ``identity``, replacing whatever was kept for ``key``; the
         Book now carries that identity (``Book.identity``), kept or not."""
-        book.identity = _identity_text(key, identity)
+        book.identity = identity_text(key, identity)
         header = {"format": FORMAT, "identity": identity}
 
         def write(handle) -> None:
@@ -114,9 +114,9 @@ class BookCache:
                 legacy.rmdir()
 
 
-def _identity_text(key: str, identity: object) -> str:
-    """``Book.identity``: the contents a key and an identity name (the same for a kept Book and
-    for the full read it was kept from)."""
+def identity_text(key: str, identity: object) -> str:
+    """``Book.identity``: the contents a key and an identity name (the same for a kept Book, for
+    the full read it was kept from, and for ``Backend.book_identity`` asked without a read)."""
     return f"{key} {identity}"
 
 

@@ -9,8 +9,12 @@ This is the cron entry: one summary line on stdout; problems on stderr and in th
 0 done, 2 bad option, 3 config error, 4 a spreadsheet or tab cannot be reached, 5 the cycle
 failed (or reminder e-mail could not be sent), 6 another sync is already running.
 
+After a cycle that found nothing to do, the next ones only check that no spreadsheet, config or
+reminder changed and no deadline or reminder came due, then print "unchanged since <time>;
+nothing to do" ([backend] settled_skip; <data_dir>/settled.json).
+
 --dry-run reads and prints what would change; it takes no lock and writes nothing: no cells, no
-snapshot, no reminder sent or recorded, no line in the log file.
+snapshot, no reminder sent or recorded, no line in the log file. It never skips.
 
 Example:
   tonghop sync --config tonghop-demo/config.toml --now 2023-06-20T10:00

@@ -2,6 +2,8 @@
 
 lock -> read and evaluate -> snapshot -> claim due reminders -> e-mail them -> plan (status, links,
 "Nhắc nhở" rows: one batch per spreadsheet) -> write -> drafts when due -> one line in the log.
+A cycle that ends with nothing to do records the settled marker; the next ones stop right after
+the lock while nothing can have changed (settled.py, sync/rules/horizon.py).
 
 Errors the user can fix are TonghopErrors (one line, an exit code); anything else is logged with
 its traceback in ``<data>/logs/tonghop.log`` and reported as a failed cycle.
@@ -9,6 +11,7 @@ its traceback in ``<data>/logs/tonghop.log`` and reported as a failed cycle.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import sys
@@ -26,11 +29,15 @@ from sync.cycle import CycleResult, State, apply_writes, plan_writes, read_state
 from sync.errors import ConfigError, ExitCode, LockedError, TonghopError
 from sync.logs import SHOWN, OffsetFormatter
 from sync.progress import Progress, ProgressBackend
+from sync.rules import headers as H
 from sync.rules import prefill, views
+from sync.rules.forms import form_id
+from sync.rules.horizon import next_change, response_stamps, set_aside_stamps
+from sync.rules.models import CycleRows
 from sync.rules.reminders import Due, deadline_key, due_reminders
 from sync.rules.text import one_line
 from sync.summary import summary_line
-from sync.unattended import snapshots
+from sync.unattended import settled, snapshots
 from sync.unattended.ledger import Claim, Entry, Ledger
 from sync.unattended.ledger import State as Sent
 from sync.unattended.lock import SyncLock
@@ -118,6 +125,7 @@ class Outcome:
     snapshots: list[Path] = field(default_factory=list)
     drafts: list | None = None  # what reports.write_drafts returned, when it ran
     errors: list[TonghopError] = field(default_factory=list)  # after the sheet was written
+    unchanged_since: datetime | None = None  # skipped: the settled cycle this one would repeat
 
     @property
     def exit_code(self) -> int:
@@ -125,6 +133,9 @@ class Outcome:
 
     @property
     def summary(self) -> str:
+        if self.unchanged_since is not None:
+            return (f"sync {self.result.state.now.isoformat(timespec='seconds')}: unchanged since "
+                    f"{self.unchanged_since.isoformat(timespec='seconds')}; nothing to do")
         line = summary_line(self.result)
         d = self.delivery
         if self.claimed or d.sent or d.failed or d.waiting:
@@ -201,7 +212,13 @@ def _logging_to(path: Path) -> bool:
 
 def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool, reports: bool,
            progress: Progress, env: Mapping[str, str] | None) -> Outcome:
-    backend = ProgressBackend(backend or open_backend(config), progress)
+    backend = backend or open_backend(config)
+    if not dry_run:
+        skipped = _skip_if_settled(config, backend, now, reports)
+        if skipped is not None:
+            return skipped
+        settled.forget(config)  # recorded again below only if this cycle ends settled
+    backend = ProgressBackend(backend, progress)
     state = read_state(config, backend, now)
     outcome = Outcome(CycleResult(state))
     if not dry_run:
@@ -214,6 +231,7 @@ def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool
                               f"({one_line(err, 160)}); nothing was written: free some space "
                               "and run sync again") from err
     ledger_path = config.data_path / LEDGER_NAME
+    waiting: list[Entry] = []  # e-mails a later cycle retries (settled only without any)
     with Ledger.open(ledger_path, read_only=dry_run) as ledger:
         due = []
         if config.reminders.enabled:
@@ -228,6 +246,7 @@ def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool
             if config.smtp.host:
                 outcome.delivery = _deliver(config, state, ledger, now, env, outcome)
             entries = ledger.entries()
+            waiting = ledger.waiting() if config.smtp.host else []
     for problem in state.problems:  # the commands print them
         log.warning("%s", one_line(problem, 500), extra=SHOWN)
     for d in due:
@@ -235,7 +254,8 @@ def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool
                  d.offset.code, one_line(d.status.unit.name, 80), d.status.status.value)
     rows = views.reminder_rows(entries, config.tz) if entries else None
     repaint = config.data_path / REPAINT_MARKER
-    outcome.result.batches = plan_writes(config, state, rows, repaint=repaint.exists())
+    repainting = repaint.exists()
+    outcome.result.batches = plan_writes(config, state, rows, repaint=repainting)
     if not dry_run:
         if reports:  # the "Báo cáo" rows join the control spreadsheet's one write
             listing = WriteBatch()
@@ -258,7 +278,96 @@ def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool
     for error in outcome.errors:  # the commands print them and exit non-zero
         log.error("%s", one_line(error, 2000), extra=SHOWN)
     log.info("%s%s", "dry run: " if dry_run else "", outcome.summary)
+    if not dry_run and config.backend.settled_skip:
+        unsettled = _unsettled(state, outcome, repainting, waiting)
+        if unsettled:
+            log.debug("not settled: %s", unsettled)
+        else:
+            _record_settled(config, state, outcome, reports, entries)
     return outcome
+
+
+def _skip_if_settled(config: Config, backend: Backend, now: datetime,
+                     reports: bool) -> Outcome | None:
+    """The Outcome of a cycle that need not run (sync/unattended/settled.py), or None."""
+    if not config.backend.settled_skip or (config.data_path / REPAINT_MARKER).exists():
+        return None
+
+    def entries() -> list[Entry]:
+        with Ledger.open(config.data_path / LEDGER_NAME, read_only=True) as ledger:
+            return ledger.entries()
+    marker = settled.unchanged_since(config, backend, now, reports, entries)
+    if marker is None:
+        return None
+    # the problems of the settled cycle are still there: the command shows them again
+    state = State(now, {}, [], [], [], [], CycleRows(), list(marker.problems))
+    outcome = Outcome(CycleResult(state), unchanged_since=marker.now)
+    log.info("%s", outcome.summary)
+    return outcome
+
+
+def _unsettled(state: State, outcome: Outcome, repainting: bool, waiting: list[Entry]) -> str:
+    """Why the next cycle could not be skipped even with nothing changed ("" when it can)."""
+    d = outcome.delivery
+    if outcome.result.batches or outcome.errors or repainting:
+        return "something was written, failed or repainted"
+    if outcome.claimed or d.sent or d.failed or d.waiting or waiting:
+        return "reminders claimed, sent or waiting for a retry"
+    if any(draft.written for draft in outcome.drafts or ()):
+        return "drafts were written"
+    if state.skipped:  # e.g. a spreadsheet that cannot be read yet: sharing it moves no book
+        return "a campaign was skipped"
+    if any(book.identity is None for book in state.books.values()):
+        return "a book was read without an identity (the no-op shortcut is off or unavailable)"
+    if any(form_id(c.value(H.CAMPAIGN_FORM_URL)) for c in state.forms.campaigns):
+        return "a campaign links a Google Form (read every cycle)"
+    return ""
+
+
+def _record_settled(config: Config, state: State, outcome: Outcome, reports: bool,
+                    entries: list[Entry]) -> None:
+    """Record the settled marker of this cycle, with its horizon (sync/rules/horizon.py)."""
+    stamps, without = response_stamps(state.rows, state.now)
+    if without:
+        rows_of: dict[str, list[int]] = {}
+        for code, row in without:
+            rows_of.setdefault(code, []).append(row)
+        for c in state.campaigns:
+            if rows_of.get(c.code):
+                tab = state.books[c.spreadsheet].find_tab(c.responses_tab)
+                if tab is not None:
+                    stamps += set_aside_stamps(tab, rows_of[c.code], config.tz, config.order)
+    catch_up = timedelta(hours=config.reminders.catch_up_hours) if config.reminders.enabled else None
+    horizon = next_change(state.now, campaigns=state.campaigns, exemptions=state.exemptions,
+                          statuses=state.statuses, stamps=stamps, tz=config.tz,
+                          catch_up=catch_up, dated=reports)
+    templates = _report_templates(config, state) if reports else []
+    drafts = sorted(str(d.path) for d in outcome.drafts or ())
+    context = settled.context_digest(config, reports, templates, drafts)
+    if context is None:
+        return
+    settled.record(config, settled.Marker(
+        now=state.now, horizon=horizon,
+        books={ref: book.identity for ref, book in state.books.items() if book.identity},
+        context=context, ledger=settled.ledger_digest(entries), templates=templates,
+        drafts=drafts, problems=list(state.problems)))
+
+
+def _report_templates(config: Config, state: State) -> list[str]:
+    """The office's own report templates the drafts use (the bundled ones go with the version)."""
+    from reports.context import DraftKind
+    from reports.drafts import template_for
+
+    found: set[str] = set()
+    for campaign in state.campaigns:
+        for kind in DraftKind:
+            if kind is DraftKind.SUMMARY:
+                continue
+            with contextlib.suppress(TonghopError):
+                template = template_for(config, campaign, kind)
+                if isinstance(template, Path):
+                    found.add(str(template.resolve()))
+    return sorted(found)
 
 
 REPAINT_MARKER = "repaint-colours"  # in the data folder: the last write failed part-way
