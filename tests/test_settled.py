@@ -203,7 +203,8 @@ def test_a_waiting_email_keeps_every_cycle_running(cli, demo_dir):
         assert not marker_of(config).exists()
 
 
-def test_a_linked_google_form_is_never_skipped(cli, demo_dir):
+def test_a_linked_form_on_the_local_workbook_is_never_skipped(cli, demo_dir):
+    """The local backend cannot read a form: the campaign's form is unknown, nothing settles."""
     path = demo_dir / "tonghop.xlsx"
     workbook = openpyxl.load_workbook(path)
     tab = workbook[H.CAMPAIGNS_TAB]
@@ -306,3 +307,42 @@ def test_a_skipped_cycle_shows_the_problems_of_the_settled_one_again(cli, demo_d
     skipped = sync_cli(cli, config)
     assert UNCHANGED in skipped.out
     assert [line for line in skipped.err.splitlines() if line.startswith("  ! ")] == problems
+
+
+def test_a_linked_form_adds_one_revision_request_and_an_edit_of_it_runs_the_cycle(cli, ws):
+    from .test_campaign_forms import FORM_ID, add_demo_form, reduce_to_form_link
+
+    add_demo_form(ws)
+    reduce_to_form_link(ws)  # campaign NTVT given by its form's edit link
+    settle(cli, ws.config_path)
+    body = json.loads(marker_of(ws.config_path).read_text(encoding="utf-8"))
+    assert body["forms"] == {FORM_ID: ws.fake.form(FORM_ID)["revisionId"]}
+    ws.fake.reset_counts()
+    assert UNCHANGED in sync_cli(cli, ws.config_path).out
+    assert counts(ws.fake) == {"drive.files.get": 1, "forms.get": 1}
+    asked = next(r for r in ws.fake.requests if r.endpoint == "forms.get")
+    assert asked.params["fields"] == ["revisionId"]
+
+    ws.fake.edit_form(FORM_ID, lambda form: form["info"].update(description="sửa"))
+    ws.fake.reset_counts()
+    result = sync_cli(cli, ws.config_path)
+    assert UNCHANGED not in result.out and "4 campaigns" in result.out
+    assert ws.fake.count("forms.get") == 2  # the revision, then the form read in full
+    assert UNCHANGED in sync_cli(cli, ws.config_path).out  # settled again on the new revision
+
+
+def test_a_unit_list_that_could_not_be_kept_is_tried_again_next_cycle(cli, ws):
+    from .test_campaign_forms import add_demo_form, options_of, reduce_to_form_link, roster_names, set_campaign_cells
+
+    add_demo_form(ws, options=["Một đơn vị"])
+    reduce_to_form_link(ws)
+    set_campaign_cells(ws, "NTVT", {"Đồng bộ danh sách đơn vị": "Có"})
+    ws.fake.fail_next(403, times=2, endpoint="forms.batchUpdate")
+    for _ in range(2):  # the second writes nothing to the sheet, but the form is still behind
+        sync_cli(cli, ws.config_path)
+        assert not marker_of(ws.config_path).exists()
+    assert options_of(ws) == ["Một đơn vị"]
+    ws.fake.reset_counts()
+    assert UNCHANGED not in sync_cli(cli, ws.config_path).out
+    assert ws.fake.count("forms.batchUpdate") == 1 and options_of(ws) == roster_names(ws)
+    settle(cli, ws.config_path)

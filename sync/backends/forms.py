@@ -1,6 +1,7 @@
 """Google Forms through the Forms API v1: read a form, keep its unit dropdown as the roster.
 
-Per form and cycle: one ``forms.get`` (fields limited to what tonghop uses). The answer is kept in
+Per form and cycle: one ``forms.get`` (fields limited to what tonghop uses); a cycle skipped by
+the settled marker asks only ``fields=revisionId`` (sync/unattended/settled.py). The answer is kept in
 the data folder (``forms/<formId>.json``), rewritten only when the form's ``revisionId`` changed,
 and used when Google does not answer. When the unit dropdown must change: one
 ``forms.batchUpdate`` with one ``updateItem`` and ``writeControl.requiredRevisionId``, so an edit
@@ -86,6 +87,18 @@ class FormsClient:
         if (state.get("form") or {}).get("revisionId") != form.get("revisionId"):
             self._save(form_id, {**state, "form": form})
         return form, False
+
+    def revision(self, form_id: str) -> str | None:
+        """The form's ``revisionId`` alone (one ``forms.get`` with ``fields=revisionId``: the
+        settled check), or None when Google does not tell."""
+        try:
+            form = self._call(form_id, lambda: self.http.request(
+                "get", f"{FORMS_API}/{form_id}", params={"fields": "revisionId"}).json())
+        except TonghopError as err:
+            log.info("form %s: no revision (%s); the cycle runs in full", form_id, one_line(err, 200))
+            return None
+        revision = form.get("revisionId") if isinstance(form, dict) else None
+        return str(revision) if revision else None
 
     def set_options(self, form_id: str, revision: str, question: Question,
                     options: tuple[str, ...], names: Mapping[str, str]) -> str:

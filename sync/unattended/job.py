@@ -232,6 +232,7 @@ def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool
                               "and run sync again") from err
     ledger_path = config.data_path / LEDGER_NAME
     waiting: list[Entry] = []  # e-mails a later cycle retries (settled only without any)
+    lists_failed = False  # a form's unit list that could not be kept: retried next cycle
     with Ledger.open(ledger_path, read_only=dry_run) as ledger:
         due = []
         if config.reminders.enabled:
@@ -274,12 +275,14 @@ def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool
             repaint.touch()
             raise
         repaint.unlink(missing_ok=True)
+        kept_before = len(state.forms.problems)
         keep_unit_lists(state.forms, state.units, backend, config.tabs.campaigns)
+        lists_failed = len(state.forms.problems) > kept_before  # retried next cycle
     for error in outcome.errors:  # the commands print them and exit non-zero
         log.error("%s", one_line(error, 2000), extra=SHOWN)
     log.info("%s%s", "dry run: " if dry_run else "", outcome.summary)
     if not dry_run and config.backend.settled_skip:
-        unsettled = _unsettled(state, outcome, repainting, waiting)
+        unsettled = _unsettled(state, outcome, repainting or lists_failed, waiting)
         if unsettled:
             log.debug("not settled: %s", unsettled)
         else:
@@ -306,11 +309,12 @@ def _skip_if_settled(config: Config, backend: Backend, now: datetime,
     return outcome
 
 
-def _unsettled(state: State, outcome: Outcome, repainting: bool, waiting: list[Entry]) -> str:
-    """Why the next cycle could not be skipped even with nothing changed ("" when it can)."""
+def _unsettled(state: State, outcome: Outcome, retrying: bool, waiting: list[Entry]) -> str:
+    """Why the next cycle could not be skipped even with nothing changed ("" when it can).
+    ``retrying``: a repaint pending, or a form's unit list to try again."""
     d = outcome.delivery
-    if outcome.result.batches or outcome.errors or repainting:
-        return "something was written, failed or repainted"
+    if outcome.result.batches or outcome.errors or retrying:
+        return "something was written, failed, or is to be tried again"
     if outcome.claimed or d.sent or d.failed or d.waiting or waiting:
         return "reminders claimed, sent or waiting for a retry"
     if any(draft.written for draft in outcome.drafts or ()):
@@ -319,9 +323,19 @@ def _unsettled(state: State, outcome: Outcome, repainting: bool, waiting: list[E
         return "a campaign was skipped"
     if any(book.identity is None for book in state.books.values()):
         return "a book was read without an identity (the no-op shortcut is off or unavailable)"
-    if any(form_id(c.value(H.CAMPAIGN_FORM_URL)) for c in state.forms.campaigns):
-        return "a campaign links a Google Form (read every cycle)"
+    if set(_linked_forms(state)) - set(state.forms.facts) \
+            or not all(state.forms.facts[f].revision for f in _linked_forms(state)):
+        return "a linked Google Form could not be read (or has no revision)"
+    if state.forms.changes:
+        return "a form's unit list was changed"
     return ""
+
+
+def _linked_forms(state: State) -> list[str]:
+    """The ids of the Google Forms the campaigns link: those read (a campaign filled from its
+    form shows the responder link in its row after that), and edit links or ids not read."""
+    found = {form_id(c.value(H.CAMPAIGN_FORM_URL)) for c in state.forms.campaigns}
+    return sorted({f for f in found if f} | set(state.forms.form_of.values()))
 
 
 def _record_settled(config: Config, state: State, outcome: Outcome, reports: bool,
@@ -350,7 +364,8 @@ def _record_settled(config: Config, state: State, outcome: Outcome, reports: boo
         now=state.now, horizon=horizon,
         books={ref: book.identity for ref, book in state.books.items() if book.identity},
         context=context, ledger=settled.ledger_digest(entries), templates=templates,
-        drafts=drafts, problems=list(state.problems)))
+        drafts=drafts, problems=list(state.problems),
+        forms={f: state.forms.facts[f].revision for f in _linked_forms(state)}))
 
 
 def _report_templates(config: Config, state: State) -> list[str]:

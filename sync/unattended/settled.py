@@ -4,19 +4,21 @@ on can have moved (``[backend] settled_skip``, default on).
 A cycle is a function of the books, the config, tonghop's version, the reminder ledger and
 ``now``, and ``now`` matters only at known moments (sync/rules/horizon.py). A real cycle that
 ended *settled* (nothing planned, no reminder claimed, sent or waiting for a retry, no error, no
-repaint pending, every book read with an identity, no linked Google Form) records in
+repaint pending, every book read with an identity, every linked Google Form read) records in
 ``<data_dir>/settled.json``: tonghop's version, a digest of the config file's bytes (and of the
 report templates and which drafts exist, when drafts are written on sync), a digest of the
-ledger, ``{ref: identity}`` of every book it read, its ``now`` and the horizon.
+ledger, ``{ref: identity}`` of every book it read, each linked form's ``revisionId``, its ``now``
+and the horizon.
 
 The next cycle (not a dry run) skips everything when the marker is valid: same version and
 digests, ``marker.now <= now < horizon``, and each book's identity asked again without reading it
 (Google: one Drive ``files.get`` per spreadsheet; local: the file's size, time and hash) equal to
 the recorded one. Any other cycle removes the marker first, so a failure leaves none behind.
 
-Linked Google Forms are read every cycle (their ``revisionId`` is not asked on its own), so a
-cycle with a linked form never ends settled. ``status``, ``report``, ``check`` and dry runs never
-use the marker.
+A linked Google Form is part of the cycle's input too: the marker keeps each one's
+``revisionId`` (Forms moves it with every edit, tonghop's dropdown updates included) and the check
+asks it again (one ``forms.get?fields=revisionId`` per form). ``status``, ``report``, ``check`` and
+dry runs never use the marker.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class Marker:
     templates: list[str] = field(default_factory=list)  # report templates hashed into context
     drafts: list[str] = field(default_factory=list)  # draft files that must still be there
     problems: list[Problem] = field(default_factory=list)  # shown again by every skipped cycle
+    forms: dict[str, str] = field(default_factory=dict)  # linked form id -> its revisionId
     version: str = ""  # tonghop's, as recorded (record() writes the running one)
 
     def covers(self, now: datetime) -> bool:
@@ -94,7 +97,7 @@ def record(config: Config, marker: Marker) -> None:
         "now": marker.now.isoformat(), "horizon": marker.horizon.isoformat() if marker.horizon else None,
         "books": marker.books, "context": marker.context, "ledger": marker.ledger,
         "templates": marker.templates, "drafts": marker.drafts,
-        "problems": [asdict(p) for p in marker.problems],
+        "problems": [asdict(p) for p in marker.problems], "forms": marker.forms,
     }
     text = json.dumps(body, ensure_ascii=False, indent=1)
     try:
@@ -126,6 +129,7 @@ def load(config: Config) -> Marker | None:
             context=str(body["context"]), ledger=str(body["ledger"]),
             templates=[str(t) for t in body["templates"]], drafts=[str(d) for d in body["drafts"]],
             problems=[Problem(**p) for p in body["problems"]], version=body["version"],
+            forms={str(k): str(v) for k, v in body["forms"].items()},
         )
     except FileNotFoundError:
         return None
@@ -149,4 +153,11 @@ def unchanged_since(config: Config, backend: Backend, now: datetime, reports: bo
     for ref, identity in marker.books.items():
         if backend.book_identity(ref) != identity:
             return None
+    if marker.forms:
+        client = backend.forms()
+        if client is None:
+            return None
+        for form, revision in marker.forms.items():
+            if client.revision(form) != revision:
+                return None
     return marker
