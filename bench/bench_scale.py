@@ -141,7 +141,7 @@ def main() -> None:
                 noop.append(process(*cmd)[0])  # reads in full: the first sync saved the file
                 # the kept read and the compute, as before the settled marker (this run records
                 # the marker again)
-                (ws / "data" / "settled.json").unlink()
+                (ws / "data" / "settled.json").unlink(missing_ok=True)
                 steady.append(process(*cmd)[0])  # the workbook as kept
                 settled.append(process(*cmd)[0])  # what cron sees after: the marker, no compute
                 base.append(process("-c", LOAD_SAVE, str(workbook))[0])
