@@ -11,7 +11,6 @@ its traceback in ``<data>/logs/tonghop.log`` and reported as a failed cycle.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import logging
 import sys
@@ -29,10 +28,7 @@ from sync.cycle import CycleResult, State, apply_writes, plan_writes, read_state
 from sync.errors import ConfigError, ExitCode, LockedError, TonghopError
 from sync.logs import SHOWN, OffsetFormatter
 from sync.progress import Progress, ProgressBackend
-from sync.rules import headers as H
 from sync.rules import prefill, views
-from sync.rules.forms import form_id
-from sync.rules.horizon import next_change, response_stamps, set_aside_stamps
 from sync.rules.models import CycleRows
 from sync.rules.reminders import Due, deadline_key, due_reminders
 from sync.rules.text import one_line
@@ -282,11 +278,11 @@ def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool
         log.error("%s", one_line(error, 2000), extra=SHOWN)
     log.info("%s%s", "dry run: " if dry_run else "", outcome.summary)
     if not dry_run and config.backend.settled_skip:
-        unsettled = _unsettled(state, outcome, repainting or lists_failed, waiting)
+        unsettled = settled.why_not_settled(state, outcome, repainting or lists_failed, waiting)
         if unsettled:
             log.debug("not settled: %s", unsettled)
         else:
-            _record_settled(config, state, outcome, reports, entries)
+            settled.record_cycle(config, state, outcome, reports, entries)
     return outcome
 
 
@@ -307,82 +303,6 @@ def _skip_if_settled(config: Config, backend: Backend, now: datetime,
     outcome = Outcome(CycleResult(state), unchanged_since=marker.now)
     log.info("%s", outcome.summary)
     return outcome
-
-
-def _unsettled(state: State, outcome: Outcome, retrying: bool, waiting: list[Entry]) -> str:
-    """Why the next cycle could not be skipped even with nothing changed ("" when it can).
-    ``retrying``: a repaint pending, or a form's unit list to try again."""
-    d = outcome.delivery
-    if outcome.result.batches or outcome.errors or retrying:
-        return "something was written, failed, or is to be tried again"
-    if outcome.claimed or d.sent or d.failed or d.waiting or waiting:
-        return "reminders claimed, sent or waiting for a retry"
-    if any(draft.written for draft in outcome.drafts or ()):
-        return "drafts were written"
-    if state.skipped:  # e.g. a spreadsheet that cannot be read yet: sharing it moves no book
-        return "a campaign was skipped"
-    if any(book.identity is None for book in state.books.values()):
-        return "a book was read without an identity (the no-op shortcut is off or unavailable)"
-    if set(_linked_forms(state)) - set(state.forms.facts) \
-            or not all(state.forms.facts[f].revision for f in _linked_forms(state)):
-        return "a linked Google Form could not be read (or has no revision)"
-    if state.forms.changes:
-        return "a form's unit list was changed"
-    return ""
-
-
-def _linked_forms(state: State) -> list[str]:
-    """The ids of the Google Forms the campaigns link: those read (a campaign filled from its
-    form shows the responder link in its row after that), and edit links or ids not read."""
-    found = {form_id(c.value(H.CAMPAIGN_FORM_URL)) for c in state.forms.campaigns}
-    return sorted({f for f in found if f} | set(state.forms.form_of.values()))
-
-
-def _record_settled(config: Config, state: State, outcome: Outcome, reports: bool,
-                    entries: list[Entry]) -> None:
-    """Record the settled marker of this cycle, with its horizon (sync/rules/horizon.py)."""
-    stamps, without = response_stamps(state.rows, state.now)
-    if without:
-        rows_of: dict[str, list[int]] = {}
-        for code, row in without:
-            rows_of.setdefault(code, []).append(row)
-        for c in state.campaigns:
-            if rows_of.get(c.code):
-                tab = state.books[c.spreadsheet].find_tab(c.responses_tab)
-                if tab is not None:
-                    stamps += set_aside_stamps(tab, rows_of[c.code], config.tz, config.order)
-    catch_up = timedelta(hours=config.reminders.catch_up_hours) if config.reminders.enabled else None
-    horizon = next_change(state.now, campaigns=state.campaigns, exemptions=state.exemptions,
-                          statuses=state.statuses, stamps=stamps, tz=config.tz,
-                          catch_up=catch_up, dated=reports)
-    templates = _report_templates(config, state) if reports else []
-    drafts = sorted(str(d.path) for d in outcome.drafts or ())
-    context = settled.context_digest(config, reports, templates, drafts)
-    if context is None:
-        return
-    settled.record(config, settled.Marker(
-        now=state.now, horizon=horizon,
-        books={ref: book.identity for ref, book in state.books.items() if book.identity},
-        context=context, ledger=settled.ledger_digest(entries), templates=templates,
-        drafts=drafts, problems=list(state.problems),
-        forms={f: state.forms.facts[f].revision for f in _linked_forms(state)}))
-
-
-def _report_templates(config: Config, state: State) -> list[str]:
-    """The office's own report templates the drafts use (the bundled ones go with the version)."""
-    from reports.context import DraftKind
-    from reports.drafts import template_for
-
-    found: set[str] = set()
-    for campaign in state.campaigns:
-        for kind in DraftKind:
-            if kind is DraftKind.SUMMARY:
-                continue
-            with contextlib.suppress(TonghopError):
-                template = template_for(config, campaign, kind)
-                if isinstance(template, Path):
-                    found.add(str(template.resolve()))
-    return sorted(found)
 
 
 REPAINT_MARKER = "repaint-colours"  # in the data folder: the last write failed part-way

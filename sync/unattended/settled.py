@@ -23,21 +23,32 @@ dry runs never use the marker.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sync
 from sync.backends.base import Backend
 from sync.backends.files import write_atomically
 from sync.config import Config
-from sync.errors import Problem
+from sync.cycle import State
+from sync.errors import Problem, TonghopError
+from sync.rules import headers as H
+from sync.rules.forms import form_id
+from sync.rules.horizon import next_change, response_stamps, set_aside_stamps
+from sync.unattended.ledger import Entry
 
-__all__ = ["FILE", "Marker", "context_digest", "forget", "load", "record", "unchanged_since"]
+if TYPE_CHECKING:  # job.py runs the cycle and imports this module
+    from sync.unattended.job import Outcome
+
+__all__ = ["FILE", "Marker", "context_digest", "forget", "load", "record", "record_cycle",
+           "unchanged_since", "why_not_settled"]
 
 FILE = "settled.json"
 FORMAT = "tonghop-settled/1"
@@ -161,3 +172,81 @@ def unchanged_since(config: Config, backend: Backend, now: datetime, reports: bo
             if client.revision(form) != revision:
                 return None
     return marker
+
+
+# --- Whether a cycle ended settled, and its marker -----------------------------------------
+
+def why_not_settled(state: State, outcome: Outcome, retrying: bool, waiting: list[Entry]) -> str:
+    """Why the next cycle could not be skipped even with nothing changed ("" when it can).
+    ``retrying``: a repaint pending, or a form's unit list to try again."""
+    d = outcome.delivery
+    if outcome.result.batches or outcome.errors or retrying:
+        return "something was written, failed, or is to be tried again"
+    if outcome.claimed or d.sent or d.failed or d.waiting or waiting:
+        return "reminders claimed, sent or waiting for a retry"
+    if any(draft.written for draft in outcome.drafts or ()):
+        return "drafts were written"
+    if state.skipped:  # e.g. a spreadsheet that cannot be read yet: sharing it moves no book
+        return "a campaign was skipped"
+    if any(book.identity is None for book in state.books.values()):
+        return "a book was read without an identity (the no-op shortcut is off or unavailable)"
+    if set(linked_forms(state)) - set(state.forms.facts) \
+            or not all(state.forms.facts[f].revision for f in linked_forms(state)):
+        return "a linked Google Form could not be read (or has no revision)"
+    if state.forms.changes:
+        return "a form's unit list was changed"
+    return ""
+
+
+def linked_forms(state: State) -> list[str]:
+    """The ids of the Google Forms the campaigns link: those read (a campaign filled from its
+    form shows the responder link in its row after that), and edit links or ids not read."""
+    found = {form_id(c.value(H.CAMPAIGN_FORM_URL)) for c in state.forms.campaigns}
+    return sorted({f for f in found if f} | set(state.forms.form_of.values()))
+
+
+def record_cycle(config: Config, state: State, outcome: Outcome, reports: bool,
+                 entries: list[Entry]) -> None:
+    """Record the settled marker of this cycle, with its horizon (sync/rules/horizon.py)."""
+    stamps, without = response_stamps(state.rows, state.now)
+    if without:
+        rows_of: dict[str, list[int]] = {}
+        for code, row in without:
+            rows_of.setdefault(code, []).append(row)
+        for c in state.campaigns:
+            if rows_of.get(c.code):
+                tab = state.books[c.spreadsheet].find_tab(c.responses_tab)
+                if tab is not None:
+                    stamps += set_aside_stamps(tab, rows_of[c.code], config.tz, config.order)
+    catch_up = timedelta(hours=config.reminders.catch_up_hours) if config.reminders.enabled else None
+    horizon = next_change(state.now, campaigns=state.campaigns, exemptions=state.exemptions,
+                          statuses=state.statuses, stamps=stamps, tz=config.tz,
+                          catch_up=catch_up, dated=reports)
+    templates = _report_templates(config, state) if reports else []
+    drafts = sorted(str(d.path) for d in outcome.drafts or ())
+    context = context_digest(config, reports, templates, drafts)
+    if context is None:
+        return
+    record(config, Marker(
+        now=state.now, horizon=horizon,
+        books={ref: book.identity for ref, book in state.books.items() if book.identity},
+        context=context, ledger=ledger_digest(entries), templates=templates,
+        drafts=drafts, problems=list(state.problems),
+        forms={f: state.forms.facts[f].revision for f in linked_forms(state)}))
+
+
+def _report_templates(config: Config, state: State) -> list[str]:
+    """The office's own report templates the drafts use (the bundled ones go with the version)."""
+    from reports.context import DraftKind
+    from reports.drafts import template_for
+
+    found: set[str] = set()
+    for campaign in state.campaigns:
+        for kind in DraftKind:
+            if kind is DraftKind.SUMMARY:
+                continue
+            with contextlib.suppress(TonghopError):
+                template = template_for(config, campaign, kind)
+                if isinstance(template, Path):
+                    found.add(str(template.resolve()))
+    return sorted(found)
