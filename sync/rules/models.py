@@ -224,9 +224,6 @@ class Responses(Sequence[Response]):
         return Responses(self.campaign_code, self.rows, times, self.names, self.found,
                          self.matches, self.tz, self.aware, self._lines, self._questions)
 
-    def match(self, i: int) -> Match:
-        return self.matches[self.found[i]]
-
     def answers(self, i: int) -> Mapping[str, str]:
         if self._questions is None:
             return self._lines[i]  # type: ignore[return-value]

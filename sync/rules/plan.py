@@ -161,9 +161,10 @@ def plan_keyed_table(
 ) -> WriteBatch:
     """A table with one row per key (e.g. unit code). Existing rows keep their place (staff may
     have sorted or annotated them); new keys go at the bottom; rows whose key is gone get their
-    owned cells blanked, unless ``keep(key)``. ``headers`` are the columns in the order a new tab gets them, key headers
-    first; those in ``staff_headers`` are staff's: their header is created, their cells never
-    written. ``formats`` (header -> number format) formats a column when it is created.
+    owned cells blanked, unless ``keep(key)``. ``rows``: a dict per row, or a :class:`Table`
+    (one list per column: what the big tabs give). ``headers`` are the columns in the order a
+    new tab gets them, key headers first; those in ``staff_headers`` are staff's: their header
+    is created, their cells never written. ``formats`` (header -> number format) formats a column when it is created.
     ``repaint``: send every coloured cell's colour even where the value is unchanged (after a
     failed write, the colours on the sheet may not match its values)."""
     grid = _Grid(title, tab, headers, formats)
