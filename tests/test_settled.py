@@ -100,8 +100,8 @@ def test_any_edit_runs_the_full_cycle(cli, ws, edit):
     result = sync_cli(cli, ws.config_path)
     assert UNCHANGED not in result.out
     seen = counts(ws.fake)
-    # the version asked once (the settled check), the read that follows uses it
-    assert seen["drive.files.get"] == 1 and seen["values.batchGet"] == 1
+    # the version asked by the settled check, then by the read (it trusts no earlier answer)
+    assert seen["drive.files.get"] == 2 and seen["values.batchGet"] == 1
     assert not marker_of(ws.config_path).exists() or UNCHANGED in sync_cli(cli, ws.config_path).out
 
 
@@ -255,11 +255,25 @@ def test_the_identity_asked_without_a_read_is_the_one_the_read_carries_google(ws
     ws.fake.reset_counts()
     book = backend.read("")
     assert book.identity == asked
-    assert counts(ws.fake) == {"spreadsheets.get": 1, "values.batchGet": 1}  # version reused
+    # the read asks Drive again: a version asked earlier (a cycle ago, on a kept backend)
+    # could be older than the spreadsheet, and the kept Book of that version would be read
+    assert counts(ws.fake) == {"drive.files.get": 1, "spreadsheets.get": 1, "values.batchGet": 1}
     ws.fake.reset_counts()
     again = GoogleSheetsBackend.from_config(config, session=ws.fake.session())
     assert again.read("").identity == asked  # the kept Book, after one files.get
     assert counts(ws.fake) == {"drive.files.get": 1}
+
+
+def test_a_backend_kept_across_cycles_reads_an_edit_made_after_its_identity_was_asked(ws):
+    from sync.backends.google import GoogleSheetsBackend
+
+    config = load_config(ws.config_path)
+    backend = GoogleSheetsBackend.from_config(config, session=ws.fake.session())
+    backend.read("")  # kept at this version
+    backend.book_identity("")  # a settled check that found nothing changed: no read follows
+    _edit_roster(ws)
+    roster = backend.read("").find_tab(H.ROSTER_TAB)
+    assert roster.values[1][1] == "Phường Đổi Tên"  # not the kept Book of the version asked
 
 
 def test_two_spreadsheets_cost_one_drive_request_each_and_an_edit_in_either_is_seen(

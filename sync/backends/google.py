@@ -156,7 +156,6 @@ class GoogleSheetsBackend(Backend):
         # the no-op shortcut (unchanged.py): None = off; ids whose version Drive will not tell
         self.reads: BookCache | None = None
         self._no_version: set[str] = set()
-        self._asked: dict[str, str] = {}  # id -> the version book_identity() asked, for the next read
 
     @classmethod
     def from_config(cls, config: Config, session: requests.Session | None = None, *,
@@ -225,8 +224,7 @@ class GoogleSheetsBackend(Backend):
         if not _VALID_ID.fullmatch(sid):
             raise AccessError(f"{one_line(ref or sid, 120)!r} is not a spreadsheet id or URL "
                               "(e.g. https://docs.google.com/spreadsheets/d/1AbC.../edit)")
-        # the version book_identity() just asked (the settled check), else one files.get now
-        version = self._asked.pop(sid, None) or self._version(sid)
+        version = self._version(sid)
         if version is not None and self.reads is not None:
             kept = self.reads.get(sid, version)
             if kept is not None:  # nothing changed on Google since that read: send nothing else
@@ -253,16 +251,14 @@ class GoogleSheetsBackend(Backend):
 
     def book_identity(self, ref: str = "") -> str | None:
         """``Book.identity`` of a read now: Drive's ``version`` (the one ``files.get`` a read
-        asks first, through the same retries; the read that follows uses it instead of asking
-        again). None with the shortcut off or a file Drive will not describe."""
+        asks first, through the same retries). A read that follows asks again rather than trust
+        a version asked earlier: a backend kept across cycles would otherwise read an old kept
+        Book after an edit. None with the shortcut off or a file Drive will not describe."""
         sid = self.sid(ref)
         if not _VALID_ID.fullmatch(sid):
             return None
         version = self._version(sid)
-        if version is None:
-            return None
-        self._asked[sid] = version
-        return identity_text(sid, version)
+        return None if version is None else identity_text(sid, version)
 
     def _version(self, sid: str) -> str | None:
         """Drive's ``version`` of the spreadsheet (one small ``files.get``), or None when the
