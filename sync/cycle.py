@@ -20,7 +20,7 @@ from sync.gc_pause import gc_paused
 from sync.rules import headers as H
 from sync.rules import prefill, reminders, views
 from sync.rules.book import a1
-from sync.rules.corrections import Settled, correction_rows, read_settled
+from sync.rules.corrections import OPEN_MATCHES, Settled, correction_rows, read_settled
 from sync.rules.evaluate import evaluate_campaign, expected_units
 from sync.rules.figure_table import FigureTable, figure_table
 from sync.rules.matching import Matcher
@@ -228,7 +228,7 @@ def plan_writes(
     for campaign in state.campaigns:
         ref = campaign.spreadsheet
         tab = state.books[ref].find_tab(campaign.responses_tab)
-        rows = state.rows.campaigns[campaign.code]
+        rows = state.rows.of(campaign.code)
         batches[ref].merge(plan_row_columns(tab, OWNED_RESPONSE_COLUMNS, rows.responses.rows,
                                             views.response_columns(rows)))
 
@@ -276,7 +276,7 @@ def plan_corrections(config: Config, state: State) -> WriteBatch:
     the roster's codes."""
     control, title = state.books[""], config.tabs.corrections
     tab = control.find_tab(title)
-    rows = correction_rows(state.rows, state.settled)
+    rows = correction_rows(state.rows.matched(OPEN_MATCHES), state.settled)
     if tab is None and not rows:
         return WriteBatch()
     title = tab.title if tab else title

@@ -9,7 +9,7 @@ The tool never writes that column. Pure: tabs and results in, rows and problems 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -17,7 +17,7 @@ from sync.errors import Problem
 from sync.rules import headers as H
 from sync.rules.book import Cell, Tab
 from sync.rules.matching import typed_key
-from sync.rules.models import CycleRows, MatchKind, RowResult, Unit
+from sync.rules.models import MatchKind, RowResult, Unit
 from sync.rules.parse import columns_of
 from sync.rules.text import clean, one_line, safe_text
 
@@ -83,13 +83,14 @@ _OPEN = {MatchKind.NONE: Standing.UNKNOWN, MatchKind.AMBIGUOUS: Standing.AMBIGUO
          MatchKind.FUZZY: Standing.GUESSED, MatchKind.SETTLED: Standing.SETTLED}
 
 
-def correction_rows(results: CycleRows | Sequence[RowResult], settled: Settled
-                    ) -> list[dict[str, Cell]]:
+OPEN_MATCHES = frozenset(_OPEN)  # the match kinds the correction tab lists
+
+
+def correction_rows(results: Iterable[RowResult], settled: Settled) -> list[dict[str, Cell]]:
     """The tool's columns of the correction tab, one row per typed name, in order of first
-    appearance (campaign order, then sheet row)."""
+    appearance (campaign order, then sheet row). Rows whose match is not open are passed over
+    (a cycle gives only the open ones: ``CycleRows.matched(OPEN_MATCHES)``)."""
     groups: dict[str, list[RowResult]] = {}
-    if isinstance(results, CycleRows):  # only the rows whose name is open are looked at
-        results = results.matched(_OPEN)
     for result in results:
         if result.response.match.kind not in _OPEN:
             continue

@@ -194,23 +194,26 @@ class Matcher:
             (_Index(), _full), (_Index(tails=True), _core), (_Index(tails=True), _bare),
             (_Index(tails=True), _plain), (_Index(tails=True), _plain_bare),
         ]  # each layer's key is derived from the name's full key
+        keyed: list[tuple[Unit, str, str]] = []  # each unit's name: (unit, typed key, full key)
         for unit in self.units:
             self._codes.add(unit.code.casefold(), unit.code)
-            for name in (unit.name, *unit.aliases):
-                full = full_key(name)
+            for n, name in enumerate((unit.name, *unit.aliases)):
+                typed = typed_key(name)
+                full = _expanded(typed)
                 for index, key in self._layers:
                     index.add(key(full), unit.code)
+                if n == 0:
+                    keyed.append((unit, typed, full))
         # A unit's name typed as the roster writes it (what a pre-filled link or a dropdown
         # sends) is that unit, whatever the campaign expects, when no code is spelled so, staff
         # settled nothing for it and no other unit has its full key: what _match would find
         self._as_written: dict[str, Match] = {}
         full_names = self._layers[0][0].exact
-        for unit in self.units:
+        for unit, typed, full in keyed:
             name = unit.name
             if (_INVISIBLE.sub("", name).strip() == name and name
                     and not self._codes.exact.get(name.casefold())
-                    and typed_key(name) not in self._settled
-                    and full_names.get(full_key(name)) == {unit.code}):
+                    and typed not in self._settled and full_names.get(full) == {unit.code}):
                 self._as_written[name] = Match(MatchKind.EXACT, unit)
         core = self._layers[1][0].exact
         self._fuzzy_choices = {key: codes for key, codes in core.items() if len(codes) == 1}

@@ -207,18 +207,14 @@ class Responses(Sequence[Response]):
             if id(r.match) not in distinct:
                 distinct[id(r.match)] = len(matches)
                 matches.append(r.match)
-        made = cls(campaign_code, [r.row for r in responses], [], [r.unit_text for r in responses],
-                   [distinct[id(r.match)] for r in responses], matches, tz,  # type: ignore[arg-type]
-                   tz is not None, [r.answers for r in responses], None)
-        made.times = [made.moment(r.submitted_at) for r in responses]
-        return made
+        return cls(campaign_code, [r.row for r in responses],
+                   [_in_form(r.submitted_at, tz, True) for r in responses],  # type: ignore[arg-type]
+                   [r.unit_text for r in responses], [distinct[id(r.match)] for r in responses],
+                   matches, tz, tz is not None, [r.answers for r in responses], None)  # type: ignore[arg-type]
 
     def moment(self, at: datetime | None) -> datetime | None:
         """``at`` in the form of ``times``, to compare with them."""
-        if at is None or self.tz is None:
-            return at
-        at = at.astimezone(self.tz) if at.tzinfo is not None else at.replace(tzinfo=self.tz)
-        return at if self.aware else at.replace(tzinfo=None)
+        return _in_form(at, self.tz, self.aware)
 
     def replace_times(self, times: list[datetime | None]) -> Responses:
         return Responses(self.campaign_code, self.rows, times, self.names, self.found,
@@ -238,10 +234,7 @@ class Responses(Sequence[Response]):
         return len(self.times)
 
     def __getitem__(self, i: int) -> Response:  # type: ignore[override]
-        if not isinstance(i, int):
-            raise TypeError("Responses are indexed by position")
-        if i < 0:
-            i += len(self)
+        i = _position(i, len(self))
         return Response(self.campaign_code, self.rows[i], self.submitted_at(i), self.names[i],
                         self.answers(i), self.matches[self.found[i]])
 
@@ -254,6 +247,23 @@ class Responses(Sequence[Response]):
         if not wanted:
             return []
         return [i for i, f in enumerate(self.found) if f in wanted]
+
+
+def _in_form(at: datetime | None, tz: ZoneInfo | None, aware: bool) -> datetime | None:
+    """``at`` as :class:`Responses` keep times in ``tz``: aware with ``tz`` as its tzinfo, or
+    its wall-clock time there (a naive ``at`` is already one)."""
+    if at is None or tz is None:
+        return at
+    at = at.astimezone(tz) if at.tzinfo is not None else at.replace(tzinfo=tz)
+    return at if aware else at.replace(tzinfo=None)
+
+
+def _position(i: object, length: int) -> int:
+    """``i`` as a position in a column-wise sequence (negative: from the end). A slice is not
+    taken: it would build a row object for each position."""
+    if not isinstance(i, int):
+        raise TypeError(f"indexed by position only, not by {type(i).__name__}")
+    return i + length if i < 0 else i
 
 
 class RowResults(Sequence[RowResult]):
@@ -275,10 +285,7 @@ class RowResults(Sequence[RowResult]):
         return len(self.verdicts)
 
     def __getitem__(self, i: int) -> RowResult:  # type: ignore[override]
-        if not isinstance(i, int):
-            raise TypeError("RowResults are indexed by position")
-        if i < 0:
-            i += len(self)
+        i = _position(i, len(self))
         missing, late_by = self.details.get(i, ((), None))
         return RowResult(self.responses[i], self.verdicts[i], missing, late_by)
 
@@ -311,8 +318,7 @@ class CycleRows(Sequence[RowResult]):
         return sum(map(len, self.campaigns.values()))
 
     def __getitem__(self, i: int) -> RowResult:  # type: ignore[override]
-        if i < 0:
-            i += len(self)
+        i = _position(i, len(self))
         for rows in self.campaigns.values():
             if i < len(rows):
                 return rows[i]

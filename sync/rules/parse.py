@@ -27,14 +27,7 @@ from sync.rules.models import (
     Unit,
 )
 from sync.rules.text import clean, header_key, nfc, safe_text, simple_key, split_list
-from sync.rules.timeparse import (
-    SLASHED,
-    DateOrder,
-    TimeParseError,
-    parse_deadline,
-    parse_moment,
-    slashed,
-)
+from sync.rules.timeparse import DateOrder, TimeParseError, parse_deadline, parse_moment
 
 
 @dataclass
@@ -383,13 +376,8 @@ def _moments(stamps: list, tz: ZoneInfo, order: DateOrder
         at = seen.get(key)
         if at is None:
             try:
-                # text as Sheets shows a date ("20/06/2023 9:05:00") needs no cleaning first
-                typed = SLASHED.match(raw) if type(raw) is str else None
-                if typed:
-                    at = slashed(typed, zone, order)
-                else:
-                    at = parse_moment(raw, tz, order).at  # aware, in tz
-                    at = at if zone is not None else at.replace(tzinfo=None)
+                at = parse_moment(raw, tz, order).at  # aware, in tz
+                at = at if zone is not None else at.replace(tzinfo=None)
             except TimeParseError as err:
                 at = err
             seen[key] = at

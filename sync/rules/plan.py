@@ -164,9 +164,10 @@ def plan_keyed_table(
     owned cells blanked, unless ``keep(key)``. ``rows``: a dict per row, or a :class:`Table`
     (one list per column: what the big tabs give). ``headers`` are the columns in the order a
     new tab gets them, key headers first; those in ``staff_headers`` are staff's: their header
-    is created, their cells never written. ``formats`` (header -> number format) formats a column when it is created.
-    ``repaint``: send every coloured cell's colour even where the value is unchanged (after a
-    failed write, the colours on the sheet may not match its values)."""
+    is created, their cells never written. ``formats`` (header -> number format) formats a
+    column when it is created. ``repaint``: send every coloured cell's colour even where the
+    value is unchanged (after a failed write, the colours on the sheet may not match its
+    values)."""
     grid = _Grid(title, tab, headers, formats)
     headers = [h for h in headers if h not in staff_headers]
     table = rows if isinstance(rows, Table) else Table.of_rows(rows, headers)
@@ -245,7 +246,7 @@ def plan_row_columns(
 
 
 def _plan_column(grid: _Grid, header: str, rows: Sequence[int], olds: Sequence[Cell],
-                 news: Sequence[object]) -> Sequence[int]:
+                 news: Sequence[object]) -> list[int]:
     """Write ``news[k]`` (None: "", ``ABSENT``: leave alone) at sheet row ``rows[k]`` of
     ``header``'s column where it differs from ``olds[k]``. Equal cells are passed over at C
     speed, only cells whose value or type differs are compared closely (:func:`_differs`), and
@@ -255,25 +256,22 @@ def _plan_column(grid: _Grid, header: str, rows: Sequence[int], olds: Sequence[C
     # per distinct value (a tool column repeats a few texts on thousands of rows)
     if olds.count(None) == len(olds):  # an empty column (a new tab or column): one pass
         takes = {v: _takes(v) for v in set(news)}
-        if all(takes.values()) and None not in takes:  # every value is written, as it is
-            write: Sequence[int] = range(len(news))
-            at, values = rows, news
-        else:
-            write = [k for k, v in enumerate(news) if takes[v]]
-            at = [rows[k] for k in write]
-            values = ["" if news[k] is None else news[k] for k in write]
+        write = [k for k, v in enumerate(news) if takes[v]]
     else:
         changed = [k for k, old, new in zip(range(len(news)), olds, news, strict=True)
                    if old != new or type(old) is not type(new)]
         takes = {v: _takes(v) for v in {news[k] for k in changed if olds[k] is None}}
         write = [k for k in changed if (takes[news[k]] if olds[k] is None else news[k] is not ABSENT
                                         and _differs(olds[k], "" if news[k] is None else news[k]))]  # type: ignore[arg-type]
+    if len(write) == len(news) and None not in news:  # every value is written, as it is
+        at, values = rows, news
+    else:
         at = [rows[k] for k in write]
         values = ["" if news[k] is None else news[k] for k in write]
     # CellWrite is a NamedTuple: tuple.__new__ is its constructor, called from C by map
     grid.batch.cells.extend(map(tuple.__new__, repeat(CellWrite),
                                 zip(repeat(grid.title), at, repeat(grid.col[header]), values)))
-    return write  # type: ignore[return-value]
+    return write
 
 
 def _takes(value: object) -> bool:
@@ -313,7 +311,6 @@ class Table:
     @classmethod
     def of_rows(cls, rows: Sequence[Mapping[str, Cell]], headers: Sequence[str]) -> Table:
         return cls({h: [values.get(h, ABSENT) for values in rows] for h in headers})
-
 
 
 def plan_append(tab: Tab | None, title: str, headers: Sequence[str], line: Sequence[Cell]) -> WriteBatch:

@@ -28,7 +28,7 @@ class TimeParseError(ValueError):
     pass
 
 
-SLASHED = re.compile(
+_SLASHED = re.compile(
     r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?$"
 )
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -75,12 +75,14 @@ def parse_moment(value: object, tz: ZoneInfo, order: DateOrder = DateOrder.DAY_F
     if isinstance(value, int | float):
         serial = float(value)
         return Parsed(from_serial(serial, tz), not serial.is_integer())
-    text = clean(value)
+    # text as Sheets shows a date ("20/06/2023 9:05:00") needs no cleaning: most text stamps
+    match = _SLASHED.match(value) if type(value) is str else None
+    text = value if match else clean(value)
     if not text:
         raise TimeParseError("empty")
-    match = SLASHED.match(text)
+    match = match or _SLASHED.match(text)
     if match:
-        return Parsed(slashed(match, tz, order), match[4] is not None)
+        return Parsed(_slashed(match, tz, order), match[4] is not None)
     if _ISO_DATE.match(text):
         try:
             at = datetime.fromisoformat(text)
@@ -98,9 +100,8 @@ def parse_moment(value: object, tz: ZoneInfo, order: DateOrder = DateOrder.DAY_F
     raise TimeParseError(f"not a date: {text!r} (expected dd/mm/yyyy H:MM:SS, ISO or a serial)")
 
 
-def slashed(match: re.Match, tz: ZoneInfo | None, order: DateOrder) -> datetime:
-    """The moment a match of :data:`SLASHED` ("dd/mm/yyyy H:MM:SS") writes, in ``tz`` (None:
-    wall-clock time without a tzinfo)."""
+def _slashed(match: re.Match, tz: ZoneInfo, order: DateOrder) -> datetime:
+    """The moment a match of :data:`_SLASHED` ("dd/mm/yyyy H:MM:SS") writes, in ``tz``."""
     a, b, year, hh, mm, ss, frac = match.groups()
     day, month = (a, b) if order is DateOrder.DAY_FIRST else (b, a)
     try:  # (a cycle may read 20,000 of these: no int() of what is absent)

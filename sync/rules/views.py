@@ -74,14 +74,10 @@ def status_colouring(campaigns: Sequence[Campaign]) -> Colouring:
 
 def detail_rows(statuses: Sequence[UnitStatus], tz: ZoneInfo) -> Table:
     """One row per (campaign, expected unit), column by column."""
-    deadlines: dict[datetime | None, str] = {}  # a campaign's units share their deadline
-    for s in statuses:
-        if s.deadline not in deadlines:
-            deadlines[s.deadline] = format_vn(s.deadline, tz)
     values = (
         [s.campaign.code for s in statuses], [s.unit.code for s in statuses],
         [s.unit.name for s in statuses], [s.unit.group for s in statuses],
-        [s.status.label for s in statuses], [deadlines[s.deadline] for s in statuses],
+        [s.status.label for s in statuses], [format_vn(s.deadline, tz) for s in statuses],
         [format_vn(s.submitted_at, tz) for s in statuses],
         [format_duration(s.late_by) if s.late_by else "" for s in statuses],
         ["; ".join(s.missing) for s in statuses], [s.responses for s in statuses],
