@@ -276,7 +276,9 @@ def test_with_the_noop_shortcut_drive_has_its_own_bucket_and_stays_within_it(tmp
     assert most_in_a_minute(reads) <= 60 and most_in_a_minute(by_kind.get(Kind.WRITE, [])) <= 60
     assert not [r for r in fake.requests if r.status == 429]
     cycles = sum(o.cycles for o in offices)
-    assert len(drive) == cycles * 5  # one version asked per spreadsheet per cycle
+    # a version asked per spreadsheet per cycle; and, before a cycle that runs after a settled
+    # one, the settled check's (up to the first that moved)
+    assert cycles * 5 <= len(drive) <= cycles * 10
     # full reads only for the first cycles, the edits and what the tool wrote after them:
     # far below the 2 reads per spreadsheet per cycle it would cost without the shortcut
     assert edited and len(reads) < cycles * 5 * 2 / 4

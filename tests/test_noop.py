@@ -137,7 +137,7 @@ def test_any_edit_makes_the_next_cycle_read_fully(cli, ws, edit):
     ws.fake.reset_counts()
     sync(cli, ws)
     seen = counts(ws.fake)
-    assert seen["drive.files.get"] == 1
+    assert seen["drive.files.get"] == 2  # the settled check's, then the read's own
     assert {k: seen.get(k, 0) for k in READS} == READS
     steady(cli, ws)  # whatever that cycle wrote is read back in full once, then not
     ws.fake.reset_counts()
