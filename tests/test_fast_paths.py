@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from sync.rules.book import same_value
 from sync.rules.matching import Matcher, typed_key
-from sync.rules.models import Unit
+from sync.rules.models import Resubmission, Unit, Verdict
 from sync.rules.parse import _filled
-from sync.rules.plan import _differs
+from sync.rules.plan import ABSENT, _differs, _idle, _takes
 from sync.rules.text import INVISIBLE, clean, nfc
 
 TRICKY = st.sampled_from(["", " ", "\u200b", "\u00ad", "\x00", "\t", "\n", "\u2028", "\u0301",
@@ -162,3 +162,57 @@ def test_a_name_as_the_roster_writes_it_is_matched_as_the_layers_would():
         for scope in (None, frozenset(u.code for u in units if u.group == unit.group),
                       frozenset({"Z10"})):
             assert matcher.match(unit.name, scope) == matcher._match(unit.name, scope), unit
+
+
+def test_no_invisible_character_is_printable():
+    """``nfc`` skips removing invisible characters from printable text."""
+    invisible = [chr(c) for c in range(0x10000) if INVISIBLE.match(chr(c))]
+    assert len(invisible) > 20 and not any(ch.isprintable() for ch in invisible)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sets(st.one_of(CELL.filter(lambda v: v == v), st.just(ABSENT)), max_size=6))
+def test_the_values_that_leave_an_empty_cell_alone_are_decided_as_one_by_one(values):
+    assert _idle(values) == {v for v in values if not _takes(v)}
+
+
+STAMP = st.one_of(st.none(), st.integers(0, 6).map(lambda d: datetime(2023, 6, 1 + d, 8)),
+                  st.just(datetime(2023, 6, 30)))  # the last one is after "now"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(STAMP, st.sampled_from(["A", "B", "X"])), max_size=12),
+       st.sampled_from(list(Resubmission)))
+def test_the_response_that_counts_is_the_latest_or_first_by_time_then_row(rows, resubmission):
+    """What the dict-based grouping of ``evaluate_campaign`` gives, against the rule said
+    plainly: among a unit's responses with a timestamp not after now, sorted by (time, row),
+    the last (or first) counts; every other one is superseded."""
+    from sync.rules.evaluate import evaluate_campaign
+    from sync.rules.models import Campaign, Match, MatchKind, Response
+
+    units = [Unit("A", "Phường A", "Phường"), Unit("B", "Phường B", "Phường")]
+    now = datetime(2023, 6, 20)
+    campaign = Campaign("C", "t", "tab", deadline=datetime(2023, 6, 4), resubmission=resubmission)
+    by_code = {u.code: u for u in units}
+    responses = [Response("C", r, at, code, {}, Match(MatchKind.EXACT, by_code[code])
+                          if code in by_code else Match(MatchKind.NONE))
+                 for r, (at, code) in enumerate(rows, start=2)]
+    evaluation = evaluate_campaign(campaign, units, responses, [], now)
+    for status in evaluation.statuses:
+        mine = sorted((r.submitted_at, r.row) for r in responses
+                      if r.unit_text == status.unit.code and r.submitted_at is not None
+                      and r.submitted_at <= now)
+        assert status.responses == len(mine)
+        expected = (mine[-1] if resubmission is Resubmission.LATEST else mine[0]) if mine else None
+        assert (status.counted and (status.counted.submitted_at, status.counted.row)) == (expected or None)
+    counted = {s.counted.row for s in evaluation.statuses if s.counted}
+    verdicts = {r.response.row: r.verdict for r in evaluation.rows}
+    for r in responses:
+        if r.submitted_at is None:
+            assert verdicts[r.row] is Verdict.BAD_TIMESTAMP
+        elif r.submitted_at > now:
+            assert verdicts[r.row] is Verdict.AFTER_NOW
+        elif r.unit_text == "X":
+            assert verdicts[r.row] is Verdict.UNKNOWN_UNIT
+        elif r.row not in counted:
+            assert verdicts[r.row] is Verdict.SUPERSEDED

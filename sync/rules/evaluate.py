@@ -5,16 +5,19 @@ Pure functions of the parsed data and ``now``; nothing here reads a clock or a f
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import islice
+from operator import le
 
 from sync.rules.answers import answer_by_key
 from sync.rules.figures import read_figures
 from sync.rules.models import (
     Campaign,
     Exemption,
+    Match,
     MatchKind,
     Response,
     Responses,
@@ -70,32 +73,23 @@ def evaluate_campaign(
     expected_codes = {u.code for u in expected}
     mine = {e.unit_code: e for e in exemptions if e.campaign_code == campaign.code}
 
-    # What a response's match says, once per distinct match: the expected unit's code, or the
-    # verdict of a response that counts for no unit
-    target: list[str | Verdict] = []
-    for match in responses.matches:
-        if match.kind is MatchKind.NONE or match.unit is None:
-            target.append(Verdict.UNKNOWN_UNIT)
-        elif match.unit.code not in expected_codes:
-            target.append(Verdict.NOT_EXPECTED)
-        else:
-            target.append(match.unit.code)
-    # One verdict per position (superseded unless told otherwise below); each expected unit's
-    # responses as (time, position) pairs, sorted natively (positions follow the sheet's rows)
-    now_at = responses.moment(now)
-    verdicts = [Verdict.SUPERSEDED] * len(responses)
-    by_unit: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
-    for i, (at, found) in enumerate(zip(responses.times, responses.found, strict=True)):
-        if at is None:
-            verdicts[i] = Verdict.BAD_TIMESTAMP
-        elif at > now_at:  # type: ignore[operator]  # figures "as of" now: a later stamp is reported only
-            verdicts[i] = Verdict.AFTER_NOW
-        else:
-            unit = target[found]
-            if type(unit) is Verdict:
-                verdicts[i] = unit
-            else:
-                by_unit[unit].append((at, i))  # type: ignore[index]
+    # What a response's match says, once per distinct match: the expected unit it counts for
+    # (superseded unless it is the one that counts, below), or None and the verdict of a
+    # response that counts for no unit
+    said = [_said(match, expected_codes) for match in responses.matches]
+    unit_of, verdict_of = [unit for unit, _ in said], [verdict for _, verdict in said]
+    # ... then per position, at C speed: one verdict and unit each; each unit's count and the
+    # position that counts (the latest or first by time, then by row) taken by dicts
+    found = responses.found
+    verdicts = list(map(verdict_of.__getitem__, found))
+    units_at = list(map(unit_of.__getitem__, found))
+    times = responses.times
+    _set_aside(times, responses.moment(now), verdicts, units_at)
+    sent = Counter(units_at)
+    order = _time_order(times)
+    if campaign.resubmission is Resubmission.FIRST:  # a dict keeps a key's last value
+        order = order[::-1]
+    counts_at = dict(zip(map(units_at.__getitem__, order), order, strict=True))
 
     statuses: list[UnitStatus] = []
     details: dict[int, tuple[tuple[str, ...], timedelta | None]] = {}
@@ -103,13 +97,8 @@ def evaluate_campaign(
         exemption = mine.get(unit.code)
         deadline = (exemption.new_deadline if exemption and exemption.new_deadline
                     else campaign.deadline)
-        submitted = by_unit.get(unit.code, [])
-        submitted.sort()
-        counted = None
-        if submitted:
-            counted_at = (submitted[-1] if campaign.resubmission is Resubmission.LATEST
-                          else submitted[0])[1]
-            counted = responses[counted_at]
+        counted_at = counts_at.get(unit.code)
+        counted = None if counted_at is None else responses[counted_at]
         status, late_by, missing = _unit_status(campaign, counted, deadline, exemption, now)
         figures: dict[str, float] = {}
         if counted is not None and campaign.figures:
@@ -125,12 +114,42 @@ def evaluate_campaign(
         statuses.append(UnitStatus(
             campaign=campaign, unit=unit, status=status, deadline=deadline,
             submitted_at=counted.submitted_at if counted else None, late_by=late_by,
-            missing=missing, responses=len(submitted), counted=counted,
+            missing=missing, responses=sent[unit.code], counted=counted,
             exemption_reason=exemption.reason if exemption else "",
             figures=tuple(figures.items()),
             new_deadline=exemption.new_deadline if exemption else None,
         ))
     return Evaluation(statuses, RowResults(responses, verdicts, details))
+
+
+def _set_aside(times: Sequence[datetime | None], now_at: datetime | None,
+               verdicts: list[Verdict], units_at: list[str | None]) -> None:
+    """A response without a usable timestamp, or stamped after ``now`` (figures are "as of"
+    now: a later one is reported only), counts for no unit: its verdict says why."""
+    if None not in times and (not times or max(times) <= now_at):  # type: ignore[operator,type-var]
+        return  # (the common case: checked at C speed)
+    for i, at in enumerate(times):
+        if at is None:
+            verdicts[i], units_at[i] = Verdict.BAD_TIMESTAMP, None
+        elif at > now_at:  # type: ignore[operator]
+            verdicts[i], units_at[i] = Verdict.AFTER_NOW, None
+
+
+def _time_order(times: Sequence[datetime | None]) -> Sequence[int]:
+    """The positions with a timestamp, by time and then by position (row). A form appends in
+    time order, so usually that is every position as it is (checked at C speed)."""
+    if None not in times and all(map(le, times, islice(times, 1, None))):  # type: ignore[call-overload]
+        return range(len(times))
+    usable = [i for i, at in enumerate(times) if at is not None]
+    return sorted(usable, key=times.__getitem__)  # stable: equal times keep the row order
+
+
+def _said(match: Match, expected: Collection[str]) -> tuple[str | None, Verdict]:
+    if match.kind is MatchKind.NONE or match.unit is None:
+        return None, Verdict.UNKNOWN_UNIT
+    if match.unit.code not in expected:
+        return None, Verdict.NOT_EXPECTED
+    return match.unit.code, Verdict.SUPERSEDED
 
 
 def _unit_status(campaign, counted, deadline, exemption, now):

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
-from operator import attrgetter
 
 from sync.rules.book import (
     NEW_TAB_SIZE,
@@ -97,6 +96,10 @@ class _Grid:
             self.col[header] = col
         self.last_row = len(values)
         self.max_col = max([next_col - 1, *self.col.values()], default=1)
+        # what the batch writes, kept as it is planned (a first cycle plans hundreds of
+        # thousands of cells: finish() does not read them again)
+        self.written_cols: set[int] = {c.col for c in self.batch.cells}
+        self.bottom = 1 if self.batch.cells else 0
 
     def existing(self, row: int, col: int) -> Cell:
         return self.tab.cell(row, col) if self.tab else None
@@ -106,9 +109,16 @@ class _Grid:
         a plan compares hundreds of thousands of cells)."""
         col = self.col[header]
         found = self._columns.get(col)
-        if found is None:
-            found = self._columns[col] = column_of(self.tab.values if self.tab else [], col - 1)
+        if found is None:  # a column made this cycle is empty (its guard checks it still is)
+            values = self.tab.values if self.tab and col not in self.new_cols else []
+            found = self._columns[col] = column_of(values, col - 1)
         return found
+
+    def wrote(self, col: int, rows: Sequence[int]) -> None:
+        """Note cells planned in ``col`` at ``rows``."""
+        if rows:
+            self.written_cols.add(col)
+            self.bottom = max(self.bottom, rows[-1] if isinstance(rows, range) else max(rows))
 
     def put(self, row: int, header: str, value: Cell, colouring: Colouring | None,
             repaint: bool = False) -> None:
@@ -124,9 +134,11 @@ class _Grid:
             if repaint and coloured and self.tab is not None:  # value right, colour unknown
                 self.batch.colours.append(CellColour(self.title, row, self.col[header],
                                                      colouring.colour_of(value)))
+                self.written_cols.add(self.col[header])
             return
         col = self.col[header]
         self.batch.cells.append(CellWrite(self.title, row, col, value))
+        self.wrote(col, (row,))
         if coloured:
             colour = colouring.colour_of(value)
             if colour is not None or self.tab is not None:
@@ -135,11 +147,9 @@ class _Grid:
     def finish(self) -> WriteBatch:
         if not self.batch.cells and not self.batch.colours:  # (formats come with a header cell)
             return WriteBatch()
-        cells, col_of = self.batch.cells, attrgetter("col")  # (hundreds of thousands of cells)
-        written = {*map(col_of, cells), *map(col_of, self.batch.colours)}
-        self.batch.guards = [g for g in self.batch.guards if g.col in written]
-        rows = max(self.last_row, max(map(attrgetter("row"), cells), default=1))
-        cols = max(self.max_col, max(map(col_of, cells), default=1))
+        self.batch.guards = [g for g in self.batch.guards if g.col in self.written_cols]
+        rows = max(self.last_row, self.bottom, 1)
+        cols = max(self.max_col, max(self.written_cols, default=1))
         if self.tab is None:
             self.batch.new_tabs[self.title] = (max(NEW_TAB_SIZE[0], rows), max(NEW_TAB_SIZE[1], cols))
         elif rows > self.tab.rows or cols > self.tab.cols:
@@ -255,13 +265,14 @@ def _plan_column(grid: _Grid, header: str, rows: Sequence[int], olds: Sequence[C
     # onto an empty cell, whether a value changes it depends on the value alone: decided once
     # per distinct value (a tool column repeats a few texts on thousands of rows)
     if olds.count(None) == len(olds):  # an empty column (a new tab or column): one pass
-        takes = {v: _takes(v) for v in set(news)}
-        write = [k for k, v in enumerate(news) if takes[v]]
+        idle = _idle(set(news))
+        write = ([k for k, v in enumerate(news) if v not in idle] if idle
+                 else range(len(news)))  # (None is idle: the values are written as they are)
     else:
         changed = [k for k, old, new in zip(range(len(news)), olds, news, strict=True)
                    if old != new or type(old) is not type(new)]
-        takes = {v: _takes(v) for v in {news[k] for k in changed if olds[k] is None}}
-        write = [k for k in changed if (takes[news[k]] if olds[k] is None else news[k] is not ABSENT
+        idle = _idle({news[k] for k in changed if olds[k] is None})
+        write = [k for k in changed if (news[k] not in idle if olds[k] is None else news[k] is not ABSENT
                                         and _differs(olds[k], "" if news[k] is None else news[k]))]  # type: ignore[arg-type]
     if len(write) == len(news) and None not in news:  # every value is written, as it is
         at, values = rows, news
@@ -269,9 +280,19 @@ def _plan_column(grid: _Grid, header: str, rows: Sequence[int], olds: Sequence[C
         at = [rows[k] for k in write]
         values = ["" if news[k] is None else news[k] for k in write]
     # CellWrite is a NamedTuple: tuple.__new__ is its constructor, called from C by map
+    col = grid.col[header]
     grid.batch.cells.extend(map(tuple.__new__, repeat(CellWrite),
-                                zip(repeat(grid.title), at, repeat(grid.col[header]), values)))
+                                zip(repeat(grid.title), at, repeat(col), values)))
+    grid.wrote(col, at)
     return write
+
+
+def _idle(values: set[object]) -> set[object]:
+    """Those of ``values`` that leave an empty cell as it is (None and "" among them,
+    ``ABSENT``). Text with a visible character is written: the common case is settled for
+    every distinct value in one pass, without a call each."""
+    unsure = {v for v in values if v.__class__ is not str or not v or not v.isprintable()}
+    return {v for v in unsure if not _takes(v)}
 
 
 def _takes(value: object) -> bool:
@@ -299,6 +320,7 @@ def _plan_colours(grid: _Grid, header: str, colouring: Colouring, rows: Sequence
         shade = colour(k)
         if shade is not None or grid.tab is not None:
             grid.batch.colours.append(CellColour(title, rows[k], col, shade))
+            grid.written_cols.add(col)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,11 @@ def nfc(value: object) -> str:
         # ASCII text is already NFC and holds no invisible character: most cells of a tab
         # (codes, numbers, dates typed as text). No cache for the rest: answers are mostly unique,
         # and a miss costs more than normalising.
-        return value if value.isascii() else unicodedata.normalize("NFC", INVISIBLE.sub("", value))
+        if value.isascii():
+            return value
+        if value.isprintable():  # the invisible characters are not printable: none to remove
+            return unicodedata.normalize("NFC", value)
+        return unicodedata.normalize("NFC", INVISIBLE.sub("", value))
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
