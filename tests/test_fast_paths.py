@@ -216,3 +216,40 @@ def test_the_response_that_counts_is_the_latest_or_first_by_time_then_row(rows, 
             assert verdicts[r.row] is Verdict.UNKNOWN_UNIT
         elif r.row not in counted:
             assert verdicts[r.row] is Verdict.SUPERSEDED
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.lists(st.sampled_from(["a", "b", "ab", "ă", "!", "a!"]), min_size=1,
+                                max_size=4).map(" ".join),
+                       st.sampled_from(["P1", "P2", "T1"]), max_size=8))
+def test_the_names_ending_with_a_key_are_those_the_word_tails_give(keyed):
+    """``_Index`` finds them by one sorted order of the keys read back to front."""
+    from sync.rules.matching import _Index
+
+    index = _Index(tails=True)
+    for key, code in keyed.items():
+        index.add(key, code)
+    for key in keyed:
+        ending = {code for other, code in keyed.items() if other.endswith(" " + key)}
+        assert index.find(key) == ({keyed[key]}, {keyed[key]} | ending)
+
+
+@settings(max_examples=400, deadline=None)
+@given(CELL)
+def test_a_cell_is_answered_when_its_text_is_not_empty_after_nfc(value):
+    from sync.rules.answers import answered
+
+    assert answered(value) == bool(nfc(value).strip())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), TEXT, st.integers()), max_size=5),
+       st.lists(st.sampled_from(["Q0", "q1 ", "Q2", "Q9", "Q4"]), max_size=4))
+def test_the_questions_left_empty_are_those_a_dict_of_the_answers_gives(line, required):
+    from sync.rules.answers import Answers, Questions
+    from sync.rules.evaluate import missing_answers
+
+    questions = [(i, f"Q{i}") for i in range(len(line) + 1)]
+    at_once = {h: nfc(line[i] if i < len(line) else None).strip() for i, h in questions}
+    assert missing_answers(Answers(line, Questions(questions)), required) == \
+        missing_answers(at_once, required)

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from sync.rules.text import header_key, nfc
 
-__all__ = ["Answers", "Questions", "answer_by_key"]
+__all__ = ["Answers", "Questions", "answer_by_key", "answered"]
 
 
 class Questions:
@@ -44,6 +44,19 @@ class Answers(Mapping[str, str]):
         header = self._questions.by_key.get(key)
         return None if header is None else self[header]
 
+    def left_empty(self, questions: Sequence[str]) -> tuple[str, ...]:
+        """Those of ``questions`` (matched by :func:`header_key`) the form asks and this
+        response left empty; taken from the row without making each answer's text."""
+        line, by_key, columns = self._line, self._questions.by_key, self._questions.columns
+        empty = []
+        for question in questions:
+            header = by_key.get(header_key(question))
+            if header is not None:
+                i = columns[header]
+                if not answered(line[i] if i < len(line) else None):
+                    empty.append(question)
+        return tuple(empty)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._questions.columns)
 
@@ -52,6 +65,14 @@ class Answers(Mapping[str, str]):
 
     def __repr__(self) -> str:
         return f"Answers({dict(self.items())!r})"
+
+
+def answered(value: object) -> bool:
+    """Whether a cell holds an answer: text left after NFC and stripping. Printable text that is
+    not all spaces is settled without normalising (it holds no invisible character)."""
+    if value.__class__ is str and value and value.isprintable() and not value.isspace():
+        return True
+    return bool(nfc(value).strip())
 
 
 def answer_by_key(answers: Mapping[str, str], key: str) -> str | None:

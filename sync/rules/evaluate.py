@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from itertools import islice
 from operator import le
 
-from sync.rules.answers import answer_by_key
+from sync.rules.answers import Answers, answer_by_key
 from sync.rules.figures import read_figures
 from sync.rules.models import (
     Campaign,
@@ -44,6 +44,8 @@ def expected_units(campaign: Campaign, units: Iterable[Unit]) -> list[Unit]:
 def missing_answers(answers: Mapping[str, str], required: Sequence[str]) -> tuple[str, ...]:
     """Required questions left empty. A question the form does not have is reported elsewhere
     as a header problem, not blamed on every unit."""
+    if isinstance(answers, Answers):
+        return answers.left_empty(required)
     missing = []
     for question in required:
         answer = answer_by_key(answers, header_key(question))

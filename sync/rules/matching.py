@@ -13,6 +13,7 @@ A name staff settled in the correction tab ("Đối chiếu tên đơn vị") wi
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 
@@ -84,7 +85,10 @@ def full_key(text: str) -> str:
 
 def _expanded(typed: str) -> str:
     """A typed key with its abbreviations written out: the full key."""
-    return " ".join(_EXPANSIONS.get(t, t) for t in typed.split(" ") if t)
+    words = typed.split(" ")
+    if _EXPANSIONS.keys().isdisjoint(words) and "" not in words:  # most names: as they are
+        return typed
+    return " ".join(_EXPANSIONS.get(t, t) for t in words if t)
 
 
 def _strip_prefixes(key: str, prefixes: tuple[str, ...]) -> str:
@@ -144,34 +148,38 @@ def _plain_bare(full: str) -> str:
 class _Index:
     """Codes by key; with ``tails``, also the names that end with a key as whole words, which
     make a short name ambiguous (a bare "khương trung" may mean "tiểu học khương trung") but
-    never match by themselves. The tails are indexed the first time a lookup needs them (most
-    names are found, exactly, before a layer with tails is asked)."""
+    never match by themselves. The keys are sorted back to front the first time a lookup needs
+    the names ending with one (most names are found, exactly, before a layer with tails is
+    asked): those names are then one range of that order."""
 
     def __init__(self, tails: bool = False):
         self.exact: dict[str, set[str]] = defaultdict(set)
         self.tails = tails
-        self._tail: dict[str, set[str]] | None = None
+        self._ends: tuple[list[str], list[set[str]]] | None = None
 
     def add(self, key: str, code: str) -> None:
         if key:
             self.exact[key].add(code)
-            self._tail = None
+            self._ends = None
 
-    def _tails(self) -> dict[str, set[str]]:
-        if self._tail is None:
-            self._tail = defaultdict(set)
-            for key, codes in self.exact.items():
-                words = key.split(" ")
-                for i in range(1, len(words)):
-                    self._tail[" ".join(words[i:])].update(codes)
-        return self._tail
+    def _ending(self, key: str) -> set[str]:
+        """The codes of the keys that end with `` key``."""
+        if self._ends is None:
+            backwards = sorted((k[::-1], codes) for k, codes in self.exact.items())
+            self._ends = [k for k, _ in backwards], [codes for _, codes in backwards]
+        keys, codes = self._ends
+        start = key[::-1] + " "  # (keys are unique: the sort never compares two sets)
+        found: set[str] = set()
+        for i in range(bisect_left(keys, start), bisect_left(keys, start[:-1] + "!")):
+            found |= codes[i]  # "!" follows " ": the range is every key beginning with start
+        return found
 
     def find(self, key: str) -> tuple[set[str], set[str]]:
         """(units named exactly so, units the name may also mean)."""
         exact = self.exact.get(key, set()) if key else set()
         if not (self.tails and exact):
             return exact, exact
-        return exact, exact | self._tails().get(key, set())
+        return exact, exact | self._ending(key)
 
 
 class Matcher:

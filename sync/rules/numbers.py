@@ -36,6 +36,7 @@ _SCALES = {simple_key(word): power for word, power in (
     ("tỷ", 9), ("tỉ", 9), ("ty", 9), ("ti", 9))}
 _CURRENCY = {simple_key(word) for word in ("đồng", "dong", "đ", "vnđ", "vnd")}
 _SPACE_CHARS = "\u00a0\u202f\u2009\u2007"  # no-break, narrow no-break, thin, figure spaces
+_AS_SPACES = {ord(c): " " for c in _SPACE_CHARS}
 _NUMBER = re.compile(r"^(?P<sign>[-−+]?)\s*(?P<digits>[0-9][0-9., ]*[0-9]|[0-9])\s*(?P<rest>.*)$")
 _GROUPED = re.compile(r"^[1-9][0-9]{0,2}(?:X[0-9]{3})+$")  # X = the grouping separator
 
@@ -60,7 +61,7 @@ def read_number(value: object, question: str = "") -> float | None:
         raise NumberError(f"'{value}' không phải là số")
     if isinstance(value, int | float):
         return _checked(float(value))
-    text = clean(str(value).translate({ord(c): " " for c in _SPACE_CHARS}))
+    text = clean(str(value).translate(_AS_SPACES))
     if not text:
         return None
     if len(text) > MAX_CHARS:

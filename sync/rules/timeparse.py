@@ -28,7 +28,7 @@ class TimeParseError(ValueError):
     pass
 
 
-_SLASHED = re.compile(
+SLASHED = re.compile(
     r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?$"
 )
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -65,9 +65,9 @@ def to_serial(moment: datetime, tz: ZoneInfo) -> float:
 def parse_moment(value: object, tz: ZoneInfo, order: DateOrder = DateOrder.DAY_FIRST) -> Parsed:
     """Parse a timestamp cell; raises :class:`TimeParseError` with the text when it can't."""
     if type(value) is str:  # text as Sheets shows a date ("20/06/2023 9:05:00"): no cleaning
-        match = _SLASHED.match(value)
+        match = SLASHED.match(value)
         if match:
-            return Parsed(_slashed(match, tz, order), match[4] is not None)
+            return Parsed(slashed(match, tz, order), match[4] is not None)
     if isinstance(value, datetime):
         at = value if value.tzinfo else value.replace(tzinfo=tz)
         return Parsed(at.astimezone(tz), True)
@@ -81,9 +81,9 @@ def parse_moment(value: object, tz: ZoneInfo, order: DateOrder = DateOrder.DAY_F
     text = clean(value)
     if not text:
         raise TimeParseError("empty")
-    match = _SLASHED.match(text)
+    match = SLASHED.match(text)
     if match:
-        return Parsed(_slashed(match, tz, order), match[4] is not None)
+        return Parsed(slashed(match, tz, order), match[4] is not None)
     if _ISO_DATE.match(text):
         try:
             at = datetime.fromisoformat(text)
@@ -101,8 +101,9 @@ def parse_moment(value: object, tz: ZoneInfo, order: DateOrder = DateOrder.DAY_F
     raise TimeParseError(f"not a date: {text!r} (expected dd/mm/yyyy H:MM:SS, ISO or a serial)")
 
 
-def _slashed(match: re.Match, tz: ZoneInfo, order: DateOrder) -> datetime:
-    """The moment a match of :data:`_SLASHED` ("dd/mm/yyyy H:MM:SS") writes, in ``tz``."""
+def slashed(match: re.Match, tz: ZoneInfo | None, order: DateOrder) -> datetime:
+    """The moment a match of :data:`SLASHED` ("dd/mm/yyyy H:MM:SS") writes, in ``tz`` (None:
+    the wall-clock time it writes)."""
     a, b, year, hh, mm, ss, frac = match.groups()
     day, month = (a, b) if order is DateOrder.DAY_FIRST else (b, a)
     try:  # (a cycle may read 20,000 of these: no int() of what is absent)
