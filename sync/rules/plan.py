@@ -203,7 +203,7 @@ def plan_keyed_table(
             continue
         column = grid.column(header)
         known = len(column)
-        olds = [column[row - 1] if row <= known else None for row in at]
+        olds = [column[row - 1] if row <= known else None for row in at] if known else [None] * len(at)
         written = _plan_column(grid, header, at, olds, news)
         if colouring is not None and header in colouring.headers:  # colours follow the value
             _plan_colours(grid, header, colouring, at, news, written, repaint)
@@ -291,6 +291,8 @@ def _idle(values: set[object]) -> set[object]:
     """Those of ``values`` that leave an empty cell as it is (None and "" among them,
     ``ABSENT``). Text with a visible character is written: the common case is settled for
     every distinct value in one pass, without a call each."""
+    if set(map(type, values)) == {str} and "".join(values).isprintable():  # type: ignore[arg-type]
+        return values & {""}  # (text only, all printable: at C speed)
     unsure = {v for v in values if v.__class__ is not str or not v or not v.isprintable()}
     return {v for v in unsure if not _takes(v)}
 
@@ -303,24 +305,24 @@ def _takes(value: object) -> bool:
 def _plan_colours(grid: _Grid, header: str, colouring: Colouring, rows: Sequence[int],
                   news: Sequence[object], written: Sequence[int], repaint: bool) -> None:
     """The colours of ``header``'s cells: each written cell's (a new tab needs none where the
-    value has no colour); with ``repaint``, every cell's of an existing tab."""
-    col, title = grid.col[header], grid.title
-    colour_of: dict[object, str | None] = {}
-
-    def colour(k: int) -> str | None:
-        value = news[k]
-        if value not in colour_of:
-            colour_of[value] = colouring.colour_of("" if value is None else value)  # type: ignore[arg-type]
-        return colour_of[value]
-
+    value has no colour); with ``repaint``, every cell's of an existing tab. A colour is decided
+    once per distinct value."""
     positions: Sequence[int] = written
     if repaint and grid.tab is not None:
         positions = [k for k in range(len(news)) if news[k] is not ABSENT]
-    for k in positions:
-        shade = colour(k)
-        if shade is not None or grid.tab is not None:
-            grid.batch.colours.append(CellColour(title, rows[k], col, shade))
-            grid.written_cols.add(col)
+    if not positions:
+        return
+    values = list(map(news.__getitem__, positions))
+    colour_of = {v: colouring.colour_of("" if v is None else v) for v in set(values)}  # type: ignore[arg-type]
+    shades = list(map(colour_of.__getitem__, values))
+    if grid.tab is None:  # a new tab: no colour to clear
+        kept = [k for k, shade in enumerate(shades) if shade is not None]
+        positions, shades = [positions[k] for k in kept], [shades[k] for k in kept]
+    col = grid.col[header]
+    grid.batch.colours.extend(map(tuple.__new__, repeat(CellColour), zip(
+        repeat(grid.title), map(rows.__getitem__, positions), repeat(col), shades)))
+    if positions:
+        grid.written_cols.add(col)
 
 
 @dataclass(frozen=True)

@@ -185,48 +185,50 @@ WHOLE_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0#"
 
 
-def figures_rows(table: FigureTable, statuses: Sequence[UnitStatus]) -> list[dict[str, Cell]]:
+def figures_rows(table: FigureTable, statuses: Sequence[UnitStatus]) -> Table:
     """Units group by group, each group followed by its subtotal; the total last. Numbers are
-    written as numbers; a unit that gave none has an empty cell (never 0)."""
+    written as numbers; a unit that gave none has an empty cell (never 0). Column by column."""
     unreadable: dict[str, list[str]] = {}
     for s in statuses:
-        for line in s.missing:
-            if s.campaign.figures and "không đọc được số" in line:
-                unreadable.setdefault(s.unit.code, []).append(f"{s.campaign.code}: {line}")
+        if s.missing and s.campaign.figures:
+            for line in s.missing:
+                if "không đọc được số" in line:
+                    unreadable.setdefault(s.unit.code, []).append(f"{s.campaign.code}: {line}")
     subtotal = {line.name: line for line in table.groups}
     headers = [column.header for column in table.columns]
     frame = table.units
-    numbers = frame[headers].to_numpy(dtype="float64")  # one array: no per-cell pandas lookup
+    codes, names, groups = frame.index.tolist(), frame["name"].tolist(), frame["group"].tolist()
+    numbers = {h: list(map(_cell, frame[h].to_numpy(dtype="float64").tolist())) for h in headers}
     members: dict[str, list[int]] = {}
-    for i, group in enumerate(frame["group"]):
+    for i, group in enumerate(groups):
         members.setdefault(group, []).append(i)
-    codes, names = list(frame.index), list(frame["name"])
-    rows: list[dict[str, Cell]] = []
+    columns: dict[str, list[Cell]] = {h: [] for h in (H.FIGURES_CODE, H.FIGURES_NAME,
+                                                      H.FIGURES_GROUP, *headers, H.FIGURES_NOTE)}
+    notes = ["; ".join(unreadable.get(code, ())) for code in codes]
     for group, positions in members.items():
-        for i in positions:
-            row: dict[str, Cell] = {H.FIGURES_CODE: codes[i], H.FIGURES_NAME: names[i],
-                                    H.FIGURES_GROUP: group}
-            for header, value in zip(headers, numbers[i].tolist(), strict=True):
-                row[header] = _cell(None if value != value else value)  # NaN: no number
-            row[H.FIGURES_NOTE] = "; ".join(unreadable.get(codes[i], []))
-            rows.append(row)
-        rows.append(_line_row(table, subtotal[f"{H.FIGURES_SUBTOTAL} {group}"], group))
-    rows.append(_line_row(table, table.total, ""))
-    return rows
+        for header, values in ((H.FIGURES_CODE, codes), (H.FIGURES_NAME, names),
+                               (H.FIGURES_NOTE, notes), *numbers.items()):
+            columns[header] += map(values.__getitem__, positions)
+        columns[H.FIGURES_GROUP] += [group] * len(positions)
+        _add_line(columns, table, subtotal[f"{H.FIGURES_SUBTOTAL} {group}"], group)
+    _add_line(columns, table, table.total, "")
+    return Table(columns)
 
 
 def _cell(value: float | None) -> Cell:
-    if value is None:
+    if value is None or value != value:  # NaN: no number
         return ""
     return int(value) if float(value).is_integer() else value
 
 
-def _line_row(table: FigureTable, line: Line, group: str) -> dict[str, Cell]:
-    row: dict[str, Cell] = {H.FIGURES_CODE: "", H.FIGURES_NAME: line.name, H.FIGURES_GROUP: group}
+def _add_line(columns: dict[str, list[Cell]], table: FigureTable, line: Line, group: str) -> None:
+    """A subtotal or the total, as one more row of ``columns``."""
+    columns[H.FIGURES_CODE].append("")
+    columns[H.FIGURES_NAME].append(line.name)
+    columns[H.FIGURES_GROUP].append(group)
     for column in table.columns:
-        row[column.header] = _cell(line.values[column.header])
-    row[H.FIGURES_NOTE] = coverage_note(table, line)
-    return row
+        columns[column.header].append(_cell(line.values[column.header]))
+    columns[H.FIGURES_NOTE].append(coverage_note(table, line))
 
 
 def coverage_note(table: FigureTable, line: Line) -> str:
