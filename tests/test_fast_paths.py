@@ -253,3 +253,11 @@ def test_the_questions_left_empty_are_those_a_dict_of_the_answers_gives(line, re
     at_once = {h: nfc(line[i] if i < len(line) else None).strip() for i, h in questions}
     assert missing_answers(Answers(line, Questions(questions)), required) == \
         missing_answers(at_once, required)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXT)
+def test_clean_text_is_what_the_whole_pipeline_gives(text):
+    from sync.rules.text import _clean_of_text
+
+    assert clean(text) == _clean_of_text.__wrapped__(text)

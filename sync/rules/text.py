@@ -45,6 +45,10 @@ def nfc(value: object) -> str:
 def clean(value: object) -> str:
     """NFC, control characters removed, whitespace collapsed: for headers and names."""
     if type(value) is str:
+        # Printable text holds no control character and no whitespace but " ": with no space
+        # to collapse or strip, it is clean once NFC (most names, codes and headers)
+        if value.isprintable() and "  " not in value and value[:1] != " " != value[-1:]:
+            return value if value.isascii() else unicodedata.normalize("NFC", value)
         return _clean_of_text(value)
     return _SPACES.sub(" ", _CONTROL.sub(" ", nfc(value))).strip()
 
