@@ -126,6 +126,28 @@ def test_a_local_sync_imports_no_google_client_and_no_pandas_without_figures(tmp
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
 
 
+def test_what_a_pause_made_goes_to_the_oldest_generation_and_its_garbage_is_still_collected():
+    import gc
+    import weakref
+
+    from sync.gc_pause import gc_paused
+
+    class Node:
+        pass
+
+    with gc_paused():
+        kept = [Node() for _ in range(1000)]  # held after the pause (a cycle's State)
+        loop = Node()
+        loop.self = loop  # a reference cycle dropped inside the pause
+        gone = weakref.ref(loop)
+        del loop
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert all(id(node) in oldest for node in kept)
+    assert gone() is not None  # not freed by reference counting...
+    gc.collect()
+    assert gone() is None  # ... but by the collector
+
+
 def test_a_worker_thread_leaves_the_collector_alone():
     import gc
     import threading
