@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from sync.rules.book import same_value
 from sync.rules.matching import Matcher, typed_key
-from sync.rules.models import Resubmission, Unit, Verdict
+from sync.rules.models import MatchKind, Resubmission, Unit, Verdict
 from sync.rules.parse import _filled
 from sync.rules.plan import ABSENT, _differs, _idle, _takes
 from sync.rules.text import INVISIBLE, clean, nfc
@@ -283,3 +283,17 @@ def test_clean_text_is_what_the_whole_pipeline_gives(text):
     from sync.rules.text import _clean_of_text
 
     assert clean(text) == _clean_of_text.__wrapped__(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(list(MatchKind)), min_size=1, max_size=40), st.data())
+def test_the_positions_of_some_match_kinds_are_those_a_loop_finds(kinds, data):
+    from sync.rules.models import Match, Responses
+
+    found = data.draw(st.lists(st.integers(0, len(kinds) - 1), max_size=60))
+    wanted = data.draw(st.sets(st.sampled_from(list(MatchKind))))
+    responses = Responses("C", list(range(2, len(found) + 2)), [None] * len(found),
+                          [""] * len(found), found, [Match(k) for k in kinds], None, False,
+                          [{}] * len(found), None)
+    assert responses.positions_matched(wanted) == [
+        i for i, f in enumerate(found) if kinds[f] in wanted]

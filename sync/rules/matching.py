@@ -145,6 +145,9 @@ def _plain_bare(full: str) -> str:
     return _strip_prefixes(strip_accents(full), _ALL_PLAIN)
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 class _Index:
     """Codes by key; with ``tails``, also the names that end with a key as whole words, which
     make a short name ambiguous (a bare "khương trung" may mean "tiểu học khương trung") but
@@ -175,11 +178,11 @@ class _Index:
         return found
 
     def find(self, key: str) -> tuple[set[str], set[str]]:
-        """(units named exactly so, units the name may also mean)."""
-        exact = self.exact.get(key, set()) if key else set()
-        if not (self.tails and exact):
-            return exact, exact
-        return exact, exact | self._ending(key)
+        """(units named exactly so, units the name may also mean); both empty for none."""
+        exact = self.exact.get(key) if key else None
+        if not exact:
+            return _NONE, _NONE
+        return exact, (exact | self._ending(key) if self.tails else exact)
 
 
 class Matcher:
@@ -202,6 +205,7 @@ class Matcher:
             (_Index(), _full), (_Index(tails=True), _core), (_Index(tails=True), _bare),
             (_Index(tails=True), _plain), (_Index(tails=True), _plain_bare),
         ]  # each layer's key is derived from the name's full key
+        self._steps = [(self._codes, None), *self._layers]  # (None: the text casefolded)
         keyed: list[tuple[Unit, str, str]] = []  # each unit's name: (unit, typed key, full key)
         for unit in self.units:
             self._codes.add(unit.code.casefold(), unit.code)
@@ -253,14 +257,13 @@ class Matcher:
         if settled:
             return Match(MatchKind.SETTLED, self._by_code[settled])
         full = _expanded(typed_text)
-        for index, key, of in ((self._codes, str.casefold, text),
-                               *((i, k, full) for i, k in self._layers)):
-            exact, near = index.find(key(of))
+        scopes = (expected, None) if expected else (None,)
+        for index, key in self._steps:  # the code first, then each layer from strict to loose
+            exact, near = index.find(text.casefold() if key is None else key(full))
             if not exact:
                 continue
-            for scope in ((expected,) if expected else ()) + (None,):
-                hits = exact & scope if scope is not None else exact
-                if not hits:
+            for scope in scopes:
+                if scope is not None and exact.isdisjoint(scope):
                     continue  # none of the expected units: try the whole roster
                 fits = near & scope if scope is not None else near
                 if len(fits) == 1:

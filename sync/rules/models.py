@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from itertools import chain
+from itertools import chain, compress, count
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -246,7 +246,7 @@ class Responses(Sequence[Response]):
         wanted = {i for i, m in enumerate(self.matches) if m.kind in kinds}
         if not wanted:
             return []
-        return [i for i, f in enumerate(self.found) if f in wanted]
+        return list(compress(count(), map(wanted.__contains__, self.found)))  # at C speed
 
 
 def _in_form(at: datetime | None, tz: ZoneInfo | None, aware: bool) -> datetime | None:

@@ -6,9 +6,11 @@ row is reported with tab, row and column and left out; the rest goes on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import compress, count, repeat
+from operator import attrgetter, is_, is_not
 from zoneinfo import ZoneInfo
 
 from sync.errors import AccessError, Problem
@@ -33,6 +35,7 @@ from sync.rules.timeparse import (
     TimeParseError,
     parse_deadline,
     parse_moment,
+    shown_stamps,
     slashed,
 )
 
@@ -334,8 +337,8 @@ def parse_responses(
     content = [i for i, h in enumerate(cols.headers) if h and header_key(h) not in owned_keys]
     lines = tab.values[1:]
     stamps = column_of(lines, c_time)
-    blank = {p for p, v in enumerate(stamps)  # a date cell is content: most rows stop here
-             if type(v) is not datetime and not _filled(v) and _blank(lines[p], content)}
+    blank = {p for p in _not_dates(stamps)  # a date cell is content: most rows stop there
+             if not _filled(stamps[p]) and _blank(lines[p], content)}
     rows: Sequence[int] = range(2, len(lines) + 2)
     if blank:
         kept = [p for p in range(len(lines)) if p not in blank]
@@ -371,10 +374,23 @@ def _moments(stamps: list, tz: ZoneInfo, order: DateOrder
     aware, and the positions that cannot be read (None in the times) with the reason."""
     first = next((v for v in stamps if type(v) is datetime), None)
     zone = tz if first is not None and first.tzinfo is tz else None
-    odd = [p for p, v in enumerate(stamps) if type(v) is not datetime or v.tzinfo is not zone]
+    odd = _not_dates(stamps)
+    if first is not None and set(map(attrgetter("tzinfo"), _dates(stamps))) != {zone}:  # rare
+        odd = [p for p, v in enumerate(stamps) if type(v) is not datetime or v.tzinfo is not zone]
     if not odd:
         return stamps, zone is not None, []
     times: list[datetime | None] = stamps  # the list is this parse's own: fixed in place
+    texts = list({v for v in map(stamps.__getitem__, odd) if v.__class__ is str})
+    shown = dict(zip(texts, shown_stamps(texts, zone, order) or (), strict=False))
+    if shown:  # text as Sheets shows a date: read all at once (no other cell equals a text)
+        rest = []
+        for p in odd:
+            at = shown.get(stamps[p])
+            if at is None:
+                rest.append(p)
+            else:
+                times[p] = at
+        odd = rest
     bad = []
     seen: dict[tuple[type, object], datetime | TimeParseError] = {}
     for p in odd:
@@ -391,6 +407,15 @@ def _moments(stamps: list, tz: ZoneInfo, order: DateOrder
             at = None
         times[p] = at
     return times, zone is not None, bad
+
+
+def _not_dates(cells: list) -> list[int]:
+    """The positions of the cells that are not date cells, found at C speed."""
+    return list(compress(count(), map(is_not, map(type, cells), repeat(datetime))))
+
+
+def _dates(cells: list) -> Iterator[datetime]:
+    return compress(cells, map(is_, map(type, cells), repeat(datetime)))
 
 
 def _moment(raw: object, tz: ZoneInfo, zone: ZoneInfo | None, order: DateOrder) -> datetime:

@@ -9,8 +9,10 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from itertools import repeat
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -112,6 +114,33 @@ def slashed(match: re.Match, tz: ZoneInfo | None, order: DateOrder) -> datetime:
                         int(frac.ljust(6, "0")) if frac else 0, tz)
     except ValueError as err:
         raise TimeParseError(f"not a date: {match.string!r} ({err})") from None
+
+
+# The form Sheets shows a form's timestamp in (a day-first or month-first locale): one per line
+_SHOWN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2}):(\d{2})$", re.MULTILINE)
+
+
+def shown_stamps(texts: Sequence[str], tz: ZoneInfo | None, order: DateOrder) -> list[datetime] | None:
+    """Many timestamps in the form Sheets shows them ("20/06/2023 9:05:00"), read at C speed:
+    one regex pass over all of them, the numbers and datetimes made by ``map`` (a big tab holds
+    20,000 such texts). The moments are what :func:`slashed` makes of each (``tz`` None:
+    wall-clock). None when one text is in another form, or is no date (31/06/2023): each is
+    then read on its own, with its own reason."""
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:  # a text with a line break: one line each, or none
+        return None
+    found = _SHOWN.findall(joined)
+    if len(found) != len(texts):
+        return None
+    if not found:
+        return []
+    a, b, years, hours, minutes, seconds = zip(*found, strict=True)
+    days, months = (a, b) if order is DateOrder.DAY_FIRST else (b, a)
+    try:
+        return list(map(datetime, map(int, years), map(int, months), map(int, days),
+                        map(int, hours), map(int, minutes), map(int, seconds), repeat(0), repeat(tz)))
+    except ValueError:
+        return None
 
 
 def parse_deadline(value: object, tz: ZoneInfo, order: DateOrder = DateOrder.DAY_FIRST) -> datetime:
