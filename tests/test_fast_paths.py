@@ -8,8 +8,10 @@ whether it comes as a list or as the frozenset the cycle builds once.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,6 +22,7 @@ from sync.rules.models import MatchKind, Resubmission, Unit, Verdict
 from sync.rules.parse import _filled
 from sync.rules.plan import ABSENT, _differs, _idle, _takes
 from sync.rules.text import INVISIBLE, clean, nfc
+from sync.rules.timeparse import DateOrder
 
 TRICKY = st.sampled_from(["", " ", "\u200b", "\u00ad", "\x00", "\t", "\n", "\u2028", "\u0301",
                           "hoà", "hòa", "o\u0300", " a ", "\ufeff", "12", "\x7f"])
@@ -297,3 +300,31 @@ def test_the_positions_of_some_match_kinds_are_those_a_loop_finds(kinds, data):
                           [{}] * len(found), None)
     assert responses.positions_matched(wanted) == [
         i for i, f in enumerate(found) if kinds[f] in wanted]
+
+
+SHOWN = st.builds("{}/{}/{} {}:{:02d}:{:02d}".format, st.integers(0, 32), st.integers(0, 13),
+                  st.integers(1999, 2031), st.integers(0, 25), st.integers(0, 59), st.integers(0, 59))
+OTHER = st.sampled_from(["1/6/2023", "01.06.2023 10:00:00", "2023-06-01 10:00", "1/6/2023 9:05",
+                         "", "1/6/2023 9:05:00\n2/6/2023 9:05:00", " 1/6/2023 9:05:00"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(SHOWN, SHOWN, OTHER), max_size=8), st.sampled_from(list(DateOrder)),
+       st.sampled_from([None, ZoneInfo("Asia/Ho_Chi_Minh")]))
+def test_stamps_read_at_once_are_those_read_one_by_one(texts, order, tz):
+    from sync.rules.timeparse import SLASHED, TimeParseError, shown_stamps, slashed
+
+    def alone(text):
+        match = SLASHED.match(text)
+        try:
+            return slashed(match, tz, order) if match else None
+        except TimeParseError:
+            return None
+
+    at_once = shown_stamps(texts, tz, order)
+    one_by_one = [alone(t) for t in texts]
+    if at_once is not None:
+        assert at_once == one_by_one and None not in at_once
+    canonical = all(re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2}", t) for t in texts)
+    if canonical and None not in one_by_one:
+        assert at_once == one_by_one  # never left to the slow path

@@ -126,14 +126,14 @@ def shown_stamps(texts: Sequence[str], tz: ZoneInfo | None, order: DateOrder) ->
     20,000 such texts). The moments are what :func:`slashed` makes of each (``tz`` None:
     wall-clock). None when one text is in another form, or is no date (31/06/2023): each is
     then read on its own, with its own reason."""
+    if not texts:
+        return []
     joined = "\n".join(texts)
     if joined.count("\n") != len(texts) - 1:  # a text with a line break: one line each, or none
         return None
     found = _SHOWN.findall(joined)
     if len(found) != len(texts):
         return None
-    if not found:
-        return []
     a, b, years, hours, minutes, seconds = zip(*found, strict=True)
     days, months = (a, b) if order is DateOrder.DAY_FIRST else (b, a)
     try:
