@@ -336,14 +336,15 @@ def parse_responses(
     # table are staff's, whatever width the header row has this cycle
     content = [i for i, h in enumerate(cols.headers) if h and header_key(h) not in owned_keys]
     lines = tab.values[1:]
-    stamps = column_of(lines, c_time)
-    blank = {p for p in _not_dates(stamps)  # a date cell is content: most rows stop there
-             if not _filled(stamps[p]) and _blank(lines[p], content)}
+    times, aware, bad = _moments(column_of(lines, c_time), tz, order)
+    # a blank row's timestamp is blank, so it is among those that cannot be read
+    blank = {p for p, _ in bad if _blank(lines[p], content)}
     rows: Sequence[int] = range(2, len(lines) + 2)
     if blank:
         kept = [p for p in range(len(lines)) if p not in blank]
-        lines, stamps, rows = [lines[p] for p in kept], [stamps[p] for p in kept], [p + 2 for p in kept]
-    times, aware, bad = _moments(stamps, tz, order)
+        lines, times, rows = [lines[p] for p in kept], [times[p] for p in kept], [p + 2 for p in kept]
+        position = {p: k for k, p in enumerate(kept)}
+        bad = [(position[p], err) for p, err in bad if p not in blank]
     problems += [Problem(tab.title, rows[p], cols.headers[c_time], f"timestamp {err}") for p, err in bad]
     typed = column_of(lines, c_unit)
     names = {raw: clean(raw) for raw in set(typed)}
