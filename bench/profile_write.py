@@ -60,7 +60,7 @@ def main() -> None:
         result = run_cycle(config, backend, now, dry_run=True)
         step("read + compute + plan", time.perf_counter() - t0)
         batch = result.batches[""]
-        print(f"# {len(batch.cells):,} cells, {len(batch.colours):,} colours, {len(batch.guards):,} guards")
+        print(f"# {batch.cell_count():,} cells, {len(batch.colours):,} colours, {len(batch.guards):,} guards")
         path = backend.path_of("")
         if hasattr(local, "_guarded_cells"):  # absent before the streaming patch
             t0 = time.perf_counter()

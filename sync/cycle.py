@@ -103,7 +103,7 @@ class CycleResult:
 
     @property
     def changed_cells(self) -> int:
-        return sum(len(b.cells) for b in self.batches.values())
+        return sum(b.cell_count() for b in self.batches.values())
 
 
 @gc_paused()
@@ -262,7 +262,7 @@ def plan_writes(
         batches[""].merge(plan_keyed_table(
             reminders_tab, reminders_tab.title if reminders_tab else tabs.reminders,
             H.REMINDER_KEYS, H.REMINDER_HEADERS, reminder_rows))
-    changed = sum(len(b.cells) for b in batches.values())
+    changed = sum(b.cell_count() for b in batches.values())
     if changed:
         log_tab = control.find_tab(tabs.log)
         line = views.log_line(state.now, tz, len(state.rows), state.statuses, changed, state.problems)

@@ -47,7 +47,7 @@ class ProgressBackend(Backend):
         return self.inner.read(ref)
 
     def write(self, ref: str, batch: WriteBatch) -> list:
-        self.progress.show(f"writing {len(batch.cells)} cells to {self.inner.describe(ref)}…")
+        self.progress.show(f"writing {batch.cell_count()} cells to {self.inner.describe(ref)}…")
         return self.inner.write(ref, batch)
 
     def __getattr__(self, name: str):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
+from itertools import islice
 from typing import TextIO
 
 from sync.cycle import CycleResult, State
@@ -53,11 +54,11 @@ def print_changes(result: CycleResult, out: TextIO, limit: int = 50) -> None:
             print(f"dry run: {book}: would create tab '{title}' ({size[0]} x {size[1]})", file=out)
         for title, size in batch.grow.items():
             print(f"dry run: {book}: would grow tab '{title}' to {size[0]} x {size[1]}", file=out)
-        for cell in batch.cells[:limit]:
+        for cell in islice(batch.all_cells(), limit):
             print(f"dry run: {book}: '{cell.tab}' row {cell.row} col {cell.col} <- "
                   f"{one_line(cell.value, 80)!r}", file=out)
-        if len(batch.cells) > limit:
-            print(f"dry run: {book}: … and {len(batch.cells) - limit} more cells", file=out)
+        if batch.cell_count() > limit:
+            print(f"dry run: {book}: … and {batch.cell_count() - limit} more cells", file=out)
 
 
 NAME_WIDTH = 30

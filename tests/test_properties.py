@@ -72,7 +72,7 @@ grids = st.lists(st.lists(cells, max_size=6), min_size=0, max_size=8)
 def apply(tab: Tab | None, title: str, batch: WriteBatch) -> Tab:
     """What a backend does with a batch: the tab as it reads back afterwards."""
     values = copy.deepcopy(tab.values) if tab else []
-    for cell in batch.cells:
+    for cell in batch.all_cells():
         while len(values) < cell.row:
             values.append([])
         line = values[cell.row - 1]
@@ -95,7 +95,7 @@ def test_row_columns_touch_only_owned_cells_and_settle(grid, wanted):
               for i, header in enumerate(OWNED_RESPONSE_COLUMNS)}
     batch = plan_row_columns(tab, OWNED_RESPONSE_COLUMNS, rows, values)
     widest = max((len([v for v in row if v not in (None, "")]) and len(row) for row in grid), default=0)
-    for cell in batch.cells:  # new columns: right of the last non-empty cell of any row
+    for cell in batch.all_cells():  # new columns: right of the last non-empty cell of any row
         assert cell.col > widest, (cell, grid)
     after = apply(tab, tab.title, batch)
     again = plan_row_columns(after, OWNED_RESPONSE_COLUMNS, rows, values)
@@ -113,7 +113,7 @@ def test_keyed_table_settles_and_keeps_staff_columns(grid, rows):
     header_row = [header_key(v) for v in (grid[0] if grid else [])]
     batch = plan_keyed_table(tab, "Trạng thái", ["Mã"], headers, wanted)
     owned = {c for c, h in enumerate(header_row, 1) if h in {"mã", "giá trị"}}
-    for cell in batch.cells:
+    for cell in batch.all_cells():
         assert cell.col in owned or cell.col > max((len(r) for r in grid), default=0)
     after = apply(tab, "Trạng thái", batch)
     if any(header_row.count(k) > 1 for k in ("mã", "giá trị")):

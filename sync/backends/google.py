@@ -65,7 +65,7 @@ from sync.backends.unchanged import BookCache, identity_text
 from sync.config import AuthMode, Config
 from sync.errors import AccessError, BackendError, TonghopError
 from sync.rules import headers as H
-from sync.rules.book import WHOLE_COLUMN, a1
+from sync.rules.book import WHOLE_COLUMN, CellWrite, a1
 from sync.rules.text import header_key, one_line
 from sync.rules.timeparse import TimeParseError, from_serial
 
@@ -342,7 +342,7 @@ class GoogleSheetsBackend(Backend):
         locate = {(c.tab, c.col) for c in batch.colours} - written
         where: dict[tuple[str, int], int] = {}
         gone: set[tuple[str, int]] = set()
-        parts = column_ranges(batch.cells, ids, locate, self.max_body_bytes)
+        parts = column_ranges(batch.all_cells(), ids, locate, self.max_body_bytes)
         for i, data in enumerate(parts):
             body = {"valueInputOption": "RAW", "data": data}
             answer = self._call(ref, lambda body=body: self.http.request(
@@ -575,7 +575,8 @@ class _Read:
         """The anchor id of every column the batch writes, and the anchors to create."""
         ids: dict[tuple[str, int], int] = {}
         new: list[Anchor] = []
-        headers = {(c.tab, c.col): c.value for c in batch.cells if c.row == 1}
+        headers = {(c.tab, c.col): c.value for c in batch.cells  # (a header: a cell of its own)
+                   if type(c) is CellWrite and c.row == 1}
         for (tab, col), expected in batch.columns().items():
             if (tab, col) in self.anchors:
                 ids[(tab, col)] = self.anchors[(tab, col)]

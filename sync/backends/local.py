@@ -133,7 +133,7 @@ class LocalWorkbookBackend(Backend):
             created = [t for t in batch.new_tabs if t not in workbook.sheets]
             for title in created:
                 workbook.add_sheet(title)  # header row frozen (and bold, below)
-            workbook.write(batch.cells, batch.colours, [(title, 1) for title in created],
+            workbook.write(batch.all_cells(), batch.colours, [(title, 1) for title in created],
                             number_formats=batch.number_formats, choices=batch.choices)
             def unchanged() -> None:
                 if _identity(path) != seen:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from sync.backends.payload import ENVELOPE_BYTES, body_bytes
 from sync.errors import BackendError
-from sync.rules.book import CellColour, CellWrite, ColumnChoice, WriteBatch, column_letters
+from sync.rules.book import CellColour, CellRun, CellWrite, ColumnChoice, WriteBatch, column_letters
 from sync.rules.text import header_key
 
 CELL_CHARS = 50_000  # Google rejects a longer cell, and with it the whole batch
@@ -108,7 +108,8 @@ def structure_requests(batch: WriteBatch, sheets: dict[str, dict], anchors: Iter
     need: dict[str, tuple[int, int]] = dict(batch.grow)
     for item in (*batch.cells, *batch.colours):
         rows, cols = need.get(item.tab, (0, 0))
-        need[item.tab] = (max(rows, item.row), max(cols, item.col))
+        bottom = max(item.rows) if isinstance(item, CellRun) else item.row
+        need[item.tab] = (max(rows, bottom), max(cols, item.col))
     for title, (rows, cols) in need.items():
         props = _lookup(known, title)
         if props is None:

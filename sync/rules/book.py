@@ -7,9 +7,10 @@ Both backends behave the same: the cycle cannot tell them apart.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -79,6 +80,22 @@ class CellWrite(NamedTuple):
     row: int  # 1-based
     col: int  # 1-based
     value: str | int | float  # always stored as given (RAW), never parsed as a formula
+
+
+class CellRun(NamedTuple):
+    """Cells of one column planned together: ``values[k]`` at row ``rows[k]``. A planner's
+    column is one run, not an object per cell (a first cycle plans 100,000-row columns); a
+    writer takes its cells with :meth:`WriteBatch.all_cells`."""
+
+    tab: str
+    col: int  # 1-based
+    rows: Sequence[int]  # 1-based
+    values: Sequence[str | int | float]  # as CellWrite.value
+
+    def each(self) -> Iterator[CellWrite]:
+        # (rows and values are as long as each other; repeat is endless)
+        return map(tuple.__new__, repeat(CellWrite),
+                   zip(repeat(self.tab), self.rows, repeat(self.col), self.values, strict=False))
 
 
 class CellColour(NamedTuple):
@@ -155,7 +172,9 @@ class WriteBatch:
 
     new_tabs: dict[str, tuple[int, int]] = field(default_factory=dict)  # title -> (rows, cols)
     grow: dict[str, tuple[int, int]] = field(default_factory=dict)  # title -> minimum grid size
-    cells: list[CellWrite] = field(default_factory=list)
+    # the values to write, in the order planned (a later write to a cell wins): single cells
+    # and column runs; all_cells() gives each cell
+    cells: list[CellWrite | CellRun] = field(default_factory=list)
     colours: list[CellColour] = field(default_factory=list)
     choices: list[ColumnChoice] = field(default_factory=list)
     guards: list[CellGuard] = field(default_factory=list)
@@ -174,12 +193,30 @@ class WriteBatch:
                 out[(guard.tab, guard.col)] = guard.expected
         return out
 
+    def all_cells(self) -> Iterator[CellWrite]:
+        """Every cell the batch writes, in the order planned."""
+        return chain.from_iterable((item,) if type(item) is CellWrite else item.each()  # type: ignore[union-attr]
+                                   for item in self.cells)
+
+    def cell_count(self) -> int:
+        return sum(1 if type(item) is CellWrite else len(item.rows) for item in self.cells)  # type: ignore[union-attr]
+
     def without(self, columns: set[tuple[str, int]], cells: set[tuple[str, int, int]] = frozenset()
                 ) -> WriteBatch:
         """The batch less whole columns and single cells (those that failed a check)."""
         def keep(item) -> bool:
             return (item.tab, item.col) not in columns and (item.tab, item.row, item.col) not in cells
-        return WriteBatch(dict(self.new_tabs), dict(self.grow), cells=[c for c in self.cells if keep(c)],
+        kept: list[CellWrite | CellRun] = []
+        for item in self.cells:
+            if (item.tab, item.col) in columns:
+                continue
+            if type(item) is CellWrite:
+                kept += [item] if keep(item) else []
+            elif cells and any((item.tab, row, item.col) in cells for row in item.rows):
+                kept += [c for c in item.each() if keep(c)]  # a run less the cells that failed
+            else:
+                kept.append(item)
+        return WriteBatch(dict(self.new_tabs), dict(self.grow), cells=kept,
                           colours=[c for c in self.colours if keep(c)],
                           choices=[c for c in self.choices if (c.tab, c.col) not in columns],
                           guards=[g for g in self.guards if (g.tab, g.col) not in columns],
@@ -208,7 +245,7 @@ class WriteBatch:
                     "was inserted, moved or typed into since the read); this column is planned "
                     "again next cycle"))
         bad_cells: set[tuple[str, int, int]] = set()
-        for item in (*self.cells, *self.colours):
+        for item in chain(self.all_cells(), self.colours):
             key = (item.tab, item.row, item.col)
             if (item.tab, item.col) in bad_columns or key in bad_cells:
                 continue

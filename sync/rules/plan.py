@@ -17,6 +17,7 @@ from sync.rules.book import (
     Cell,
     CellColour,
     CellGuard,
+    CellRun,
     CellWrite,
     ColumnChoice,
     Tab,
@@ -220,8 +221,8 @@ def plan_choice(batch: WriteBatch, title: str, header: str, source_tab: Tab | No
     """A dropdown on the column ``header`` of ``title``, listing ``source_tab``'s column
     ``source_header``; planned only when ``batch`` creates that column's header, so a cycle
     with nothing new sends nothing (the rule follows the source column by itself)."""
-    created = next((c for c in batch.cells if c.tab == title and c.row == 1 and c.value == header),
-                   None)
+    created = next((c for c in batch.cells if type(c) is CellWrite and c.tab == title
+                    and c.row == 1 and c.value == header), None)
     if created is None or source_tab is None or not source_tab.values:
         return WriteBatch()
     keys = [header_key(h) for h in source_header]
@@ -279,11 +280,10 @@ def _plan_column(grid: _Grid, header: str, rows: Sequence[int], olds: Sequence[C
     else:
         at = [rows[k] for k in write]
         values = ["" if news[k] is None else news[k] for k in write]
-    # CellWrite is a NamedTuple: tuple.__new__ is its constructor, called from C by map
     col = grid.col[header]
-    grid.batch.cells.extend(map(tuple.__new__, repeat(CellWrite),
-                                zip(repeat(grid.title), at, repeat(col), values)))
-    grid.wrote(col, at)
+    if at:  # one run for the column, not an object per cell
+        grid.batch.cells.append(CellRun(grid.title, col, at, values))
+        grid.wrote(col, at)
     return write
 
 
