@@ -342,7 +342,7 @@ class GoogleSheetsBackend(Backend):
         locate = {(c.tab, c.col) for c in batch.colours} - written
         where: dict[tuple[str, int], int] = {}
         gone: set[tuple[str, int]] = set()
-        parts = column_ranges(batch.all_cells(), ids, locate, self.max_body_bytes)
+        parts = column_ranges(batch.cells, ids, locate, self.max_body_bytes)
         for i, data in enumerate(parts):
             body = {"valueInputOption": "RAW", "data": data}
             answer = self._call(ref, lambda body=body: self.http.request(

@@ -278,7 +278,7 @@ def _segments(cols: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def column_ranges(cells: Iterable[CellWrite], ids: dict[tuple[str, int], int],
+def column_ranges(cells: Iterable[CellWrite | CellRun], ids: dict[tuple[str, int], int],
                   locate: Iterable[tuple[str, int]] = (), limit: int = MAX_PAYLOAD) -> list[list[dict]]:
     """The ``data`` of ``values:batchUpdateByDataFilter`` requests, one list per request: one
     DataFilterValueRange per tool column, addressed by its anchor. A column range starts at
@@ -291,14 +291,16 @@ def column_ranges(cells: Iterable[CellWrite], ids: dict[tuple[str, int], int],
     tabs: the responses' own columns first, then the status tabs, the log line last. If request k
     fails, the status never claims more than the responses' columns show, and no log line records
     a write that did not finish; the next cycle diffs and repairs."""
-    latest: dict[tuple[str, int, int], object] = {}
     rank: dict[str, int] = {}
-    for c in cells:
-        rank.setdefault(c.tab, len(rank))
-        latest[(c.tab, c.col, c.row)] = c.value
-    by_column: dict[tuple[str, int], dict[int, object]] = {}
-    for (tab, col, row), value in sorted(latest.items(), key=lambda item: (rank[item[0][0]], *item[0][1:])):
-        by_column.setdefault((tab, col), {})[row] = value
+    planned: dict[tuple[str, int], dict[int, object]] = {}  # row -> value; a later write wins
+    for item in cells:  # (a batch's runs as they are: a column of a run is taken at C speed)
+        rank.setdefault(item.tab, len(rank))
+        column = planned.setdefault((item.tab, item.col), {})
+        if type(item) is CellRun:
+            column.update(zip(item.rows, item.values, strict=True))
+        else:
+            column[item.row] = item.value  # type: ignore[union-attr]
+    by_column = {key: planned[key] for key in sorted(planned, key=lambda key: (rank[key[0]], key[1]))}
     for key in locate:
         by_column.setdefault(key, {1: None})
     requests_: list[list[dict]] = [[]]
