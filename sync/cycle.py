@@ -23,7 +23,7 @@ from sync.rules.book import a1
 from sync.rules.corrections import OPEN_MATCHES, Settled, correction_rows, read_settled
 from sync.rules.evaluate import evaluate_campaign, expected_units
 from sync.rules.figure_table import FigureTable, figure_table
-from sync.rules.matching import Matcher
+from sync.rules.matching import matcher_for
 from sync.rules.models import (
     Campaign,
     CycleRows,
@@ -131,7 +131,7 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
     problems += more
     settled, more = read_settled(control.find_tab(tabs.corrections), units)
     problems += more
-    matcher = Matcher(with_old_names(units, forms), config.matching.fuzzy_threshold, config.matching.fuzzy_margin,
+    matcher = matcher_for(with_old_names(units, forms), config.matching.fuzzy_threshold, config.matching.fuzzy_margin,
                       settled=settled.codes)
 
     evaluated: list[Campaign] = []
@@ -179,7 +179,7 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
         try:
             responses, more = parse_responses(
                 tab, campaign, config.tz, config.order, OWNED_RESPONSE_COLUMNS,
-                match=lambda name, expected=expected: matcher.match(name, expected))
+                match=matcher.scoped(expected))
         except AccessError as err:
             problems.append(Problem(tab.title, 1, None, f"campaign {campaign.code} skipped: {err}",
                                     blocking=True))

@@ -185,3 +185,37 @@ def test_no_optional_word_begins_another():
         assert not [(a, b) for a in prefixes for b in prefixes if a != b and b.startswith(a)]
     assert matching.bare_key("UBND phường Khương Trung") == "khương trung"
     assert matching.bare_key("Phường") == matching.full_key("Phường")  # never stripped to nothing
+
+
+def test_a_process_keeps_one_matcher_per_roster_and_makes_a_new_one_when_it_changes():
+    from sync.rules import matching
+    from sync.rules.matching import KEPT_MATCHERS, matcher_for
+
+    def roster(name_of_p01="UBND phường Khương Trung", row=2):
+        return [Unit("P01", name_of_p01, "Phường", row=row), Unit("P02", "UBND phường Hạ Đình", "Phường")]
+
+    first = matcher_for(roster())
+    assert first.match("khuong trung").unit.code == "P01"
+    again = matcher_for(roster())  # the next cycle reads the same roster: equal, not the same objects
+    assert again is first and ("khuong trung", None) in again._cache  # its answers are kept
+    renamed = matcher_for(roster("UBND phường Kim Giang"))
+    assert renamed is not first
+    assert renamed.match("khuong trung").kind is MatchKind.NONE
+    assert renamed.match("Kim Giang").unit.code == "P01"
+    assert matcher_for(roster(row=3)) is not first  # a moved row is another roster too
+    assert matcher_for(roster(), settled={typed_key("Khương Trung"): "P02"}) is not first
+    assert matcher_for(roster(), threshold=90.0) is not first
+    for i in range(KEPT_MATCHERS + 1):  # a process keeps a few rosters, the latest used
+        matcher_for(roster(f"Phường số {i}"))
+    assert len(matching._kept) == KEPT_MATCHERS and matcher_for(roster()) is not first
+
+
+def test_a_kept_matcher_remembers_a_bounded_number_of_answers(monkeypatch):
+    from sync.rules import matching
+
+    monkeypatch.setattr(matching, "ANSWERS_KEPT", 3)
+    matcher = Matcher([Unit("P01", "UBND phường Khương Trung", "Phường")])
+    for typed in ("a", "b", "c", "d", "Khương Trung"):
+        matcher.match(typed)
+        assert len(matcher._cache) <= 3
+    assert matcher.match("Khương Trung").unit.code == "P01"
