@@ -189,14 +189,18 @@ def plan_keyed_table(
             if any(key):
                 where.setdefault(key, r)
     next_row = max(grid.last_row, 1) + 1
-    keys = list(zip(*(map(clean, table.columns[h]) for h in key_headers), strict=True))
-    wanted = set(keys)
-    at: list[int] = []  # the sheet row of each row of the table
-    for key in keys:
-        row = where.get(key)
-        if row is None:
-            row, next_row = next_row, next_row + 1
-        at.append(row)
+    at: Sequence[int]  # the sheet row of each row of the table
+    if not where:  # a new (or empty) tab: the rows in the table's order
+        wanted: set[tuple[str, ...]] = set()
+        at = range(next_row, next_row + len(table.columns[key_headers[0]]))
+    else:
+        keys = list(zip(*(map(clean, table.columns[h]) for h in key_headers), strict=True))
+        wanted, at = set(keys), []
+        for key in keys:
+            row = where.get(key)
+            if row is None:
+                row, next_row = next_row, next_row + 1
+            at.append(row)
     # column by column: each existing column is taken once, an unchanged cell costs a comparison
     for header in headers:
         news = table.columns.get(header)
