@@ -128,3 +128,19 @@ def test_targets_by_group_or_code_and_inactive_units_left_out():
     assert expected_units(campaign(), UNITS) == [A, B, S]
     assert expected_units(campaign(targets=("phường", "S")), UNITS) == [A, B, S]
     assert expected_units(campaign(targets=("Trường",)), UNITS) == [S]
+
+
+def test_an_exemption_row_names_its_unit_by_code_or_by_name():
+    from sync.rules import headers as H
+    from sync.rules.book import Tab
+    from sync.rules.parse import parse_exemptions
+    from sync.rules.timeparse import DateOrder
+
+    header = [H.EXEMPT_UNIT[0], H.EXEMPT_CAMPAIGN[0], H.EXEMPT_FLAG[0], H.EXEMPT_REASON[0]]
+    rows = [["a", "c1", "Có", "by code"], ["ubnd phường b", "C1", "Có", "by name"],
+            ["Trường Tiểu Học S", "C1", "Có", "by name, other case"], ["Nobody", "C1", "Có", ""]]
+    exemptions, problems = parse_exemptions(Tab("Miễn nộp", [header, *rows], 100, 10), UNITS,
+                                            [campaign()], HCM, DateOrder.DAY_FIRST)
+    assert [(e.unit_code, e.reason) for e in exemptions] == [
+        ("A", "by code"), ("B", "by name"), ("S", "by name, other case")]
+    assert len(problems) == 1 and problems[0].row == 5

@@ -328,3 +328,23 @@ def test_stamps_read_at_once_are_those_read_one_by_one(texts, order, tz):
     canonical = all(re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2}", t) for t in texts)
     if canonical and None not in one_by_one:
         assert at_once == one_by_one  # never left to the slow path
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=12))
+def test_a_name_in_a_link_is_quoted_as_quote_plus_does(name):
+    from urllib.parse import quote_plus
+
+    from sync.rules.prefill import _quoted
+
+    assert _quoted.__wrapped__(name) == quote_plus(name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.datetimes(min_value=datetime(1000, 1, 1), max_value=datetime(9998, 12, 31),
+                    timezones=st.sampled_from([ZoneInfo("UTC"), ZoneInfo("Asia/Ho_Chi_Minh")])))
+def test_a_moment_shown_to_staff_is_what_strftime_writes(moment):
+    from sync.rules.timeparse import format_vn
+
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    assert format_vn(moment, tz) == moment.astimezone(tz).strftime("%d/%m/%Y %H:%M")

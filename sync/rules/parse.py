@@ -133,8 +133,12 @@ def parse_roster(tab: Tab) -> tuple[list[Unit], list[Problem]]:
     units: list[Unit] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
-    for r, line in enumerate(tab.values[1:], start=2):
-        code, name = clean(_get(line, c_code)), clean(_get(line, c_name))
+    lines = tab.values[1:]  # column by column: a roster may list thousands of units
+    codes, names, groups, emails = (list(map(clean, column_of(lines, c)))
+                                    for c in (c_code, c_name, c_group, c_email))
+    aliases, flags = column_of(lines, c_alias), column_of(lines, c_active)
+    for r, code, name, group, email, alias, flag in zip(
+            range(2, len(lines) + 2), codes, names, groups, emails, aliases, flags, strict=True):
         if not code and not name:
             continue
         if not code:
@@ -148,16 +152,14 @@ def parse_roster(tab: Tab) -> tuple[list[Unit], list[Problem]]:
             problems.append(Problem(tab.title, r, H.UNIT_CODE[0],
                                     f"duplicate code '{code}' (first on row {seen[key]}); row ignored"))
             continue
-        group = clean(_get(line, c_group))
         if not group:
             problems.append(Problem(tab.title, r, H.UNIT_GROUP[0], f"unit {code} has no group"))
-        active, problem = _flag(_get(line, c_active), True, tab.title, r, H.UNIT_ACTIVE[0])
+        active, problem = (True, None) if flag is None else _flag(flag, True, tab.title, r,
+                                                                  H.UNIT_ACTIVE[0])
         problems += [problem] if problem else []
         seen[key] = r
-        units.append(Unit(
-            code=code, name=name, group=group, email=clean(_get(line, c_email)),
-            aliases=tuple(split_list(_get(line, c_alias))), active=active, row=r,
-        ))
+        units.append(Unit(code, name, group, email, () if alias is None else tuple(split_list(alias)),
+                          active, r))
     return units, problems
 
 
@@ -268,7 +270,7 @@ def parse_exemptions(
     c_unit, c_campaign = cols.require(H.EXEMPT_UNIT), cols.require(H.EXEMPT_CAMPAIGN)
     c_deadline, c_flag, c_reason = cols.find(H.EXEMPT_DEADLINE), cols.find(H.EXEMPT_FLAG), cols.find(H.EXEMPT_REASON)
     by_code = {u.code.casefold(): u for u in units}
-    by_name = {simple_key(u.name): u for u in units}
+    by_name: dict[str, Unit] | None = None  # keyed when a row names a unit by name
     campaign_codes = {c.code.casefold(): c.code for c in campaigns}
     out: list[Exemption] = []
     problems: list[Problem] = []
@@ -276,7 +278,10 @@ def parse_exemptions(
         unit_text, campaign_text = clean(_get(line, c_unit)), clean(_get(line, c_campaign))
         if not unit_text and not campaign_text:
             continue
-        unit = by_code.get(unit_text.casefold()) or by_name.get(simple_key(unit_text))
+        unit = by_code.get(unit_text.casefold())
+        if unit is None:
+            by_name = by_name if by_name is not None else {simple_key(u.name): u for u in units}
+            unit = by_name.get(simple_key(unit_text))
         if unit is None:
             problems.append(Problem(tab.title, r, H.EXEMPT_UNIT[0], f"'{unit_text}' is not a unit of the roster"))
             continue

@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import quote_plus, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from sync.errors import Problem
 from sync.rules import headers as H
@@ -33,10 +33,16 @@ class FormLink:
         return f"{self.url}?usp=pp_url&entry.{self.entry}={_quoted(unit.name)}"
 
 
+# What urllib.parse.quote_plus makes of each byte of UTF-8 text
+_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+_QUOTED = tuple("+" if b == 0x20 else chr(b) if b in _SAFE else f"%{b:02X}" for b in range(256))
+
+
 @functools.lru_cache(maxsize=KEY_CACHE)
 def _quoted(name: str) -> str:
-    """A unit name in a URL, once per name (every campaign with a form links every unit)."""
-    return quote_plus(name)
+    """A unit name in a URL as ``quote_plus`` writes it, once per name (every campaign with a
+    form links every unit), by a table of the bytes rather than urllib's loop per byte."""
+    return "".join(map(_QUOTED.__getitem__, name.encode()))
 
 
 def form_link(campaign: Campaign) -> FormLink | None:

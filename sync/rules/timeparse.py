@@ -168,7 +168,8 @@ def format_vn(moment: datetime | None, tz: ZoneInfo) -> str:
 
 @functools.lru_cache(maxsize=KEY_CACHE)  # the status and detail tabs show each time once more
 def _format_vn(moment: datetime, tz: ZoneInfo) -> str:
-    return moment.astimezone(tz).strftime("%d/%m/%Y %H:%M")
+    at = moment.astimezone(tz)  # (what strftime("%d/%m/%Y %H:%M") writes, at half its cost)
+    return f"{at.day:02d}/{at.month:02d}/{at.year} {at.hour:02d}:{at.minute:02d}"
 
 
 def format_duration(delta: timedelta) -> str:
