@@ -348,3 +348,20 @@ def test_a_moment_shown_to_staff_is_what_strftime_writes(moment):
 
     tz = ZoneInfo("Asia/Ho_Chi_Minh")
     assert format_vn(moment, tz) == moment.astimezone(tz).strftime("%d/%m/%Y %H:%M")
+
+
+NAME_WORDS = ["ủy ban nhân dân", "trường", "phòng", "ban", "hội", "trung tâm", "phường", "xã",
+              "thị xã", "quận", "UBND", "THCS", "p", "tt", "phong", "hoi", "truong", "Hòa", "hoà",
+              "Thuỷ", "thủy", "Khương", "tổ", "số", "12", "x.", "-", "\u0301", "ß", "ﬁ", "İ"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(NAME_WORDS), st.text(max_size=3)), min_size=1,
+                max_size=6).map(" ".join))
+def test_a_guess_key_is_the_plain_key_of_the_name(name):
+    """The matcher's fuzzy guesses compare plain keys of the roster's core keys; it takes
+    them from the plain layer's keys of the names, not by keying each core key again."""
+    from sync.rules.matching import _core, _expanded, _plain, plain_key
+
+    full = _expanded(typed_key(name))
+    assert plain_key(_core(full)) == _plain(full)

@@ -235,13 +235,16 @@ class Matcher:
         ]  # each layer's key is derived from the name's full key
         self._steps = [(self._codes, None), *self._layers]  # (None: the text casefolded)
         keyed: list[tuple[Unit, str, str]] = []  # each unit's name: (unit, typed key, full key)
+        plain_of_core: dict[str, str] = {}
         for unit in self.units:
             self._codes.add(unit.code.casefold(), unit.code)
             for n, name in enumerate((unit.name, *unit.aliases)):
                 typed = typed_key(name)
                 full = _expanded(typed)
-                for index, key in self._layers:
-                    index.add(key(full), unit.code)
+                keys = [key(full) for _, key in self._layers]
+                for (index, _), key in zip(self._layers, keys, strict=True):
+                    index.add(key, unit.code)
+                plain_of_core.setdefault(keys[1], keys[3])  # (plain_key of the core key)
                 if n == 0:
                     keyed.append((unit, typed, full))
         # A unit's name typed as the roster writes it (what a pre-filled link or a dropdown
@@ -257,7 +260,8 @@ class Matcher:
                 self._as_written[name] = Match(MatchKind.EXACT, unit)
         core = self._layers[1][0].exact
         self._fuzzy_choices = {key: codes for key, codes in core.items() if len(codes) == 1}
-        self._fuzzy_plain: dict[str, str] | None = None  # keyed when a name is first guessed
+        # the guesses' keys: a core key's plain_key is the plain layer's key of its full key
+        self._fuzzy_plain = {key: plain_of_core[key] for key in self._fuzzy_choices}
         self._cache: dict[tuple[str, frozenset[str] | None], Match] = {}
         self._scopes: dict[frozenset[str], frozenset[str]] = {}
 
@@ -322,8 +326,6 @@ class Matcher:
     def _fuzzy(self, plain: str) -> Match:
         if not plain or not self._fuzzy_choices:
             return Match(MatchKind.NONE)
-        if self._fuzzy_plain is None:
-            self._fuzzy_plain = {key: plain_key(key) for key in self._fuzzy_choices}
         best = process.extract(plain, self._fuzzy_plain, scorer=fuzz.token_sort_ratio, limit=2)
         if not best:
             return Match(MatchKind.NONE)
