@@ -193,6 +193,8 @@ def test_no_invisible_character_is_printable():
     """``nfc`` skips removing invisible characters from printable text."""
     invisible = [chr(c) for c in range(0x10000) if INVISIBLE.match(chr(c))]
     assert len(invisible) > 20 and not any(ch.isprintable() for ch in invisible)
+    from sync.rules.matching import _INVISIBLE  # the matcher's: the one printable is looked for
+    assert [chr(c) for c in range(0x10000) if _INVISIBLE.match(chr(c)) and chr(c).isprintable()] == ["\u034f"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -365,3 +367,20 @@ def test_a_guess_key_is_the_plain_key_of_the_name(name):
 
     full = _expanded(typed_key(name))
     assert plain_key(_core(full)) == _plain(full)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(TEXT, st.lists(st.sampled_from(NAME_WORDS + ["a_b", "x\t y", "Ω.", "  "]),
+                                max_size=5).map(" ".join)))
+def test_a_simple_key_is_what_the_whole_pipeline_gives(text):
+    import re as regex
+
+    from sync.rules.matching import _INVISIBLE
+    from sync.rules.text import _unify_word, simple_key
+
+    text = text.replace("\x00", "")
+    whole = regex.sub(r"[^\w\s]", " ", clean(text).casefold())
+    whole = " ".join(_unify_word(w) for w in regex.sub(r"\s+", " ", whole).strip().split(" "))
+    assert simple_key(text) == whole
+    assert typed_key(text) == simple_key(_INVISIBLE.sub("", text))
+    assert typed_key(text + "\u034f") == simple_key(_INVISIBLE.sub("", text))  # a printable one

@@ -74,10 +74,16 @@ _ALL = _prefixes(ORGANISATION_WORDS + ADMINISTRATIVE_WORDS, plain=False)
 _ALL_PLAIN = _prefixes(ORGANISATION_WORDS + ADMINISTRATIVE_WORDS, plain=True)
 
 
+def _visible(text: str) -> str:
+    """``text`` without the characters that render as nothing. Printable text holds none of
+    them but the combining grapheme joiner (a mark): most names are returned as they are."""
+    return text if text.isprintable() and "\u034f" not in text else _INVISIBLE.sub("", text)
+
+
 def typed_key(text: str) -> str:
     """How two typed names are "the same name" (for the correction tab): NFC, case, tone style,
     punctuation, spaces and invisible characters do not count."""
-    return simple_key(_INVISIBLE.sub("", text))
+    return simple_key(_visible(text))
 
 
 def full_key(text: str) -> str:
@@ -297,7 +303,7 @@ class Matcher:
         return self._scopes.setdefault(scope, scope)
 
     def _match(self, typed: str, expected: frozenset[str] | None) -> Match:
-        text = _INVISIBLE.sub("", typed).strip()
+        text = _visible(typed).strip()
         if not text:
             return Match(MatchKind.NONE)
         typed_text = typed_key(text)

@@ -93,7 +93,9 @@ def unify_tones(text: str) -> str:
 
     Only for keys: the result is not readable Vietnamese.
     """
-    return " ".join(_unify_word(word) for word in text.split(" "))
+    if text.isascii():  # no tone mark to move (a name typed without accents)
+        return text
+    return " ".join(map(_unify_word, text.split(" ")))
 
 
 @functools.lru_cache(maxsize=KEY_CACHE)
@@ -127,8 +129,10 @@ def simple_key(value: object) -> str:
 
 @functools.lru_cache(maxsize=KEY_CACHE)
 def _simple_key_of_text(text: str) -> str:
-    text = _PUNCT.sub(" ", clean(text).casefold())
-    return unify_tones(_SPACES.sub(" ", text).strip())
+    text = clean(text).casefold()
+    if not text.replace(" ", "").isalnum():  # punctuation (not a word character) to drop
+        text = _SPACES.sub(" ", _PUNCT.sub(" ", text)).strip()
+    return unify_tones(text)
 
 
 # --- Vietnamese collation -------------------------------------------------------------------
