@@ -9,7 +9,9 @@ says "whole process"):
   calamine reading every tab (``pd.read_excel(sheet_name=None, engine="calamine")``), each
   a whole process;
 * compute: the cycle without I/O (parse, match, evaluate, plan, on books already in memory)
-  vs building a DataFrame of the same values;
+  vs building a DataFrame of the same values; the median is a cycle of a running process
+  (``tonghop run``: key caches and the roster's Matcher kept), the first run a fresh process's
+  (each cron ``sync``);
 * first / no-op: ``python main.py sync`` on a fresh workspace (writes everything), then again
   (writes nothing, but reads in full: the first sync saved the file), then once more (the
   steady no-op of cron: the workbook as kept by the no-op shortcut; the settled marker the
@@ -125,9 +127,10 @@ def main() -> None:
             runs = [compute_once(config) for _ in range(args.repeat)]
             line("cycle compute (parse, match, evaluate, plan)", median([r[0] for r in runs]),
                  median([r[1] for r in runs]), base_name="DataFrame of the same values")
-            # the first run of a process keys every name and time anew (what a cron `sync`
-            # does once); the later ones find the bounded key caches warm (`tonghop run`)
-            line("  its first run (key caches cold)", runs[0][0], median([r[1] for r in runs]),
+            # the first run of a process keys every name and time and builds the roster's
+            # Matcher (what each cron `sync` does); the later ones find the bounded key caches
+            # and the roster's Matcher kept, as every cycle of a `tonghop run` after its first
+            line("  first cycle of a process (cron sync)", runs[0][0], median([r[1] for r in runs]),
                  base_name="(the median DataFrame: pandas' first is slow too)")
         if "sync" in args.only:
             first, noop, steady, settled, peak, base = [], [], [], [], [], []

@@ -68,7 +68,7 @@ def phases(config, books, now, args) -> None:
     from sync.gc_pause import gc_paused
     from sync.rules import views
     from sync.rules.evaluate import evaluate_campaign, expected_units
-    from sync.rules.matching import Matcher
+    from sync.rules.matching import matcher_for
     from sync.rules.parse import parse_responses, parse_roster
     from sync.rules.plan import plan_row_columns
 
@@ -78,7 +78,7 @@ def phases(config, books, now, args) -> None:
         with gc_paused():
             t = clock()
             units, _ = parse_roster(book.find_tab(config.tabs.roster))
-            matcher = Matcher(units)
+            matcher = matcher_for(units)  # as the cycle: the roster's, kept after the first run
             runs.setdefault("roster + matcher (per unit)", []).append(clock() - t)
             state = read_state(config, workload.InMemory(books), now)
             parse = evaluate = columns = 0.0
@@ -88,7 +88,7 @@ def phases(config, books, now, args) -> None:
                 t = clock()
                 responses, _ = parse_responses(tab, campaign, config.tz, config.order,
                                                OWNED_RESPONSE_COLUMNS,
-                                               match=lambda name, s=scope, m=matcher: m.match(name, s))
+                                               match=matcher.scoped(scope))
                 t1 = clock()
                 result = evaluate_campaign(campaign, units, responses, state.exemptions, now)
                 t2 = clock()

@@ -362,10 +362,16 @@ NAME_WORDS = ["ủy ban nhân dân", "trường", "phòng", "ban", "hội", "tru
                 max_size=6).map(" ".join))
 def test_a_guess_key_is_the_plain_key_of_the_name(name):
     """The matcher's fuzzy guesses compare plain keys of the roster's core keys; it takes
-    them from the plain layer's keys of the names, not by keying each core key again."""
+    them from the plain layer's keys of the names, not by keying each core key again. The two
+    differ only where keying a key again changes it (typed_key is not idempotent: "ÙB" keys as
+    "ub" + a grave accent, whose mark a second keying drops, leaving the abbreviation "ub" to
+    expand to "ủy ban"); the guess then compares the name's own key."""
+    from hypothesis import assume
+
     from sync.rules.matching import _core, _expanded, _plain, plain_key
 
     full = _expanded(typed_key(name))
+    assume(typed_key(_core(full)) == _core(full))
     assert plain_key(_core(full)) == _plain(full)
 
 
