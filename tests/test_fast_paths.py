@@ -133,13 +133,13 @@ def test_what_a_pause_made_goes_to_the_oldest_generation_and_its_garbage_is_stil
     import gc
     import weakref
 
-    from sync.gc_pause import gc_paused
+    from sync.gc_pause import PROMOTE_AFTER, gc_paused
 
     class Node:
         pass
 
     with gc_paused():
-        kept = [Node() for _ in range(1000)]  # held after the pause (a cycle's State)
+        kept = [Node() for _ in range(PROMOTE_AFTER + 1000)]  # held after (a big cycle's State)
         loop = Node()
         loop.self = loop  # a reference cycle dropped inside the pause
         gone = weakref.ref(loop)
@@ -149,6 +149,10 @@ def test_what_a_pause_made_goes_to_the_oldest_generation_and_its_garbage_is_stil
     assert gone() is not None  # not freed by reference counting...
     gc.collect()
     assert gone() is None  # ... but by the collector
+    gc.collect()
+    with gc_paused():  # a small block's objects are left to the young collections
+        few = [Node() for _ in range(100)]
+    assert id(few[0]) not in {id(o) for o in gc.get_objects(generation=2)}
 
 
 def test_a_worker_thread_leaves_the_collector_alone():
