@@ -6,11 +6,9 @@ row is reported with tab, row and column and left out; the rest goes on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import compress, count, repeat
-from operator import attrgetter, is_, is_not
 from zoneinfo import ZoneInfo
 
 from sync.errors import AccessError, Problem
@@ -380,9 +378,7 @@ def _moments(stamps: list, tz: ZoneInfo, order: DateOrder
     aware, and the positions that cannot be read (None in the times) with the reason."""
     first = next((v for v in stamps if type(v) is datetime), None)
     zone = tz if first is not None and first.tzinfo is tz else None
-    odd = _not_dates(stamps)
-    if first is not None and set(map(attrgetter("tzinfo"), _dates(stamps))) != {zone}:  # rare
-        odd = [p for p, v in enumerate(stamps) if type(v) is not datetime or v.tzinfo is not zone]
+    odd = [p for p, v in enumerate(stamps) if type(v) is not datetime or v.tzinfo is not zone]
     if not odd:
         return stamps, zone is not None, []
     times: list[datetime | None] = stamps  # the list is this parse's own: fixed in place
@@ -413,15 +409,6 @@ def _moments(stamps: list, tz: ZoneInfo, order: DateOrder
             at = None
         times[p] = at
     return times, zone is not None, bad
-
-
-def _not_dates(cells: list) -> list[int]:
-    """The positions of the cells that are not date cells, found at C speed."""
-    return list(compress(count(), map(is_not, map(type, cells), repeat(datetime))))
-
-
-def _dates(cells: list) -> Iterator[datetime]:
-    return compress(cells, map(is_, map(type, cells), repeat(datetime)))
 
 
 def _moment(raw: object, tz: ZoneInfo, zone: ZoneInfo | None, order: DateOrder) -> datetime:
