@@ -342,8 +342,8 @@ class CycleRows(Sequence[RowResult]):
 class UnitStatus(NamedTuple):
     """One (campaign, expected unit): the table that feeds the sheet, JSON, reports, reminders.
     Immutable like the other records; a NamedTuple because a cycle makes one per unit and
-    campaign (20,000 for 5,000 units in 4 campaigns) and a frozen dataclass costs 6x as much to
-    build (docs/performance.md)."""
+    campaign it expects (10,023 in the scale bench: 5,000 units, two campaigns expecting all) and
+    a frozen dataclass costs 6x as much to build (docs/performance.md)."""
 
     campaign: Campaign
     unit: Unit
