@@ -210,11 +210,10 @@ class WriteBatch:
         for item in self.cells:
             if (item.tab, item.col) in columns:
                 continue
-            if type(item) is CellWrite:
-                kept += [item] if keep(item) else []
-            elif cells and any((item.tab, row, item.col) in cells for row in item.rows):
+            if cells and type(item) is CellRun and any((item.tab, row, item.col) in cells
+                                                       for row in item.rows):
                 kept += [c for c in item.each() if keep(c)]  # a run less the cells that failed
-            else:
+            elif type(item) is CellRun or keep(item):
                 kept.append(item)
         return WriteBatch(dict(self.new_tabs), dict(self.grow), cells=kept,
                           colours=[c for c in self.colours if keep(c)],

@@ -102,9 +102,6 @@ class _Grid:
         self.written_cols: set[int] = {c.col for c in self.batch.cells}
         self.bottom = 1 if self.batch.cells else 0
 
-    def existing(self, row: int, col: int) -> Cell:
-        return self.tab.cell(row, col) if self.tab else None
-
     def column(self, header: str) -> list[Cell]:
         """The existing cells of ``header``'s column, index 0 = row 1 (taken once per column:
         a plan compares hundreds of thousands of cells)."""
@@ -115,10 +112,10 @@ class _Grid:
             found = self._columns[col] = column_of(values, col - 1)
         return found
 
-    def wrote(self, col: int, rows: Sequence[int]) -> None:
-        """Note cells planned in ``col`` at ``rows``."""
+    def wrote(self, col: int, rows: Sequence[int] = ()) -> None:
+        """Note what the batch writes in ``col``: cells at ``rows``, or (no rows) colours."""
+        self.written_cols.add(col)
         if rows:
-            self.written_cols.add(col)
             self.bottom = max(self.bottom, rows[-1] if isinstance(rows, range) else max(rows))
 
     def put(self, row: int, header: str, value: Cell, colouring: Colouring | None,
@@ -135,7 +132,7 @@ class _Grid:
             if repaint and coloured and self.tab is not None:  # value right, colour unknown
                 self.batch.colours.append(CellColour(self.title, row, self.col[header],
                                                      colouring.colour_of(value)))
-                self.written_cols.add(self.col[header])
+                self.wrote(self.col[header])
             return
         col = self.col[header]
         self.batch.cells.append(CellWrite(self.title, row, col, value))
@@ -326,7 +323,7 @@ def _plan_colours(grid: _Grid, header: str, colouring: Colouring, rows: Sequence
     grid.batch.colours.extend(map(tuple.__new__, repeat(CellColour), zip(
         repeat(grid.title), map(rows.__getitem__, positions), repeat(col), shades)))
     if positions:
-        grid.written_cols.add(col)
+        grid.wrote(col)
 
 
 @dataclass(frozen=True)
