@@ -78,10 +78,7 @@ def evaluate_campaign(
     # What a response's match says, once per distinct match: the expected unit it counts for
     # (superseded unless it is the one that counts, below), or None and the verdict of a
     # response that counts for no unit
-    of_unit: dict[int, tuple[str | None, Verdict]] = {}  # (many typed names name one unit)
-    said = [_said(match, expected_codes) if match.unit is None
-            else of_unit.get(id(match.unit)) or of_unit.setdefault(id(match.unit), _said(match, expected_codes))
-            for match in responses.matches]
+    said = [_said(match, expected_codes) for match in responses.matches]
     unit_of, verdict_of = [unit for unit, _ in said], [verdict for _, verdict in said]
     # ... then per position, at C speed: one verdict and unit each; each unit's count and the
     # position that counts (the latest or first by time, then by row) taken by dicts
@@ -94,8 +91,7 @@ def evaluate_campaign(
     order = _time_order(times)
     if campaign.resubmission is Resubmission.FIRST:  # a dict keeps a key's last value
         order = order[::-1]
-    counts_at = dict(zip(units_at if order == range(len(units_at)) else
-                         map(units_at.__getitem__, order), order, strict=True))
+    counts_at = dict(zip(map(units_at.__getitem__, order), order, strict=True))
 
     statuses: list[UnitStatus] = []
     details: dict[int, tuple[tuple[str, ...], timedelta | None]] = {}

@@ -127,10 +127,7 @@ def response_columns(rows: RowResults) -> dict[str, list[Cell]]:
     verdicts = list(map(labels.__getitem__, rows.verdicts))
     for i, (missing, late_by) in rows.details.items():
         verdicts[i] = verdict_label(rows.verdicts[i], missing, late_by)
-    exact: dict[int, str] = {}  # an exact match's text is its unit's: once per unit
-    texts = [matched_text(m) if m.kind is not MatchKind.EXACT
-             else exact.get(id(m.unit)) or exact.setdefault(id(m.unit), matched_text(m))
-             for m in rows.responses.matches]
+    texts = [matched_text(m) for m in rows.responses.matches]
     return {H.VERDICT_COL: verdicts, H.MATCHED_COL: list(map(texts.__getitem__, rows.responses.found))}
 
 
