@@ -193,6 +193,7 @@ class _Index:
 
 
 ANSWERS_KEPT = 200_000  # typed names (per campaign scope) a Matcher remembers
+SCOPES_KEPT = 64  # campaign scopes a Matcher remembers answers under
 KEPT_MATCHERS = 8  # rosters whose Matcher a process keeps (offices sharing a `run`)
 _kept: OrderedDict[tuple, Matcher] = OrderedDict()
 _kept_lock = threading.Lock()
@@ -260,7 +261,7 @@ class Matcher:
         full_names = self._layers[0][0].exact
         for unit, typed, full in keyed:
             name = unit.name
-            if (_INVISIBLE.sub("", name).strip() == name and name
+            if (_visible(name).strip() == name and name
                     and not self._codes.exact.get(name.casefold())
                     and typed not in self._settled and full_names.get(full) == {unit.code}):
                 self._as_written[name] = Match(MatchKind.EXACT, unit)
@@ -297,7 +298,7 @@ class Matcher:
         if expected is None:
             return None
         scope = expected if isinstance(expected, frozenset) else frozenset(expected)
-        if len(self._scopes) >= KEPT_MATCHERS * 8:  # campaigns' targets edited many times
+        if len(self._scopes) >= SCOPES_KEPT:  # campaigns' targets edited many times
             self._scopes.clear()
             self._cache.clear()
         return self._scopes.setdefault(scope, scope)
