@@ -28,13 +28,11 @@ from sync.rules.models import (
 )
 from sync.rules.text import clean, header_key, nfc, safe_text, simple_key, split_list
 from sync.rules.timeparse import (
-    SLASHED,
     DateOrder,
     TimeParseError,
     parse_deadline,
     parse_moment,
     shown_stamps,
-    slashed,
 )
 
 
@@ -382,8 +380,7 @@ def _moments(stamps: list, tz: ZoneInfo, order: DateOrder
     if not odd:
         return stamps, zone is not None, []
     times: list[datetime | None] = stamps  # the list is this parse's own: fixed in place
-    texts = list({v for v in map(stamps.__getitem__, odd) if v.__class__ is str})
-    shown = dict(zip(texts, shown_stamps(texts, zone, order) or (), strict=False))
+    shown = shown_stamps({v for v in map(stamps.__getitem__, odd) if v.__class__ is str}, zone, order)
     if shown:  # text as Sheets shows a date: read all at once (no other cell equals a text)
         rest = []
         for p in odd:
@@ -401,7 +398,8 @@ def _moments(stamps: list, tz: ZoneInfo, order: DateOrder
         at = seen.get(key)
         if at is None:
             try:
-                at = seen[key] = _moment(raw, tz, zone, order)
+                at = parse_moment(raw, tz, order).at  # aware, in tz
+                at = seen[key] = at if zone is not None else at.replace(tzinfo=None)
             except TimeParseError as err:
                 at = seen[key] = err
         if isinstance(at, TimeParseError):
@@ -409,17 +407,6 @@ def _moments(stamps: list, tz: ZoneInfo, order: DateOrder
             at = None
         times[p] = at
     return times, zone is not None, bad
-
-
-def _moment(raw: object, tz: ZoneInfo, zone: ZoneInfo | None, order: DateOrder) -> datetime:
-    """One cell's moment in the form of ``zone`` (aware in ``tz``, or wall-clock for None).
-    Text as Sheets shows a date is made in that form at once (20,000 such cells in a big tab)."""
-    if type(raw) is str:
-        match = SLASHED.match(raw)
-        if match:
-            return slashed(match, zone, order)
-    at = parse_moment(raw, tz, order).at  # aware, in tz
-    return at if zone is not None else at.replace(tzinfo=None)
 
 
 FUTURE_SLACK = timedelta(days=31)  # past a clock slip or a replay with --now: typed by hand

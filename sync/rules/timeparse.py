@@ -6,13 +6,15 @@ Every result is an aware datetime in the configured timezone. Naive inputs (seri
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from itertools import repeat
+from itertools import compress, repeat
+from operator import itemgetter
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -116,35 +118,34 @@ def slashed(match: re.Match, tz: ZoneInfo | None, order: DateOrder) -> datetime:
         raise TimeParseError(f"not a date: {match.string!r} ({err})") from None
 
 
-# The form Sheets shows a form's timestamp in (a day-first or month-first locale), one per line
-_SHOWN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}:\d\d:\d\d)$", re.MULTILINE)
+# The form Sheets shows a form's timestamp in (a day-first or month-first locale); ASCII digits,
+# a time of day that exists (any other text is read on its own, with its reason)
+_SHOWN = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}) ((?:[01]?[0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])")
 
 
-def shown_stamps(texts: Sequence[str], tz: ZoneInfo | None, order: DateOrder) -> list[datetime] | None:
-    """Many timestamps in the form Sheets shows them ("20/06/2023 9:05:00"), read at C speed:
-    one regex pass over all of them, each distinct day read once, each time of day by
-    ``time.fromisoformat`` ("9:05:00" zero-filled to "09:05:00"), the moments made by ``map``
-    (a big tab holds 20,000 such texts).
-    The moments are what :func:`slashed` makes of each (``tz`` None: wall-clock). None when
-    one text is in another form, or is no date (31/06/2023, 24:00:00): each is then read on
-    its own, with its own reason."""
-    if not texts:
-        return []
-    joined = "\n".join(texts)
-    if joined.count("\n") != len(texts) - 1:  # a text with a line break: one line each, or none
-        return None
-    found = _SHOWN.findall(joined)
-    if len(found) != len(texts):
-        return None
-    a, b, years, clock = zip(*found, strict=True)
+def shown_stamps(texts: Iterable[str], tz: ZoneInfo | None, order: DateOrder) -> dict[str, datetime]:
+    """Those of ``texts`` in the form Sheets shows a timestamp ("20/06/2023 9:05:00"), each
+    with its moment, read without a Python call per text where it can: each distinct day read
+    once, each time of day by ``time.fromisoformat`` ("9:05:00" zero-filled to "09:05:00"), the
+    moments made by ``map`` (a big tab holds 20,000 such texts). The moments are what
+    :func:`slashed` makes of each (``tz`` None: wall-clock). A text in any other form, or whose
+    day does not exist (31/06/2023), is left out."""
+    found = [m for m in map(_SHOWN.fullmatch, texts) if m is not None]
+    if not found:
+        return {}
+    a, b, years, clock = zip(*map(re.Match.groups, found), strict=True)
     days, months = (a, b) if order is DateOrder.DAY_FIRST else (b, a)
     day_keys = list(zip(years, months, days, strict=True))
-    try:
-        day_of = {key: date(int(key[0]), int(key[1]), int(key[2])) for key in set(day_keys)}
-        return list(map(datetime.combine, map(day_of.__getitem__, day_keys),
-                        map(time.fromisoformat, map(str.zfill, clock, repeat(8))), repeat(tz)))
-    except ValueError:
-        return None
+    day_of = {}
+    for key in set(day_keys):
+        with contextlib.suppress(ValueError):  # no such day
+            day_of[key] = date(int(key[0]), int(key[1]), int(key[2]))
+    if len(day_of) < len(set(day_keys)):  # a day that does not exist: those texts left out
+        kept = [key in day_of for key in day_keys]
+        found, day_keys, clock = (list(compress(x, kept)) for x in (found, day_keys, clock))
+    moments = map(datetime.combine, map(day_of.__getitem__, day_keys),
+                  map(time.fromisoformat, map(str.zfill, clock, repeat(8))), repeat(tz))
+    return dict(zip(map(itemgetter(0), found), moments, strict=True))
 
 
 def parse_deadline(value: object, tz: ZoneInfo, order: DateOrder = DateOrder.DAY_FIRST) -> datetime:
