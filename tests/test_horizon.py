@@ -123,9 +123,8 @@ def _result(config, backend, now):
 def _horizon(config, state):
     stamps, without = response_stamps(state.rows, state.now)
     for c in state.campaigns:
-        rows = [row for code, row in without if code == c.code]
-        stamps += set_aside_stamps(state.books[c.spreadsheet].find_tab(c.responses_tab), rows,
-                                   config.tz, config.order)
+        stamps += set_aside_stamps(state.books[c.spreadsheet].find_tab(c.responses_tab),
+                                   without.get(c.code, []), config.tz, config.order)
     return next_change(state.now, campaigns=state.campaigns, exemptions=state.exemptions,
                        statuses=state.statuses, stamps=stamps, tz=config.tz,
                        catch_up=timedelta(hours=config.reminders.catch_up_hours))

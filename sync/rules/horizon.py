@@ -93,21 +93,22 @@ def next_midnight(now: datetime, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(), tz)
 
 
-def response_stamps(rows: CycleRows, now: datetime
-                    ) -> tuple[list[datetime], dict[tuple[str, int], None]]:
-    """The timestamps after ``now`` the rows carry (only those can be a moment ahead), and the
-    (campaign code, row) of each row without one (an unreadable stamp, or one too far in the
-    future that was set aside: see :func:`set_aside_stamps`). Read from the columns: no row
-    object for the 100,000 responses of a big tab."""
+def response_stamps(rows: CycleRows, now: datetime) -> tuple[list[datetime], dict[str, list[int]]]:
+    """The timestamps after ``now`` the rows carry (only those can be a moment ahead), and, by
+    campaign code, the sheet rows without one (an unreadable stamp, or one too far in the future
+    that was set aside: see :func:`set_aside_stamps`). Read from the columns: no row object for
+    the 100,000 responses of a big tab."""
     stamps: list[datetime] = []
-    without: dict[tuple[str, int], None] = {}
+    without: dict[str, list[int]] = {}
     for code, results in rows.campaigns.items():
         responses = results.responses
         after = responses.moment(now)
         stamps += [responses.submitted_at(i) for i, at in enumerate(responses.times)  # type: ignore[misc]
                    if at is not None and at > after]  # type: ignore[operator]
-        without.update(((code, responses.rows[i]), None) for i, verdict in enumerate(results.verdicts)
-                       if verdict is Verdict.BAD_TIMESTAMP and responses.times[i] is None)
+        unread = [responses.rows[i] for i, verdict in enumerate(results.verdicts)
+                  if verdict is Verdict.BAD_TIMESTAMP and responses.times[i] is None]
+        if unread:
+            without[code] = unread
     return stamps, without
 
 

@@ -190,8 +190,8 @@ def why_not_settled(state: State, outcome: Outcome, retrying: bool, waiting: lis
         return "a campaign was skipped"
     if any(book.identity is None for book in state.books.values()):
         return "a book was read without an identity (the no-op shortcut is off or unavailable)"
-    if set(linked_forms(state)) - set(state.forms.facts) \
-            or not all(state.forms.facts[f].revision for f in linked_forms(state)):
+    facts = state.forms.facts
+    if not all(f in facts and facts[f].revision for f in linked_forms(state)):
         return "a linked Google Form could not be read (or has no revision)"
     if state.forms.changes:
         return "a form's unit list was changed"
@@ -209,15 +209,10 @@ def record_cycle(config: Config, state: State, outcome: Outcome, reports: bool,
                  entries: list[Entry]) -> None:
     """Record the settled marker of this cycle, with its horizon (sync/rules/horizon.py)."""
     stamps, without = response_stamps(state.rows, state.now)
-    if without:
-        rows_of: dict[str, list[int]] = {}
-        for code, row in without:
-            rows_of.setdefault(code, []).append(row)
-        for c in state.campaigns:
-            if rows_of.get(c.code):
-                tab = state.books[c.spreadsheet].find_tab(c.responses_tab)
-                if tab is not None:
-                    stamps += set_aside_stamps(tab, rows_of[c.code], config.tz, config.order)
+    for c in state.campaigns:
+        tab = state.books[c.spreadsheet].find_tab(c.responses_tab) if c.code in without else None
+        if tab is not None:
+            stamps += set_aside_stamps(tab, without[c.code], config.tz, config.order)
     catch_up = timedelta(hours=config.reminders.catch_up_hours) if config.reminders.enabled else None
     horizon = next_change(state.now, campaigns=state.campaigns, exemptions=state.exemptions,
                           statuses=state.statuses, stamps=stamps, tz=config.tz,
