@@ -51,7 +51,8 @@ def keeps_unit_list(campaign: Campaign) -> bool:
 
 def read_forms(campaigns: Sequence[Campaign], backend: Backend, tab: str) -> FormsRead:
     """One ``forms.get`` per linked form; campaigns with their empty cells filled from it. A
-    campaign whose form cannot be read and whose row names no responses tab is left out."""
+    campaign whose form cannot be read (and of which no copy is kept) gets a ``fault``: the
+    cycle skips it."""
     out = FormsRead(campaigns=list(campaigns))
     linked = [c for c in campaigns if form_id(c.value(H.CAMPAIGN_FORM_URL))]
     if not linked:
@@ -62,18 +63,24 @@ def read_forms(campaigns: Sequence[Campaign], backend: Backend, tab: str) -> For
         if fid is None:
             continue
         if client is None:
-            out.problems.append(Problem(tab, campaign.row, H.CAMPAIGN_FORM_URL[0],
-                                        f"campaign {campaign.code}: reading the form needs the "
-                                        "Google backend; fill the row's columns by hand"))
+            problem = Problem(tab, campaign.row, H.CAMPAIGN_FORM_URL[0],
+                              "reading the form needs the Google backend; fill the row's "
+                              "columns by hand")
+            if campaign.responses_tab:
+                out.problems.append(replace(problem, message=f"campaign {campaign.code}: "
+                                                             f"{problem.message}"))
+            else:  # nothing names its tab
+                out.campaigns[i] = replace(campaign, fault=problem)
             continue
         if fid not in out.facts:
             try:
                 form, stale = client.get(fid)
             except (AccessError, BackendError) as err:
-                # blocking when the row leaves to the form what it cannot do without
-                out.problems.append(Problem(tab, campaign.row, H.CAMPAIGN_FORM_URL[0],
-                                            f"campaign {campaign.code}: {err}",
-                                            blocking=not campaign.responses_tab))
+                # The form may give what the row leaves out (the required questions, the unit
+                # question, the tab): evaluated without it, incomplete answers would count as
+                # complete. With no copy of it kept, the campaign is skipped (fails closed).
+                out.campaigns[i] = replace(campaign, fault=Problem(
+                    tab, campaign.row, H.CAMPAIGN_FORM_URL[0], str(err)))
                 continue
             if stale:
                 out.problems.append(Problem(tab, campaign.row, H.CAMPAIGN_FORM_URL[0],
@@ -85,7 +92,6 @@ def read_forms(campaigns: Sequence[Campaign], backend: Backend, tab: str) -> For
         out.derived[campaign.code] = derived
         out.form_of[campaign.code] = fid
         out.campaigns[i] = derived.campaign
-    out.campaigns = [c for c in out.campaigns if c.responses_tab or c.code in out.derived]
     return out
 
 

@@ -139,6 +139,10 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
     rows: list[RowResults] = []
     owner_of: dict[tuple[str, str], Campaign] = {}  # (book, tab) -> the campaign reading it
     for campaign in campaigns:
+        if campaign.fault is not None:  # never evaluated on a guess: its last statuses stay
+            problems.append(replace(campaign.fault, blocking=True, message=(
+                f"campaign {campaign.code} skipped: {campaign.fault.message}")))
+            continue
         ref = backend.normalise_ref(campaign.spreadsheet)
         campaign = replace(campaign, spreadsheet=ref)  # one spelling per book: id, not URL
         if not ref:

@@ -130,7 +130,7 @@ def test_a_form_the_account_cannot_open_is_named(cli, google_workspace):
     reduce_to_form_link(ws)  # no such form in the fake
     result = cli("check", "--config", ws.config_path)
     assert result.code != 0
-    assert f"campaign NTVT: form {FORM_ID} not found: check the edit link in 'Link biểu mẫu'" \
+    assert f"campaign NTVT skipped: form {FORM_ID} not found: check the edit link in 'Link biểu mẫu'" \
         in result.out
     assert "is not an entry id" not in result.out and "has no tab ''" not in result.out, result.out
     run(cli, ws, "sync")  # the other campaigns still sync

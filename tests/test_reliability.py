@@ -343,14 +343,17 @@ def test_a_hostile_timestamp_or_deadline_stops_nothing_else(demo_dir, value):
     path = demo_dir / "tonghop.xlsx"
 
     def poison(wb):
-        wb[FORM]["A2"] = value  # one response's timestamp
-        wb[H.CAMPAIGNS_TAB]["E4"] = value  # PCCC's deadline
+        wb[FORM]["A2"] = value  # one response's timestamp (PCCC's tab)
+        wb[H.CAMPAIGNS_TAB]["E5"] = value  # NSNN's deadline
     edit(path, poison)
     before.update(staff_cells(workbook_tabs(path)))
     state, _ = cycle(demo_dir)
-    assert {c.code for c in state.campaigns} == {"NTVT", "KN75", "PCCC", "NSNN"}
-    deadline = [str(p) for p in state.problems if p.row == 4 and p.column == "Hạn nộp"]
-    assert value in ("\u200b",) or deadline, state.problems  # an empty cell is no deadline
+    deadline = [str(p) for p in state.problems if p.row == 5 and p.column == "Hạn nộp"]
+    if value == "\u200b":  # an empty cell is no deadline
+        assert {c.code for c in state.campaigns} == {"NTVT", "KN75", "PCCC", "NSNN"}
+    else:  # a deadline that cannot be read: that campaign is skipped (fails closed), no other
+        assert {c.code for c in state.campaigns} == {"NTVT", "KN75", "PCCC"}
+        assert deadline and "NSNN skipped" in deadline[0], state.problems
     stamp = [str(p) for p in state.problems if p.tab == FORM and p.row == 2]
     assert stamp and "timestamp" in stamp[0], state.problems
     row2 = next(r for r in state.rows if r.response.campaign_code == "PCCC" and r.response.row == 2)
@@ -366,11 +369,14 @@ def test_google_huge_serial_in_a_timestamp_stops_nothing(google_workspace):
     ws.fake.set_values(ws.spreadsheet_id, FORM, "A4", [["NaN"]])
     ws.fake.set_values(ws.spreadsheet_id, H.CAMPAIGNS_TAB, "E4", [[1e308]])
     state, _ = google_cycle(ws)
-    assert {c.code for c in state.campaigns} == {"NTVT", "KN75", "PCCC", "NSNN"}
-    flagged = {p.row for p in state.problems if p.tab == FORM and "timestamp" in p.message}
-    assert flagged == {2, 3, 4}
+    assert {c.code for c in state.campaigns} == {"NTVT", "KN75", "NSNN"}  # PCCC: its deadline
+    assert "PCCC" in state.skipped
     assert any(p.row == 4 and p.column == "Hạn nộp" and "1e+308" in p.message
                for p in state.problems)
+    ws.fake.set_values(ws.spreadsheet_id, H.CAMPAIGNS_TAB, "E4", [["30/6/2023"]])
+    state, _ = google_cycle(ws)
+    flagged = {p.row for p in state.problems if p.tab == FORM and "timestamp" in p.message}
+    assert flagged == {2, 3, 4}
 
 
 def test_a_far_future_timestamp_does_not_supersede_the_real_submission(demo_dir):

@@ -10,6 +10,7 @@ from itertools import chain, compress, count
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from sync.errors import Problem
 from sync.rules.answers import Answers, Questions
 from sync.rules.figures import FigureSpec
 from sync.rules.text import header_key
@@ -113,6 +114,10 @@ class Campaign:
     extra: dict[str, str] = field(default_factory=dict)  # other columns of the row, by header
     row: int = 0
     figures: tuple[FigureSpec, ...] = ()  # numeric questions and how each adds up
+    # Why the campaign cannot be evaluated this cycle (a deadline or a linked form that cannot
+    # be read), None when it can. Such a campaign is skipped, never evaluated on a guess: its
+    # last statuses stay and no reminder goes out on it (it fails closed).
+    fault: Problem | None = None
 
     def value(self, names: Sequence[str]) -> str:
         """An optional column of the row (kept in ``extra``), by any accepted spelling of its

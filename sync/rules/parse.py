@@ -205,14 +205,14 @@ def parse_campaigns(
         if not responses_tab and not _links_a_form(line, cols):  # a form names its tab itself
             problems.append(Problem(tab.title, r, H.CAMPAIGN_TAB[0], f"campaign {code} names no responses tab"))
             continue
-        deadline = None
+        deadline, fault = None, None
         deadline_text = _get(line, c[H.CAMPAIGN_DEADLINE[0]])
         if clean(deadline_text):
             try:
                 deadline = parse_deadline(deadline_text, tz, order)
-            except TimeParseError as err:
-                problems.append(Problem(tab.title, r, H.CAMPAIGN_DEADLINE[0],
-                                        f"campaign {code}: deadline {err}; treated as no deadline"))
+            except TimeParseError as err:  # no deadline would make every overdue unit pending
+                fault = Problem(tab.title, r, H.CAMPAIGN_DEADLINE[0],
+                                f"deadline {err}; write it as dd/mm/yyyy (e.g. 30/6/2023)")
         targets = []
         for target in split_list(get(H.CAMPAIGN_TARGETS).replace(",", ";")):
             key = simple_key(target)
@@ -247,7 +247,7 @@ def parse_campaigns(
             spreadsheet=get(H.CAMPAIGN_SPREADSHEET), deadline=deadline, targets=tuple(targets),
             required=tuple(split_list(_get(line, c[H.CAMPAIGN_REQUIRED[0]]))),
             unit_question=get(H.CAMPAIGN_UNIT_QUESTION), resubmission=rule,
-            owner=get(H.CAMPAIGN_OWNER), extra=extra, row=r, figures=figures,
+            owner=get(H.CAMPAIGN_OWNER), extra=extra, row=r, figures=figures, fault=fault,
         ))
     return campaigns, problems
 
@@ -312,12 +312,15 @@ def parse_responses(
     read (:class:`Answers`)."""
     cols = columns_of(tab)
     c_time = cols.require(H.TIMESTAMP)
+    if not campaign.unit_question:  # without the unit, every response would be "unknown"
+        raise AccessError(f"no question names the unit: fill '{H.CAMPAIGN_UNIT_QUESTION[0]}' on "
+                          "the campaign's row with the header of the form's unit question")
     c_unit = cols.find(campaign.unit_question)
-    problems: list[Problem] = []
     if c_unit is None:
-        problems.append(Problem(tab.title, 1, campaign.unit_question,
-                                f"campaign {campaign.code}: no column '{campaign.unit_question}' names the unit",
-                                blocking=True))
+        raise AccessError(f"tab '{tab.title}' has no column '{campaign.unit_question}' (the "
+                          f"campaign's '{H.CAMPAIGN_UNIT_QUESTION[0]}'): rename the column back, "
+                          "or write its new header on the campaign's row")
+    problems: list[Problem] = []
     for question in campaign.required:
         if cols.find(question) is None:
             problems.append(Problem(tab.title, 1, question,

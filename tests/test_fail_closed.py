@@ -1,0 +1,117 @@
+"""Campaigns fail closed (issue 18): when what a verdict rests on cannot be read (the unit
+question, the deadline, the linked form), when the clock goes back, or when a tool column has a
+staff copy, the tool writes no verdict it cannot stand behind and sends no reminder on it. The
+earlier statuses stay as they were; one problem line says why."""
+
+from __future__ import annotations
+
+import pytest
+
+from sync.rules import headers as H
+from tests.test_campaign_forms import EDIT_URL, FORM_ID, add_demo_form, reduce_to_form_link
+from tests.test_corrections import set_cell
+
+BEFORE = "2023-06-10T09:00"  # NTVT is due at the end of 10/06: every unit still has time
+AFTER = "2023-06-11T09:00"  # a day later: the "+1" reminders of NTVT are due
+RESPONSES = "Câu trả lời biểu mẫu 1"  # NTVT's form tab
+
+
+def sync(cli, ws, now):
+    return cli("sync", "--config", ws.config_path, "--now", now)
+
+
+def ntvt_view(ws) -> dict:
+    """Everything the tool shows of NTVT: its status column, its detail rows, its response
+    tab's tool columns, its reminders."""
+    status = ws.values(H.STATUS_TAB)
+    col = next(i for i, h in enumerate(status[0]) if str(h).startswith("NTVT"))
+    responses = ws.values(RESPONSES)
+    tool = [i for i, h in enumerate(responses[0]) if h in (H.VERDICT_COL, H.MATCHED_COL)]
+    reminders = ws.values(H.REMINDERS_TAB) if H.REMINDERS_TAB in ws.tab_titles() else []
+    return {
+        "status": [r[col] if col < len(r) else "" for r in status],
+        "detail": [r for r in ws.values(H.DETAIL_TAB) if r and r[0] == "NTVT"],
+        "verdicts": [[r[i] if i < len(r) else "" for i in tool] for r in responses],
+        "reminders": [r for r in reminders if r and r[0] == "NTVT"],
+    }
+
+
+def campaign_cell(ws, header: str) -> str:
+    rows = ws.values(H.CAMPAIGNS_TAB)
+    row = next(i for i, r in enumerate(rows, start=1) if r and r[0] == "NTVT")
+    return f"{chr(65 + rows[0].index(header))}{row}"
+
+
+def header_cell(ws, tab: str, header: str) -> str:
+    return f"{chr(65 + ws.values(tab)[0].index(header))}1"
+
+
+BREAKS = {
+    "unit question cleared on the campaign row":
+        lambda ws: set_cell(ws, H.CAMPAIGNS_TAB, campaign_cell(ws, "Câu hỏi tên đơn vị"), ""),
+    "unit question renamed on the campaign row":
+        lambda ws: set_cell(ws, H.CAMPAIGNS_TAB, campaign_cell(ws, "Câu hỏi tên đơn vị"), "Đơn vị"),
+    "unit column renamed in the responses tab":
+        lambda ws: set_cell(ws, RESPONSES, header_cell(ws, RESPONSES, "Tên đơn vị"), "Tên cơ quan"),
+    "unit column header cleared in the responses tab":
+        lambda ws: set_cell(ws, RESPONSES, header_cell(ws, RESPONSES, "Tên đơn vị"), ""),
+    "deadline that cannot be read":
+        lambda ws: set_cell(ws, H.CAMPAIGNS_TAB, campaign_cell(ws, "Hạn nộp"), "cuối tháng 6"),
+}
+
+
+@pytest.mark.parametrize("broken", list(BREAKS))
+def test_a_campaign_that_cannot_be_read_keeps_its_statuses_and_sends_nothing(cli, workspace, broken):
+    assert sync(cli, workspace, BEFORE).code == 0
+    before = ntvt_view(workspace)
+    BREAKS[broken](workspace)
+    result = sync(cli, workspace, AFTER)
+    assert "campaign NTVT skipped" in result.err, result.err
+    assert "Traceback" not in result.err
+    after = ntvt_view(workspace)
+    assert after["status"] == before["status"]
+    assert after["detail"] == before["detail"]
+    assert after["verdicts"][1:] == before["verdicts"][1:]
+    assert after["reminders"] == before["reminders"]
+    # the other campaigns go on: KN75's column is still written
+    assert "KN75" not in result.err.split("campaign NTVT skipped")[0].split("\n")[-1]
+
+
+def test_the_campaigns_tab_without_its_unit_question_header_writes_nothing(cli, workspace):
+    assert sync(cli, workspace, BEFORE).code == 0
+    set_cell(workspace, H.CAMPAIGNS_TAB, header_cell(workspace, H.CAMPAIGNS_TAB, "Câu hỏi tên đơn vị"), "")
+    before = workspace.fingerprint()
+    result = sync(cli, workspace, AFTER)
+    assert result.code == 4 and "Câu hỏi tên đơn vị" in result.err and "Traceback" not in result.err
+    assert workspace.fingerprint() == before
+
+
+def test_a_linked_form_that_lost_its_unit_dropdown_skips_the_campaign(cli, google_workspace):
+    ws = google_workspace
+    add_demo_form(ws)
+    reduce_to_form_link(ws)
+    assert sync(cli, ws, BEFORE).code == 0
+    before = ntvt_view(ws)
+
+    def without_unit_question(form):
+        form["items"] = [i for i in form["items"] if i.get("title") != "Tên đơn vị"]
+    ws.fake.edit_form(FORM_ID, without_unit_question)
+    result = sync(cli, ws, AFTER)
+    assert "campaign NTVT skipped" in result.err, result.err
+    assert ntvt_view(ws) == before
+
+
+def test_a_linked_form_that_cannot_be_read_skips_the_campaign(cli, google_workspace):
+    """The row types its tab and unit question, but the form gives the required questions: with
+    the form unreadable (and no copy kept), every incomplete response would turn green."""
+    ws = google_workspace
+    add_demo_form(ws)
+    set_cell(ws, H.CAMPAIGNS_TAB, campaign_cell(ws, "Câu hỏi bắt buộc"), "")
+    set_cell(ws, H.CAMPAIGNS_TAB, campaign_cell(ws, "Link biểu mẫu"), EDIT_URL)
+    assert sync(cli, ws, BEFORE).code == 0
+    before = ntvt_view(ws)
+    (ws.dir / "data" / "forms" / f"{FORM_ID}.json").unlink()  # no copy to fall back on
+    ws.fake.deny(FORM_ID)
+    result = sync(cli, ws, AFTER)
+    assert "campaign NTVT skipped" in result.err, result.err
+    assert ntvt_view(ws) == before
