@@ -19,7 +19,7 @@ from sync.errors import AccessError, ConfigError, Problem, UsageError
 from sync.gc_pause import gc_paused
 from sync.rules import headers as H
 from sync.rules import prefill, reminders, views
-from sync.rules.book import a1
+from sync.rules.book import Doubled, a1, column_letters
 from sync.rules.corrections import OPEN_MATCHES, Settled, correction_rows, read_settled
 from sync.rules.evaluate import evaluate_campaign, expected_units
 from sync.rules.figure_table import FigureTable, figure_table
@@ -272,7 +272,20 @@ def plan_writes(
         line = views.log_line(state.now, tz, len(state.rows), state.statuses, changed, state.problems)
         batches[""].merge(plan_append(log_tab, log_tab.title if log_tab else tabs.log,
                                       H.LOG_HEADERS, line))
+    for batch in batches.values():
+        state.problems.extend(doubled_problem(d) for d in batch.doubled)
     return {ref: batch for ref, batch in batches.items() if not batch.is_empty()}
+
+
+def doubled_problem(doubled: Doubled) -> Problem:
+    cols = ", ".join(column_letters(c) for c in doubled.cols)
+    if doubled.written is None:
+        what = ("the tool cannot tell its own column from a copy: neither is written until "
+                "staff delete or rename the copy")
+    else:
+        what = (f"the tool writes only its own, {column_letters(doubled.written)}; delete or "
+                "rename the copy")
+    return Problem(doubled.tab, 1, doubled.header, f"'{doubled.header}' heads columns {cols}: {what}")
 
 
 def plan_corrections(config: Config, state: State) -> WriteBatch:

@@ -5,14 +5,18 @@ earlier statuses stay as they were; one problem line says why."""
 
 from __future__ import annotations
 
+import gspread
+import openpyxl
 import pytest
 
 from sync.rules import headers as H
+from sync.rules.book import column_letters
 from tests.test_campaign_forms import EDIT_URL, FORM_ID, add_demo_form, reduce_to_form_link
 from tests.test_corrections import set_cell
 
 BEFORE = "2023-06-10T09:00"  # NTVT is due at the end of 10/06: every unit still has time
 AFTER = "2023-06-11T09:00"  # a day later: the "+1" reminders of NTVT are due
+LATER = "2023-06-20T10:00"  # the demo's moment: NTVT's late responses are in
 RESPONSES = "Câu trả lời biểu mẫu 1"  # NTVT's form tab
 
 
@@ -115,3 +119,73 @@ def test_a_linked_form_that_cannot_be_read_skips_the_campaign(cli, google_worksp
     result = sync(cli, ws, AFTER)
     assert "campaign NTVT skipped" in result.err, result.err
     assert ntvt_view(ws) == before
+
+
+def test_a_clock_gone_back_writes_nothing_and_sends_nothing(cli, workspace):
+    assert sync(cli, workspace, AFTER).code == 0
+    ledger = workspace.dir / "data" / "reminders.sqlite3"
+    sent = ledger.read_bytes()
+    before = workspace.fingerprint()
+    result = sync(cli, workspace, "2023-06-08T09:00")  # the server's time jumped back 3 days
+    assert result.code == 5, result.out + result.err
+    assert "last synced at 11/06/2023 09:00" in result.err and "nothing written" in result.err
+    assert len([line for line in result.err.splitlines() if line.strip()]) == 1, result.err
+    assert workspace.fingerprint() == before and ledger.read_bytes() == sent
+    # what reads at a past moment still works: status, a dry run, the same moment again
+    assert cli("status", "--config", workspace.config_path, "--now", BEFORE).code == 0
+    dry = cli("sync", "--config", workspace.config_path, "--now", BEFORE, "--dry-run")
+    assert dry.code == 0, dry.err
+    assert sync(cli, workspace, AFTER).code == 0
+
+
+def paste_copy_left(ws, tab: str, header: str) -> int:
+    """Staff copy a tool column and paste it as a new column on its left; the copy's column."""
+    rows = ws.values(tab)
+    col = rows[0].index(header) + 1
+    copy = [r[col - 1] if col - 1 < len(r) else "" for r in rows]
+    if ws.fake is not None:
+        book = gspread.Client(None, ws.fake.session()).open_by_key(ws.spreadsheet_id)
+        sheet = ws.fake.spreadsheet(ws.spreadsheet_id).find_sheet(tab).sheet_id
+        book.batch_update({"requests": [{"insertDimension": {"range": {
+            "sheetId": sheet, "dimension": "COLUMNS", "startIndex": col - 1, "endIndex": col}}}]})
+        ws.fake.set_values(ws.spreadsheet_id, tab, f"{column_letters(col)}1", [[v] for v in copy])
+    else:
+        path = ws.dir / "tonghop.xlsx"
+        wb = openpyxl.load_workbook(path)
+        wb[tab].insert_cols(col)
+        for r, value in enumerate(copy, start=1):
+            wb[tab].cell(r, col).value = value if value != "" else None
+        wb.save(path)
+    return col
+
+
+def column(ws, tab: str, col: int) -> list:
+    return [r[col - 1] if col - 1 < len(r) else "" for r in ws.values(tab)]
+
+
+@pytest.mark.parametrize("tab", [H.STATUS_TAB, RESPONSES])
+def test_a_staff_copy_of_a_tool_column_is_reported_and_never_written(cli, workspace, tab):
+    assert sync(cli, workspace, BEFORE).code == 0
+    header = next(h for h in workspace.values(tab)[0]
+                  if str(h).startswith("NTVT") or h == H.VERDICT_COL)
+    copy = paste_copy_left(workspace, tab, header)
+    copied, tool = column(workspace, tab, copy), column(workspace, tab, copy + 1)
+    result = sync(cli, workspace, LATER)  # statuses and verdicts of NTVT change by then
+    assert f"'{header}' heads columns" in result.err, result.err
+    assert column(workspace, tab, copy) == copied  # staff's copy: never written
+    if workspace.kind == "google":  # the tool's own column is known by its anchor: written
+        assert column(workspace, tab, copy + 1) != tool
+    else:  # which one is the tool's cannot be told: neither is written
+        assert column(workspace, tab, copy + 1) == tool
+    # staff remove the copy: the next cycle writes the tool's column again
+    if workspace.fake is not None:
+        book = gspread.Client(None, workspace.fake.session()).open_by_key(workspace.spreadsheet_id)
+        book.worksheet(tab).delete_columns(copy)
+    else:
+        path = workspace.dir / "tonghop.xlsx"
+        wb = openpyxl.load_workbook(path)
+        wb[tab].delete_cols(copy)
+        wb.save(path)
+    result = sync(cli, workspace, LATER)
+    assert result.code == 0 and "heads columns" not in result.err, result.err
+    assert column(workspace, tab, copy) != tool or workspace.kind == "google"

@@ -168,7 +168,9 @@ def test_bad_staff_rows_are_reported_and_the_rest_runs(demo_dir):
     assert any("row 3, column 'Hạn nộp'" in m and "31/02/2023" in m for m in messages)
     assert any("row 4, column 'Đơn vị phải nộp'" in m and "Bệnh viện" in m for m in messages)
     assert any("X1 skipped" in m and "Không có tab này" in m for m in messages)
-    assert {c.code for c in result.state.campaigns} == {"NTVT", "KN75", "PCCC", "NSNN"}
+    # a deadline that cannot be read skips its campaign (fails closed), and no other
+    assert any("KN75 skipped" in m and "31/02/2023" in m for m in messages)
+    assert {c.code for c in result.state.campaigns} == {"NTVT", "PCCC", "NSNN"}
     log = openpyxl.load_workbook(path)[H.LOG_TAB]
     assert "duplicate code" in log.cell(row=log.max_row, column=5).value
 

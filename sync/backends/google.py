@@ -304,7 +304,9 @@ class GoogleSheetsBackend(Backend):
         self._sheets[sid] = {p["title"]: p for p in _grid_properties(meta)}
         read = self._read[sid] = _Read()
         for sheet in _grid_sheets(meta):
-            read.note(sheet, book.tabs[sheet["properties"]["title"]])
+            tab = book.tabs[sheet["properties"]["title"]]
+            read.note(sheet, tab)
+            tab.anchored = frozenset(col for title, col in read.anchors if title == tab.title)
 
     # -- writing ------------------------------------------------------------------------------
     def write(self, ref: str, batch: WriteBatch) -> list[SkippedWrite]:

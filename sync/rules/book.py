@@ -28,6 +28,9 @@ class Tab:
     rows: int  # grid size (Google's gridProperties); the local backend reports Excel's limits
     cols: int
     sheet_id: int | None = None
+    # columns (1-based) the tool's own columns are known by whatever their place (Google's
+    # developer-metadata anchors); a header there is the tool's even when staff copied it
+    anchored: frozenset[int] = frozenset()
 
     def cell(self, row: int, col: int) -> Cell:
         """1-based, like the sheet; outside the data is empty."""
@@ -166,6 +169,15 @@ def a1(row: int, col: int) -> str:
     return f"{column_letters(col)}{row}"
 
 
+class Doubled(NamedTuple):
+    """A tool header on several columns of a tab."""
+
+    tab: str
+    header: str
+    cols: tuple[int, ...]
+    written: int | None  # the anchored column the tool still writes; None: none of them
+
+
 @dataclass
 class WriteBatch:
     """Everything one cycle writes to one book, applied in one go."""
@@ -181,6 +193,9 @@ class WriteBatch:
     # (tab, column) -> number format pattern ("#,##0.##") for the column's data rows; planned
     # with the column's header, so a column is formatted once, when the tool creates it.
     number_formats: dict[tuple[str, int], str] = field(default_factory=dict)
+    # tool headers found on several columns of a tab (a staff copy): reported, and written only
+    # where an anchor tells the tool's own column (``written``), else not at all
+    doubled: list[Doubled] = field(default_factory=list)
 
     def columns(self) -> dict[tuple[str, int], str | None]:
         """Every (tab, column) the batch writes, with the header its guard expects (None: a
@@ -271,6 +286,7 @@ class WriteBatch:
         self.choices.extend(other.choices)
         self.guards.extend(other.guards)
         self.number_formats.update(other.number_formats)
+        self.doubled.extend(other.doubled)
 
     def tabs_touched(self) -> list[str]:
         seen: dict[str, None] = dict.fromkeys(self.new_tabs)

@@ -20,6 +20,7 @@ from sync.rules.book import (
     CellRun,
     CellWrite,
     ColumnChoice,
+    Doubled,
     Tab,
     WriteBatch,
     column_of,
@@ -74,15 +75,32 @@ class _Grid:
         values = tab.values if tab else []
         header_row = [clean(v) for v in (values[0] if values else [])]
         self.col: dict[str, int] = {}
-        index = {}
+        where: dict[str, list[int]] = {}
         for i, text in enumerate(header_row):
-            index.setdefault(header_key(text), i + 1)
+            where.setdefault(header_key(text), []).append(i + 1)
+        index = {key: cols[0] for key, cols in where.items()}
+        # A tool header on several columns (staff pasted a copy of a tool column): the tool's
+        # own is the anchored one, when one is; else the header's column is not planned at all
+        # (``unsure``), rather than written over what may be staff's copy.
+        self.unsure: set[str] = set()
+        for header in headers:
+            cols = where.get(header_key(header), [])
+            if len(cols) > 1 and clean(header):
+                mine = [c for c in cols if tab is not None and c in tab.anchored]
+                written = mine[0] if len(mine) == 1 else None
+                self.batch.doubled.append(Doubled(title, header, tuple(cols), written))
+                if written is None:
+                    self.unsure.add(header)
+                else:
+                    index[header_key(header)] = written
         # A new column goes right of the last non-empty cell of any row: staff's unheaded notes
         # beside the table are theirs.
         next_col = max(map(len, values), default=0) + 1
         self.new_cols: set[int] = set()
         self._columns: dict[int, list[Cell]] = {}
         for header in headers:
+            if header in self.unsure:
+                continue
             col = index.get(header_key(header))
             if col is None:
                 col, next_col = next_col, next_col + 1
@@ -144,7 +162,7 @@ class _Grid:
 
     def finish(self) -> WriteBatch:
         if not self.batch.cells and not self.batch.colours:  # (formats come with a header cell)
-            return WriteBatch()
+            return WriteBatch(doubled=self.batch.doubled)
         self.batch.guards = [g for g in self.batch.guards if g.col in self.written_cols]
         rows = max(self.last_row, self.bottom, 1)
         cols = max(self.max_col, max(self.written_cols, default=1))
@@ -177,7 +195,9 @@ def plan_keyed_table(
     value is unchanged (after a failed write, the colours on the sheet may not match its
     values)."""
     grid = _Grid(title, tab, headers, formats)
-    headers = [h for h in headers if h not in staff_headers]
+    if grid.unsure.intersection(key_headers):  # rows cannot be told apart: the tab waits
+        return WriteBatch(doubled=grid.batch.doubled)
+    headers = [h for h in headers if h not in staff_headers and h not in grid.unsure]
     table = rows if isinstance(rows, Table) else Table.of_rows(rows, headers)
     where: dict[tuple[str, ...], int] = {}
     if tab is not None:
@@ -245,6 +265,8 @@ def plan_row_columns(
     contiguous = isinstance(rows, range) and rows.start == 2 and rows.step == 1
     every = range(2, last + 1)
     for header in headers:
+        if header in grid.unsure:
+            continue
         wanted = columns.get(header, ())
         if contiguous:
             values = [*wanted, *[""] * (last - 1 - len(wanted))]

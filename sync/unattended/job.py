@@ -29,9 +29,11 @@ from sync.errors import ConfigError, ExitCode, LockedError, TonghopError
 from sync.logs import SHOWN, OffsetFormatter
 from sync.progress import Progress, ProgressBackend
 from sync.rules import prefill, views
+from sync.rules.logbook import behind, last_written
 from sync.rules.models import CycleRows
 from sync.rules.reminders import Due, deadline_key, due_reminders
 from sync.rules.text import one_line
+from sync.rules.timeparse import format_vn
 from sync.summary import summary_line
 from sync.unattended import settled, snapshots
 from sync.unattended.ledger import Claim, Entry, Ledger
@@ -47,6 +49,13 @@ LEDGER_NAME = "reminders.sqlite3"
 
 class CycleFailed(TonghopError):
     """Something unexpected; the details are in the log file."""
+
+    exit_code = ExitCode.CYCLE
+
+
+class ClockBehind(TonghopError):
+    """The cycle's moment is earlier than the last cycle that wrote the spreadsheet: writing
+    would put older statuses over newer ones."""
 
     exit_code = ExitCode.CYCLE
 
@@ -218,6 +227,12 @@ def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool
     state = read_state(config, backend, now)
     outcome = Outcome(CycleResult(state))
     if not dry_run:
+        last = last_written(state.books[""].find_tab(config.tabs.log), config.tz)
+        if behind(now, last):
+            raise ClockBehind(
+                f"sync {now.isoformat(timespec='seconds')}: the spreadsheet was last synced at "
+                f"{format_vn(last, config.tz)}, later than this moment; nothing written, nothing "
+                "sent (is this machine's clock right? `status --now` and `--dry-run` still work)")
         try:
             outcome.snapshots = snapshots.take(config, state.books, now)
         except OSError as err:
@@ -244,8 +259,6 @@ def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool
                 outcome.delivery = _deliver(config, state, ledger, now, env, outcome)
             entries = ledger.entries()
             waiting = ledger.waiting() if config.smtp.host else []
-    for problem in state.problems:  # the commands print them
-        log.warning("%s", one_line(problem, 500), extra=SHOWN)
     for d in due:
         log.info("reminder %s/%s %s: %s, %s", d.status.campaign.code, d.status.unit.code,
                  d.offset.code, one_line(d.status.unit.name, 80), d.status.status.value)
@@ -253,6 +266,8 @@ def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool
     repaint = config.data_path / REPAINT_MARKER
     repainting = repaint.exists()
     outcome.result.batches = plan_writes(config, state, rows, repaint=repainting)
+    for problem in state.problems:  # the commands print them
+        log.warning("%s", one_line(problem, 500), extra=SHOWN)
     if not dry_run:
         if reports:  # the "Báo cáo" rows join the control spreadsheet's one write
             listing = WriteBatch()
