@@ -83,8 +83,12 @@ class Organization:
 
 @dataclass(frozen=True)
 class Matching:
-    fuzzy_threshold: float = 85.0  # rapidfuzz score (0-100) a guess must reach
+    fuzzy_threshold: float = 85.0  # rapidfuzz score (0-100) a one-letter guess shown to staff must reach
     fuzzy_margin: float = 5.0  # and by how much it must beat the runner-up
+    # the office's own places that units add after their names and the roster does not show:
+    # a former district, the province ("quận Thanh Xuân", "Hà Nội"); taken off after a dash,
+    # comma or bracket ("Trường Tiểu học Kim Giang - quận Thanh Xuân")
+    places: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

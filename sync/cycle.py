@@ -131,8 +131,9 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
     problems += more
     settled, more = read_settled(control.find_tab(tabs.corrections), units)
     problems += more
-    matcher = matcher_for(with_old_names(units, forms), config.matching.fuzzy_threshold, config.matching.fuzzy_margin,
-                      settled=settled.codes)
+    matcher = matcher_for(with_old_names(units, forms), config.matching.fuzzy_threshold,
+                          config.matching.fuzzy_margin, settled=settled.codes,
+                          places=config.matching.places)
 
     evaluated: list[Campaign] = []
     statuses: list[UnitStatus] = []

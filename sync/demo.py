@@ -304,8 +304,8 @@ def responses_for(
     rows.append(_row(min(deadline_day - timedelta(days=2), now - timedelta(days=1)),
                      "abc@example.com", "Trường Quốc tế ABC",
                      [_answer(rng, campaign, q, "ABC", "Trường") for q in campaign.questions], rng))
-    if campaign.code == "NTVT":  # a typo: matched as a guess for staff to confirm
-        rows.append(_row(deadline_day - timedelta(days=1), "", "Trường Tiểu học Kim Giangg",
+    if campaign.code == "NTVT":  # a letter dropped: a guess, counted once staff confirm it
+        rows.append(_row(deadline_day - timedelta(days=1), "", "Trường Tiểu học Kim Gang",
                          [_answer(rng, campaign, q, "TH", "Trường") for q in campaign.questions], rng))
         rows[1][5] = '=HYPERLINK("http://example.com/x", "Bấm vào đây")'
     body = rows[1:]

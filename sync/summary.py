@@ -26,7 +26,8 @@ def summary_line(result: CycleResult) -> str:
         action = "nothing changed"
     unknown = state.rows.verdict_count(Verdict.UNKNOWN_UNIT)
     guesses = len(state.rows.matched({MatchKind.FUZZY}))
-    flagged = f" ({unknown} from unknown units, {guesses} matched by guess)" if unknown or guesses else ""
+    flagged = (f" ({unknown} from no identified unit, {guesses} of them guessed for staff to confirm)"
+               if unknown else "")
     return (f"sync {state.now.isoformat(timespec='seconds')}: {len(state.campaigns)} campaigns, "
             f"{len(state.rows)} responses{flagged}; {parts or 'no expected units'}; {action}; "
             f"{len(state.problems)} problems")

@@ -214,3 +214,27 @@ def test_a_staff_column_deleted_by_mistake_comes_back_with_its_dropdown(demo_dir
     assert header[-1] == H.CORRECTION_CODE
     (rule,) = sheet.data_validations.dataValidation
     assert str(rule.sqref).startswith(f"{openpyxl.utils.get_column_letter(len(header))}2")
+
+
+def test_a_guessed_name_counts_for_no_unit_until_staff_confirm_it(cli, workspace):
+    guessed_name = "Trường Tiểu học Kim Gang"  # the demo's NTVT row with a letter dropped
+    sync(cli, workspace)
+    responses = workspace.values("Câu trả lời biểu mẫu 1")
+    head = responses[0]
+
+    def the_row():
+        rows = workspace.values("Câu trả lời biểu mẫu 1")
+        return next(r for r in rows[1:] if guessed_name in r)
+    row = the_row()
+    assert row[head.index(H.VERDICT_COL)] == Verdict.UNKNOWN_UNIT.label
+    assert row[head.index(H.MATCHED_COL)].startswith("đoán TH04 - ") and "chưa tính" in row[head.index(H.MATCHED_COL)]
+    detail = next(r for r in workspace.values(H.DETAIL_TAB) if r[:2] == ["NTVT", "TH04"])
+    assert "'Trường Tiểu học Kim Gang', đoán là đơn vị này: chưa tính" in detail[-1]
+
+    set_cell(workspace, TAB, staff_cell(workspace, guessed_name), "TH04")  # staff confirm it
+    sync(cli, workspace)
+    row = the_row()
+    assert row[head.index(H.VERDICT_COL)] != Verdict.UNKNOWN_UNIT.label
+    assert row[head.index(H.MATCHED_COL)] == "TH04 - Trường Tiểu học Kim Giang"
+    detail = next(r for r in workspace.values(H.DETAIL_TAB) if r[:2] == ["NTVT", "TH04"])
+    assert "đoán là đơn vị này" not in str(detail[-1])

@@ -234,7 +234,9 @@ def test_wording_reads_right_before_at_and_after_each_deadline(demo_dir, tmp_pat
 def test_unidentified_responses_are_named_and_their_proposals_kept_apart(drafted):
     ws, _ = drafted
     text = "\n".join(_texts(ws / "out" / f"{DAY}_NTVT_bao-cao.docx"))
-    assert "không xác định được đơn vị (tên ghi trên phiếu: 'Trường Quốc tế ABC')" in text
+    # the school not on the roster, and a name only guessed (it counts once staff confirm it)
+    assert "không xác định được đơn vị (tên ghi trên phiếu: 'Trường Quốc tế ABC'; " \
+           "'Trường Tiểu học Kim Gang')" in text
     assert "đề nghị từ lượt gửi chưa xác định được đơn vị" in text
     doc = Document(str(ws / "out" / f"{DAY}_NTVT_danh-sach-khen-thuong.docx"))
     rows = [[c.text for c in r.cells] for r in doc.tables[-1].rows]

@@ -73,6 +73,11 @@ def test_a_bad_offset_cell_is_a_problem_of_its_row(demo_dir, cli):
 
 
 # --- when a reminder is due ------------------------------------------------------------------
+def test_no_reminder_while_a_response_guessed_to_be_the_unit_waits_for_staff():
+    waiting = unit_status("-3; -1; +1")._replace(guessed=("UBND phuong Nhan Chin",))
+    assert [code for code, _, _ in due([unit_status("-3; -1; +1")], at(30, 9))] == ["P01"]
+    assert due([waiting], at(30, 9)) == []  # the same unit and moment, a guess waiting: none
+
 def test_a_day_offset_is_due_from_midnight_of_its_day_to_the_second():
     s = [unit_status("-3; -1; +1")]
     assert due(s, at(26, 23, 59, 59)) == []

@@ -102,7 +102,7 @@ def correction_rows(results: Iterable[RowResult], settled: Settled) -> list[dict
         match = mine[0].response.match
         standing = Standing.BAD_CODE if key in settled.bad else _OPEN[match.kind]
         guess, score = "", ""
-        if match.kind is MatchKind.AMBIGUOUS:
+        if match.candidates:  # ambiguous, or a level that disagrees
             guess = ", ".join(f"{u.code} - {u.name}" for u in match.candidates)
         elif match.unit is not None:
             guess = f"{match.unit.code} - {match.unit.name}"

@@ -14,6 +14,7 @@ from operator import le
 
 from sync.rules.answers import Answers, answer_by_key
 from sync.rules.figures import read_figures
+from sync.rules.matching import CREDITING
 from sync.rules.models import (
     Campaign,
     Exemption,
@@ -79,6 +80,7 @@ def evaluate_campaign(
     # (superseded unless it is the one that counts, below), or None and the verdict of a
     # response that counts for no unit
     said = [_said(match, expected_codes) for match in responses.matches]
+    guessed = _guessed(responses, expected_codes)
     unit_of, verdict_of = [unit for unit, _ in said], [verdict for _, verdict in said]
     # ... then per position, at C speed: one verdict and unit each; each unit's count and the
     # position that counts (the latest or first by time, then by row) taken by dicts
@@ -120,8 +122,23 @@ def evaluate_campaign(
             exemption_reason=exemption.reason if exemption else "",
             figures=tuple(figures.items()),
             new_deadline=exemption.new_deadline if exemption else None,
+            guessed=guessed.get(unit.code, ()),
         ))
     return Evaluation(statuses, RowResults(responses, verdicts, details))
+
+
+def _guessed(responses: Responses, expected: Collection[str]) -> dict[str, tuple[str, ...]]:
+    """The names typed in the tab that were only guessed to be an expected unit, by unit: they
+    count for no unit until staff settle them, and the unit's detail row says so."""
+    guesses = {i for i, m in enumerate(responses.matches)
+               if m.kind is MatchKind.FUZZY and m.unit is not None and m.unit.code in expected}
+    if not guesses:
+        return {}
+    out: dict[str, dict[str, None]] = {}
+    for position, i in enumerate(responses.found):
+        if i in guesses:
+            out.setdefault(responses.matches[i].unit.code, {})[responses.names[position]] = None
+    return {code: tuple(names) for code, names in out.items()}
 
 
 def _set_aside(times: Sequence[datetime | None], now_at: datetime | None,
@@ -147,7 +164,7 @@ def _time_order(times: Sequence[datetime | None]) -> Sequence[int]:
 
 
 def _said(match: Match, expected: Collection[str]) -> tuple[str | None, Verdict]:
-    if match.kind is MatchKind.NONE or match.unit is None:
+    if match.kind not in CREDITING or match.unit is None:  # a guess waits for staff
         return None, Verdict.UNKNOWN_UNIT
     if match.unit.code not in expected:
         return None, Verdict.NOT_EXPECTED

@@ -1,13 +1,21 @@
-"""Which roster unit a response names.
+"""Which roster unit a response names: credited only when the name identifies one unit.
 
-Keys, from strict to loose (see ``docs/vietnamese.md``): the code; the full name (abbreviations
-expanded); the name without leading organisation words ("UBND", "Trường", "Phòng", ...); the name
-without leading organisation *and* administrative-level words ("phường", "xã", "quận", ...),
-where a bare place name is ambiguous when another unit's name ends with it; the last two again
-without accents. At each step the units the campaign expects are tried first, then the whole
-roster; a name that fits several units is reported as ambiguous, never guessed. Only then a fuzzy
-guess that must clear a threshold and beat the runner-up, reported as a guess for staff to confirm.
-A name staff settled in the correction tab ("Đối chiếu tên đơn vị") wins over all of these.
+A name is read as words (``sync/rules/unitnames.py``: look-alike letters, case, tone style,
+punctuation, "&", numbers, abbreviations with each of their meanings). Then, strict to loose:
+a name staff settled in "Đối chiếu tên đơn vị"; the unit's code; its full name or an alias; the
+name without organisation words in front ("UBND", "Trường", "Phòng", ...: optional both ways,
+unless what is left is a bare place name); the place without its level word, when none was typed
+(a typed level must be the unit's: "Quận Ba Đình" is never "Phường Ba Đình"); the same with
+syllables typed without their marks, as telex/VNI or with a doubled letter, when every mark
+typed agrees with the roster's; and each of these again with a trailing place that names the
+units' own parents taken off ("Sở Tài chính Hà Nội", "... - quận Thanh Xuân"). At each step the
+units the campaign expects are tried first; a name that fits several units (or is the end of
+another unit's name) is ambiguous.
+
+What is found no other way is a *guess* for staff, never a credit: a shortened name that begins
+one unit's name ("Sở Giáo dục"), one letter dropped or added in one syllable, the end of a
+single unit's name. A name with a level that disagrees ("Huyện Mê Linh" for "Xã Mê Linh") is
+left for staff with that unit as the candidate. See ``docs/vietnamese.md``.
 """
 
 from __future__ import annotations
@@ -15,63 +23,37 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_left
-from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from sync.rules.models import Match, MatchKind, Unit
-from sync.rules.text import simple_key, strip_accents, unify_tones
+from sync.rules.text import simple_key, unify_tones
+from sync.rules.unitnames import (
+    BREAK,
+    LEVEL_WORDS,
+    ORGANISATION,
+    all_agree,
+    compared,
+    fits,
+    level_and_place,
+    readings,
+    skeleton,
+    starts_with,
+    words,
+)
 
-# Common abbreviations in unit names, by normalised token.
-ABBREVIATIONS = {
-    "p": "phường",
-    "ph": "phường",
-    "q": "quận",
-    "x": "xã",
-    "tx": "thị xã",
-    "tp": "thành phố",
-    "ubnd": "ủy ban nhân dân",
-    "ub": "ủy ban",
-    "hđnd": "hội đồng nhân dân",
-    "mttq": "mặt trận tổ quốc",
-    "thcs": "trung học cơ sở",
-    "thpt": "trung học phổ thông",
-    "th": "tiểu học",
-    "mn": "mầm non",
-    "mg": "mẫu giáo",
-    "ca": "công an",
-    "bql": "ban quản lý",
-    "bqlda": "ban quản lý dự án",
-    "lđlđ": "liên đoàn lao động",
-    "hlhpn": "hội liên hiệp phụ nữ",
-    "hccb": "hội cựu chiến binh",
-    "tncs": "thanh niên cộng sản",
-    "vp": "văn phòng",
-    "tt": "trung tâm",
-    "ttyt": "trung tâm y tế",
-}
-# Words in front of a name that units often leave out or add: optional in both directions.
-ORGANISATION_WORDS = ("ủy ban nhân dân", "trường", "phòng", "ban", "hội", "trung tâm")
-ADMINISTRATIVE_WORDS = ("phường", "xã", "thị trấn", "quận", "huyện", "thị xã", "tỉnh", "thành phố")
+# The match kinds that credit a unit: a guess waits for staff (a name settled in the tab).
+CREDITING = frozenset({MatchKind.EXACT, MatchKind.SETTLED})
 
-_EXPANSIONS = {k: unify_tones(v) for k, v in ABBREVIATIONS.items()}
-_EXPANSIONS.update({strip_accents(k): v for k, v in _EXPANSIONS.items()})
 # Characters that render as nothing; text.clean removes the usual ones, these come from some
 # phone keyboards and word processors.
 _INVISIBLE = re.compile("[\u00ad\u034f\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-
-
-def _prefixes(words: Iterable[str], plain: bool) -> tuple[str, ...]:
-    keys = (unify_tones(w) for w in words)
-    # longest first, so "thị xã" goes before "xã" and "trung tâm" is not read as two words
-    return tuple(sorted(((strip_accents(k) if plain else k) + " " for k in keys), key=len, reverse=True))
-
-
-_ORG = _prefixes(ORGANISATION_WORDS, plain=False)
-_ORG_PLAIN = _prefixes(ORGANISATION_WORDS, plain=True)
-_ALL = _prefixes(ORGANISATION_WORDS + ADMINISTRATIVE_WORDS, plain=False)
-_ALL_PLAIN = _prefixes(ORGANISATION_WORDS + ADMINISTRATIVE_WORDS, plain=True)
+_UBND = ORGANISATION[0]  # "ủy ban nhân dân": the only organisation word in front of a place
+_OF = (unify_tones("thuộc"),)
+MAX_CANDIDATES = 5  # shown to staff for a name left to them
 
 
 def _visible(text: str) -> str:
@@ -86,72 +68,6 @@ def typed_key(text: str) -> str:
     return simple_key(_visible(text))
 
 
-def full_key(text: str) -> str:
-    return _expanded(typed_key(text))
-
-
-def _expanded(typed: str) -> str:
-    """A typed key with its abbreviations written out: the full key."""
-    words = typed.split(" ")
-    if _EXPANSIONS.keys().isdisjoint(words) and "" not in words:  # most names: as they are
-        return typed
-    return " ".join(_EXPANSIONS.get(t, t) for t in words if t)
-
-
-def _strip_prefixes(key: str, prefixes: tuple[str, ...]) -> str:
-    """``key`` without the leading ``prefixes`` (longest first; none of them begins another),
-    as long as something is left."""
-    while key.startswith(prefixes):  # one test of them all: most names have none
-        for prefix in prefixes:
-            if key.startswith(prefix) and len(key) > len(prefix):
-                key = key[len(prefix):]
-                break
-        else:
-            break
-    return key
-
-
-def core_key(text: str) -> str:
-    """The full key without leading organisation words ("UBND", "Trường", "Phòng", ...)."""
-    return _core(full_key(text))
-
-
-def bare_key(text: str) -> str:
-    """The full key without leading organisation and administrative-level words: the place name
-    ("UBND phường Khương Trung" -> "khương trung")."""
-    return _bare(full_key(text))
-
-
-def plain_key(text: str) -> str:
-    """The core key without any accent: for names typed on a keyboard with no Vietnamese input."""
-    return _plain(full_key(text))
-
-
-def plain_bare_key(text: str) -> str:
-    return _plain_bare(full_key(text))
-
-
-# The keys above, from a full key (a name is keyed once, then each layer derives its own key)
-def _full(full: str) -> str:
-    return full
-
-
-def _core(full: str) -> str:
-    return _strip_prefixes(full, _ORG)
-
-
-def _bare(full: str) -> str:
-    return _strip_prefixes(full, _ALL)
-
-
-def _plain(full: str) -> str:
-    return _strip_prefixes(strip_accents(full), _ORG_PLAIN)
-
-
-def _plain_bare(full: str) -> str:
-    return _strip_prefixes(strip_accents(full), _ALL_PLAIN)
-
-
 _NONE: frozenset[str] = frozenset()
 
 
@@ -159,8 +75,7 @@ class _Index:
     """Codes by key; with ``tails``, also the names that end with a key as whole words, which
     make a short name ambiguous (a bare "khương trung" may mean "tiểu học khương trung") but
     never match by themselves. The keys are sorted back to front the first time a lookup needs
-    the names ending with one (most names are found, exactly, before a layer with tails is
-    asked): those names are then one range of that order."""
+    the names ending with one: those names are then one range of that order."""
 
     def __init__(self, tails: bool = False):
         self.exact: dict[str, set[str]] = defaultdict(set)
@@ -172,7 +87,7 @@ class _Index:
             self.exact[key].add(code)
             self._ends = None
 
-    def _ending(self, key: str) -> set[str]:
+    def ending(self, key: str) -> set[str]:
         """The codes of the keys that end with `` key``."""
         if self._ends is None:
             backwards = sorted((k[::-1], codes) for k, codes in self.exact.items())
@@ -189,7 +104,39 @@ class _Index:
         exact = self.exact.get(key) if key else None
         if not exact:
             return _NONE, _NONE
-        return exact, (exact | self._ending(key) if self.tails else exact)
+        return exact, (exact | self.ending(key) if self.tails else exact)
+
+
+class _Name:
+    """One name of a unit, read once: its words, without organisation words (core), and its
+    level and place."""
+
+    __slots__ = ("code", "full", "core", "level", "place", "skel")
+
+    def __init__(self, code: str, full: tuple[str, ...], places: Collection[str]):
+        self.code, self.full = code, full
+        self.core = _core(full, places)
+        self.level, self.place = level_and_place(self.core)
+        self.skel = tuple(map(skeleton, self.core))
+
+
+def _core(full: Sequence[str], places: Collection[str]) -> tuple[str, ...]:
+    """The words without organisation words in front: "ủy ban nhân dân" always, the others
+    only when what is left is not a bare place name ("Trường Khương Trung" is a school, not the
+    ward)."""
+    core = tuple(full)
+    while True:
+        word = starts_with(core, ORGANISATION)
+        if word is None:
+            return core
+        rest = core[len(word):]
+        if word != _UBND and _key(map(skeleton, rest)) in places:
+            return core
+        core = rest
+
+
+def _key(words_: Iterable[str]) -> str:
+    return " ".join(words_)
 
 
 ANSWERS_KEPT = 200_000  # typed names (per campaign scope) a Matcher remembers
@@ -200,19 +147,19 @@ _kept_lock = threading.Lock()
 
 
 def matcher_for(units: Iterable[Unit], threshold: float = 85.0, margin: float = 5.0,
-                settled: Mapping[str, str] | None = None) -> Matcher:
+                settled: Mapping[str, str] | None = None, places: Sequence[str] = ()) -> Matcher:
     """The :class:`Matcher` of this roster, kept while the process lives: a `run` loop reads
     the same roster cycle after cycle, and a tab repeats the same typed names, so the keys of
-    the roster and the answers to names matched before are not made again (at 5,000 units and
-    9,000 distinct names, ~0.1 s a cycle). Any change to a unit, an alias, a settled name or a
-    threshold is another roster: its Matcher is made afresh."""
-    key = (tuple(units), threshold, margin, tuple(sorted((settled or {}).items())))
+    the roster and the answers to names matched before are not made again. Any change to a
+    unit, an alias, a settled name, a place or a threshold is another roster: its Matcher is
+    made afresh."""
+    key = (tuple(units), threshold, margin, tuple(sorted((settled or {}).items())), tuple(places))
     with _kept_lock:
         matcher = _kept.get(key)
         if matcher is not None:
             _kept.move_to_end(key)
             return matcher
-    matcher = Matcher(key[0], threshold, margin, settled)
+    matcher = Matcher(key[0], threshold, margin, settled, places)
     with _kept_lock:
         _kept[key] = matcher
         while len(_kept) > KEPT_MATCHERS:
@@ -221,11 +168,12 @@ def matcher_for(units: Iterable[Unit], threshold: float = 85.0, margin: float = 
 
 
 class Matcher:
-    """Built once per cycle from the roster (and staff's settled names); caches answers per
-    typed text and campaign scope."""
+    """Built from the roster (staff's settled names and the office's own places, e.g. "quận
+    Thanh Xuân" or "Hà Nội", too); caches answers per typed text and campaign scope.
+    ``threshold`` and ``margin`` (0-100) bound the one-letter guesses shown to staff."""
 
     def __init__(self, units: Iterable[Unit], threshold: float = 85.0, margin: float = 5.0,
-                 settled: Mapping[str, str] | None = None):
+                 settled: Mapping[str, str] | None = None, places: Sequence[str] = ()):
         self.units = list(units)
         self.threshold, self.margin = threshold, margin
         self._by_code = {u.code: u for u in self.units}
@@ -235,42 +183,82 @@ class Matcher:
         # idempotent (NFC recomposes a moved tone mark with the last letter).
         self._settled = {k: by_folded[c.casefold()] for k, c in (settled or {}).items()
                          if c.casefold() in by_folded}
-        self._codes = _Index()
-        self._layers = [
-            (_Index(), _full), (_Index(tails=True), _core), (_Index(tails=True), _bare),
-            (_Index(tails=True), _plain), (_Index(tails=True), _plain_bare),
-        ]  # each layer's key is derived from the name's full key
-        self._steps = [(self._codes, None), *self._layers]  # (None: the text casefolded)
-        keyed: list[tuple[Unit, str, str]] = []  # each unit's name: (unit, typed key, full key)
-        plain_of_core: dict[str, str] = {}
-        for unit in self.units:
-            self._codes.add(unit.code.casefold(), unit.code)
-            for n, name in enumerate((unit.name, *unit.aliases)):
-                typed = typed_key(name)
-                full = _expanded(typed)
-                keys = [key(full) for _, key in self._layers]
-                for (index, _), key in zip(self._layers, keys, strict=True):
-                    index.add(key, unit.code)
-                plain_of_core.setdefault(keys[1], keys[3])  # (plain_key of the core key)
-                if n == 0:
-                    keyed.append((unit, typed, full))
+        self._codes = {code.casefold(): code for code in self._by_code}
+        fulls = [(u, n, compared(readings(words(name))[0]))
+                 for u in self.units for n, name in enumerate((u.name, *u.aliases))]
+        # the places of the roster (their skeletons): a bare place name left after an
+        # organisation word is that place, not another body ("Trường Khương Trung" is a school)
+        self._places: set[str] = set()
+        self._roster_places: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+        for _, _, full in fulls:
+            level, place = level_and_place(_core(full, ()))
+            if level:
+                self._places.add(_key(map(skeleton, place)))
+                self._roster_places.append((tuple(level.split(" ")), place))
+        self._names = [_Name(u.code, full, self._places) for u, _, full in fulls if full]
+        self._full, self._core, self._place = _Index(), _Index(tails=True), _Index(tails=True)
+        # names with their last letter left off ("Mỹ Đức" may be "THPT Mỹ Đức A"): ambiguity only
+        self._lettered = _Index(tails=True)
+        self._levels: dict[str, set[str]] = defaultdict(set)  # code -> levels of its names
+        self._skel: dict[str, list[_Name]] = defaultdict(list)  # skeleton of a core -> names
+        self._skel_place: dict[str, list[_Name]] = defaultdict(list)
+        self._skel_ends = _Index(tails=True)  # the names a skeleton may be the end of
+        for name in self._names:
+            self._full.add(_key(name.full), name.code)
+            self._core.add(_key(name.core), name.code)
+            self._place.add(_key(name.place), name.code)
+            if len(name.place) > 1 and len(name.place[-1]) == 1 and name.place[-1].isalpha():
+                self._lettered.add(_key(name.place[:-1]), name.code)  # "THPT Mỹ Đức [A]"
+            self._levels[name.code].add(name.level)
+            self._skel[_key(name.skel)].append(name)
+            skel_place = _key(name.skel[len(name.core) - len(name.place):])
+            self._skel_place[skel_place].append(name)
+            self._skel_ends.add(skel_place, name.code)
+            self._skel_ends.add(_key(name.skel), name.code)
+        self._parents = self._parent_places(places)
         # A unit's name typed as the roster writes it (what a pre-filled link or a dropdown
         # sends) is that unit, whatever the campaign expects, when no code is spelled so, staff
-        # settled nothing for it and no other unit has its full key: what _match would find
+        # settled nothing for it and no other unit has its full words: what _match would find
         self._as_written: dict[str, Match] = {}
-        full_names = self._layers[0][0].exact
-        for unit, typed, full in keyed:
+        for unit, n, full in fulls:
             name = unit.name
-            if (_visible(name).strip() == name and name
-                    and not self._codes.exact.get(name.casefold())
-                    and typed not in self._settled and full_names.get(full) == {unit.code}):
+            if (n == 0 and name and _visible(name).strip() == name
+                    and name.casefold() not in self._codes and typed_key(name) not in self._settled
+                    and self._full.exact.get(_key(full)) == {unit.code}):
                 self._as_written[name] = Match(MatchKind.EXACT, unit)
-        core = self._layers[1][0].exact
-        self._fuzzy_choices = {key: codes for key, codes in core.items() if len(codes) == 1}
-        # the guesses' keys: a core key's plain_key is the plain layer's key of its full key
-        self._fuzzy_plain = {key: plain_of_core[key] for key in self._fuzzy_choices}
+        self._prefixes: tuple[list[str], list[str]] | None = None  # made when first guessed
+        self._one_off: dict[tuple[int, str], list[_Name]] | None = None
         self._cache: dict[tuple[str, frozenset[str] | None], Match] = {}
         self._scopes: dict[frozenset[str], frozenset[str]] = {}
+
+    def _parent_places(self, places: Sequence[str]) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...], bool]]]:
+        """(level words, place words, needs a break) a unit may add after its name, by the
+        skeleton of the place's last word, longest place first. A level and place that end two
+        or more of the roster's names ("... phường Khương Đình", "... thành phố Hà Nội") are the
+        units' own parent: taken off wherever they are. The office's configured places (a former
+        district, the province) and the roster's own places only after a break ("..., xã Mê
+        Linh", "... - quận Thanh Xuân"): "Công an quận Thanh Xuân" is the district's police."""
+        found: Counter = Counter()
+        for name in self._names:
+            core = name.core
+            for i in range(len(core) - 1, 0, -1):
+                level = starts_with(core[i:], LEVEL_WORDS)
+                if level is not None:  # ("xã hội" ends many names: a place has two words or more)
+                    place = core[i + len(level):]
+                    if 2 <= len(place) <= 4:
+                        found[(level, place)] += 1
+                    break
+        parents = {(level, place, False) for (level, place), n in found.items() if n >= 2}
+        for text in places:
+            typed = compared(readings(words(text))[0])
+            level = starts_with(typed, LEVEL_WORDS) or ()
+            if typed[len(level):]:
+                parents.add((level, tuple(typed[len(level):]), True))
+        parents |= {(level, place, True) for level, place in self._roster_places}
+        by_last: dict[str, list] = defaultdict(list)
+        for parent in sorted(parents, key=lambda p: (-len(p[1]), p[2], p)):
+            by_last[skeleton(parent[1][-1])].append(parent)
+        return by_last
 
     def match(self, typed: str, expected: Collection[str] | None = None) -> Match:
         """The unit ``typed`` names; ``expected`` (unit codes the campaign expects) are tried
@@ -303,42 +291,209 @@ class Matcher:
             self._cache.clear()
         return self._scopes.setdefault(scope, scope)
 
-    def _match(self, typed: str, expected: frozenset[str] | None) -> Match:
+    # --- the rules ------------------------------------------------------------------------------
+    def _match(self, typed: str, scope: frozenset[str] | None) -> Match:
         text = _visible(typed).strip()
         if not text:
             return Match(MatchKind.NONE)
-        typed_text = typed_key(text)
-        settled = self._settled.get(typed_text)
+        settled = self._settled.get(typed_key(text))
         if settled:
             return Match(MatchKind.SETTLED, self._by_code[settled])
-        full = _expanded(typed_text)
-        scopes = (expected, None) if expected else (None,)
-        for index, key in self._steps:  # the code first, then each layer from strict to loose
-            exact, near = index.find(text.casefold() if key is None else key(full))
-            if not exact:
+        code = self._codes.get(text.casefold())
+        if code is not None:
+            return Match(MatchKind.EXACT, self._by_code[code])
+        typed_words = words(text)
+        meanings = readings(typed_words)
+        plain = [r for r in map(compared, meanings) if r]
+        if not plain:
+            return Match(MatchKind.NONE)
+        found = self._found([self._exact(r, scope, tails=True) for r in plain])
+        if found is None:  # the same without a place that names the units' parent
+            found = self._found([self._exact(r, scope, tails=False)
+                                 for m in meanings for r in self._unqualified(m) if r])
+        if found is not None and found.kind is not MatchKind.NONE:
+            return found
+        return self._guess(meanings, scope, near=found.candidates if found else ())
+
+    def _found(self, answers: list[Match | None]) -> Match | None:
+        """One answer of several readings: the unit all that found one agree on; ambiguous when
+        they name different units; None when none found anything."""
+        units = {a.unit.code: a for a in answers if a is not None and a.kind is MatchKind.EXACT}
+        ambiguous = any(a is not None and a.kind is MatchKind.AMBIGUOUS for a in answers)
+        if len(units) == 1 and not ambiguous:
+            return next(iter(units.values()))
+        candidates = {u.code: u for a in answers if a is not None
+                      for u in (a.candidates or ((a.unit,) if a.unit else ()))}
+        if len(units) > 1 or ambiguous:
+            return self._ambiguous(candidates)
+        if candidates:  # a level that disagrees: nothing credited, the units shown
+            return Match(MatchKind.NONE, candidates=self._sorted(candidates))
+        return None
+
+    def _exact(self, typed: tuple[str, ...], scope: frozenset[str] | None,
+               tails: bool) -> Match | None:
+        """The first step, strict to loose, that finds the name: a unit, ambiguous, or (level
+        disagreeing) NONE with candidates; None when no step finds it."""
+        exact = self._full.exact.get(_key(typed))
+        if exact:
+            return self._decide(exact, exact, scope, tails)
+        core = _core(typed, self._places)
+        level, place = level_and_place(core)
+        found, near = self._core.find(_key(core))
+        if found:
+            return self._decide(found, near if not level else found, scope, tails)
+        others: set[str] = set()
+        found, near = self._place.find(_key(place))
+        if found and not level:
+            near = near | self._lettered.exact.get(_key(place), _NONE) | self._lettered.ending(_key(place))
+        if level:
+            agreeing = {c for c in found if level in self._levels[c]}
+            others = found - agreeing
+            found = near = agreeing
+        elif not found and tails and scope is not None:  # the end of one expected unit's name
+            ending = self._place.ending(_key(place)) & scope
+            if len(ending) == 1:
+                return self._unit(ending)
+        if found:
+            return self._decide(found, near, scope, tails)
+        # syllables typed without marks, as telex/VNI, or with a doubled letter
+        skel = tuple(map(skeleton, core))
+        agreeing = {n.code for n in self._skel.get(_key(skel), ()) if all_agree(core, n.core)}
+        if not agreeing:
+            candidates = self._skel_place.get(_key(skel[len(core) - len(place):]), ())
+            fits = {n.code for n in candidates if all_agree(place, n.place)}
+            agreeing = {c for c in fits if not level or level in self._levels[c]}
+            others |= fits - agreeing
+        if agreeing:
+            near = agreeing if level else agreeing | self._skel_ends.ending(_key(skel[len(core) - len(place):]))
+            return self._decide(agreeing, near, scope, tails)
+        if others:
+            return Match(MatchKind.NONE, candidates=self._sorted(others))
+        return None
+
+    def _decide(self, exact: set[str], near: set[str], scope: frozenset[str] | None,
+                tails: bool) -> Match:
+        if scope is not None:
+            fits = near & scope
+            if fits and (exact & scope or tails):
+                return self._unit(fits)
+        return self._unit(near)
+
+    def _unit(self, codes: set[str]) -> Match:
+        if len(codes) == 1:
+            return Match(MatchKind.EXACT, self._by_code[next(iter(codes))])
+        return self._ambiguous(codes)
+
+    def _unqualified(self, typed: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """``typed`` (words with their breaks) without trailing places that name the units'
+        parent ("... - Hà Nội", "... thuộc phường Khương Đình", "... UBND phường Khương Đình"),
+        and without only the place where the level word belongs to the name ("Văn phòng ...
+        phường [Khương Đình]"); as compared."""
+        out: list[tuple[str, ...]] = []
+        words_ = typed
+        while words_:
+            while words_ and words_[-1] == BREAK:
+                words_ = words_[:-1]
+            for level, place, needs_break in self._parents.get(skeleton(words_[-1]) if words_ else "", ()):
+                if len(words_) <= len(place) or not fits(words_[-len(place):], place):
+                    continue
+                cut = len(words_) - len(place)
+                keep_level = None
+                if level and cut > len(level) and fits(words_[cut - len(level):cut], level):
+                    keep_level = words_[:cut]
+                    cut -= len(level)
+                if cut > len(_UBND) and fits(words_[cut - len(_UBND):cut], _UBND):
+                    cut -= len(_UBND)
+                if cut > 1 and fits(words_[cut - 1:cut], _OF):
+                    cut -= 1
+                elif needs_break and words_[cut - 1] != BREAK:
+                    continue
+                if keep_level is not None and not needs_break:
+                    out.append(compared(keep_level))  # the level word kept
+                words_ = words_[:cut]
+                out.append(compared(words_))
+                break
+            else:
+                return out
+        return out
+
+    # --- guesses for staff ----------------------------------------------------------------------
+    def _guess(self, meanings: list[tuple[str, ...]], scope: frozenset[str] | None,
+               near: Sequence[Unit]) -> Match:
+        if near:  # a level that disagrees: those units are the candidates, nothing is guessed
+            return Match(MatchKind.NONE, candidates=tuple(near))
+        for typed in meanings:
+            for words_ in (compared(typed), *self._unqualified(typed)):
+                core = _core(words_, self._places)
+                if not _says_something(core):
+                    continue
+                guess = self._begins(core, scope) or self._one_letter_off(core, scope)
+                if guess is not None:
+                    return guess
+        return Match(MatchKind.NONE)
+
+    def _begins(self, core: tuple[str, ...], scope: frozenset[str] | None) -> Match | None:
+        """A shortened name: the first words of one unit's name ("Sở Giáo dục")."""
+        if self._prefixes is None:
+            keyed = sorted({(_key(n.core), n.code) for n in self._names}
+                           | {(_key(n.full), n.code) for n in self._names})
+            self._prefixes = [k for k, _ in keyed], [c for _, c in keyed]
+        keys, codes = self._prefixes
+        start = _key(core) + " "
+        found = {codes[i] for i in range(bisect_left(keys, start), bisect_left(keys, start[:-1] + "!"))}
+        return self._one_guess(found, scope, lambda code: fuzz.ratio(_key(core), self._core_of(code)))
+
+    def _one_letter_off(self, core: tuple[str, ...], scope: frozenset[str] | None) -> Match | None:
+        """One syllable with one letter dropped, added or changed ("Kim Gang", "Sóc Sơ"); never
+        a number or a single letter, every other syllable the same."""
+        if self._one_off is None:
+            self._one_off = defaultdict(list)
+            for name in self._names:
+                for i in range(len(name.skel)):
+                    self._one_off[(i, _key((*name.skel[:i], "*", *name.skel[i + 1:])))].append(name)
+        skel = tuple(map(skeleton, core))
+        found: dict[str, float] = {}
+        for i, word in enumerate(skel):
+            if len(word) < 2 or word.isdigit():
                 continue
-            for scope in scopes:
-                if scope is not None and exact.isdisjoint(scope):
-                    continue  # none of the expected units: try the whole roster
-                fits = near & scope if scope is not None else near
-                if len(fits) == 1:
-                    return Match(MatchKind.EXACT, self._by_code[next(iter(fits))])
-                return self._ambiguous(fits)
-        return self._fuzzy(_plain(full))
+            for name in self._one_off.get((i, _key((*skel[:i], "*", *skel[i + 1:]))), ()):
+                theirs = name.skel[i]
+                if (len(theirs) >= 2 and not theirs.isdigit() and Levenshtein.distance(word, theirs) == 1
+                        and all_agree(core[:i] + core[i + 1:], name.core[:i] + name.core[i + 1:])):
+                    found[name.code] = max(found.get(name.code, 0.0), fuzz.ratio(_key(skel), _key(name.skel)))
+        if not found:
+            return None
+        ranked = sorted(found.items(), key=lambda item: -item[1])
+        best, score = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        if score < self.threshold or score - runner_up < self.margin:
+            return Match(MatchKind.NONE, candidates=self._sorted(dict(ranked[:MAX_CANDIDATES])))
+        return Match(MatchKind.FUZZY, self._by_code[best], score=round(score, 1))
+
+    def _one_guess(self, found: set[str], scope: frozenset[str] | None,
+                   score: Callable[[str], float]) -> Match | None:
+        if scope is not None and found & scope:
+            found = found & scope
+        if len(found) == 1:
+            code = next(iter(found))
+            return Match(MatchKind.FUZZY, self._by_code[code], score=round(score(code), 1))
+        if found:
+            return Match(MatchKind.NONE, candidates=self._sorted(found)[:MAX_CANDIDATES])
+        return None
+
+    def _core_of(self, code: str) -> str:
+        return next(_key(n.core) for n in self._names if n.code == code)
+
+    def _sorted(self, codes: Iterable[str]) -> tuple[Unit, ...]:
+        return tuple(sorted((self._by_code[c] for c in codes), key=lambda u: u.code))
 
     def _ambiguous(self, codes: Iterable[str]) -> Match:
-        units = tuple(sorted((self._by_code[c] for c in codes), key=lambda u: u.code))
-        return Match(MatchKind.AMBIGUOUS, candidates=units, score=0.0)
+        return Match(MatchKind.AMBIGUOUS, candidates=self._sorted(codes), score=0.0)
 
-    def _fuzzy(self, plain: str) -> Match:
-        if not plain or not self._fuzzy_choices:
-            return Match(MatchKind.NONE)
-        best = process.extract(plain, self._fuzzy_plain, scorer=fuzz.token_sort_ratio, limit=2)
-        if not best:
-            return Match(MatchKind.NONE)
-        _, score, key = best[0]
-        runner_up = best[1][1] if len(best) > 1 else 0.0
-        if score < self.threshold or score - runner_up < self.margin:
-            return Match(MatchKind.NONE, score=score)
-        code = next(iter(self._fuzzy_choices[key]))
-        return Match(MatchKind.FUZZY, self._by_code[code], score=round(score, 1))
+
+def _says_something(core: tuple[str, ...]) -> bool:
+    """More than an organisation or a level word: "Hội" or "Phường" alone begins many names."""
+    return bool(core) and _key(core) not in _BARE_WORDS
+
+
+_BARE_WORDS = {_key(w) for w in (*ORGANISATION, *LEVEL_WORDS)}

@@ -77,7 +77,7 @@ VERDICT_LABELS = {
 
 class MatchKind(StrEnum):
     EXACT = "exact"  # name, code or alias after normalisation
-    FUZZY = "fuzzy"  # a guess for staff to confirm
+    FUZZY = "fuzzy"  # a guess for staff to confirm: credits no unit until they do
     SETTLED = "settled"  # staff chose the unit in the correction tab
     AMBIGUOUS = "ambiguous"  # several units fit equally: left for staff, never guessed
     NONE = "none"
@@ -362,6 +362,7 @@ class UnitStatus(NamedTuple):
     exemption_reason: str = ""
     figures: tuple[tuple[str, float], ...] = ()  # (question, number) read from ``counted``
     new_deadline: datetime | None = None  # an extension granted to this unit
+    guessed: tuple[str, ...] = ()  # names typed that were only guessed to be this unit
 
     def figure(self, question: str) -> float | None:
         return next((v for q, v in self.figures if q == question), None)

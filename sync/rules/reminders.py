@@ -130,6 +130,8 @@ def due_reminders(
     for s in statuses:
         if s.status not in REMIND or s.deadline is None:
             continue
+        if s.guessed:  # a response was guessed to be this unit: staff decide before a reminder
+            continue
         if s.campaign.code not in offsets:
             try:
                 offsets[s.campaign.code] = campaign_offsets(s.campaign)

@@ -87,16 +87,17 @@ def detail_rows(statuses: Sequence[UnitStatus], tz: ZoneInfo) -> Table:
 
 
 def _detail_note(s: UnitStatus, tz: ZoneInfo) -> str:
-    if s.new_deadline is None and not s.exemption_reason and s.counted is None:
+    if s.new_deadline is None and not s.exemption_reason and not s.guessed:
         return ""
     notes = []
     if s.new_deadline is not None and s.status is not Status.EXEMPT:
         notes.append(f"gia hạn đến {format_vn(s.new_deadline, tz)}")
     if s.exemption_reason:
         notes.append(s.exemption_reason)
-    if s.counted is not None and s.counted.match.kind is MatchKind.FUZZY:
-        notes.append(f"tên đơn vị khớp gần đúng ({s.counted.match.score:g}%): "
-                     f"'{one_line(s.counted.unit_text, 60)}', cần xác nhận")
+    if s.guessed:
+        names = ", ".join(f"'{one_line(n, 60)}'" for n in s.guessed[:3])
+        notes.append(f"có câu trả lời ghi tên {names}, đoán là đơn vị này: chưa tính, chờ xác "
+                     "nhận ở tab Đối chiếu tên đơn vị")
     return "; ".join(notes)
 
 
@@ -111,12 +112,13 @@ def verdict_label(verdict: Verdict, missing: Sequence[str] = (), late_by: timede
 def matched_text(match: Match) -> str:
     if match.kind is MatchKind.AMBIGUOUS:
         return "nhiều đơn vị cùng tên: " + ", ".join(u.code for u in match.candidates)
+    if match.kind is MatchKind.FUZZY and match.unit is not None:
+        return f"đoán {match.unit.code} - {match.unit.name}? chưa tính, chờ xác nhận"
     if match.unit is None:
+        if match.candidates:  # e.g. a former district typed for the ward of its name
+            return "gần giống: " + ", ".join(u.code for u in match.candidates) + "; chờ xác nhận"
         return ""
-    text = f"{match.unit.code} - {match.unit.name}"
-    if match.kind is MatchKind.FUZZY:
-        text += f" (đoán {match.score:g}%, cần xác nhận)"
-    return text
+    return f"{match.unit.code} - {match.unit.name}"
 
 
 def response_columns(rows: RowResults) -> dict[str, list[Cell]]:
