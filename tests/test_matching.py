@@ -297,3 +297,18 @@ def test_abbreviations_and_conjunctions():
         assert m.match(typed).unit.code == code, typed
     shortened = m.match("Sở Giáo dục")  # the first words of one unit's name: a guess
     assert shortened.kind is MatchKind.FUZZY and shortened.unit.code == "GD"
+
+
+def test_a_roster_name_typed_without_its_marks_is_found_at_once_as_the_rules_find_it():
+    """The Matcher keeps each roster name with its marks left out (a keyboard without Vietnamese
+    input) for a lookup at once; that answer must be what the steps give."""
+    from sync.rules.text import strip_accents
+    from tests.test_name_corpus import ROSTERS, load_roster
+
+    for units in [load_roster(name) for name in ROSTERS] + [UNITS, PLACES]:
+        m = Matcher(units)
+        for unit in units:
+            plain = strip_accents(unit.name)
+            if plain in m._as_written:
+                slow = m._match(plain, None)
+                assert (slow.kind, slow.unit) == (MatchKind.EXACT, m._as_written[plain].unit), plain

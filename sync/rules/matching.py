@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from sync.rules.models import Match, MatchKind, Unit
-from sync.rules.text import simple_key, unify_tones
+from sync.rules.text import simple_key, strip_accents, unify_tones
 from sync.rules.unitnames import (
     BREAK,
     LEVEL_WORDS,
@@ -113,11 +113,21 @@ class _Name:
 
     __slots__ = ("code", "full", "core", "level", "place", "skel")
 
-    def __init__(self, code: str, full: tuple[str, ...], places: Collection[str]):
-        self.code, self.full = code, full
-        self.core = _core(full, places)
-        self.level, self.place = level_and_place(self.core)
-        self.skel = tuple(map(skeleton, self.core))
+    def __init__(self, code: str, full: tuple[str, ...], core: tuple[str, ...],
+                 level: str, place: tuple[str, ...]):
+        self.code, self.full, self.core, self.level, self.place = code, full, core, level, place
+        self.skel = tuple(map(skeleton, core))
+
+    @classmethod
+    def of(cls, code: str, full: tuple[str, ...], core: tuple[str, ...], level: str,
+           place: tuple[str, ...], places: Collection[str]) -> _Name:
+        """From the words read without the roster's places (``core``, ``level``, ``place``),
+        read again only where an organisation word was dropped before a place."""
+        if len(core) < len(full) and not level:
+            again = _core(full, places)
+            if again != core:
+                return cls(code, full, again, *level_and_place(again))
+        return cls(code, full, core, level, place)
 
 
 def _core(full: Sequence[str], places: Collection[str]) -> tuple[str, ...]:
@@ -190,12 +200,17 @@ class Matcher:
         # organisation word is that place, not another body ("Trường Khương Trung" is a school)
         self._places: set[str] = set()
         self._roster_places: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
-        for _, _, full in fulls:
-            level, place = level_and_place(_core(full, ()))
+        read = []
+        for unit, _, full in fulls:
+            if not full:
+                continue
+            core = _core(full, ())
+            level, place = level_and_place(core)
+            read.append((unit.code, full, core, level, place))
             if level:
-                self._places.add(_key(map(skeleton, place)))
+                self._places.add(" ".join(map(skeleton, place)))
                 self._roster_places.append((tuple(level.split(" ")), place))
-        self._names = [_Name(u.code, full, self._places) for u, _, full in fulls if full]
+        self._names = [_Name.of(*words_, self._places) for words_ in read]
         self._full, self._core, self._place = _Index(), _Index(tails=True), _Index(tails=True)
         # names with their last letter left off ("Mỹ Đức" may be "THPT Mỹ Đức A"): ambiguity only
         self._lettered = _Index(tails=True)
@@ -203,18 +218,22 @@ class Matcher:
         self._skel: dict[str, list[_Name]] = defaultdict(list)  # skeleton of a core -> names
         self._skel_place: dict[str, list[_Name]] = defaultdict(list)
         self._skel_ends = _Index(tails=True)  # the names a skeleton may be the end of
+        full, core, place, lettered = (self._full.exact, self._core.exact, self._place.exact,
+                                       self._lettered.exact)
+        skel, skel_place, skel_ends = self._skel, self._skel_place, self._skel_ends.exact
         for name in self._names:
-            self._full.add(_key(name.full), name.code)
-            self._core.add(_key(name.core), name.code)
-            self._place.add(_key(name.place), name.code)
+            code, skel_key = name.code, " ".join(name.skel)
+            full[" ".join(name.full)].add(code)
+            core[" ".join(name.core)].add(code)
+            place[" ".join(name.place)].add(code)
             if len(name.place) > 1 and len(name.place[-1]) == 1 and name.place[-1].isalpha():
-                self._lettered.add(_key(name.place[:-1]), name.code)  # "THPT Mỹ Đức [A]"
-            self._levels[name.code].add(name.level)
-            self._skel[_key(name.skel)].append(name)
-            skel_place = _key(name.skel[len(name.core) - len(name.place):])
-            self._skel_place[skel_place].append(name)
-            self._skel_ends.add(skel_place, name.code)
-            self._skel_ends.add(_key(name.skel), name.code)
+                lettered[" ".join(name.place[:-1])].add(code)  # "THPT Mỹ Đức [A]"
+            self._levels[code].add(name.level)
+            skel[skel_key].append(name)
+            skel_place_key = " ".join(name.skel[len(name.core) - len(name.place):])
+            skel_place[skel_place_key].append(name)
+            skel_ends[skel_place_key].add(code)
+            skel_ends[skel_key].add(code)
         self._parents = self._parent_places(places)
         # A unit's name typed as the roster writes it (what a pre-filled link or a dropdown
         # sends) is that unit, whatever the campaign expects, when no code is spelled so, staff
@@ -223,11 +242,26 @@ class Matcher:
         for unit, n, full in fulls:
             name = unit.name
             if (n == 0 and name and _visible(name).strip() == name
-                    and name.casefold() not in self._codes and typed_key(name) not in self._settled
+                    and name.casefold() not in self._codes
+                    and (not self._settled or typed_key(name) not in self._settled)
                     and self._full.exact.get(_key(full)) == {unit.code}):
                 self._as_written[name] = Match(MatchKind.EXACT, unit)
+        # ... and typed with every mark left out (a keyboard without Vietnamese input): the
+        # full name with its marks missing, when no other name of the roster loses its marks
+        # into the same text (step 6 on the full name, found at once)
+        unmarked: dict[str, set[str]] = defaultdict(set)
+        for unit, _, _ in fulls:
+            for name in (unit.name, *unit.aliases):
+                unmarked[strip_accents(name)].add(unit.code)
+        for name, match in list(self._as_written.items()):
+            plain = strip_accents(name)
+            if (plain != name and unmarked[plain] == {match.unit.code}
+                    and plain.casefold() not in self._codes
+                    and (not self._settled or typed_key(plain) not in self._settled)):
+                self._as_written[plain] = match
         self._prefixes: tuple[list[str], list[str]] | None = None  # made when first guessed
-        self._one_off: dict[tuple[int, str], list[_Name]] | None = None
+        # names by word count, then by (position, skeleton with that word as "*")
+        self._one_off: dict[int, dict[tuple[int, str], list[_Name]]] = {}
         self._cache: dict[tuple[str, frozenset[str] | None], Match] = {}
         self._scopes: dict[frozenset[str], frozenset[str]] = {}
 
@@ -242,6 +276,8 @@ class Matcher:
         for name in self._names:
             core = name.core
             for i in range(len(core) - 1, 0, -1):
+                if name.skel[i] not in _LEVEL_STARTS:  # (most words: no call)
+                    continue
                 level = starts_with(core[i:], LEVEL_WORDS)
                 if level is not None:  # ("xã hội" ends many names: a place has two words or more)
                     place = core[i + len(level):]
@@ -446,17 +482,19 @@ class Matcher:
     def _one_letter_off(self, core: tuple[str, ...], scope: frozenset[str] | None) -> Match | None:
         """One syllable with one letter dropped, added or changed ("Kim Gang", "Sóc Sơ"); never
         a number or a single letter, every other syllable the same."""
-        if self._one_off is None:
-            self._one_off = defaultdict(list)
-            for name in self._names:
-                for i in range(len(name.skel)):
-                    self._one_off[(i, _key((*name.skel[:i], "*", *name.skel[i + 1:])))].append(name)
         skel = tuple(map(skeleton, core))
+        one_off = self._one_off.get(len(skel))
+        if one_off is None:  # made for names of this many words when first asked
+            one_off = self._one_off[len(skel)] = defaultdict(list)
+            for name in self._names:
+                if len(name.skel) == len(skel):
+                    for i in range(len(name.skel)):
+                        one_off[(i, _key((*name.skel[:i], "*", *name.skel[i + 1:])))].append(name)
         found: dict[str, float] = {}
         for i, word in enumerate(skel):
             if len(word) < 2 or word.isdigit():
                 continue
-            for name in self._one_off.get((i, _key((*skel[:i], "*", *skel[i + 1:]))), ()):
+            for name in one_off.get((i, _key((*skel[:i], "*", *skel[i + 1:]))), ()):
                 theirs = name.skel[i]
                 if (len(theirs) >= 2 and not theirs.isdigit() and Levenshtein.distance(word, theirs) == 1
                         and all_agree(core[:i] + core[i + 1:], name.core[:i] + name.core[i + 1:])):
@@ -497,3 +535,4 @@ def _says_something(core: tuple[str, ...]) -> bool:
 
 
 _BARE_WORDS = {_key(w) for w in (*ORGANISATION, *LEVEL_WORDS)}
+_LEVEL_STARTS = {skeleton(level[0]) for level in LEVEL_WORDS}

@@ -21,7 +21,7 @@ import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from itertools import product
 
 from sync.rules.text import KEY_CACHE, TONE_MARKS, strip_accents, unify_tones
@@ -98,6 +98,9 @@ AND = "và"  # "Sở Giáo dục và Đào tạo" = "Sở Giáo dục - Đào t�
 @functools.lru_cache(maxsize=KEY_CACHE)
 def words(text: str) -> tuple[str, ...]:
     """The name's words, as described in the module docstring (no abbreviation written out)."""
+    simple = _simple_words(text)
+    if simple is not None:
+        return simple
     text = _LABEL.sub("", text, count=1) or text
     text = unicodedata.normalize("NFKC", text.translate(_LOOKALIKES)).casefold()
     text = text.replace("&", " và ").replace("+", " và ")
@@ -122,15 +125,41 @@ def words(text: str) -> tuple[str, ...]:
 
 
 _LETTERS_NUMBER = re.compile(r"^([^\W\d_]+)(\d+)$")
+_SIMPLE = re.compile(r"[^\W_]+(?: [^\W_]+)*")  # words and single spaces, nothing else
+_LOOKALIKE_SET = frozenset(chr(c) for c in _LOOKALIKES)
+
+
+def _simple_words(text: str) -> tuple[str, ...] | None:
+    """The words of a name made of NFKC words and single spaces, each word all letters or all
+    digits, no look-alike letter (most roster names, and most typed ones): what :func:`words`
+    gives, without its passes. None for any other name."""
+    if not _SIMPLE.fullmatch(text) or not unicodedata.is_normalized("NFKC", text) \
+            or not _LOOKALIKE_SET.isdisjoint(text) or (not text.isascii() and not text.isprintable()):
+        return None
+    out = text.casefold().split(" ")
+    for i in range(len(out) - 1, -1, -1):
+        word = out[i]
+        if word.isdigit():
+            if word[0] == "0" or not word.isascii():
+                return None  # numbers to read ("05", full-width digits): the whole pass
+            if i and (out[i - 1] == _NUMBER_WORD[0] or skeleton(out[i - 1]) == "so"
+                      and agrees(out[i - 1], _NUMBER_WORD[0])):
+                del out[i - 1]  # "số" before a number
+        elif not word.isalpha():
+            return None
+    return tuple(map(unify_tones, out)) if not text.isascii() else tuple(out)
 
 
 def compared(words_: Sequence[str]) -> tuple[str, ...]:
     """The words two names are compared by: no break, no "và"; "Ủy ban MTTQ Việt Nam" is
     "Mặt trận Tổ quốc"."""
-    out = [w for w in words_ if w != BREAK and not fits((w,), _AND)]
+    out = [w for w in words_ if w != BREAK and (skeleton(w) != "va" or not agrees(w, AND))]
+    if not _CANONICAL_STARTS.intersection(map(skeleton, out)):
+        return tuple(out)
     for i in range(len(out) - 1, -1, -1):
         pair = out[i:i + 2]
-        if (pair == _VIET_NAM and out[i - 2:i] == _TO_QUOC) or (pair == _UY_BAN and out[i + 2:i + 3] == _MAT):
+        if (fits(pair, _VIET_NAM) and fits(out[i - 2:i], _TO_QUOC)) or \
+                (fits(pair, _UY_BAN) and fits(out[i + 2:i + 3], _MAT)):
             del out[i:i + 2]
     return tuple(out)
 
@@ -144,6 +173,9 @@ def readings(typed: Sequence[str]) -> list[tuple[str, ...]]:
     """The words with their abbreviations written out: one reading per meaning of an ambiguous
     abbreviation (at most :data:`MAX_READINGS`, the first meanings first). "tổ" before a number
     is "tổ dân phố"."""
+    if _ABBREVIATED.keys().isdisjoint(typed) and (_GROUP_WORD not in typed or not any(
+            w == _GROUP_WORD and n.isdigit() for w, n in zip(typed, typed[1:], strict=False))):
+        return [tuple(typed)]  # most names: nothing to write out
     choices: list[tuple[str, ...]] = []
     for i, word in enumerate(typed):
         meanings = _ABBREVIATED.get(word)
@@ -165,13 +197,27 @@ LEVEL_WORDS = tuple(tuple(unify_tones(level).split(" ")) for level in LEVELS)
 ORGANISATION = tuple(tuple(unify_tones(w).split(" ")) for w in ORGANISATION_WORDS)
 
 
-def starts_with(words_: Sequence[str], prefixes: Iterable[tuple[str, ...]]) -> tuple[str, ...] | None:
-    """The first of ``prefixes`` that ``words_`` begins with (as :func:`fits` reads words),
-    leaving something after it."""
-    for prefix in prefixes:
+def starts_with(words_: Sequence[str], prefixes: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:
+    """The first of ``prefixes`` (LEVEL_WORDS or ORGANISATION) that ``words_`` begins with (as
+    :func:`fits` reads words), leaving something after it."""
+    if len(words_) < 2:
+        return None
+    by_first = _BY_FIRST.get(id(prefixes)) or _by_first(prefixes)
+    first = words_[0]
+    for prefix in by_first.get(first) or by_first.get(skeleton(first), ()):
         if len(words_) > len(prefix) and fits(words_[:len(prefix)], prefix):
             return prefix
     return None
+
+
+def _by_first(prefixes: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
+    """``prefixes`` by their first word and by its skeleton, in their order: a name's first
+    word rules out all but a few (a roster of 5,000 names asks thousands of times)."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for prefix in prefixes:
+        for key in dict.fromkeys((prefix[0], skeleton(prefix[0]))):
+            out.setdefault(key, []).append(prefix)
+    return out
 
 
 def level_and_place(core: Sequence[str]) -> tuple[str, tuple[str, ...]]:
@@ -280,12 +326,21 @@ def all_agree(typed: Sequence[str], roster: Sequence[str]) -> bool:
 def fits(typed: Sequence[str], roster: Sequence[str]) -> bool:
     """Whether typed words may be the roster's: each the same, or of the same skeleton with
     agreeing marks ("phuong" fits "phường", "phưởng" does not)."""
-    return len(typed) == len(roster) and all(
-        t == r or (skeleton(t) == skeleton(r) and agrees(t, r)) for t, r in zip(typed, roster, strict=True))
+    if len(typed) != len(roster):
+        return False
+    if tuple(typed) == tuple(roster):
+        return True
+    return all(t == r or (skeleton(t) == skeleton(r) and agrees(t, r)) for t, r in zip(typed, roster, strict=True))
 
 
 _NUMBER_WORD = (unify_tones("số"),)
 _GROUP = unify_tones("tổ dân phố")  # "Tổ 5" is the residential group
+_GROUP_WORD = unify_tones("tổ")
 _AND = (AND,)
 _VIET_NAM, _TO_QUOC = unify_tones("việt nam").split(" "), unify_tones("tổ quốc").split(" ")
 _UY_BAN, _MAT = unify_tones("ủy ban").split(" "), [unify_tones("mặt")]
+_CANONICAL_STARTS = {skeleton(_VIET_NAM[0]), skeleton(_UY_BAN[0])}
+
+
+# (by identity: the two tuples this module defines, the only ones passed in the matcher)
+_BY_FIRST = {id(LEVEL_WORDS): _by_first(LEVEL_WORDS), id(ORGANISATION): _by_first(ORGANISATION)}
