@@ -29,12 +29,14 @@ from sync.commands.common import add_command, add_config, config_of, now_of
 from sync.config import AuthMode, Config
 from sync.cycle import read_state
 from sync.errors import ExitCode, TonghopError
+from sync.rules import headers as H
 from sync.rules.evaluate import expected_units
 from sync.rules.forms import options_change
+from sync.rules.office import example_rows, left_to_do
 from sync.rules.parse import parse_campaigns
 from sync.rules.text import one_line
 
-OK, FIX, NOTE = "  ok  ", "  FIX ", "  note"
+OK, FIX, NOTE, TODO = "  ok  ", "  FIX ", "  note", "  todo"
 SHOWN_PROBLEMS = 15
 CLOCK_TOLERANCE = 120.0  # seconds: the Date header is to the second; NTP keeps far closer
 
@@ -100,11 +102,25 @@ def run(args) -> int:
     if len(others) > SHOWN_PROBLEMS:
         print(f"{NOTE} ... and {len(others) - SHOWN_PROBLEMS} more rows to look at "
               "(`sync` lists them all)")
+    todo = _left_to_do(config, state, listed)
+    for line in todo:
+        print(f"{TODO} {line}")
     if failures:
         print(f"check: {failures} thing(s) to fix; nothing was written")
         return ExitCode.ACCESS
-    print(f"check: ready to sync ({len(others)} rows to look at); nothing was written")
+    left = f", {len(todo)} thing(s) left to do" if todo else ""
+    print(f"check: ready to sync ({len(others)} rows to look at{left}); nothing was written")
     return 0
+
+
+def _left_to_do(config: Config, state, listed) -> list[str]:
+    """What a new office still has to fill (units, e-mails, deadlines, example rows)."""
+    tabs = config.tabs
+    control = state.books[""]
+    examples = {title: example_rows(control.find_tab(title), codes) for title, codes in (
+        (tabs.roster, H.UNIT_CODE), (tabs.campaigns, H.CAMPAIGN_CODE),
+        (tabs.exemptions, H.EXEMPT_UNIT))}
+    return left_to_do(state.units, listed, examples, (tabs.roster, tabs.campaigns))
 
 
 def quick(config: Config) -> Config:
