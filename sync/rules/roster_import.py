@@ -38,6 +38,7 @@ _EMAIL = re.compile(r"[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+")
 # "I. KHỐI ĐẢNG", "A - Các phòng ban", "1) Trường học", "II KHỐI ĐOÀN THỂ"
 _SECTION_NUMBER = re.compile(r"^\s*(?:[IVXLC]+|[A-Za-z]|\d{1,2})\s*[.)\-–:]\s*|^\s*[IVXLC]+\s+(?=\S)")
 _LEADING = {"ubnd", "truong"}  # left out of a made code: nearly every unit has one
+_NUMERAL = re.compile(r"[IVXLC]+\.?|[A-Za-z][.)]?")
 _TOTAL = {"tong", "tong cong", "cong", "tong so"}
 _NO = {"khong", "no", "n", "0", "false", "ngung", "ngung hoat dong", "da giai the"}
 
@@ -113,20 +114,28 @@ def _unique(code: str, taken: set[str]) -> str:
 
 
 def _section(row: Sequence[object], cols: dict[str, int]) -> str | None:
-    """A row that names a group for the rows below it ("I. KHỐI ĐẢNG"): one text cell, in the
-    number or name column, no e-mail; None for any other row."""
-    filled = [clean(v) for v in row if clean(v)]
-    if len(filled) != 1:
+    """A row that names a group for the rows below it: "I | KHỐI ĐẢNG" (a roman numeral or a
+    letter where the number goes), or one text cell, numbered ("A. Các phòng ban") or in
+    capitals; None for any other row."""
+    cells = [(j, clean(v)) for j, v in enumerate(row) if clean(v)]
+    number = cols.get("number")
+    marker = [t for j, t in cells if j == number]
+    rest = [t for j, t in cells if j != number]
+    if marker and not _NUMERAL.fullmatch(marker[0]):
+        return None  # 1, 2, 3: a unit's row
+    if len(rest) != 1:
         return None
-    text = filled[0]
-    if header_field(text) is not None or simple_key(strip_accents(text)) in _TOTAL:
+    text = rest[0]
+    if header_field(text) is not None or _is_total(text):
         return None
-    numbered = _SECTION_NUMBER.match(text)
-    where = [j for j, v in enumerate(row) if clean(v)][0]
-    in_number = where == cols.get("number")
-    if not numbered and not in_number and not text.isupper():
+    if not marker and not _SECTION_NUMBER.match(text) and not text.isupper():
         return None
     return clean(_SECTION_NUMBER.sub("", text)) or None
+
+
+def _is_total(text: str) -> bool:
+    key = strip_accents(simple_key(text))
+    return key in _TOTAL or key.startswith(("tong cong ", "tong so "))
 
 
 def _emails(text: str) -> tuple[str, str | None]:
@@ -172,7 +181,7 @@ def read_roster(rows: Sequence[Sequence[object]], where: str = "the list") -> Im
             if section is None:
                 out.notes.append(f"{where}, row {r}: no unit name; row skipped")
             continue
-        if simple_key(strip_accents(name)) in _TOTAL:
+        if _is_total(name):
             continue
         key = simple_key(name)
         if key in names:
