@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -145,7 +146,8 @@ def _who(config: Config, backend) -> None:
               + (f": {identity.email}" if identity.email else ""))
     print(f"{NOTE} share every spreadsheet with {identity.share_with} as Editor")
     token = config.token_path if identity.mode is AuthMode.OAUTH else None
-    if token is not None and token.exists() and token.stat().st_mode & 0o077:
+    # Windows has no mode bits to speak of (the file's ACL keeps it to the user's profile)
+    if token is not None and os.name != "nt" and token.exists() and token.stat().st_mode & 0o077:
         print(f"{NOTE} token file {token} can be read by other users (mode "
               f"{token.stat().st_mode & 0o777:o}): chmod 600 {token}")
 
