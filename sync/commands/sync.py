@@ -7,7 +7,8 @@ snapshot of what it read, sends the reminders that are due, and logs to <data_di
 
 This is the cron entry: one summary line on stdout; problems on stderr and in the log. Exit codes:
 0 done, 2 bad option, 3 config error, 4 a spreadsheet or tab cannot be reached, 5 the cycle
-failed (or reminder e-mail could not be sent), 6 another sync is already running.
+failed (or reminder e-mail could not be sent), 6 another sync is already running, 7 the
+local workbook is open in Excel or LibreOffice (close it; the next sync writes).
 
 After a cycle that found nothing to do, the next ones only check that no spreadsheet, config or
 reminder changed and no deadline or reminder came due, then print "unchanged since <time>;
