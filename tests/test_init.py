@@ -147,7 +147,7 @@ def test_init_from_an_office_list_then_sync_and_check_locally(cli, tmp_path, lay
     assert result.code == 0, result.err
     assert f"units: {len(codes)} from {source}" in result.out
     config = office / "config.toml"
-    assert f'Next: tonghop check --config "{config}"' in result.out
+    assert f"Next: tonghop check --config '{config}'" in result.out
 
     rows = openpyxl.load_workbook(office / "tonghop.xlsx")["Đơn vị"]
     listed = [[c.value for c in r] for r in rows.iter_rows()]
@@ -232,7 +232,7 @@ def test_on_a_terminal_init_asks_for_what_is_missing(cli, tmp_path, monkeypatch)
     assert row["Mã đợt"] == "DOT1" and row["Mã câu hỏi đơn vị"] == "1234567"
     assert row["Link biểu mẫu"] == "https://docs.google.com/forms/d/e/1FAIpQLSx/viewform"
     synced = cli("sync", "--config", office / "config.toml", "--now", DEMO_NOW)
-    assert synced.code == 0 and "1 campaigns, 0 responses; 3 pending" in synced.out
+    assert synced.code == 0 and "1 campaign, 0 responses; 3 pending" in synced.out
     checked = cli("check", "--config", office / "config.toml")
     assert "todo fill a deadline for DOT1 (tab 'Đợt thu thập', row 2, column 'Hạn nộp')" in checked.out
     assert "todo 1 of 3 units have no e-mail (first: HLHPNQ" in checked.out
@@ -317,7 +317,7 @@ def test_init_with_a_form_link_on_google_reads_the_form_at_the_first_sync(cli, t
     assert result.code == 0, result.err
     synced = cli("sync", "--config", office / "config.toml", "--now", DEMO_NOW)
     assert synced.code == 0, synced.err
-    assert "1 campaigns, 1 responses" in synced.out and "1 on_time" in synced.out
+    assert "1 campaign, 1 response" in synced.out and "1 on_time" in synced.out
 
 
 def test_the_example_config_ships_in_the_wheel_as_package_data():

@@ -39,7 +39,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from sync.commands.common import add_command
+from sync.commands.common import add_command, again, shell_quote
 from sync.config import AUTH_MODES, BackendSettings, Config, Organization, Reports, TabNames
 from sync.errors import UsageError
 from sync.office.config_text import render
@@ -265,11 +265,6 @@ def _report(args, directory: Path, config: Config, roster: ImportedRoster, campa
         print(f"  ! {note}")
     if config.backend.kind == "google":
         print(f"  owner: {getattr(args, 'owner', '')}: share the spreadsheet with colleagues as Editor")
-    prog = getattr(args, "prog", "tonghop")
-    print(f"Next: {prog} check --config {_quoted(path)}   (says what is left to do)")
-    print(f"      {prog} sync --config {_quoted(path)}")
-
-
-def _quoted(path: Path) -> str:
-    text = str(path)
-    return f'"{text}"' if any(c in text for c in " '&()") else text
+    prog = again(getattr(args, "prog", "tonghop"))
+    print(f"Next: {prog} check --config {shell_quote(str(path))}   (says what is left to do)")
+    print(f"      {prog} sync --config {shell_quote(str(path))}")
