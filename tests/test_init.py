@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import subprocess
 import tomllib
@@ -324,3 +325,41 @@ def test_the_example_config_ships_in_the_wheel_as_package_data():
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert "*.toml" in pyproject["tool"]["setuptools"]["package-data"]["templates"]
     assert json.loads(json.dumps(example_text())).startswith("# tonghop")
+
+
+def test_init_signed_in_as_a_person_with_a_form_then_sync(cli, tmp_path, google_fake, monkeypatch):
+    """--auth oauth: init signs the person in first (Google's consent page asks the Forms scope,
+    since a form is linked), makes the spreadsheet in their My Drive, and the first sync reads
+    the form."""
+    from .conftest import CLERK, CLIENT_ID, CLIENT_SECRET, client_secret_file
+    from .test_login import Browser
+
+    google_fake.tokens.add_client(CLIENT_ID, CLIENT_SECRET)
+    answers = google_fake.add_spreadsheet(tabs={"Câu trả lời biểu mẫu 1": [
+        ["Dấu thời gian", "Tên đơn vị", "Kết quả 6 tháng"], [45820.5, "Phòng Nội vụ", "Đã làm"]]},
+        date_columns={"Câu trả lời biểu mẫu 1": [0]})
+    form = "1FormInitOauthAbCdEfGhIjKlMnOpQrStUvWxYz01"
+    google_fake.add_form(form, "Sơ kết 6 tháng", [
+        {"itemId": "01", "title": "Tên đơn vị", "questionItem": {"question": {
+            "questionId": "2a000001", "required": True, "textQuestion": {"paragraph": False}}}},
+        {"itemId": "02", "title": "Kết quả 6 tháng", "questionItem": {"question": {
+            "questionId": "2a000002", "required": True, "textQuestion": {"paragraph": True}}}},
+    ], linked_sheet_id=answers)
+    browser = Browser(google_fake)
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setattr("webbrowser.get", lambda using=None: browser)
+    office = tmp_path / "o"
+    result = cli("init", office, "--google", "--auth", "oauth", "--oauth-client",
+                 client_secret_file(tmp_path), "--roster", layout_titled_xlsx(tmp_path / "ds.xlsx"),
+                 "--form", f"https://docs.google.com/forms/d/{form}/edit", "--name", "PHÒNG NỘI VỤ")
+    assert result.code == 0, result.err
+    assert "Signed in. Token saved to" in result.out
+    asked = re.search(r"scope=([^&]+)", browser.seen[0]).group(1)
+    assert "forms.body.readonly" in asked
+    config = tomllib.loads((office / "config.toml").read_text(encoding="utf-8"))
+    sid = config["backend"]["spreadsheet"]
+    assert config["backend"]["auth"] == "oauth"
+    assert google_fake.drive_files[sid].owner == CLERK and google_fake.drive_files[sid].name == "tonghop - PHÒNG NỘI VỤ"
+    synced = cli("sync", "--config", office / "config.toml", "--now", DEMO_NOW)
+    assert synced.code == 0, synced.err
+    assert "1 campaign, 1 response" in synced.out and "1 on_time" in synced.out

@@ -99,6 +99,8 @@ def test_a_lock_file_beside_the_workbook_means_it_is_open(cli, demo_dir, lock):
             f"writes") in result.err
     assert f"if it is open nowhere, delete {demo_dir / lock}" in result.err
     assert workbook.read_bytes() == before
+    checked = cli("check", "--config", demo_dir / "config.toml")
+    assert f"note the workbook is open in Excel or LibreOffice (lock file {lock})" in checked.out
     (demo_dir / lock).unlink()
     assert cli("sync", "--config", demo_dir / "config.toml", "--now", DEMO_NOW).code == 0
 

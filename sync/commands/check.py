@@ -84,6 +84,12 @@ def run(args) -> int:
         if book.time_zone and book.time_zone != config.timezone:
             say(NOTE, f"{where} keeps time in {book.time_zone}, the config in "
                   f"{config.timezone}: Forms timestamps there are read in {book.time_zone}")
+    if config.backend.kind == "local":
+        from sync.backends.local import lock_files
+
+        for held in lock_files(config.resolve(config.backend.workbook)):
+            say(NOTE, f"the workbook is open in Excel or LibreOffice (lock file {held.name}): sync "
+                      "will not write it until it is closed")
     tabs = config.tabs
     active = sum(1 for u in state.units if u.active)
     say(OK, f"tab '{tabs.roster}': {len(state.units)} units ({active} active)")
