@@ -146,7 +146,7 @@ def test_init_from_an_office_list_then_sync_and_check_locally(cli, tmp_path, lay
     office = tmp_path / "văn phòng"
     result = cli("init", office, "--roster", source, "--name", "PHÒNG NỘI VỤ")
     assert result.code == 0, result.err
-    assert f"units: {len(codes)} from {source}" in result.out
+    assert f"units: {len(codes)} from {source}" in result.out and "  groups: " in result.out
     config = office / "config.toml"
     assert f"Next: tonghop check --config '{config}'" in result.out
 
@@ -279,6 +279,8 @@ def test_init_in_a_shared_drive_then_sync_and_check(cli, tmp_path, drive, servic
     assert drive.cell(sid, "Đơn vị", "A1").note.startswith("Mã đơn vị, duy nhất")
     kinds = {v["rule"]["condition"]["type"] for v in drive.data_validations(sid, "Đợt thu thập")}
     assert kinds == {"DATE_IS_VALID", "ONE_OF_LIST"}
+    made = [r.endpoint for r in drive.requests if r.endpoint != "oauth2.token"][:3]
+    assert made == ["drive.files.create", "spreadsheets.get", "spreadsheets.batchUpdate"]
     props = drive.spreadsheet(sid).properties
     assert props["locale"] == "vi_VN" and props["timeZone"] == "Asia/Ho_Chi_Minh"
 

@@ -255,6 +255,11 @@ def _report(args, directory: Path, config: Config, roster: ImportedRoster, campa
               + (f", {made} code(s) made from the name" if made else ""))
         if roster.columns:
             print("  columns read: " + ", ".join(f"{v} -> {k}" for k, v in roster.columns.items()))
+        groups: dict[str, int] = {}
+        for unit in roster.units:
+            groups[unit.group] = groups.get(unit.group, 0) + 1
+        if groups:
+            print("  groups: " + ", ".join(f"{g} ({n})" for g, n in groups.items()))
         if roster.unused:
             print("  columns not read: " + ", ".join(roster.unused))
     else:

@@ -1,7 +1,8 @@
 """A new office's control spreadsheet made in Google Drive, through gspread: one Drive create
-(in a shared drive's folder for a service account, which owns no storage), then one
-batchUpdate laying out the staff tabs (headers with notes, dropdowns, date checks, the example
-row) and the spreadsheet's locale and timezone, so dates typed there read day-first."""
+(in a shared drive's folder for a service account, which owns no storage; gspread then reads
+its metadata once), then one batchUpdate laying out the staff tabs (headers with notes,
+dropdowns, date checks, the example row) and the spreadsheet's locale and timezone, so dates
+typed there read day-first."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from sync.rules.text import one_line
 
 LOCALE = "vi_VN"
 GREY = {"red": 0.5, "green": 0.5, "blue": 0.5}
+FIRST_SHEET = 0  # the id of the one tab ("Sheet1", gid=0) of a spreadsheet Drive creates
 
 
 def create_spreadsheet(config: Config, title: str, tabs: Sequence[StaffTab], folder: str = "") -> tuple[str, str]:
@@ -35,7 +37,7 @@ def create_spreadsheet(config: Config, title: str, tabs: Sequence[StaffTab], fol
     who = signed.identity.share_with
     try:
         book = client.create(title, folder_id=folder or None)
-        book.batch_update({"requests": layout_requests(book, tabs, config.timezone)})
+        book.batch_update({"requests": layout_requests(tabs, config.timezone)})
     except APIError as err:
         raise _refusal(err, robot, folder, who) from None
     except GaveUp as err:
@@ -66,8 +68,8 @@ def _refusal(err: APIError, robot: bool, folder: str, who: str) -> AccessError:
     return AccessError(f"Google refused to create the spreadsheet ({status} {message})")
 
 
-def layout_requests(book: gspread.Spreadsheet, tabs: Sequence[StaffTab], timezone: str) -> list[dict]:
-    first = book.sheet1.id
+def layout_requests(tabs: Sequence[StaffTab], timezone: str) -> list[dict]:
+    first = FIRST_SHEET
     requests: list[dict] = [{"updateSpreadsheetProperties": {
         "properties": {"locale": LOCALE, "timeZone": timezone}, "fields": "locale,timeZone"}}]
     ids = {}
