@@ -365,3 +365,26 @@ def test_init_signed_in_as_a_person_with_a_form_then_sync(cli, tmp_path, google_
     synced = cli("sync", "--config", office / "config.toml", "--now", DEMO_NOW)
     assert synced.code == 0, synced.err
     assert "1 campaign, 1 response" in synced.out and "1 on_time" in synced.out
+
+
+@pytest.mark.parametrize("kind", ["local", "google"])
+def test_a_name_that_looks_like_a_formula_stays_text(cli, tmp_path, kind, request):
+    source = tmp_path / "ds.csv"
+    source.write_text('Tên đơn vị,Email\n"=HYPERLINK(""http://x.example"",""Bấm"")",a@b.vn\n',
+                      encoding="utf-8-sig")
+    office = tmp_path / "o"
+    if kind == "local":
+        assert cli("init", office, "--roster", source).code == 0
+        ws = openpyxl.load_workbook(office / "tonghop.xlsx")["Đơn vị"]
+        assert ws["B2"].data_type == "s" and ws["B2"].value.startswith("=HYPERLINK")
+    else:
+        drive = request.getfixturevalue("drive")
+        key = request.getfixturevalue("service_account_key")
+        folder = drive.add_drive_folder(shared_drive=True)
+        assert cli("init", office, "--roster", source, "--google", "--credentials", key,
+                   "--folder", folder).code == 0
+        sid = tomllib.loads((office / "config.toml").read_text(encoding="utf-8"))["backend"]["spreadsheet"]
+        cell = drive.cell(sid, "Đơn vị", "B2")
+        assert cell.formula is None and cell.value.startswith("=HYPERLINK")
+    synced = cli("sync", "--config", office / "config.toml", "--now", DEMO_NOW)
+    assert synced.code == 0, synced.err

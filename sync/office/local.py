@@ -28,9 +28,9 @@ def build_workbook(path: Path, tabs: Sequence[StaffTab], extra_tabs: Sequence[tu
         ws = wb.create_sheet(tab.title)
         ws.append(tab.headers)
         for row in tab.rows:
-            ws.append(list(row))
+            _append_raw(ws, row)
         if tab.example is not None:
-            ws.append(list(tab.example))
+            _append_raw(ws, tab.example)
             for cell in ws[ws.max_row]:
                 cell.font = EXAMPLE_FONT
         ws.freeze_panes = "A2"
@@ -52,6 +52,15 @@ def build_workbook(path: Path, tabs: Sequence[StaffTab], extra_tabs: Sequence[tu
         for cell in ws[1]:
             cell.font = Font(bold=True)
     save_atomically(wb, path)
+
+
+def _append_raw(ws, row: Sequence[object]) -> None:
+    """A row as typed: a name from the office's list that starts with "=" stays text, never a
+    formula (openpyxl would store it as one)."""
+    ws.append(list(row))
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
 
 
 def _validation(column) -> DataValidation | None:
