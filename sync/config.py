@@ -178,8 +178,8 @@ def load_config(path: str | Path) -> Config:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found (start from config.example.toml at "
-                          "the top of the tonghop project, or `tonghop demo` writes a working "
-                          "one in tonghop-demo/)") from None
+                          "the top of the tonghop project: `tonghop init DIR` makes a new office "
+                          "with one, and `tonghop demo` a working example in tonghop-demo/)") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: not valid TOML: {err}{_windows_path_hint(path, err)}") from None
     except (OSError, UnicodeDecodeError) as err:

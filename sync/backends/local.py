@@ -64,7 +64,8 @@ class LocalWorkbookBackend(Backend):
         too, so ``touch`` forces one full read."""
         path = self.path_of(ref)
         if not path.is_file():
-            raise AccessError(f"workbook {path} not found (run `tonghop demo` for an example)")
+            raise AccessError(f"workbook {path} not found (`tonghop init DIR` makes a new office; "
+                              "`tonghop demo` an example)")
         try:
             info = path.stat()
             data = path.read_bytes()  # hashed and parsed: the very same bytes

@@ -36,8 +36,9 @@ def add_command(sub, name: str, doc: str, run) -> argparse.ArgumentParser:
 
 def add_config(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", "-c", required=True, metavar="FILE",
-                        help="the TOML config file (start from config.example.toml, at the top "
-                             "of the project, or the one `tonghop demo` writes)")
+                        help="the TOML config file (`tonghop init DIR` writes one for a new office, "
+                             "from config.example.toml at the top of the project; `tonghop demo` "
+                             "writes an example)")
 
 
 def add_now(parser: argparse.ArgumentParser) -> None:
