@@ -90,7 +90,24 @@ def windows_1258(text: str) -> bytes:
     return b"".join(out)
 
 
+def layout_two_row_header_xlsx(path: Path) -> Path:
+    """A header on two rows: 'STT', 'Mã ĐV', 'Tên đơn vị (*)' and 'Loại hình' merged down, 'Liên
+    hệ' merged across 'Email' and 'Điện thoại' below it."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["STT", "Mã ĐV", "Tên đơn vị (*)", "Liên hệ", None, "Loại hình"])
+    ws.append([None, None, None, "Email", "Điện thoại", None])
+    for col in "ABCF":
+        ws.merge_cells(f"{col}1:{col}2")
+    ws.merge_cells("D1:E1")
+    ws.append([1, "MN01", "Trường Mầm non Hoa Sen", "mnhoasen@thanhxuan.edu.vn", "0243", "Mầm non"])
+    ws.append([2, "TH01", "Trường Tiểu học Nhân Chính", "thnc@thanhxuan.edu.vn", "", "Tiểu học"])
+    wb.save(path)
+    return path
+
+
 LAYOUTS = {
+    "two-row-header.xlsx": (layout_two_row_header_xlsx, ["MN01", "TH01"]),
     "titled.xlsx": (layout_titled_xlsx, ["P01", "P02", "PNV", "PTP"]),
     "sections.xlsx": (layout_sections_xlsx, ["BTCQU", "BTGQU", "THCSNC", "THKG"]),
     "windows.csv": (layout_windows_csv, ["CAQ", "CCTQ", "HLHPNQ"]),
@@ -118,6 +135,18 @@ def test_the_sections_layout_reads_groups_codes_and_says_what_it_could_not(tmp_p
     assert "row 7: 'Trường THCS Nhân Chính' is listed again (first on row 6); row skipped" in notes
     assert "4 unit(s) had no code" in notes
     assert roster.unused == ["Ghi chú"]
+
+
+def test_a_two_row_header_is_read_with_the_row_below_it(tmp_path):
+    from sync.office.roster_file import read_roster_file
+
+    roster, _ = read_roster_file(layout_two_row_header_xlsx(tmp_path / "ds.xlsx"))
+    assert roster.columns == {"number": "STT", "code": "Mã ĐV", "name": "Tên đơn vị (*)",
+                              "group": "Loại hình", "email": "Email"}
+    assert roster.unused == ["Điện thoại"]
+    assert [(u.code, u.group, u.email) for u in roster.units] == [
+        ("MN01", "Mầm non", "mnhoasen@thanhxuan.edu.vn"), ("TH01", "Tiểu học", "thnc@thanhxuan.edu.vn")]
+    assert roster.notes == []
 
 
 def test_codes_are_made_from_names_stable_and_unique():

@@ -71,21 +71,32 @@ def header_field(value: object) -> str | None:
     return _LOOKUP.get(key)
 
 
-def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[str, int]] | None:
-    """(index of the header row, field -> column index): the row among the first ones naming a
-    unit-name column and the most other known columns."""
-    best: tuple[int, int, dict[str, int]] | None = None
+def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[str, int], int] | None:
+    """(index of the header row, field -> column index, header rows): the row among the first
+    ones naming a unit-name column and the most other known columns; with the row below it when
+    that one names more (a two-row header: "Liên hệ" merged over "Email" and "Điện thoại")."""
+    best: tuple[int, dict[str, int]] | None = None
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        found: dict[str, int] = {}
-        for j, value in enumerate(row):
-            name = header_field(value)
-            if name and name not in found:
-                found[name] = j
-        if "name" not in found:
-            continue
-        if best is None or len(found) > best[1]:
-            best = (i, len(found), found)
-    return (best[0], best[2]) if best else None
+        found = _fields(row)
+        if "name" in found and (best is None or len(found) > len(best[1])):
+            best = (i, found)
+    if best is None:
+        return None
+    i, found = best
+    below = _fields(rows[i + 1]) if i + 1 < len(rows) else {}
+    more = {k: j for k, j in below.items() if k not in found and j not in found.values()}
+    if more and not below.keys() & found.keys():
+        return i, {**found, **more}, 2
+    return i, found, 1
+
+
+def _fields(row: Sequence[object]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for j, value in enumerate(row):
+        name = header_field(value)
+        if name and name not in found:
+            found[name] = j
+    return found
 
 
 def make_code(name: str) -> str:
@@ -111,6 +122,18 @@ def _unique(code: str, taken: set[str]) -> str:
     while f"{code}{n}".casefold() in taken:
         n += 1
     return f"{code}{n}"
+
+
+def _header_texts(header_rows: Sequence[Sequence[object]]) -> list[str]:
+    """Each column's header: the lowest header row's text where it has one ("Email" under a
+    merged "Liên hệ"), else the one above."""
+    width = max(len(r) for r in header_rows)
+    texts = [""] * width
+    for row in header_rows:
+        for j, value in enumerate(row):
+            if clean(value):
+                texts[j] = clean(value)
+    return texts
 
 
 def _section(row: Sequence[object], cols: dict[str, int]) -> str | None:
@@ -155,11 +178,11 @@ def read_roster(rows: Sequence[Sequence[object]], where: str = "the list") -> Im
         out.notes.append(f"{where}: no header row naming the units (e.g. 'Tên đơn vị' or 'Đơn "
                          f"vị') in its first {HEADER_SCAN_ROWS} rows; nothing read")
         return out
-    index, cols = found
-    header = rows[index]
+    index, cols, span = found
+    header = _header_texts(rows[index:index + span])
     out.header_row = index + 1
-    out.columns = {name: clean(header[j]) for name, j in cols.items()}
-    out.unused = [clean(v) for j, v in enumerate(header) if clean(v) and j not in cols.values()]
+    out.columns = {name: header[j] for name, j in cols.items()}
+    out.unused = [v for j, v in enumerate(header) if v and j not in cols.values()]
     group_now = ""
     taken: set[str] = set()
     names: dict[str, int] = {}
@@ -168,7 +191,7 @@ def read_roster(rows: Sequence[Sequence[object]], where: str = "the list") -> Im
         j = cols.get(name)
         return clean(row[j]) if j is not None and j < len(row) else ""
 
-    for i in range(index + 1, len(rows)):
+    for i in range(index + span, len(rows)):
         row, r = rows[i], i + 1
         if not any(clean(v) for v in row):
             continue
