@@ -417,3 +417,12 @@ def test_a_name_that_looks_like_a_formula_stays_text(cli, tmp_path, kind, reques
         assert cell.formula is None and cell.value.startswith("=HYPERLINK")
     synced = cli("sync", "--config", office / "config.toml", "--now", DEMO_NOW)
     assert synced.code == 0, synced.err
+
+
+def test_sign_in_options_without_google_or_a_key_are_refused_before_anything_is_made(cli, tmp_path, monkeypatch):
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    local = cli("init", tmp_path / "a", "--folder", "0AbC")
+    assert local.code == 2 and "--folder: only with --google" in local.err
+    keyless = cli("init", tmp_path / "b", "--google")
+    assert keyless.code == 2 and "needs --credentials KEY" in keyless.err
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

@@ -33,6 +33,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
@@ -165,8 +166,18 @@ def _config(args, directory: Path) -> Config:
     """This office's settings (what the rendered config.toml will hold)."""
     organization = Organization(issuing_body=args.name or "", parent_body=args.parent or "")
     if not args.google:
+        given = [o for o, v in (("--auth", args.auth), ("--credentials", args.credentials),
+                                ("--oauth-client", args.oauth_client), ("--folder", args.folder)) if v]
+        if given:
+            raise UsageError(f"{', '.join(given)}: only with --google (the local workbook needs no sign-in)")
         return Config(path=(directory / "config.toml").resolve(), organization=organization)
+    from sync.backends.credentials import ENV_VAR  # google-auth: only when --google
+
     auth = _auth(args)
+    if auth == "service_account" and not args.credentials and not os.environ.get(ENV_VAR, "").strip():
+        raise UsageError("--google with a service account needs --credentials KEY (its JSON key "
+                         f"file, or the {ENV_VAR} variable); or sign in as yourself with --auth "
+                         "oauth --oauth-client FILE (docs/google.md)")
     if auth == "oauth" and not args.oauth_client:
         raise UsageError("--auth oauth needs --oauth-client FILE: the client-secret JSON of a "
                          "\"Desktop app\" OAuth client (docs/google.md)")
