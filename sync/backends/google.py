@@ -525,8 +525,9 @@ def _forms_rescope(identity: Identity, config_path: str) -> str:
     """What to do when Google says the sign-in lacks a Forms scope."""
     if identity.mode is AuthMode.OAUTH:
         return f"sign in again: tonghop login --config {config_path} (--edit-forms to keep unit lists)"
-    if identity.robot:
-        return "the service account asks the Forms scope itself: enable the Google Forms API"
+    if identity.mode is AuthMode.ADC and identity.robot:  # a VM's attached account
+        return ("give the VM the Forms scope in its access scopes, or set backend.impersonate "
+                "(docs/google.md, \"On a Google VM\")")
     return "sign in again with the Forms scope (docs/google.md)"
 
 
