@@ -82,7 +82,10 @@ def write_drafts(config: Config, backend: Backend, state: State, now: datetime,
         else:
             tab_batch.merge(batch)
     if pdf:
-        to_pdf([d.path for d in drafts if d.written or not d.path.with_suffix(".pdf").exists()])
+        # the documents only: the .xlsx summary is a spreadsheet, and LibreOffice Writer alone
+        # (what the README has people install) cannot open it
+        to_pdf([d.path for d in drafts if d.path.suffix == ".docx"
+                and (d.written or not d.path.with_suffix(".pdf").exists())])
     return drafts
 
 

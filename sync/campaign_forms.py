@@ -57,7 +57,13 @@ def read_forms(campaigns: Sequence[Campaign], backend: Backend, tab: str) -> For
     linked = [c for c in campaigns if form_id(c.value(H.CAMPAIGN_FORM_URL))]
     if not linked:
         return out
-    client = backend.forms(write=any(keeps_unit_list(c) for c in linked))
+    try:
+        client = _client(backend, any(keeps_unit_list(c) for c in linked))
+    except AccessError as err:  # the sign-in cannot read forms: each linked row says so
+        out.problems += [Problem(tab, c.row, H.CAMPAIGN_FORM_URL[0], f"campaign {c.code}: {err}",
+                                 blocking=not c.responses_tab) for c in linked]
+        out.campaigns = [c for c in out.campaigns if c.responses_tab]
+        return out
     for i, campaign in enumerate(out.campaigns):
         fid = form_id(campaign.value(H.CAMPAIGN_FORM_URL))
         if fid is None:
@@ -93,6 +99,17 @@ def read_forms(campaigns: Sequence[Campaign], backend: Backend, tab: str) -> For
         out.form_of[campaign.code] = fid
         out.campaigns[i] = derived.campaign
     return out
+
+
+def _client(backend: Backend, write: bool):
+    """The Forms client; a read-only one when the sign-in may read forms but not edit them (the
+    dropdown-keeping step then says to sign in again)."""
+    if not write:
+        return backend.forms(write=False)
+    try:
+        return backend.forms(write=True)
+    except AccessError:
+        return backend.forms(write=False)
 
 
 def with_tab(campaign: Campaign, book: Book, forms: FormsRead) -> Campaign | None:
@@ -150,7 +167,9 @@ def keep_unit_lists(forms: FormsRead, units: Sequence[Unit], backend: Backend,
             problem = Problem(tab, campaign.row, H.CAMPAIGN_SYNC_UNITS[0],
                               f"campaign {campaign.code}: {err}")
             forms.problems.append(problem)
-            log.warning("%s", one_line(problem, 500))
+            # a sign-in or sharing to fix shows on stderr; a form edited meanwhile is retried
+            level = logging.ERROR if isinstance(err, AccessError) else logging.WARNING
+            log.log(level, "%s", one_line(problem, 500))
             continue
         line = (f"form {fid} ({one_line(facts.title, 60)}): unit list set to the roster "
                 f"({len(change.options)} units; added {len(change.added)}, removed "

@@ -22,7 +22,7 @@ from sync.logs import console_logging
 from sync.rules.text import one_line
 
 # The order --help lists them in; any other module in sync/commands is listed after these.
-ORDER = ("demo", "sync", "status", "check", "report", "run", "history", "restore")
+ORDER = ("demo", "init", "sync", "status", "check", "report", "run", "history", "restore")
 PIPE_CLOSED = 128 + 13  # what a shell reports for a program ended by SIGPIPE (`yes | head`)
 _EXAMPLE = re.compile(r"^(\s+)(?:tonghop|python main\.py)(?= )", re.MULTILINE)
 
@@ -61,6 +61,7 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     """``argv`` None: the process's own arguments, and the program name it was started by."""
     if prog is None:
         prog = program_name(sys.argv[0]) if argv is None else "tonghop"
+    utf8_output()
     try:
         args = build_parser(prog).parse_args(argv)
         args.prog = prog
@@ -82,6 +83,19 @@ def _run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("tonghop: interrupted", file=sys.stderr)
         return 130
+
+
+def utf8_output() -> None:
+    """stdout and stderr in UTF-8 whatever the console or redirect would use (a Windows code page,
+    PYTHONIOENCODING=cp1252, Task Scheduler writing to a file): Vietnamese is never a
+    UnicodeEncodeError. A Windows console shows UTF-8 since Python 3.6 (it writes wide chars)."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(encoding="utf-8", errors="replace")
+            except (ValueError, OSError):  # already written to in another encoding: leave it
+                continue
 
 
 def _to_devnull(*streams) -> None:

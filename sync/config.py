@@ -8,6 +8,7 @@ field (and a line in the README's config reference).
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 import types
 import typing
@@ -154,7 +155,10 @@ class Config:
         return self.path.parent
 
     def resolve(self, value: str) -> Path:
-        """A path from the config, relative to the config file's folder."""
+        """A path from the config, relative to the config file's folder. Backslashes separate
+        folders on any system (a config written on Windows, ``data\\logs``, read on Linux)."""
+        if os.sep == "/" and "\\" in value:
+            value = value.replace("\\", "/")
         path = Path(os.path.expanduser(value))
         return path if path.is_absolute() else self.base_dir / path
 
@@ -178,15 +182,42 @@ def load_config(path: str | Path) -> Config:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found (start from config.example.toml at "
-                          "the top of the tonghop project, or `tonghop demo` writes a working "
-                          "one in tonghop-demo/)") from None
+                          "the top of the tonghop project: `tonghop init DIR` makes a new office "
+                          "with one, and `tonghop demo` a working example in tonghop-demo/)") from None
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path}: not valid TOML: {err}") from None
+        raise ConfigError(f"{path}: not valid TOML: {err}{_windows_path_hint(path, err)}") from None
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(f"{path}: cannot read: {err}") from None
     config = _build(Config, raw, path, prefix="", extra={"path": path.resolve()})
     _check(config)
     return config
+
+
+WINDOWS_PATHS = ("a Windows path goes in single quotes ('C:\\tonghop\\data') or with forward slashes "
+                 "(\"C:/tonghop/data\")")
+_PATH_KEYS = ("output_dir", "data_dir", "backend.workbook", "backend.credentials", "backend.oauth_client",
+              "reports.templates_dir", "reminders.templates_dir")
+
+
+def _windows_path_hint(path: Path, err: tomllib.TOMLDecodeError) -> str:
+    """A backslash in double quotes is TOML's escape: say how to write the path instead."""
+    found = re.search(r"at line (\d+)", str(err))  # Python 3.14 has err.lineno; 3.11 says it
+    lineno = int(found.group(1)) if found else None
+    try:
+        line = path.read_text(encoding="utf-8").splitlines()[lineno - 1] if lineno else ""
+    except (OSError, UnicodeDecodeError, IndexError):
+        return ""
+    return f"; {WINDOWS_PATHS}" if "\\" in line and '"' in line else ""
+
+
+def _check_paths(config: Config) -> None:
+    """"C:\\new\\table.xlsx" in double quotes is valid TOML holding a newline and a tab."""
+    for key in _PATH_KEYS:
+        section, _, name = key.rpartition(".")
+        value = getattr(getattr(config, section) if section else config, name)
+        if any(c in value for c in "\n\t\r\b\f"):
+            raise ConfigError(f"{config.path}: '{key}' = {value!r} holds a control character: in "
+                              f"double quotes a backslash starts an escape (\\n, \\t); {WINDOWS_PATHS}")
 
 
 def _build(cls: type, raw: dict, path: Path, prefix: str, extra: dict | None = None):
@@ -297,6 +328,7 @@ def _check(config: Config) -> None:
         raise ConfigError(f"{where}: 'snapshot_keep' = {config.snapshot_keep} must be 0 (no "
                           "snapshots) or more (snapshots kept per spreadsheet; 200 by default)")
     _check_tab_names(config)
+    _check_paths(config)
 
 
 STAFF_TABS = ("roster", "campaigns", "exemptions")  # the other [tabs] keys name tool-owned tabs

@@ -15,6 +15,7 @@ class ExitCode:
     ACCESS = 4
     CYCLE = 5
     LOCKED = 6
+    WORKBOOK_OPEN = 7
 
 
 class TonghopError(Exception):
@@ -51,6 +52,13 @@ class LockedError(TonghopError):
     """Another sync holds the lock."""
 
     exit_code = ExitCode.LOCKED
+
+
+class WorkbookOpen(TonghopError):
+    """The local workbook is open in Excel or LibreOffice (locked on Windows, or a lock file
+    beside it): nothing was written; the next sync writes once it is closed."""
+
+    exit_code = ExitCode.WORKBOOK_OPEN
 
 
 @dataclass(frozen=True)

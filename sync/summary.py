@@ -10,8 +10,14 @@ from itertools import islice
 from typing import TextIO
 
 from sync.cycle import CycleResult, State
+from sync.rules.book import a1
 from sync.rules.models import Campaign, MatchKind, Status, Verdict
 from sync.rules.text import one_line
+
+
+def counted(n: int, word: str) -> str:
+    """"1 reminder", "11 reminders", "0 problems"."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def summary_line(result: CycleResult) -> str:
@@ -28,9 +34,9 @@ def summary_line(result: CycleResult) -> str:
     guesses = len(state.rows.matched({MatchKind.FUZZY}))
     flagged = (f" ({unknown} from no identified unit, {guesses} of them guessed for staff to confirm)"
                if unknown else "")
-    return (f"sync {state.now.isoformat(timespec='seconds')}: {len(state.campaigns)} campaigns, "
-            f"{len(state.rows)} responses{flagged}; {parts or 'no expected units'}; {action}; "
-            f"{len(state.problems)} problems")
+    return (f"sync {state.now.isoformat(timespec='seconds')}: {counted(len(state.campaigns), 'campaign')}, "
+            f"{counted(len(state.rows), 'response')}{flagged}; {parts or 'no expected units'}; {action}; "
+            f"{counted(len(state.problems), 'problem')}")
 
 
 def status_table(state: State, campaigns: Sequence[Campaign] | None = None) -> str:
@@ -56,7 +62,7 @@ def print_changes(result: CycleResult, out: TextIO, limit: int = 50) -> None:
         for title, size in batch.grow.items():
             print(f"dry run: {book}: would grow tab '{title}' to {size[0]} x {size[1]}", file=out)
         for cell in islice(batch.all_cells(), limit):
-            print(f"dry run: {book}: '{cell.tab}' row {cell.row} col {cell.col} <- "
+            print(f"dry run: {book}: '{cell.tab}'!{a1(cell.row, cell.col)} <- "
                   f"{one_line(cell.value, 80)!r}", file=out)
         if batch.cell_count() > limit:
             print(f"dry run: {book}: … and {batch.cell_count() - limit} more cells", file=out)

@@ -201,10 +201,13 @@ def test_a_sign_in_without_the_sheets_permission(cli, google_fake, oauth_ws):
     ws, sid, token, _ = oauth_ws
     drive_only = ["https://www.googleapis.com/auth/drive.file"]
     saved_token(token, google_fake.tokens.add_user(CLERK, CLIENT_ID, drive_only), drive_only)
+    google_fake.reset_counts()
     err = one_line_error(cli("sync", "--config", ws / "config.toml"), ExitCode.ACCESS)
-    assert err == (f"the sign-in (token file {token}) lacks permission for Google Sheets (Request had "
-                   f"insufficient authentication scopes.): run `tonghop login --config "
-                   f"{ws / 'config.toml'}` again and tick every permission")
+    assert err == (f"the sign-in (token file {token}) does not allow Google Sheets: sign in again: "
+                   f"tonghop login --config {ws / 'config.toml'}")
+    assert google_fake.requests == []  # told from the token file, before any request
+    checked = cli("check", "--config", ws / "config.toml")
+    assert checked.code == ExitCode.ACCESS and "sign in again: tonghop login" in checked.err
 
 
 def test_check_notes_a_token_file_others_can_read(cli, google_fake, oauth_ws):

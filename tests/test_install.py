@@ -83,7 +83,7 @@ def wheel(tmp_path_factory) -> Path:
 def test_the_wheel_ships_the_templates(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     for template in ("bao-cao.docx", "danh-sach-khen-thuong.docx", "phu-luc-don-vi.docx",
-                     "reminder_subject.txt.j2", "reminder_body.txt.j2"):
+                     "reminder_subject.txt.j2", "reminder_body.txt.j2", "config.example.toml"):
         assert f"templates/{template}" in names
     assert not [n for n in names if n.startswith("tests/")]
 
@@ -115,8 +115,13 @@ def test_the_wheel_runs_demo_and_report_from_another_folder(wheel, tmp_path):
     demo = run([tonghop, "demo"], elsewhere, env)
     assert demo.returncode == 0, demo.stderr
     assert "16 of 16 drafts written" in demo.stdout and demo.stderr == ""
-    assert "Try: tonghop status --config tonghop-demo/config.toml" in demo.stdout
+    # tonghop is not on PATH here: the hint names the program as it was started, runnable as is
+    assert f"Try: {tonghop} status --config tonghop-demo/config.toml --now 2023-06-20T10:00" in demo.stdout
     assert len(list((elsewhere / "tonghop-demo" / "out").glob("*.docx"))) == 12  # and 4 .xlsx summaries
+
+    office = run([tonghop, "init", "new office"], elsewhere, env)  # the example config is package data
+    assert office.returncode == 0, office.stderr
+    assert (elsewhere / "new office" / "config.toml").read_text(encoding="utf-8").count(" = ") > 50
 
     report = run([tonghop, "report", "--config", "tonghop-demo/config.toml", "--now",
                   "2023-06-21T09:00"], elsewhere, env)

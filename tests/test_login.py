@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from reports import DraftKind
+from sync.backends.forms import FORMS_READ_SCOPE, FORMS_WRITE_SCOPE
 from sync.errors import ExitCode
 
 from .conftest import (
@@ -86,7 +87,8 @@ def test_login_with_a_browser_saves_a_token_sync_then_uses(cli, google_fake, ws,
     assert f"Signed in. Token saved to {token}" in result.out
     assert f"Next: tonghop check --config {ws / 'config.toml'}" in result.out
     assert browser.seen and browser.page.status_code == 200 and "signed in" in browser.page.text
-    assert set(parse_qs(urlsplit(browser.seen[0]).query)["scope"][0].split()) == set(SCOPES)
+    # Sheets, the drafts' own Drive files, and reading linked forms (a campaign may link one)
+    assert set(parse_qs(urlsplit(browser.seen[0]).query)["scope"][0].split()) == {*SCOPES, FORMS_READ_SCOPE}
     saved = json.loads(token.read_text(encoding="utf-8"))
     assert saved["type"] == "authorized_user" and saved["refresh_token"] in google_fake.tokens.refresh_tokens
     assert stat.S_IMODE(token.stat().st_mode) == 0o600
@@ -181,3 +183,52 @@ def test_the_gmail_clerk_walk_through(cli, google_fake, ws, monkeypatch):
     links = [row[4] for row in google_fake.values(sid, H.REPORTS_TAB)[1:]]
     assert sorted(links) == sorted(f.web_view_link for f in drafts)
     assert google_fake.count("oauth2.token") == 1  # the code exchange; then the saved token served all
+
+
+def test_a_person_signed_in_before_a_form_was_linked_is_told_to_sign_in_again(cli, google_fake, oauth_ws,
+                                                                                monkeypatch):
+    """OAuth with a linked form, against the fake (which refuses Forms calls without a Forms
+    scope): the old token is caught before any Forms request, `login` then asks the Forms scope
+    and the form is read; keeping its unit list asks forms.body (`login --edit-forms`)."""
+    from tests.conftest import Workspace
+    from tests.test_campaign_forms import EDIT_URL, add_demo_form, reduce_to_form_link, set_campaign_cells
+
+    directory, sid, token, _ = oauth_ws
+    config = directory / "config.toml"
+    ws = Workspace("google", directory, config, google_fake, sid)
+    add_demo_form(ws)
+    reduce_to_form_link(ws)
+    google_fake.reset_counts()
+    synced = cli("sync", "--config", config, "--now", DEMO_NOW)
+    assert synced.code == 0, synced.err
+    assert (f"campaign NTVT: the sign-in (token file {token}) does not allow reading Google Forms (a "
+            f"campaign links a form): sign in again: tonghop login --config {config}") in synced.err
+    assert google_fake.count("forms.get") == 0
+
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setattr("webbrowser.get", lambda using=None: Browser(google_fake))
+    assert cli("login", "--config", config, "--timeout", "20").code == 0
+    assert FORMS_READ_SCOPE in json.loads(token.read_text(encoding="utf-8"))["scopes"]
+    checked = cli("check", "--config", config)
+    assert checked.code == 0, checked.out + checked.err
+    assert "ok   campaign NTVT: form 'Cuộc thi viết NTVT 2023'" in checked.out
+    synced = cli("sync", "--config", config, "--now", DEMO_NOW)
+    assert synced.code == 0 and "Google Forms" not in synced.err, synced.err
+    assert EDIT_URL in str(google_fake.values(sid, "Đợt thu thập"))
+
+    set_campaign_cells(ws, "NTVT", {"Đồng bộ danh sách đơn vị": "Có"})
+    def drop_a_unit(form):  # someone removes a unit from the dropdown by hand
+        (question,) = [i["questionItem"]["question"] for i in form["items"]
+                       if "choiceQuestion" in i.get("questionItem", {}).get("question", {})]
+        question["choiceQuestion"]["options"].pop()
+
+    google_fake.edit_form("1FormNTVTdemoEditIdAbCdEfGhIjKlMnOpQrStUvWx", drop_a_unit)
+    synced = cli("sync", "--config", config, "--now", DEMO_NOW)
+    assert (f"does not allow editing Google Forms (a campaign keeps its unit list): sign in again: "
+            f"tonghop login --config {config} --edit-forms") in synced.err
+    assert google_fake.count("forms.batchUpdate") == 0
+    assert cli("login", "--config", config, "--edit-forms", "--timeout", "20").code == 0
+    assert FORMS_WRITE_SCOPE in json.loads(token.read_text(encoding="utf-8"))["scopes"]
+    synced = cli("sync", "--config", config, "--now", DEMO_NOW)
+    assert synced.code == 0 and "Google Forms" not in synced.err, synced.err
+    assert google_fake.count("forms.batchUpdate") == 1

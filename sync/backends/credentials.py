@@ -82,6 +82,37 @@ class SignIn:
     identity: Identity
     key: ServiceAccountKey | None = None
 
+    @property
+    def granted(self) -> frozenset[str] | None:
+        """The scopes a person's saved token was granted at `tonghop login`; None when it does
+        not say (or for a service account, which asks its scopes with every token)."""
+        if self.identity.robot:
+            return None
+        scopes = getattr(self.credentials, "granted_scopes", None) or getattr(self.credentials, "scopes", None)
+        return frozenset(scopes) if scopes else None
+
+
+# A broader scope covers a narrower one.
+_COVERS = {DRIVE_FILE_SCOPE: (DRIVE_SCOPE,),
+           "https://www.googleapis.com/auth/forms.body.readonly": ("https://www.googleapis.com/auth/forms.body",)}
+
+
+def lacking(granted: frozenset[str] | None, wanted: list[str]) -> list[str]:
+    """Of ``wanted``, the scopes ``granted`` does not cover; none when ``granted`` is unknown."""
+    if granted is None:
+        return []
+    return [w for w in wanted if w not in granted and not any(b in granted for b in _COVERS.get(w, ()))]
+
+
+def sign_in_again(identity: Identity, config_path: object, what: str, edit_forms: bool = False) -> AccessError:
+    """A saved sign-in that lacks a scope the config needs: the command that fixes it."""
+    extra = " --edit-forms" if edit_forms else ""
+    if identity.mode is AuthMode.OAUTH:
+        fix = f"sign in again: tonghop login --config {config_path}{extra}"
+    else:
+        fix = "sign in again with `gcloud auth application-default login --scopes=...` (docs/google.md)"
+    return AccessError(f"the sign-in ({identity.source}) does not allow {what}: {fix}")
+
 
 def sign_in(config: Config) -> SignIn:
     """Credentials for the configured mode, scoped as narrowly as the job allows. Reads files
@@ -160,7 +191,12 @@ def _oauth(config: Config) -> SignIn:
                           "again") from None
     credentials.saved_path = path
     identity = Identity(AuthMode.OAUTH, str(info.get("account") or ""), False, where)
-    return SignIn(credentials, identity)
+    signed = SignIn(credentials, identity)
+    missing = lacking(signed.granted, scopes_for(config, robot=False))
+    if missing:  # before any request: Google would refuse each with a 403
+        names = {SHEETS_SCOPE: "Google Sheets", DRIVE_FILE_SCOPE: "Google Drive"}
+        raise sign_in_again(identity, config.path, " or ".join(names.get(m, m) for m in missing))
+    return signed
 
 
 # --- adc: whatever the machine is signed in as ----------------------------------------------------

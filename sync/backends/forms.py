@@ -42,8 +42,10 @@ class StaleRevision(TonghopError):
 
 
 class FormsClient:
-    def __init__(self, http: RetryingHTTPClient, cache_dir: Path | None, account: str):
+    def __init__(self, http: RetryingHTTPClient, cache_dir: Path | None, account: str,
+                 rescope: str = "sign in again with the Forms scope (docs/google.md)"):
         self.http, self.cache_dir, self.account = http, cache_dir, account
+        self.rescope = rescope  # what to do when Google says the sign-in lacks a Forms scope
 
     # -- cache (data folder) ------------------------------------------------------------------
     def _path(self, form_id: str) -> Path | None:
@@ -147,10 +149,17 @@ class FormsClient:
             if status == 404:
                 raise AccessError(f"form {form_id} not found: check the edit link in "
                                   "'Link biểu mẫu'") from err
+            reasons = {d.get("reason") for d in body.get("details") or [] if isinstance(d, dict)}
+            if status == 403 and "ACCESS_TOKEN_SCOPE_INSUFFICIENT" in reasons:
+                raise AccessError(f"the sign-in does not allow {'editing' if writing else 'reading'} "
+                                  f"Google Forms (form {form_id}): {self.rescope}") from err
+            if status == 403 and "SERVICE_DISABLED" in reasons:
+                from sync.backends.google import api_disabled_line
+
+                raise AccessError(api_disabled_line("Google Forms API", err)) from err
             if status == 403:
                 role = "Editor" if writing else "Viewer (Editor to keep its unit list)"
                 raise AccessError(f"permission denied for form {form_id}: share the form with "
-                                  f"{self.account} as {role}, and enable the Google Forms API "
-                                  f"({message})") from err
+                                  f"{self.account} as {role} ({message})") from err
             raise BackendError(f"Google Forms rejected a request for form {form_id} "
                                f"({status} {message}); nothing was written") from err

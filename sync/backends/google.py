@@ -44,7 +44,17 @@ from gspread.exceptions import APIError
 from gspread.urls import SPREADSHEETS_API_V4_BASE_URL
 
 from sync.backends.base import Backend, Book, Cell, SkippedWrite, Tab, WriteBatch, trim
-from sync.backends.credentials import Identity, ServiceAccountKey, SignIn, refused, scoped, scopes_for, sign_in
+from sync.backends.credentials import (
+    Identity,
+    ServiceAccountKey,
+    SignIn,
+    lacking,
+    refused,
+    scoped,
+    scopes_for,
+    sign_in,
+    sign_in_again,
+)
 from sync.backends.forms import FORMS_READ_SCOPE, FORMS_WRITE_SCOPE, FormsClient
 from sync.backends.payload import split_requests
 from sync.backends.retry import GaveUp, RetryingHTTPClient, RetryPolicy, TokenRequest, network_problem
@@ -156,6 +166,7 @@ class GoogleSheetsBackend(Backend):
         # the no-op shortcut (unchanged.py): None = off; ids whose version Drive will not tell
         self.reads: BookCache | None = None
         self._no_version: set[str] = set()
+        self.granted: frozenset[str] | None = None  # a person's token's scopes, when it says
 
     @classmethod
     def from_config(cls, config: Config, session: requests.Session | None = None, *,
@@ -177,6 +188,7 @@ class GoogleSheetsBackend(Backend):
                 return session_factory(scoped(signed, scopes_for(config, signed.identity.robot) + extra),
                                        policy.timeout)
             backend.forms_session = forms_session
+            backend.granted = signed.granted
         backend.forms_cache = config.data_path / "forms"
         if config.backend.skip_unchanged and (signed is None or _sees_drive(
                 getattr(signed.credentials, "scopes", None)
@@ -189,10 +201,15 @@ class GoogleSheetsBackend(Backend):
         only now, when a campaign links a form."""
         if write not in self._forms:
             scope = FORMS_WRITE_SCOPE if write else FORMS_READ_SCOPE
+            if lacking(self.granted, [scope]):  # a person's token: refused before any request
+                what = "editing Google Forms (a campaign keeps its unit list)" if write \
+                    else "reading Google Forms (a campaign links a form)"
+                raise sign_in_again(self.identity, self.config_path, what, edit_forms=write)
             transport = RetryingHTTPClient.with_policy(self._policy, sleep=self._sleep,
                                                        clock=self._clock)
             http = transport(None, self.forms_session([scope]))
-            self._forms[write] = FormsClient(http, self.forms_cache, self.account)
+            self._forms[write] = FormsClient(http, self.forms_cache, self.account,
+                                             rescope=_forms_rescope(self.identity, self.config_path))
         return self._forms[write]
 
     @property
@@ -504,6 +521,16 @@ def _api_disabled(err: APIError) -> bool:
 def _reason(err: APIError) -> str:
     details = err.error.get("details") or []
     return next((d.get("reason", "") for d in details if isinstance(d, dict) and d.get("reason")), "")
+
+
+def _forms_rescope(identity: Identity, config_path: str) -> str:
+    """What to do when Google says the sign-in lacks a Forms scope."""
+    if identity.mode is AuthMode.OAUTH:
+        return f"sign in again: tonghop login --config {config_path} (--edit-forms to keep unit lists)"
+    if identity.mode is AuthMode.ADC and identity.robot:  # a VM's attached account
+        return ("give the VM the Forms scope in its access scopes, or set backend.impersonate "
+                "(docs/google.md, \"On a Google VM\")")
+    return "sign in again with the Forms scope (docs/google.md)"
 
 
 def _rescope(identity: Identity, config_path: str) -> str:

@@ -25,7 +25,7 @@ from sync.backends.base import Backend, Book, SkippedWrite, Tab, WriteBatch
 from sync.backends.files import write_atomically
 from sync.backends.unchanged import BookCache, identity_text
 from sync.backends.xlsx_patch import XlsxPatch
-from sync.errors import AccessError, BackendError
+from sync.errors import AccessError, BackendError, WorkbookOpen
 from sync.rules.book import WHOLE_COLUMN, Cell, CellGuard
 from sync.rules.text import one_line
 
@@ -64,7 +64,8 @@ class LocalWorkbookBackend(Backend):
         too, so ``touch`` forces one full read."""
         path = self.path_of(ref)
         if not path.is_file():
-            raise AccessError(f"workbook {path} not found (run `tonghop demo` for an example)")
+            raise AccessError(f"workbook {path} not found (`tonghop init DIR` makes a new office; "
+                              "`tonghop demo` an example)")
         try:
             info = path.stat()
             data = path.read_bytes()  # hashed and parsed: the very same bytes
@@ -112,6 +113,7 @@ class LocalWorkbookBackend(Backend):
             return []
         path = self.path_of(ref)
         writable(path)
+        not_open_elsewhere(path)
         remove_stale_temp_files(path)
         seen = _identity(path)
         current = _guarded_cells(path, batch.guards)
@@ -147,6 +149,9 @@ class LocalWorkbookBackend(Backend):
                                                "while the tool was writing; nothing of this cycle "
                                                "was written, the next cycle writes it")
                                   for t in batch.tabs_touched()]
+            except PermissionError as err:  # Windows: Excel holds the file; the old one stays
+                raise WorkbookOpen(f"workbook {path} is open in another program ({one_line(err, 120)}): "
+                                   f"{CLOSE_IT}") from err
             except OSError as err:  # disk full, quota, the folder gone: the old file stays
                 raise BackendError(f"workbook {path} could not be saved ({one_line(err, 160)}); "
                                    "it is unchanged; free some space and run sync again") from err
@@ -213,6 +218,28 @@ def writable(path: Path) -> None:
     if marked or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK):
         raise AccessError(f"workbook {path} is read-only (or its folder is): the tool cannot save "
                           "its status there; make it writable for the account running tonghop")
+
+
+CLOSE_IT = "close it in Excel; the next sync writes (nothing was written, nothing is lost)"
+
+
+def lock_files(path: Path) -> list[Path]:
+    """The lock files Excel (``~$name.xlsx``) and LibreOffice (``.~lock.name.xlsx#``) keep beside
+    a workbook they have open."""
+    found = [path.with_name(f"~${path.name}"), path.with_name(f".~lock.{path.name}#")]
+    if len(path.stem) > 6:  # Excel also writes ~$ over the first two letters of a long name
+        found.append(path.with_name(f"~${path.name[2:]}"))
+    return [p for p in found if p.exists()]
+
+
+def not_open_elsewhere(path: Path) -> None:
+    """A workbook open in Excel or LibreOffice is not written: on Windows the save would fail,
+    elsewhere the office program would save its copy over the tool's cells."""
+    held = lock_files(path)
+    if held:
+        raise WorkbookOpen(f"workbook {path} is open in Excel or LibreOffice (lock file "
+                           f"{held[0].name}): {CLOSE_IT}; if it is open nowhere, delete "
+                           f"{held[0]}")
 
 
 STALE_TEMP_SECONDS = 600

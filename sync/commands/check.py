@@ -12,6 +12,9 @@ Exit codes: 0 ready to sync; 3 the config is wrong; 4 something must be fixed (e
 what: sharing, sign-in, clock, API, tabs, headers, Drive folder); 5 Google cannot be reached
 (network, DNS, proxy).
 
+--json prints one object instead: ready, exit_code, summary, and items, each {level: ok, fix,
+note, todo or detail; text}.
+
 Example:
   tonghop check --config config.toml
   tonghop check --config tonghop-demo/config.toml
@@ -19,6 +22,8 @@ Example:
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -29,12 +34,28 @@ from sync.commands.common import add_command, add_config, config_of, now_of
 from sync.config import AuthMode, Config
 from sync.cycle import read_state
 from sync.errors import ExitCode, TonghopError
+from sync.rules import headers as H
 from sync.rules.evaluate import expected_units
 from sync.rules.forms import options_change
+from sync.rules.office import example_rows, left_to_do
 from sync.rules.parse import parse_campaigns
 from sync.rules.text import one_line
 
-OK, FIX, NOTE = "  ok  ", "  FIX ", "  note"
+OK, FIX, NOTE, TODO, DETAIL = "  ok  ", "  FIX ", "  note", "  todo", "   "
+LEVELS = {OK: "ok", FIX: "fix", NOTE: "note", TODO: "todo", DETAIL: "detail"}
+
+
+class Said:
+    """What check found, line by line: printed as it goes, or kept for --json."""
+
+    def __init__(self, as_json: bool):
+        self.as_json = as_json
+        self.items: list[dict] = []
+
+    def __call__(self, kind: str, text: str) -> None:
+        self.items.append({"level": LEVELS[kind], "text": text})
+        if not self.as_json:
+            print(f"{kind} {text}", flush=True)
 SHOWN_PROBLEMS = 15
 CLOCK_TOLERANCE = 120.0  # seconds: the Date header is to the second; NTP keeps far closer
 
@@ -42,29 +63,39 @@ CLOCK_TOLERANCE = 120.0  # seconds: the Date header is to the second; NTP keeps 
 def register(sub) -> None:
     parser = add_command(sub, "check", __doc__, run)
     add_config(parser)
+    parser.add_argument("--json", action="store_true",
+                        help="one JSON object: ready, exit_code, summary, items [{level, text}]")
 
 
 def run(args) -> int:
     config = quick(config_of(args))
-    print(f"tonghop check: {config.path} (backend {config.backend.kind})")
+    say = Said(getattr(args, "json", False))
+    if not say.as_json:
+        print(f"tonghop check: {config.path} (backend {config.backend.kind})")
     backend = open_backend(config)
-    _who(config, backend)
+    _who(config, backend, say)
     state = read_state(config, backend, now_of(args, config))
     failures = 0
     for ref, book in state.books.items():
         where = backend.describe(ref)
         tz = f", timezone {book.time_zone}" if book.time_zone else ""
         locale = f", locale {book.locale}" if book.locale else ""
-        print(f"{OK} {where} '{one_line(book.title, 80)}': {len(book.tabs)} tabs{tz}{locale}")
+        say(OK, f"{where} '{one_line(book.title, 80)}': {len(book.tabs)} tabs{tz}{locale}")
         if book.time_zone and book.time_zone != config.timezone:
-            print(f"{NOTE} {where} keeps time in {book.time_zone}, the config in "
+            say(NOTE, f"{where} keeps time in {book.time_zone}, the config in "
                   f"{config.timezone}: Forms timestamps there are read in {book.time_zone}")
+    if config.backend.kind == "local":
+        from sync.backends.local import lock_files
+
+        for held in lock_files(config.resolve(config.backend.workbook)):
+            say(NOTE, f"the workbook is open in Excel or LibreOffice (lock file {held.name}): sync "
+                      "will not write it until it is closed")
     tabs = config.tabs
     active = sum(1 for u in state.units if u.active)
-    print(f"{OK} tab '{tabs.roster}': {len(state.units)} units ({active} active)")
+    say(OK, f"tab '{tabs.roster}': {len(state.units)} units ({active} active)")
     control = state.books[""]
     listed, _ = parse_campaigns(control.find_tab(tabs.campaigns), state.units, config.tz, config.order)
-    print(f"{OK} tab '{tabs.campaigns}': {len(listed)} campaigns")
+    say(OK, f"tab '{tabs.campaigns}': {len(listed)} campaigns")
     evaluated = {c.code for c in state.campaigns}
     as_read = {c.code: c for c in state.campaigns}
     for campaign in listed:
@@ -72,39 +103,59 @@ def run(args) -> int:
         ref = backend.normalise_ref(campaign.spreadsheet)
         if campaign.code in evaluated:
             count = len(state.rows.of(campaign.code))
-            print(f"{OK} campaign {campaign.code}: tab '{one_line(campaign.responses_tab, 80)}' "
+            say(OK, f"campaign {campaign.code}: tab '{one_line(campaign.responses_tab, 80)}' "
                   f"in {backend.describe(ref)}, {count} responses")
         else:
-            print(f"{FIX} campaign {campaign.code}: cannot be read (see below)")
+            say(FIX, f"campaign {campaign.code}: cannot be read (see below)")
         derived = state.forms.derived.get(campaign.code)
         if derived is not None:
             facts = state.forms.facts[state.forms.form_of[campaign.code]]
-            print(f"{OK} campaign {campaign.code}: form '{one_line(facts.title, 80)}' "
+            say(OK, f"campaign {campaign.code}: form '{one_line(facts.title, 80)}' "
                   f"(revision {facts.revision}, {len(facts.questions)} questions)")
             for column, value in derived.filled:
-                print(f"    from the form: {column} = {one_line(value, 120)}")
+                say(DETAIL, f"from the form: {column} = {one_line(value, 120)}")
             for disagreement in derived.disagreements:
-                print(f"{NOTE} campaign {campaign.code}: {one_line(disagreement, 300)}")
+                say(NOTE, f"campaign {campaign.code}: {one_line(disagreement, 300)}")
             if keeps_unit_list(campaign):
-                print(f"    unit list: {dropdown_preview(facts, campaign, state.units)}")
-    _check_clock(backend)
-    failures += _check_drive(config, backend)
+                say(DETAIL, f"unit list: {dropdown_preview(facts, campaign, state.units)}")
+    _check_clock(backend, say)
+    failures += _check_drive(config, backend, say)
     # Missing tabs and headers must be fixed; a bad row in staff's tabs is only worth a look.
     blocking = [p for p in state.problems if p.blocking]
     others = [p for p in state.problems if not p.blocking]
     for problem in blocking:
-        print(f"{FIX} {one_line(problem, 400)}")
+        say(FIX, f"{one_line(problem, 400)}")
     failures += len(blocking)
     for problem in others[:SHOWN_PROBLEMS]:
-        print(f"{NOTE} {one_line(problem, 300)}")
+        say(NOTE, f"{one_line(problem, 300)}")
     if len(others) > SHOWN_PROBLEMS:
-        print(f"{NOTE} ... and {len(others) - SHOWN_PROBLEMS} more rows to look at "
+        say(NOTE, f"... and {len(others) - SHOWN_PROBLEMS} more rows to look at "
               "(`sync` lists them all)")
+    todo = _left_to_do(config, state, listed)
+    for line in todo:
+        say(TODO, line)
     if failures:
-        print(f"check: {failures} thing(s) to fix; nothing was written")
-        return ExitCode.ACCESS
-    print(f"check: ready to sync ({len(others)} rows to look at); nothing was written")
-    return 0
+        summary, code = f"check: {failures} thing(s) to fix; nothing was written", ExitCode.ACCESS
+    else:
+        left = f", {len(todo)} thing(s) left to do" if todo else ""
+        summary, code = f"check: ready to sync ({len(others)} rows to look at{left}); nothing was written", 0
+    if say.as_json:
+        print(json.dumps({"config": str(config.path), "backend": config.backend.kind, "ready": not failures,
+                          "exit_code": code, "summary": summary, "items": say.items},
+                         ensure_ascii=False, indent=2))
+    else:
+        print(summary)
+    return code
+
+
+def _left_to_do(config: Config, state, listed) -> list[str]:
+    """What a new office still has to fill (units, e-mails, deadlines, example rows)."""
+    tabs = config.tabs
+    control = state.books[""]
+    examples = {title: example_rows(control.find_tab(title), codes) for title, codes in (
+        (tabs.roster, H.UNIT_CODE), (tabs.campaigns, H.CAMPAIGN_CODE),
+        (tabs.exemptions, H.EXEMPT_UNIT))}
+    return left_to_do(state.units, listed, examples, (tabs.roster, tabs.campaigns))
 
 
 def quick(config: Config) -> Config:
@@ -115,22 +166,23 @@ def quick(config: Config) -> Config:
         max_retry_seconds=min(b.max_retry_seconds, 5.0)))
 
 
-def _who(config: Config, backend) -> None:
+def _who(config: Config, backend, say) -> None:
     identity = getattr(backend, "identity", None)
     if identity is None:
         return
     key = backend.key
     if key is not None:
-        print(f"{OK} key file {key.path}: service account {key.client_email}"
+        say(OK, f"key file {key.path}: service account {key.client_email}"
               + (f" (project {one_line(key.project_id, 60)})" if key.project_id else ""))
     else:
         kind = "a service account" if identity.robot else "a person"
-        print(f"{OK} signed in as {kind} ({identity.source})"
+        say(OK, f"signed in as {kind} ({identity.source})"
               + (f": {identity.email}" if identity.email else ""))
-    print(f"{NOTE} share every spreadsheet with {identity.share_with} as Editor")
+    say(NOTE, f"share every spreadsheet with {identity.share_with} as Editor")
     token = config.token_path if identity.mode is AuthMode.OAUTH else None
-    if token is not None and token.exists() and token.stat().st_mode & 0o077:
-        print(f"{NOTE} token file {token} can be read by other users (mode "
+    # Windows has no mode bits to speak of (the file's ACL keeps it to the user's profile)
+    if token is not None and os.name != "nt" and token.exists() and token.stat().st_mode & 0o077:
+        say(NOTE, f"token file {token} can be read by other users (mode "
               f"{token.stat().st_mode & 0o777:o}): chmod 600 {token}")
 
 
@@ -146,7 +198,7 @@ def dropdown_preview(facts, campaign, units) -> str:
             f"{len(change.options)} units, add {len(change.added)}, remove {len(change.removed)}")
 
 
-def _check_clock(backend) -> None:
+def _check_clock(backend, say) -> None:
     """This machine's clock against the Date of Google's last answer: deadlines, reminders and
     a service account's sign-in all depend on it."""
     stamp = getattr(getattr(backend, "http", None), "server_date", None)
@@ -159,11 +211,11 @@ def _check_clock(backend) -> None:
     skew = (datetime.now(UTC) - google_now).total_seconds()
     if abs(skew) > CLOCK_TOLERANCE:
         way = "ahead of" if skew > 0 else "behind"
-        print(f"{NOTE} this computer's clock is {abs(skew) / 60:.0f} min {way} Google's: deadlines "
+        say(NOTE, f"this computer's clock is {abs(skew) / 60:.0f} min {way} Google's: deadlines "
               "are judged by it; set it right (e.g. `sudo timedatectl set-ntp true`)")
 
 
-def _check_drive(config: Config, backend) -> int:
+def _check_drive(config: Config, backend, say) -> int:
     """Where drafts will go, and whether that can work, before any upload (creates nothing)."""
     if config.backend.kind != "google":
         return 0
@@ -171,21 +223,21 @@ def _check_drive(config: Config, backend) -> int:
 
     drive = drive_for(config, backend)
     if drive is None:
-        print(f"{NOTE} drafts stay in the output folder: a service account owns no Drive storage; "
+        say(NOTE, "drafts stay in the output folder: a service account owns no Drive storage; "
               "to publish them, set 'reports.drive_folder' to a folder in a shared drive, or sign "
               "in as a person (auth = \"oauth\")")
         return 0
     try:
         folder, passed_over = drive.look()
     except TonghopError as err:
-        print(f"{FIX} {one_line(err, 400)}")
+        say(FIX, f"{one_line(err, 400)}")
         return 1
     if passed_over:
-        print(f"{NOTE} Drive folder {drive.configured} is not visible to tonghop (signed in as a "
+        say(NOTE, f"Drive folder {drive.configured} is not visible to tonghop (signed in as a "
               "person it sees only folders it made itself): drafts go to its own folder instead")
     if folder is None:
-        print(f"{OK} Drive: drafts will go to a new folder '{drive.name}' in your My Drive "
+        say(OK, f"Drive: drafts will go to a new folder '{drive.name}' in your My Drive "
               "(made at the first report)")
     else:
-        print(f"{OK} Drive folder '{one_line(folder.name, 80)}' ({folder.folder_id}): {folder.link}")
+        say(OK, f"Drive folder '{one_line(folder.name, 80)}' ({folder.folder_id}): {folder.link}")
     return 0

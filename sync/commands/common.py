@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import shlex
+import shutil
 import sys
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
+from pathlib import Path
 
 from sync.config import Config, load_config
 from sync.errors import UsageError
@@ -32,8 +36,9 @@ def add_command(sub, name: str, doc: str, run) -> argparse.ArgumentParser:
 
 def add_config(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", "-c", required=True, metavar="FILE",
-                        help="the TOML config file (start from config.example.toml, at the top "
-                             "of the project, or the one `tonghop demo` writes)")
+                        help="the TOML config file (`tonghop init DIR` writes one for a new office, "
+                             "from config.example.toml at the top of the project; `tonghop demo` "
+                             "writes an example)")
 
 
 def add_now(parser: argparse.ArgumentParser) -> None:
@@ -77,3 +82,22 @@ def print_errors(errors: Iterable[object]) -> None:
     each on stderr; the command exits non-zero."""
     for error in errors:
         print(f"tonghop: error: {one_line(error, 2000)}", file=sys.stderr)
+
+
+def shell_quote(text: str) -> str:
+    """A word the user's shell takes as one: PowerShell and cmd take double quotes, sh single."""
+    if os.name == "nt":
+        return f'"{text}"' if any(c in text for c in " &()'^;,") else text
+    return shlex.quote(text)
+
+
+def again(prog: str) -> str:
+    """How to start tonghop again from this shell: ``tonghop`` when that name on PATH is the
+    program running, else the path it was started by (``.venv/bin/tonghop``, quoted)."""
+    typed = sys.argv[0] if sys.argv else ""
+    if prog != "tonghop" or Path(typed).stem != "tonghop":
+        return prog  # `python main.py`, or called in-process
+    found = shutil.which("tonghop")
+    if found and Path(found).resolve() == Path(typed).resolve():
+        return "tonghop"
+    return shell_quote(typed)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sync.commands.common import add_command, print_errors
+from sync.commands.common import add_command, again, print_errors, shell_quote
 from sync.config import load_config
 from sync.rules.timeparse import parse_moment
 from sync.summary import status_table
@@ -61,7 +61,7 @@ def run(args) -> int:
           f"settle), '{config.tabs.figures}', and two columns at the right of each responses tab.")
     if outcome.drafts:
         print(f"Drafts (.docx and .xlsx, {len(outcome.drafts)}) in {_shown(config.output_path)}")
-    print(f"Try: {args.prog} status --config {_shown(config_path)} --now {DEMO_NOW[:16]}")
+    print(f"Try: {again(args.prog)} status --config {shell_quote(_shown(config_path))} --now {DEMO_NOW[:16]}")
     sys.stdout.flush()
     print_errors(outcome.errors)  # a draft or e-mail that could not be made: never silent
     return outcome.exit_code

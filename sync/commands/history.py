@@ -4,12 +4,17 @@ A sync keeps a compressed snapshot of every spreadsheet it reads whenever its va
 since the previous snapshot ([top level] snapshot_keep: how many per spreadsheet). With --show,
 lists the tabs of one snapshot and their number of rows. Restore a tab with `restore`.
 
+--json prints the same as JSON (id, taken_at, spreadsheet: "" for the control one, bytes).
+
 Example:
   tonghop history --config tonghop-demo/config.toml
+  tonghop history --config tonghop-demo/config.toml --json
   tonghop history --config tonghop-demo/config.toml --show control/20230620T030000Z
 """
 
 from __future__ import annotations
+
+import json
 
 from sync.commands.common import add_command, add_config, config_of
 from sync.rules.text import one_line
@@ -20,12 +25,17 @@ def register(sub) -> None:
     parser = add_command(sub, "history", __doc__, run)
     add_config(parser)
     parser.add_argument("--show", metavar="ID", help="list the tabs of this snapshot")
+    parser.add_argument("--json", action="store_true",
+                        help="a JSON list of snapshots (id, taken_at, spreadsheet, bytes); with "
+                             "--show, one object with its tabs and their rows")
     parser.add_argument("--limit", type=int, default=50, metavar="N",
                         help="show the newest N snapshots (default 50; 0 = all)")
 
 
 def run(args) -> int:
     config = config_of(args)
+    if args.json:
+        return _json(config, args)
     if args.show:
         snapshot = snapshots.find(config, args.show)
         print(f"{snapshot.id}  {_when(snapshot, config)}  {_book(snapshot.ref)}")
@@ -45,6 +55,21 @@ def run(args) -> int:
         print(f"{s.id:<42} {_when(s, config):<17} {size:>8}  {_book(s.ref)}")
     if len(shown) < len(found):
         print(f"… {len(found) - len(shown)} older snapshots not shown (--limit 0 shows all)")
+    return 0
+
+
+def _json(config, args) -> int:
+    def record(s) -> dict:
+        return {"id": s.id, "taken_at": s.taken_at.astimezone(config.tz).isoformat(timespec="seconds"),
+                "spreadsheet": s.ref, "bytes": s.path.stat().st_size}
+    if args.show:
+        snapshot = snapshots.find(config, args.show)
+        tabs = {title: max(len(values) - 1, 0) for title, values in snapshot.load().items()}
+        print(json.dumps({**record(snapshot), "tabs": tabs}, ensure_ascii=False, indent=2))
+        return 0
+    found = snapshots.list_snapshots(config)
+    shown = found[-args.limit:] if args.limit > 0 else found
+    print(json.dumps([record(s) for s in shown], ensure_ascii=False, indent=2))
     return 0
 
 

@@ -47,40 +47,56 @@ def register(sub) -> None:
     parser.add_argument("--port", type=int, default=None, metavar="N",
                         help=f"the loopback port to wait on (default: any free one with a browser, "
                              f"{HEADLESS_PORT} without)")
+    parser.add_argument("--edit-forms", action="store_true",
+                        help="also let tonghop edit linked forms (a campaign with 'Đồng bộ danh "
+                             "sách đơn vị' = Có keeps the form's unit dropdown): the forms.body scope")
     parser.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
                         help="how long to wait for Google's answer (default 600)")
 
 
 def run(args) -> int:
+    config = config_of(args)
+    if config.backend.kind != "google":
+        raise UsageError(f"login is for the Google backend; {config.path} uses the local workbook "
+                         "(backend.kind = \"local\"), which needs no sign-in")
+    if config.backend.auth_mode is not AuthMode.OAUTH:
+        raise UsageError(f"login is for backend.auth = \"oauth\"; {config.path} uses "
+                         f"\"{config.backend.auth}\" (see docs/google.md)")
+    sign_in_person(config, no_browser=args.no_browser, port=args.port, timeout=args.timeout,
+                   forms=True, keep_dropdowns=args.edit_forms)
+    print(f"Next: tonghop check --config {config.path}")
+    return 0
+
+
+def sign_in_person(config: Config, *, no_browser: bool, port: int | None, timeout: float,
+                   forms: bool, keep_dropdowns: bool) -> None:
+    """The installed-app flow; the token saved to ``config.token_path``. ``forms``: also read
+    linked forms; ``keep_dropdowns``: also edit them (a campaign keeps its unit dropdown)."""
     from google_auth_oauthlib.flow import WSGITimeoutError
     from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
     from sync.backends import google
     from sync.backends.credentials import SavedUserCredentials, save_token
 
-    config = config_of(args)
-    if config.backend.auth_mode is not AuthMode.OAUTH:
-        raise UsageError(f"login is for backend.auth = \"oauth\"; {config.path} uses "
-                         f"\"{config.backend.auth}\" (see docs/google.md)")
-    flow = _flow(config)
+    flow = _flow(config, person_scopes(config, forms, keep_dropdowns))
     for prefix, adapter in google.transport_adapters().items():
         flow.oauth2session.mount(prefix, adapter)
-    browser = not args.no_browser and _has_browser()
-    port = args.port if args.port is not None else (0 if browser else HEADLESS_PORT)
+    browser = not no_browser and _has_browser()
+    port = port if port is not None else (0 if browser else HEADLESS_PORT)
     token = config.token_path
     prompt = (f"Opening Google's sign-in page in your browser. If it does not open, visit:\n{URL}\n"
               if browser else _headless(config, token, port))
     prompt = prompt.replace("{", "{{").replace("}", "}}").replace(URL, "{url}")
     try:
         credentials = flow.run_local_server(
-            host="localhost", port=port, open_browser=browser, timeout_seconds=args.timeout,
+            host="localhost", port=port, open_browser=browser, timeout_seconds=timeout,
             authorization_prompt_message=prompt, success_message=DONE_PAGE,
             access_type="offline", prompt="consent")
     except OSError as err:
         raise UsageError(f"cannot wait on localhost port {port} ({err.strerror or err}): choose "
                          "another with --port") from None
     except WSGITimeoutError:
-        raise AccessError(f"no answer from the browser within {args.timeout:.0f} s: run "
+        raise AccessError(f"no answer from the browser within {timeout:.0f} s: run "
                           f"`tonghop login --config {config.path}` again") from None
     except OAuth2Error as err:
         raise AccessError(f"Google did not sign you in ({one_line(err.error, 80)}: "
@@ -89,14 +105,22 @@ def run(args) -> int:
     saved = SavedUserCredentials.from_authorized_user_info(json.loads(credentials.to_json()))
     save_token(token, saved)
     print(f"Signed in. Token saved to {token} (readable by {getpass.getuser()} only).")
-    print(f"Next: tonghop check --config {config.path}")
-    return 0
 
 
-def _flow(config: Config) -> InstalledAppFlow:
-    from google_auth_oauthlib.flow import InstalledAppFlow
-
+def person_scopes(config: Config, forms: bool, keep_dropdowns: bool) -> list[str]:
     from sync.backends.credentials import scopes_for
+    from sync.backends.forms import FORMS_READ_SCOPE, FORMS_WRITE_SCOPE
+
+    scopes = scopes_for(config, robot=False)
+    if keep_dropdowns:
+        scopes.append(FORMS_WRITE_SCOPE)
+    elif forms:
+        scopes.append(FORMS_READ_SCOPE)
+    return scopes
+
+
+def _flow(config: Config, scopes: list[str]) -> InstalledAppFlow:
+    from google_auth_oauthlib.flow import InstalledAppFlow
 
     path = config.resolve(config.backend.oauth_client)
     where = f"OAuth client file {path}"
@@ -111,7 +135,7 @@ def _flow(config: Config) -> InstalledAppFlow:
     if isinstance(info, dict) and "web" in info:
         raise AccessError(f"{where} is a \"Web application\" client; {fix}")
     try:
-        return InstalledAppFlow.from_client_config(info, scopes_for(config, robot=False))
+        return InstalledAppFlow.from_client_config(info, scopes)
     except (ValueError, KeyError, TypeError):
         raise AccessError(f"{where} is not a \"Desktop app\" client JSON: {fix}") from None
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from sync.commands.common import add_command, add_config, add_now, config_of, now_of
 from sync.progress import Progress
+from sync.summary import counted
 from sync.unattended.job import drafts_once, file_logging
 
 
@@ -42,7 +43,7 @@ def run(args) -> int:
         verb = "wrote    " if draft.written else "unchanged"
         print(f"{verb} {draft.campaign:<8} {draft.kind.label:<38} {draft.location}")
     written = sum(d.written for d in drafts)
-    print(f"report: {len(drafts)} drafts for {len({d.campaign for d in drafts})} campaigns, "
+    print(f"report: {len(drafts)} drafts for {counted(len({d.campaign for d in drafts}), 'campaign')}, "
           f"{written} written, {len(drafts) - written} unchanged; "
           f"listed in tab '{config.tabs.reports}'")
     return 0

@@ -7,7 +7,8 @@ snapshot of what it read, sends the reminders that are due, and logs to <data_di
 
 This is the cron entry: one summary line on stdout; problems on stderr and in the log. Exit codes:
 0 done, 2 bad option, 3 config error, 4 a spreadsheet or tab cannot be reached, 5 the cycle
-failed (or reminder e-mail could not be sent), 6 another sync is already running.
+failed (or reminder e-mail could not be sent), 6 another sync is already running, 7 the
+local workbook is open in Excel or LibreOffice (close it; the next sync writes).
 
 After a cycle that found nothing to do, the next ones only check that no spreadsheet, config or
 reminder changed and no deadline or reminder came due, then print "unchanged since <time>;
@@ -16,6 +17,9 @@ nothing to do" ([backend] settled_skip; <data_dir>/settled.json).
 --dry-run reads and prints what would change; it takes no lock and writes nothing: no cells, no
 snapshot, no reminder sent or recorded, no line in the log file. It never skips.
 
+--json prints the summary as one object instead (now, campaigns, responses, statuses, cells
+written, problems, reminders, e-mails, drafts, errors, exit_code, summary).
+
 Example:
   tonghop sync --config tonghop-demo/config.toml --now 2023-06-20T10:00
   tonghop sync --config /etc/tonghop/config.toml --dry-run
@@ -23,10 +27,12 @@ Example:
 
 from __future__ import annotations
 
+import json
 import sys
 from contextlib import nullcontext
 
 from sync.commands.common import add_command, add_config, add_now, config_of, now_of, print_errors
+from sync.export import outcome_record
 from sync.progress import Progress
 from sync.rules.text import one_line
 from sync.summary import print_changes
@@ -39,6 +45,8 @@ def register(sub) -> None:
     add_now(parser)
     parser.add_argument("--dry-run", action="store_true",
                         help="print what would change and write nothing")
+    parser.add_argument("--json", action="store_true",
+                        help="the summary as one JSON object on stdout (problems and errors in it too)")
 
 
 def run(args) -> int:
@@ -47,6 +55,9 @@ def run(args) -> int:
     logged = nullcontext() if args.dry_run else file_logging(config, verbose=args.verbose)
     with logged:
         outcome = sync_once(config, now, dry_run=args.dry_run, progress=Progress())
+    if args.json:
+        print(json.dumps(outcome_record(outcome), ensure_ascii=False, indent=2))
+        return outcome.exit_code
     if args.dry_run:
         print_changes(outcome.result, sys.stdout)
     for problem in outcome.result.state.problems:

@@ -26,6 +26,7 @@ from sync.rules.models import (
     Resubmission,
     Unit,
 )
+from sync.rules.office import is_example
 from sync.rules.text import clean, header_key, nfc, safe_text, simple_key, split_list
 from sync.rules.timeparse import (
     DateOrder,
@@ -135,7 +136,7 @@ def parse_roster(tab: Tab) -> tuple[list[Unit], list[Problem]]:
     aliases, flags = column_of(lines, c_alias), column_of(lines, c_active)
     for r, code, name, group, email, alias, flag in zip(
             range(2, len(lines) + 2), codes, names, groups, emails, aliases, flags, strict=True):
-        if not code and not name:
+        if (not code and not name) or is_example(code):
             continue
         if not code:
             problems.append(Problem(tab.title, r, H.UNIT_CODE[0], f"unit '{name}' has no code"))
@@ -193,6 +194,8 @@ def parse_campaigns(
             return clean(_get(line, c[names[0]]))
 
         code = get(H.CAMPAIGN_CODE)
+        if is_example(code):
+            continue
         if not code:
             if any(clean(v) for v in line):
                 problems.append(Problem(tab.title, r, H.CAMPAIGN_CODE[0], "row has no campaign code"))
@@ -272,7 +275,7 @@ def parse_exemptions(
     problems: list[Problem] = []
     for r, line in enumerate(tab.values[1:], start=2):
         unit_text, campaign_text = clean(_get(line, c_unit)), clean(_get(line, c_campaign))
-        if not unit_text and not campaign_text:
+        if (not unit_text and not campaign_text) or is_example(unit_text):
             continue
         unit = by_code.get(unit_text.casefold())
         if unit is None:

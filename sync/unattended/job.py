@@ -34,7 +34,7 @@ from sync.rules.models import CycleRows
 from sync.rules.reminders import Due, deadline_key, due_reminders
 from sync.rules.text import one_line
 from sync.rules.timeparse import format_vn
-from sync.summary import summary_line
+from sync.summary import counted, summary_line
 from sync.unattended import settled, snapshots
 from sync.unattended.ledger import Claim, Entry, Ledger
 from sync.unattended.ledger import State as Sent
@@ -148,7 +148,7 @@ class Outcome:
             parts += [f"{d.waiting} waiting"] if d.waiting else []
             parts += [f"{d.failed} failed"] if d.failed else []
             detail = f" ({', '.join(parts)})" if parts else ""
-            line += f"; {self.claimed} reminders{detail}"
+            line += f"; {counted(self.claimed, 'reminder')}{detail}"
         if self.drafts:
             line += f"; {sum(1 for d in self.drafts if d.written)} of {len(self.drafts)} drafts written"
         return line

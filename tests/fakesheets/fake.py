@@ -41,8 +41,8 @@ from .faults import Fault, FaultQueue
 from .forms import FormsApi
 from .model import Spreadsheet, new_properties, new_sheet
 from .oauth import DRIVE_FILE as DRIVE_FILE_SCOPE
+from .oauth import FORMS_BODY, FORMS_READONLY, Identity, TokenServer, insufficient_scopes
 from .oauth import SHEETS as SHEETS_SCOPE
-from .oauth import Identity, TokenServer, insufficient_scopes
 
 SHEETS_PREFIX = "https://sheets.googleapis.com/"
 FORMS_PREFIX = "https://forms.googleapis.com/"
@@ -424,7 +424,11 @@ class FakeGoogle:
         """401 for a bad token, 403 for a missing scope or a disabled API; who is asking."""
         who = self.tokens.identify(request.headers.get("Authorization"))
         drive = found.endpoint.startswith("drive.")
-        if who is not None and not who.can(DRIVE_FILE_SCOPE if drive else SHEETS_SCOPE):
+        if found.endpoint.startswith("forms."):  # forms.get: either Forms scope; an edit: forms.body
+            wanted = (FORMS_BODY,) if found.endpoint == "forms.batchUpdate" else (FORMS_BODY, FORMS_READONLY)
+            if who is not None and not who.can(*wanted):
+                raise insufficient_scopes(False, service="forms.googleapis.com")
+        elif who is not None and not who.can(DRIVE_FILE_SCOPE if drive else SHEETS_SCOPE):
             raise insufficient_scopes(drive)
         service = "drive" if drive else "sheets"
         if service in self.disabled:

@@ -45,6 +45,8 @@ SHEETS = "https://www.googleapis.com/auth/spreadsheets"
 DRIVE = "https://www.googleapis.com/auth/drive"
 DRIVE_FILE = "https://www.googleapis.com/auth/drive.file"
 CLOUD = "https://www.googleapis.com/auth/cloud-platform"
+FORMS_BODY = "https://www.googleapis.com/auth/forms.body"
+FORMS_READONLY = "https://www.googleapis.com/auth/forms.body.readonly"
 TESTING_EXPIRED = "Token has been expired or revoked."
 BAD_JWT_TIME = ("Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable "
                 "timeframe. Check your iat and exp values in the JWT claim.")
@@ -232,10 +234,10 @@ class TokenServer:
         return who
 
 
-def insufficient_scopes(drive: bool) -> ApiError:
+def insufficient_scopes(drive: bool, service: str = "") -> ApiError:
     """403 for a token without the scope the API needs (recorded shape: ErrorInfo
     ACCESS_TOKEN_SCOPE_INSUFFICIENT; Drive also its legacy ``insufficientPermissions`` item)."""
-    service = "drive.googleapis.com" if drive else "sheets.googleapis.com"
+    service = service or ("drive.googleapis.com" if drive else "sheets.googleapis.com")
     details = [{"@type": "type.googleapis.com/google.rpc.ErrorInfo",
                 "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "domain": "googleapis.com",
                 "metadata": {"service": service}}]
