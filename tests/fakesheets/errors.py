@@ -9,11 +9,17 @@ Copied behaviour:
 * Drive v3: ``{"error": {"code", "message", "errors": [{"message",
   "domain", "reason", "location", "locationType"}]}}``, e.g. 404
   ``File not found: <id>.`` for missing or unshared files and parents.
+* A request the API cannot parse (a wrong type, an unknown field or query
+  parameter) is a 400 whose ``details`` hold a ``google.rpc.BadRequest`` with
+  one ``fieldViolations`` item: ``field`` (the path in the message, recorded:
+  ``data.values``) and ``description`` (the message again).
 * Google's front end answers some 5xx (502 typically) with an HTML page, not
   JSON; gspread then sets ``APIError.code`` to -1.
 """
 
 from __future__ import annotations
+
+import re
 
 STATUS = {
     400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED",
@@ -131,6 +137,19 @@ def storage_quota_exceeded() -> ApiError:
 
 def bad_request(message: str) -> ApiError:
     return ApiError(400, message)
+
+
+_FIELD = re.compile(r"^Invalid value at '([^']*)'|^Invalid JSON payload received\. "
+                    r"Unknown name \"[^\"]*\" at '([^']*)'")
+
+
+def unparsable(message: str) -> ApiError:
+    """The 400 for a body or query the API cannot parse (recorded shape: see module doc)."""
+    found = _FIELD.search(message)
+    violation = {"field": found.group(1) or found.group(2), "description": message} if found \
+        else {"description": message}
+    return ApiError(400, message, details=[{"@type": "type.googleapis.com/google.rpc.BadRequest",
+                                            "fieldViolations": [violation]}])
 
 
 def not_found_drive(file_id: str) -> ApiError:
