@@ -208,3 +208,21 @@ def test_a_protected_range_is_answered_with_its_computed_fields(client, fake):
     stored = sh.fetch_sheet_metadata()["sheets"][0]["protectedRanges"][0]
     assert stored["editors"] == {"users": [fake.account, "staff@example.org"]}
     assert stored["protectedRangeId"] == made["protectedRangeId"]
+
+
+def test_merges_follow_inserted_and_deleted_rows_and_a_copied_tab(fake, client):
+    sh = client.open_by_key(fake.add_spreadsheet(tabs={"T": [["a"]]}))
+    sh.batch_update({"requests": [
+        {"mergeCells": {"range": grid(0, 2, 0, 4, 2), "mergeType": "MERGE_ALL"}},
+        {"mergeCells": {"range": grid(0, 6, 0, 8, 1), "mergeType": "MERGE_ALL"}},
+        {"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 0,
+                                       "endIndex": 1}}}]})
+    assert merges(sh) == [(3, 0, 5, 2), (7, 0, 9, 1)]
+    sh.batch_update({"requests": [{"deleteDimension": {"range": {
+        "sheetId": 0, "dimension": "ROWS", "startIndex": 4, "endIndex": 8}}}]})
+    assert merges(sh) == [(3, 0, 4, 2)]  # the second lost all but one cell: no merge left
+    copied = sh.batch_update({"requests": [{"duplicateSheet": {"sourceSheetId": 0}}]})
+    new_id = copied["replies"][0]["duplicateSheet"]["properties"]["sheetId"]
+    assert sh.fetch_sheet_metadata()["sheets"][1]["merges"] == [
+        {"sheetId": new_id, "startRowIndex": 3, "endRowIndex": 4, "startColumnIndex": 0,
+         "endColumnIndex": 2}]

@@ -273,6 +273,7 @@ def insert_dimension(ss: Spreadsheet, req: dict, rng: random.Random) -> None:
     if end > start:
         sheet.insert(dim, start, end - start)
         devmeta.inserted(ss, sheet.sheet_id, dim, start, end - start)
+        _ranges_follow(sheet, dim, start, end - start)
 
 
 def delete_dimension(ss: Spreadsheet, req: dict, rng: random.Random) -> None:
@@ -284,6 +285,40 @@ def delete_dimension(ss: Spreadsheet, req: dict, rng: random.Random) -> None:
     if end > start:
         sheet.delete(dim, start, end)
         devmeta.deleted(ss, sheet.sheet_id, dim, start, end)
+        _ranges_follow(sheet, dim, end, start - end)
+
+
+def _shifted(first: int, last: int, at: int, count: int) -> tuple[int, int]:
+    """[first, last) after ``count`` rows/columns are inserted at ``at`` (count > 0) or the
+    ``-count`` before ``at`` are deleted (count < 0): a range grows or shrinks with what happens
+    inside it and moves with what happens before it."""
+    if count > 0:
+        return (first + count if first >= at else first), (last + count if last > at else last)
+    gone = at + count  # the deleted span is [gone, at)
+
+    def moved(i: int) -> int:
+        return i if i <= gone else gone if i <= at else i + count
+
+    return moved(first), moved(last)
+
+
+def _ranges_follow(sheet: Sheet, dim: str, at: int, count: int) -> None:
+    """Merges, protected ranges and the basic filter follow rows/columns inserted or deleted, as
+    in Sheets; a merge left with one cell, or a range left empty, goes."""
+    lo, hi = ("startRowIndex", "endRowIndex") if dim == "ROWS" else \
+        ("startColumnIndex", "endColumnIndex")
+
+    def follow(gr: dict) -> bool:
+        if lo not in gr or hi not in gr:
+            return True
+        gr[lo], gr[hi] = _shifted(gr[lo], gr[hi], at, count)
+        return gr[hi] > gr[lo]
+
+    sheet.merges = [m for m in sheet.merges if follow(m) and
+                    (m["endRowIndex"] - m["startRowIndex"]) * (m["endColumnIndex"] - m["startColumnIndex"]) > 1]
+    sheet.protected_ranges = [p for p in sheet.protected_ranges if follow(p.get("range", {}))]
+    if sheet.basic_filter and not follow(sheet.basic_filter.get("range", {})):
+        sheet.basic_filter = None
 
 
 def _moved(seq: list, start: int, end: int, destination: int, pad: Any) -> list:
@@ -472,6 +507,16 @@ def _box(gr: dict) -> a1.Rect:
                    gr["endColumnIndex"])
 
 
+def renumber(sheet: Sheet, sheet_id: int, rng: random.Random) -> None:
+    """A copied tab's ranges name the copy; its protected ranges get ids of their own."""
+    for gr in [*sheet.merges, *(p.get("range", {}) for p in sheet.protected_ranges),
+               *([sheet.basic_filter.get("range", {})] if sheet.basic_filter else [])]:
+        if "sheetId" in gr:
+            gr["sheetId"] = sheet_id
+    for p in sheet.protected_ranges:
+        p["protectedRangeId"] = rng.randrange(1, 2**31 - 1)
+
+
 def _overlap(a: a1.Rect, b: a1.Rect) -> bool:
     return a.start_row < b.end_row and b.start_row < a.end_row and \
         a.start_col < b.end_col and b.start_col < a.end_col
@@ -566,6 +611,7 @@ def duplicate_sheet(ss: Spreadsheet, req: dict, rng: random.Random) -> dict:
     copy_ = source.clone()
     new_id = req.get("newSheetId") or rng.randrange(1, 2**31 - 1)
     copy_.properties.update({"sheetId": new_id, "title": title})
+    renumber(copy_, new_id, rng)
     index = min(req.get("insertSheetIndex", len(ss.sheets)), len(ss.sheets))
     ss.sheets.insert(index, copy_)
     ss.reindex()
