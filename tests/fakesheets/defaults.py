@@ -56,7 +56,8 @@ def prune(obj: Any, key: str = "") -> Any:
     for k, v in obj.items():
         if v is None:
             continue
-        out[k] = v if k in _VALUE_KEYS else prune(v, k)
+        grid = k == "values" and isinstance(v, list) and v and isinstance(v[0], list)
+        out[k] = v if k in _VALUE_KEYS or grid else prune(v, k)  # a ValueRange's rows: as is
     a_range = is_grid_range(out) or (set(out) <= _DIMENSION_RANGE and "dimension" in out)
     if a_range and out.get("sheetId") == 0:
         del out["sheetId"]
