@@ -226,3 +226,13 @@ def test_merges_follow_inserted_and_deleted_rows_and_a_copied_tab(fake, client):
     assert sh.fetch_sheet_metadata()["sheets"][1]["merges"] == [
         {"sheetId": new_id, "startRowIndex": 3, "endRowIndex": 4, "startColumnIndex": 0,
          "endColumnIndex": 2}]
+
+
+def test_rows_an_append_inserts_move_the_merges_below(fake, client):
+    sid = fake.add_spreadsheet(tabs={"T": [["h1", "h2"], ["a", "b"]]})
+    sh = client.open_by_key(sid)
+    sh.batch_update({"requests": [{"mergeCells": {"range": grid(0, 4, 0, 6, 2),
+                                                  "mergeType": "MERGE_ALL"}}]})
+    sh.values_append("T!A1:B2", {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
+                     {"values": [["c", "d"]]})
+    assert merges(sh) == [(5, 0, 7, 2)]

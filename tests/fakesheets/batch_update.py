@@ -273,7 +273,6 @@ def insert_dimension(ss: Spreadsheet, req: dict, rng: random.Random) -> None:
     if end > start:
         sheet.insert(dim, start, end - start)
         devmeta.inserted(ss, sheet.sheet_id, dim, start, end - start)
-        _ranges_follow(sheet, dim, start, end - start)
 
 
 def delete_dimension(ss: Spreadsheet, req: dict, rng: random.Random) -> None:
@@ -285,40 +284,6 @@ def delete_dimension(ss: Spreadsheet, req: dict, rng: random.Random) -> None:
     if end > start:
         sheet.delete(dim, start, end)
         devmeta.deleted(ss, sheet.sheet_id, dim, start, end)
-        _ranges_follow(sheet, dim, end, start - end)
-
-
-def _shifted(first: int, last: int, at: int, count: int) -> tuple[int, int]:
-    """[first, last) after ``count`` rows/columns are inserted at ``at`` (count > 0) or the
-    ``-count`` before ``at`` are deleted (count < 0): a range grows or shrinks with what happens
-    inside it and moves with what happens before it."""
-    if count > 0:
-        return (first + count if first >= at else first), (last + count if last > at else last)
-    gone = at + count  # the deleted span is [gone, at)
-
-    def moved(i: int) -> int:
-        return i if i <= gone else gone if i <= at else i + count
-
-    return moved(first), moved(last)
-
-
-def _ranges_follow(sheet: Sheet, dim: str, at: int, count: int) -> None:
-    """Merges, protected ranges and the basic filter follow rows/columns inserted or deleted, as
-    in Sheets; a merge left with one cell, or a range left empty, goes."""
-    lo, hi = ("startRowIndex", "endRowIndex") if dim == "ROWS" else \
-        ("startColumnIndex", "endColumnIndex")
-
-    def follow(gr: dict) -> bool:
-        if lo not in gr or hi not in gr:
-            return True
-        gr[lo], gr[hi] = _shifted(gr[lo], gr[hi], at, count)
-        return gr[hi] > gr[lo]
-
-    sheet.merges = [m for m in sheet.merges if follow(m) and
-                    (m["endRowIndex"] - m["startRowIndex"]) * (m["endColumnIndex"] - m["startColumnIndex"]) > 1]
-    sheet.protected_ranges = [p for p in sheet.protected_ranges if follow(p.get("range", {}))]
-    if sheet.basic_filter and not follow(sheet.basic_filter.get("range", {})):
-        sheet.basic_filter = None
 
 
 def _moved(seq: list, start: int, end: int, destination: int, pad: Any) -> list:
