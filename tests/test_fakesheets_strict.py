@@ -236,3 +236,13 @@ def test_rows_an_append_inserts_move_the_merges_below(fake, client):
     sh.values_append("T!A1:B2", {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
                      {"values": [["c", "d"]]})
     assert merges(sh) == [(5, 0, 7, 2)]
+
+
+def test_a_shrunk_grid_cuts_the_merges_it_cuts_off(fake, client):
+    sh = client.open_by_key(fake.add_spreadsheet(tabs={"T": [["a"]]}, grid={"T": (10, 5)}))
+    sh.batch_update({"requests": [
+        {"mergeCells": {"range": grid(0, 2, 0, 5, 1), "mergeType": "MERGE_ALL"}},
+        {"mergeCells": {"range": grid(0, 6, 0, 8, 1), "mergeType": "MERGE_ALL"}},
+        {"updateSheetProperties": {"properties": {"sheetId": 0, "gridProperties": {"rowCount": 4}},
+                                   "fields": "gridProperties.rowCount"}}]})
+    assert merges(sh) == [(2, 0, 4, 1)]

@@ -202,11 +202,15 @@ class Sheet:
         if rows is not None:
             if rows < 1:
                 raise bad_request("You can't delete all the rows on the sheet.")
+            if rows < grid["rowCount"]:  # the rows cut off go, as deleted
+                _ranges_follow(self, "ROWS", grid["rowCount"], rows - grid["rowCount"])
             grid["rowCount"] = rows
             del self.rows[rows:]
         if cols is not None:
             if cols < 1:
                 raise bad_request("You can't delete all the columns on the sheet.")
+            if cols < grid["columnCount"]:
+                _ranges_follow(self, "COLUMNS", grid["columnCount"], cols - grid["columnCount"])
             grid["columnCount"] = cols
             for line in self.rows:
                 del line[cols:]
