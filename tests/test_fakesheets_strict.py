@@ -246,3 +246,17 @@ def test_a_shrunk_grid_cuts_the_merges_it_cuts_off(fake, client):
         {"updateSheetProperties": {"properties": {"sheetId": 0, "gridProperties": {"rowCount": 4}},
                                    "fields": "gridProperties.rowCount"}}]})
     assert merges(sh) == [(2, 0, 4, 1)]
+
+
+def test_every_parse_problem_is_named_with_a_violation_each(fake):
+    sid = fake.add_spreadsheet(tabs={"A": []})
+    answer = fake.session().put(f"{SHEETS}/{sid}/values/A!A1", params={"valueInputOption": "RAW"},
+                                json={"values": [["x"]], "majorDimension": "ROWZ", "colour": 1},
+                                timeout=5).json()["error"]
+    unknown = "Invalid JSON payload received. Unknown name \"colour\" at 'data': Cannot find field."
+    enum = "Invalid value at 'data.major_dimension' (TYPE_ENUM), \"ROWZ\""
+    assert sorted(answer["message"].split("\n")) == sorted([unknown, enum])
+    assert sorted(answer["details"][0]["fieldViolations"], key=lambda v: v["field"]) == [
+        {"field": "data", "description": unknown},
+        {"field": "data.major_dimension", "description": enum}]
+    fake.invalid_bodies.clear()  # sent on purpose

@@ -10,9 +10,10 @@ Copied behaviour:
   "domain", "reason", "location", "locationType"}]}}``, e.g. 404
   ``File not found: <id>.`` for missing or unshared files and parents.
 * A request the API cannot parse (a wrong type, an unknown field or query
-  parameter) is a 400 whose ``details`` hold a ``google.rpc.BadRequest`` with
-  one ``fieldViolations`` item: ``field`` (the path in the message, recorded:
-  ``data.values``) and ``description`` (the message again).
+  parameter) is a 400 naming every problem (messages joined by new lines) whose
+  ``details`` hold a ``google.rpc.BadRequest`` with one ``fieldViolations`` item
+  per problem: ``field`` (the path in the message, recorded: ``data.values``;
+  none for a top-level unknown name) and ``description`` (its message).
 * Google's front end answers some 5xx (502 typically) with an HTML page, not
   JSON; gspread then sets ``APIError.code`` to -1.
 """
@@ -143,13 +144,17 @@ _FIELD = re.compile(r"^Invalid value at '([^']*)'|^Invalid JSON payload received
                     r"Unknown name \"[^\"]*\" at '([^']*)'")
 
 
-def unparsable(message: str) -> ApiError:
-    """The 400 for a body or query the API cannot parse (recorded shape: see module doc)."""
-    found = _FIELD.search(message)
-    violation = {"field": found.group(1) or found.group(2), "description": message} if found \
-        else {"description": message}
-    return ApiError(400, message, details=[{"@type": "type.googleapis.com/google.rpc.BadRequest",
-                                            "fieldViolations": [violation]}])
+def unparsable(messages: list[str]) -> ApiError:
+    """The 400 for a body or query the API cannot parse: every problem found, its messages joined
+    by new lines, one ``fieldViolations`` item each (``field`` only when the message names a
+    path: Google's error model, as public error threads show it)."""
+    violations = []
+    for message in messages:
+        found = _FIELD.search(message)
+        violations.append({"field": found.group(1) or found.group(2), "description": message}
+                          if found else {"description": message})
+    return ApiError(400, "\n".join(messages), details=[{
+        "@type": "type.googleapis.com/google.rpc.BadRequest", "fieldViolations": violations}])
 
 
 def not_found_drive(file_id: str) -> ApiError:

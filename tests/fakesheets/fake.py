@@ -415,7 +415,7 @@ class FakeGoogle:
             rec.status = exc.code
             return make_response(request, exc.code, exc.body(found.endpoint))
         if messages:
-            error = ApiError(400, messages[0], drive=True) if drive else unparsable(messages[0])
+            error = ApiError(400, messages[0], drive=True) if drive else unparsable(messages)
             status, payload = 400, error.body()
         else:
             self.drive.who = rec.identity
