@@ -60,7 +60,7 @@ LEARNT = {
 NOT_LEARNT = {
     "WorksheetTest.test_auto_resize_columns.json":
         "autoResizeDimensions needs the font's metrics to size a column to its text (Google "
-        "answers 8691 px for 1,000 'A's); the fake keeps every column at 100 px",
+        "answers 8691 px for 1,024 'A's); the fake keeps every column at 100 px",
 }
 # The account gspread's test suite recorded with: the fake takes unsigned requests as its.
 RECORDED_ACCOUNT = "telegram-budgeter@telegram-budgeter.iam.gserviceaccount.com"
