@@ -260,3 +260,33 @@ def test_every_parse_problem_is_named_with_a_violation_each(fake):
         {"field": "data", "description": unknown},
         {"field": "data.major_dimension", "description": enum}]
     fake.invalid_bodies.clear()  # sent on purpose
+
+
+def test_tonghops_backend_works_on_a_spreadsheet_answered_without_defaults(fake, client):
+    """tonghop's Google backend reads and writes a spreadsheet whose answers leave out what Google
+    leaves out (merges on tab 0 without sheetId, no frozenRowCount, hidden: false gone, a filter,
+    a protected range, a tab colour): nothing it indexes may be missing."""
+    from sync.backends.base import CellWrite, WriteBatch
+    from sync.backends.google import GoogleSheetsBackend
+
+    sid = fake.add_spreadsheet(tabs={"Trạng thái": [["Đơn vị", "Tình trạng"], ["A", ""], ["B", ""],
+                                                    ["C", "x"]], "Ẩn": [["y"]]})
+    sh = client.open_by_key(sid)
+    hidden = sh.worksheet("Ẩn").id
+    sh.batch_update({"requests": [
+        {"mergeCells": {"range": grid(0, 2, 1, 4, 2), "mergeType": "MERGE_ALL"}},
+        {"updateSheetProperties": {"properties": {"sheetId": 0, "gridProperties": {
+            "frozenRowCount": 0}, "tabColorStyle": {"rgbColor": {"red": 1}}},
+            "fields": "gridProperties.frozenRowCount,tabColorStyle"}},
+        {"updateSheetProperties": {"properties": {"sheetId": hidden, "hidden": True},
+                                   "fields": "hidden"}},
+        {"setBasicFilter": {"filter": {"range": {"sheetId": 0}}}},
+        {"addProtectedRange": {"protectedRange": {"range": {"sheetId": 0, "startRowIndex": 0,
+                                                            "endRowIndex": 1}}}}]})
+    backend = GoogleSheetsBackend(fake.session(), sid)
+    book = backend.read("")
+    assert book.tabs["Trạng thái"].values[3] == ["C"]  # B4 is covered by the merge B3:B4: cleared
+    skipped = backend.write("", WriteBatch(cells=[CellWrite("Trạng thái", 2, 2, "Đã nộp"),
+                                                  CellWrite("Trạng thái", 4, 2, "Quá hạn")]))
+    assert [(s.row, s.col) for s in skipped] == [(4, 2)] and "B3:B4" in skipped[0].reason
+    assert fake.values(sid, "Trạng thái")[1] == ["A", "Đã nộp"]
