@@ -49,15 +49,20 @@ LOAD_SAVE = "import openpyxl, io, sys; openpyxl.load_workbook(sys.argv[1]).save(
 
 
 def process(*args: str) -> tuple[float, float]:
-    """(wall seconds, peak RSS MiB) of one child process; fails loudly if the child does."""
-    t0 = time.perf_counter()
-    child = subprocess.Popen([sys.executable, *args], cwd=ROOT, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - t0
-    child.returncode = os.waitstatus_to_exitcode(status)
-    err = child.stderr.read().decode(errors="replace")
-    if child.returncode not in (0,):
+    """(wall seconds, peak RSS MiB) of one child process; fails loudly if the child does.
+
+    The child's stderr goes to a file, not a pipe: a child with more to say than a pipe holds
+    (64 KB) would block on it while we wait for it to end."""
+    with tempfile.TemporaryFile() as err_file:
+        t0 = time.perf_counter()
+        child = subprocess.Popen([sys.executable, *args], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                 stderr=err_file)
+        _, status, usage = os.wait4(child.pid, 0)  # wait4: the child's own peak RSS
+        seconds = time.perf_counter() - t0
+        child.returncode = os.waitstatus_to_exitcode(status)
+        err_file.seek(0)
+        err = err_file.read().decode(errors="replace")
+    if child.returncode != 0:
         raise SystemExit(f"{' '.join(args)} exited {child.returncode}: {err[-800:]}")
     return seconds, usage.ru_maxrss / 1024
 

@@ -1,7 +1,10 @@
 """The reliability matrix's counts (docs/reliability.md): scenarios run, hypothesis examples,
 faults injected, staff cells compared cell by cell, and how many of those changed (goal: 0).
 
-    python bench/reliability_counts.py
+    python bench/reliability_counts.py [MATRIX_ENTRY ...]
+
+With entries (test files or node ids of the matrix), only those run: tests/test_benches.py runs
+the smallest one to keep this script working.
 """
 
 from __future__ import annotations
@@ -33,9 +36,14 @@ class Tally:
             self.failed += report.failed
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    chosen = sys.argv[1:] if argv is None else argv
+    unknown = [m for m in chosen if m not in MATRIX]
+    if unknown:
+        print(f"not in the matrix: {', '.join(unknown)}; entries: {', '.join(MATRIX)}")
+        return 2
     tally = Tally()
-    code = pytest.main(["-q", "-p", "no:cacheprovider", *[str(ROOT / m) for m in MATRIX]],
+    code = pytest.main(["-q", "-p", "no:cacheprovider", *[str(ROOT / m) for m in chosen or MATRIX]],
                        plugins=[tally])
     from tests.staffcells import COMPARED
 

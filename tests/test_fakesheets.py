@@ -371,7 +371,8 @@ def test_batch_update_structure_and_formats(fake, client, book):
     assert reply["replies"][1:] == [{}, {}]
     assert fake.tab_titles(book) == [STATUS, FORM, "Nhật ký"]
     assert fake.grid_size(book, STATUS) == (1005, 26)
-    assert fake.cell(book, STATUS, "Z1").background == {"red": 0.9, "green": 0.9, "blue": 0.9}
+    # kept in 8 bits, as Google does: 0.9 -> 229/255
+    assert fake.cell(book, STATUS, "Z1").background == {"red": 0.8980392, "green": 0.8980392, "blue": 0.8980392}
     assert fake.cell(book, STATUS, "A2").background is None
     sh.worksheet("Nhật ký").resize(rows=3, cols=2)  # updateSheetProperties with a fields mask
     assert fake.grid_size(book, "Nhật ký") == (3, 2)
@@ -406,7 +407,9 @@ def test_conditional_formats_and_validation_are_stored(fake, client, book):
     ]})
     assert fake.conditional_formats(book, STATUS) == [rule]
     assert len(fake.data_validations(book, STATUS)) == 1
-    assert sh.fetch_sheet_metadata()["sheets"][0]["conditionalFormats"] == [rule]
+    # as Google answers it: sheetId 0 of a GridRange left out
+    answered = {**rule, "ranges": [{"startRowIndex": 1}]}
+    assert sh.fetch_sheet_metadata()["sheets"][0]["conditionalFormats"] == [answered]
 
 
 def test_duplicate_tab_title_is_refused(client, book):
@@ -673,7 +676,8 @@ def test_drive_errors(fake):
     assert session.get(FILES, params={"q": "trashed = false"}).json()["files"] == []
     everywhere = session.get(FILES, params={"q": "trashed = false", "supportsAllDrives": "true",
                                             "includeItemsFromAllDrives": "true"}).json()
-    assert [f["id"] for f in everywhere["files"]] == [shared, created.json()["id"]]
+    # newest first, Drive's default order
+    assert [f["id"] for f in everywhere["files"]] == [created.json()["id"], shared]
 
     moved = session.patch(f"{FILES}/{created.json()['id']}", params={"supportsAllDrives": "true"},
                           json={"parents": ["elsewhere"]})

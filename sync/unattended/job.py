@@ -16,7 +16,6 @@ import logging
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -34,13 +33,13 @@ from sync.rules.models import CycleRows
 from sync.rules.reminders import Due, deadline_key, due_reminders
 from sync.rules.text import one_line
 from sync.rules.timeparse import format_vn
-from sync.summary import counted, summary_line
 from sync.unattended import settled, snapshots
 from sync.unattended.ledger import Claim, Entry, Ledger
 from sync.unattended.ledger import State as Sent
 from sync.unattended.lock import SyncLock
 from sync.unattended.mailer import Delivery, Mailer, MailError, Templates, addresses, reminder_context, send_waiting
 from sync.unattended.mailer import templates_dir as reminder_templates
+from sync.unattended.outcome import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -120,38 +119,6 @@ def file_logging(config: Config, verbose: bool = False) -> Iterator[Path]:
         root.setLevel(old_level)
         for h in quieted:
             h.setLevel(logging.NOTSET)
-
-
-@dataclass
-class Outcome:
-    result: CycleResult
-    claimed: int = 0  # reminders claimed this cycle (would be, in a dry run)
-    delivery: Delivery = field(default_factory=Delivery)
-    snapshots: list[Path] = field(default_factory=list)
-    drafts: list | None = None  # what reports.write_drafts returned, when it ran
-    errors: list[TonghopError] = field(default_factory=list)  # after the sheet was written
-    unchanged_since: datetime | None = None  # skipped: the settled cycle this one would repeat
-
-    @property
-    def exit_code(self) -> int:
-        return max((e.exit_code for e in self.errors), default=ExitCode.OK)
-
-    @property
-    def summary(self) -> str:
-        if self.unchanged_since is not None:
-            return (f"sync {self.result.state.now.isoformat(timespec='seconds')}: unchanged since "
-                    f"{self.unchanged_since.isoformat(timespec='seconds')}; nothing to do")
-        line = summary_line(self.result)
-        d = self.delivery
-        if self.claimed or d.sent or d.failed or d.waiting:
-            parts = [f"{d.sent} e-mailed"] if d.sent else []
-            parts += [f"{d.waiting} waiting"] if d.waiting else []
-            parts += [f"{d.failed} failed"] if d.failed else []
-            detail = f" ({', '.join(parts)})" if parts else ""
-            line += f"; {counted(self.claimed, 'reminder')}{detail}"
-        if self.drafts:
-            line += f"; {sum(1 for d in self.drafts if d.written)} of {len(self.drafts)} drafts written"
-        return line
 
 
 def sync_once(

@@ -31,7 +31,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import sync
 from sync.backends.base import Backend
@@ -43,9 +42,7 @@ from sync.rules import headers as H
 from sync.rules.forms import form_id
 from sync.rules.horizon import next_change, response_stamps, set_aside_stamps
 from sync.unattended.ledger import Entry
-
-if TYPE_CHECKING:  # job.py runs the cycle and imports this module
-    from sync.unattended.job import Outcome
+from sync.unattended.outcome import Outcome
 
 __all__ = ["FILE", "Marker", "context_digest", "forget", "load", "record", "record_cycle",
            "unchanged_since", "why_not_settled"]

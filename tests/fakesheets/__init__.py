@@ -19,11 +19,13 @@ endpoints), ``drive`` (Drive v3 files), ``forms`` (Forms v1, validated against
 ``forms.v1.json``), ``discovery`` (request validation
 against the discovery document), ``faults`` (injected failures),
 ``drive_query`` / ``multipart`` (Drive's ``q`` language and upload bodies),
-``fieldmask`` (``fields`` masks), ``adapter`` (routing and HTTP), ``fake``
+``fieldmask`` (``fields`` masks), ``defaults`` (strict answers: what Google
+leaves out), ``colors`` (8-bit colours and their ColorStyle twins), ``adapter`` (routing and HTTP), ``fake``
 (the facade), ``fixtures`` (pytest fixtures: ``fake_google`` fails a test
 whose code sent a request the real API would reject).
 
-Anything deliberately not modelled raises ``FakeNotImplemented`` out of the
+README.md lists what the fake copies from Google and the differences it keeps
+on purpose. Anything deliberately not modelled raises ``FakeNotImplemented`` out of the
 transport instead of inventing an answer.
 """
 

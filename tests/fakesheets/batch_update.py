@@ -31,7 +31,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from . import a1, cells, devmeta, fieldmask
+from . import a1, cells, colors, devmeta, fieldmask, model
 from .cells import Cell
 from .errors import ApiError, FakeNotImplemented, bad_request
 from .model import DEFAULT_COLS, DEFAULT_ROWS, Sheet, Spreadsheet, grid_error
@@ -119,6 +119,7 @@ def cell_updater(data: dict, paths: list[list[str]]) -> Callable[[Cell], Cell]:
         if key not in cache:
             target = {"userEnteredFormat": copy.deepcopy(old) if old else {}}
             fieldmask.apply_update(target, src_fmt, [["userEnteredFormat", *p] for p in fmt_paths])
+            colors.sync_format(target.get("userEnteredFormat") or {}, fmt_paths)
             cache[key] = (old, target.get("userEnteredFormat") or None)
         return cache[key][1]
 
@@ -215,6 +216,9 @@ def update_sheet_properties(ss: Spreadsheet, req: dict, rng: random.Random) -> N
                 _fail("Cannot change sheetType.")
         else:
             fieldmask.apply_update(sheet.properties, props, [path])
+    colors.sync_pair(sheet.properties, "tabColor", "tabColorStyle", paths)
+    if sheet.properties.get("hidden") and all(s.properties.get("hidden") for s in ss.sheets):
+        _fail("You can't hide all the sheets in a document.")
     # rowCount first, then the cell limit, then columnCount (as the real API)
     grid_src = props.get("gridProperties", {})
     for key in ("rowCount", "columnCount"):
@@ -457,19 +461,85 @@ def sort_range(ss: Spreadsheet, req: dict, rng: random.Random) -> None:
             sheet.set_cell(r, c, cell)
 
 
+def stored_range(sheet: Sheet, box: a1.Rect) -> dict:
+    """A bounded GridRange as Sheets keeps and answers it."""
+    return {"sheetId": sheet.sheet_id, "startRowIndex": box.start_row, "endRowIndex": box.end_row,
+            "startColumnIndex": box.start_col, "endColumnIndex": box.end_col}
+
+
+def _box(gr: dict) -> a1.Rect:
+    return a1.Rect(gr["startRowIndex"], gr["startColumnIndex"], gr["endRowIndex"],
+                   gr["endColumnIndex"])
+
+
+def renumber(sheet: Sheet, sheet_id: int, rng: random.Random) -> None:
+    """A copied tab's ranges name the copy; its protected ranges get ids of their own."""
+    for gr in [*sheet.merges, *(p.get("range", {}) for p in sheet.protected_ranges),
+               *([sheet.basic_filter.get("range", {})] if sheet.basic_filter else [])]:
+        if "sheetId" in gr:
+            gr["sheetId"] = sheet_id
+    for p in sheet.protected_ranges:
+        p["protectedRangeId"] = rng.randrange(1, 2**31 - 1)
+
+
+def _overlap(a: a1.Rect, b: a1.Rect) -> bool:
+    return a.start_row < b.end_row and b.start_row < a.end_row and \
+        a.start_col < b.end_col and b.start_col < a.end_col
+
+
+def _inside(inner: a1.Rect, outer: a1.Rect) -> bool:
+    return outer.start_row <= inner.start_row and inner.end_row <= outer.end_row and \
+        outer.start_col <= inner.start_col and inner.end_col <= outer.end_col
+
+
+_MERGE_TYPES = ("MERGE_ALL", "MERGE_COLUMNS", "MERGE_ROWS")
+
+
 def merge_cells(ss: Spreadsheet, req: dict, rng: random.Random) -> None:
-    sheet, _ = grid_rect(ss, req.get("range", {}))
-    sheet.merges.append(copy.deepcopy(req.get("range", {})))
+    """MERGE_ALL makes one merge, MERGE_COLUMNS one per column, MERGE_ROWS one per row (recorded);
+    a merge already there that the new range overlaps is replaced (recorded: MERGE_ALL over a
+    MERGE_ROWS leaves one merge); a covered cell loses its value (only the top-left one's is kept)."""
+    sheet, box = grid_rect(ss, req.get("range", {}))
+    kind = req.get("mergeType", "MERGE_ALL")
+    if kind not in _MERGE_TYPES:
+        _fail(f"Invalid mergeType: {kind}")
+    if kind == "MERGE_ALL":
+        pieces = [box]
+    elif kind == "MERGE_COLUMNS":
+        pieces = [a1.Rect(box.start_row, c, box.end_row, c + 1)
+                  for c in range(box.start_col, box.end_col)]
+    else:
+        pieces = [a1.Rect(r, box.start_col, r + 1, box.end_col)
+                  for r in range(box.start_row, box.end_row)]
+    pieces = [p for p in pieces if (p.end_row - p.start_row) * (p.end_col - p.start_col) > 1]
+    sheet.merges = [m for m in sheet.merges if not _overlap(_box(m), box)]
+    for piece in pieces:
+        sheet.merges.append(stored_range(sheet, piece))
+        for r in range(piece.start_row, piece.end_row):
+            for c in range(piece.start_col, piece.end_col):
+                if (r, c) != (piece.start_row, piece.start_col):
+                    old = sheet.cell(r, c)
+                    if not old.is_blank:
+                        sheet.set_cell(r, c, old.with_value(None))
 
 
 def unmerge_cells(ss: Spreadsheet, req: dict, rng: random.Random) -> None:
+    """Every merge inside the range goes (recorded: one unmerge of A1:D4 removes five); the range
+    must not cut through a merge (the API reference's rule; wording not recorded)."""
     sheet, box = grid_rect(ss, req.get("range", {}))
-    sheet.merges = [m for m in sheet.merges if grid_rect(ss, m)[1] != box]
+    for m in sheet.merges:
+        if _overlap(_box(m), box) and not _inside(_box(m), box):
+            _fail(f"The range {model.describe(box)} partially spans the merge "
+                  f"{model.describe(_box(m))}: unmerge the whole merge.")
+    sheet.merges = [m for m in sheet.merges if not _inside(_box(m), box)]
 
 
 def set_basic_filter(ss: Spreadsheet, req: dict, rng: random.Random) -> None:
+    """The filter's range is answered bounded by the grid (recorded: ``{"sheetId": 0}`` on a
+    20 x 20 tab reads back as rows 0-20, columns 0-20)."""
     flt = copy.deepcopy(req.get("filter", {}))
-    sheet, _ = grid_rect(ss, flt.get("range", {}))
+    sheet, box = grid_rect(ss, flt.get("range", {}))
+    flt["range"] = stored_range(sheet, box)
     sheet.basic_filter = flt
 
 
@@ -477,12 +547,25 @@ def clear_basic_filter(ss: Spreadsheet, req: dict, rng: random.Random) -> None:
     _sheet(ss, req.get("sheetId")).basic_filter = None
 
 
-def add_protected_range(ss: Spreadsheet, req: dict, rng: random.Random) -> dict:
+def add_protected_range(ss: Spreadsheet, req: dict, rng: random.Random,
+                        account: str = "") -> dict:
+    """Recorded: the range is kept bounded; the reply echoes the editors asked for (``{}`` when
+    none), while the range itself lists its creator as an editor; ``requestingUserCanEdit`` is
+    computed (true for the creator), whatever was sent."""
     pr = copy.deepcopy(req.get("protectedRange", {}))
-    sheet, _ = grid_rect(ss, pr.get("range", {}))
-    pr.setdefault("protectedRangeId", rng.randrange(1, 2**31 - 1))
-    sheet.protected_ranges.append(pr)
-    return {"addProtectedRange": {"protectedRange": pr}}
+    sheet, box = grid_rect(ss, pr.get("range", {}))
+    pr["range"] = stored_range(sheet, box)
+    if "protectedRangeId" not in pr:
+        pr["protectedRangeId"] = rng.randrange(1, 2**31 - 1)
+    asked = {k: v for k, v in (pr.get("editors") or {}).items() if v not in ([], None)}
+    pr["requestingUserCanEdit"] = True
+    ordered = {"protectedRangeId": pr.pop("protectedRangeId"), "range": pr.pop("range"), **pr}
+    reply = {**copy.deepcopy(ordered), "editors": copy.deepcopy(asked)}
+    users = [account] if account else []
+    users += [u for u in asked.get("users", []) if u not in users]
+    ordered["editors"] = {**asked, "users": users} if users else asked
+    sheet.protected_ranges.append(ordered)
+    return {"addProtectedRange": {"protectedRange": reply}}
 
 
 def duplicate_sheet(ss: Spreadsheet, req: dict, rng: random.Random) -> dict:
@@ -493,6 +576,7 @@ def duplicate_sheet(ss: Spreadsheet, req: dict, rng: random.Random) -> dict:
     copy_ = source.clone()
     new_id = req.get("newSheetId") or rng.randrange(1, 2**31 - 1)
     copy_.properties.update({"sheetId": new_id, "title": title})
+    renumber(copy_, new_id, rng)
     index = min(req.get("insertSheetIndex", len(ss.sheets)), len(ss.sheets))
     ss.sheets.insert(index, copy_)
     ss.reindex()
@@ -537,8 +621,9 @@ HANDLERS: dict[str, Callable[[Spreadsheet, dict, random.Random], dict | None]] =
 }
 
 
-def batch_update(ss: Spreadsheet, body: dict, rng: random.Random) -> dict:
-    """Apply all requests to ``ss`` (a snapshot the caller may discard)."""
+def batch_update(ss: Spreadsheet, body: dict, rng: random.Random, account: str = "") -> dict:
+    """Apply all requests to ``ss`` (a snapshot the caller may discard); ``account`` is who
+    asks (a protected range's first editor)."""
     requests_ = (body or {}).get("requests") or []
     if not requests_:
         raise bad_request("Must specify at least one request.")
@@ -553,7 +638,10 @@ def batch_update(ss: Spreadsheet, body: dict, rng: random.Random) -> dict:
         if handler is None:
             raise FakeNotImplemented(f"spreadsheets.batchUpdate request {kind!r}")
         try:
-            reply = handler(ss, payload or {}, rng)
+            if handler is add_protected_range:
+                reply = add_protected_range(ss, payload or {}, rng, account)
+            else:
+                reply = handler(ss, payload or {}, rng)
             ss.check_cell_limit()
         except RequestError as exc:
             raise bad_request(f"Invalid requests[{i}].{kind}: {exc}") from None

@@ -15,6 +15,10 @@ Copied messages:
   'data[0]': Cannot find field.``
 * wrong type / enum: ``Invalid value at 'data[0].major_dimension'
   (TYPE_ENUM), "ROWZ"``
+* the body of ``values.update`` is the request's field ``data`` (recorded:
+  ``Invalid value at 'data.values'
+  (type.googleapis.com/google.protobuf.ListValue), "X"``); a ValueRange's
+  ``values`` is a list of ``ListValue``, named so in the message
 * two kinds in one batchUpdate Request: ``Invalid JSON payload received.
   Oneof field 'kind' is already set. Cannot set 'repeatCell'``
 * unknown query parameter: ``Invalid JSON payload received. Unknown name
@@ -143,9 +147,15 @@ def _path(parts: list, snake: bool = False) -> str:
     return out
 
 
+# endpoint -> the request message's field the HTTP body is bound to (gRPC transcoding)
+BODY_FIELD = {"values.update": "data"}
+
+
 def _type_name(schema: Any) -> str:
     if not isinstance(schema, dict):
         return "TYPE_MESSAGE"
+    if schema.get("type") == "array" and (schema.get("items") or {}).get("type") == "array":
+        return "type.googleapis.com/google.protobuf.ListValue"
     if "enum" in schema:
         return "TYPE_ENUM"
     kind = schema.get("type")
@@ -155,8 +165,8 @@ def _type_name(schema: Any) -> str:
             "boolean": "TYPE_BOOL", "array": "TYPE_LIST", "object": "TYPE_MESSAGE"}.get(kind, "TYPE_MESSAGE")
 
 
-def _message(err: jsonschema.ValidationError) -> str:
-    path = list(err.absolute_path)
+def _message(err: jsonschema.ValidationError, prefix: list[str] | None = None) -> str:
+    path = (prefix or []) + list(err.absolute_path)
     if err.validator == "additionalProperties":
         known = set((err.schema or {}).get("properties", {}))
         unknown = sorted(k for k in err.instance if k not in known)
@@ -189,7 +199,8 @@ def validate_body(endpoint: str, body: Any) -> list[str]:
         return [f"Invalid JSON payload received. Expected an object, got {type(body).__name__}."]
     errors = sorted(validator(m["request"]["$ref"]).iter_errors(body),
                     key=lambda e: list(map(str, e.absolute_path)))
-    messages = [_message(e) for e in errors]
+    prefix = [BODY_FIELD[endpoint]] if endpoint in BODY_FIELD else []
+    messages = [_message(e, prefix) for e in errors]
     if m["request"]["$ref"] == "BatchUpdateSpreadsheetRequest":
         messages += _oneof_errors(body)
     return messages

@@ -16,6 +16,8 @@ Copied behaviour:
 * ``GET /drive/v3/files?q=...`` understands the query language for
   ``name``, ``mimeType``, ``trashed``, ``'id' in parents`` (and gspread's
   ``parents in "id"``), ``contains``, ``and``/``or``/``not``/parentheses.
+  Without ``orderBy`` the most recently modified file comes first (Drive's
+  default order; ``orderBy`` takes ``name``, ``createdTime``, ``modifiedTime``).
 * Unknown or unreachable files and parents are 404 ``File not found: <id>.``;
   items of a shared drive are only reachable with ``supportsAllDrives=true``
   and only listed with ``includeItemsFromAllDrives=true`` too.
@@ -334,6 +336,10 @@ class DriveApi:
             if pred(f):
                 found.append(f)
         order = _param(params, "orderBy")
+        if not order:  # Drive's default: the most recently modified first (ties: the newest file)
+            ranked = sorted(enumerate(found), reverse=True,
+                            key=lambda pair: (pair[1].modified_time, pair[1].created_time, pair[0]))
+            found = [f for _, f in ranked]
         if order:
             for key in reversed(order.split(",")):
                 name, _, direction = key.strip().partition(" ")

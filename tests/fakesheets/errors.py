@@ -9,11 +9,18 @@ Copied behaviour:
 * Drive v3: ``{"error": {"code", "message", "errors": [{"message",
   "domain", "reason", "location", "locationType"}]}}``, e.g. 404
   ``File not found: <id>.`` for missing or unshared files and parents.
+* A request the API cannot parse (a wrong type, an unknown field or query
+  parameter) is a 400 naming every problem (messages joined by new lines) whose
+  ``details`` hold a ``google.rpc.BadRequest`` with one ``fieldViolations`` item
+  per problem: ``field`` (the path in the message, recorded: ``data.values``;
+  none for a top-level unknown name) and ``description`` (its message).
 * Google's front end answers some 5xx (502 typically) with an HTML page, not
   JSON; gspread then sets ``APIError.code`` to -1.
 """
 
 from __future__ import annotations
+
+import re
 
 STATUS = {
     400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED",
@@ -131,6 +138,23 @@ def storage_quota_exceeded() -> ApiError:
 
 def bad_request(message: str) -> ApiError:
     return ApiError(400, message)
+
+
+_FIELD = re.compile(r"^Invalid value at '([^']*)'|^Invalid JSON payload received\. "
+                    r"Unknown name \"[^\"]*\" at '([^']*)'")
+
+
+def unparsable(messages: list[str]) -> ApiError:
+    """The 400 for a body or query the API cannot parse: every problem found, its messages joined
+    by new lines, one ``fieldViolations`` item each (``field`` only when the message names a
+    path: Google's error model, as public error threads show it)."""
+    violations = []
+    for message in messages:
+        found = _FIELD.search(message)
+        violations.append({"field": found.group(1) or found.group(2), "description": message}
+                          if found else {"description": message})
+    return ApiError(400, "\n".join(messages), details=[{
+        "@type": "type.googleapis.com/google.rpc.BadRequest", "fieldViolations": violations}])
 
 
 def not_found_drive(file_id: str) -> ApiError:

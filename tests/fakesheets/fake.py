@@ -20,7 +20,7 @@ from typing import Any
 
 import requests
 
-from . import a1, batch_update, cells, discovery, fieldmask, forms, metadata, values_api
+from . import a1, batch_update, cells, defaults, discovery, fieldmask, forms, metadata, values_api
 from .adapter import (
     ENDPOINTS,
     IAM_HOST,
@@ -36,7 +36,7 @@ from .adapter import (
 from .cells import Cell
 from .drive import FOLDER, SHEETS, DriveApi, DriveFile
 from .drive import now as drive_now
-from .errors import ApiError, InvalidRequestError, api_disabled, errors_html, quota_message
+from .errors import ApiError, InvalidRequestError, api_disabled, errors_html, quota_message, unparsable
 from .faults import Fault, FaultQueue
 from .forms import FormsApi
 from .model import Spreadsheet, new_properties, new_sheet
@@ -89,17 +89,24 @@ def forms_body(body: Any) -> Any:
 class FakeGoogle:
     """An offline Google Sheets/Drive for tests; see the package docstring."""
 
-    def __init__(self, *, strict: bool = True, require_timeout: bool = False,
-                 seed: int | None = 20261125):
+    def __init__(self, *, strict: bool = True, strict_answers: bool = True,
+                 require_timeout: bool = False, seed: int | None = 20261125,
+                 account: str = "tonghop-fake@fake-project.iam.gserviceaccount.com"):
         """``strict``: keep requests the real API would refuse in ``invalid_bodies``
-        (``assert_clean`` fails on them). ``require_timeout``: also count a request
-        sent without a timeout as invalid (gspread's default of None hangs forever)."""
+        (``assert_clean`` fails on them). ``strict_answers``: answer only what Google
+        answers, leaving out default-valued fields (defaults.py); off, the fake also sends
+        them (easier to read when debugging, kinder than Google). ``require_timeout``: also
+        count a request sent without a timeout as invalid (gspread's default of None hangs
+        forever). ``account``: who a request without a bearer token is taken to come from
+        (the editor a protected range gets)."""
         self.spreadsheets: dict[str, Spreadsheet] = {}
         self.drive_files: dict[str, DriveFile] = {}
         self.denied: set[str] = set()
         self.requests: list[RecordedRequest] = []
         self.invalid_bodies: list[InvalidRequest] = []
         self.strict = strict
+        self.strict_answers = strict_answers
+        self.account = account
         self.require_timeout = require_timeout
         self._faults = FaultQueue()
         self._rng = random.Random(seed)
@@ -408,7 +415,8 @@ class FakeGoogle:
             rec.status = exc.code
             return make_response(request, exc.code, exc.body(found.endpoint))
         if messages:
-            status, payload = 400, ApiError(400, messages[0], drive=drive).body()
+            error = ApiError(400, messages[0], drive=True) if drive else unparsable(messages)
+            status, payload = 400, error.body()
         else:
             self.drive.who = rec.identity
             status, payload = self._dispatch(found, params, body, raw, request, rec)
@@ -498,6 +506,8 @@ class FakeGoogle:
                 status, payload = self._drive(found, params, raw, request)
             else:
                 status, payload = 200, self._sheets(found, params, body or {}, rec)
+                if self.strict_answers:
+                    payload = defaults.prune(payload)
                 fields = (params.get("fields") or [None])[0]
                 if fields and found.endpoint not in ("spreadsheets.get", "forms.get"):
                     payload = fieldmask.select_fields(payload, fields)
@@ -577,7 +587,8 @@ class FakeGoogle:
         elif ep == "values.batchUpdateByDataFilter":
             reply = values_api.values_batch_update_by_data_filter(draft, body)
         else:
-            reply = batch_update.batch_update(draft, body, self._rng)
+            account = rec.identity.email if rec.identity is not None else self.account
+            reply = batch_update.batch_update(draft, body, self._rng, account)
             if body.get("includeSpreadsheetInResponse"):
                 reply["updatedSpreadsheet"] = metadata.spreadsheet_json(draft)
         self.spreadsheets[draft.spreadsheet_id] = draft

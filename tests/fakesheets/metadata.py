@@ -17,7 +17,7 @@ import copy
 import random
 from typing import Any
 
-from . import a1, cells, devmeta, fieldmask
+from . import a1, batch_update, cells, devmeta, fieldmask
 from .errors import bad_request
 from .model import Sheet, Spreadsheet, new_properties, new_sheet
 
@@ -154,5 +154,6 @@ def copy_sheet_to(source: Sheet, dest: Spreadsheet, rng: random.Random) -> dict:
     clone = source.clone()
     clone.properties.update({"sheetId": rng.randrange(1, 2**31 - 1), "title": title,
                              "index": len(dest.sheets)})
+    batch_update.renumber(clone, clone.properties["sheetId"], rng)
     dest.sheets.append(clone)
     return copy.deepcopy(clone.properties)

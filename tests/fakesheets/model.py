@@ -12,7 +12,9 @@ Copied behaviour:
 * Tab titles are unique ignoring case; ranges find a tab by exact title,
   then case-insensitively. ``Unable to parse range: X`` for an unknown tab.
 * Shrinking a grid drops the cells outside it; inserting or deleting rows and
-  columns shifts cells.
+  columns shifts cells, and the merges, protected ranges and basic filter with
+  them (a range grows or shrinks with what happens inside it; a merge left
+  with one cell goes).
 
 Cells are stored sparsely as a list of rows (only up to the last written
 row/column) of immutable ``Cell`` objects, so a snapshot for atomic requests
@@ -88,6 +90,39 @@ def describe(rect: a1.Rect) -> str:
     if rect.bounded and rect.end_row - rect.start_row == 1 and rect.end_col - rect.start_col == 1:
         return start
     return f"{start}:{end}"
+
+
+def _shifted(first: int, last: int, at: int, count: int) -> tuple[int, int]:
+    """[first, last) after ``count`` rows/columns are inserted at ``at`` (count > 0) or the
+    ``-count`` before ``at`` are deleted (count < 0): a range grows or shrinks with what happens
+    inside it and moves with what happens before it."""
+    if count > 0:
+        return (first + count if first >= at else first), (last + count if last > at else last)
+    gone = at + count  # the deleted span is [gone, at)
+
+    def moved(i: int) -> int:
+        return i if i <= gone else gone if i <= at else i + count
+
+    return moved(first), moved(last)
+
+
+def _ranges_follow(sheet: Sheet, dim: str, at: int, count: int) -> None:
+    """Merges, protected ranges and the basic filter follow rows/columns inserted or deleted, as
+    in Sheets; a merge left with one cell, or a range left empty, goes."""
+    lo, hi = ("startRowIndex", "endRowIndex") if dim == "ROWS" else \
+        ("startColumnIndex", "endColumnIndex")
+
+    def follow(gr: dict) -> bool:
+        if lo not in gr or hi not in gr:
+            return True
+        gr[lo], gr[hi] = _shifted(gr[lo], gr[hi], at, count)
+        return gr[hi] > gr[lo]
+
+    sheet.merges = [m for m in sheet.merges if follow(m) and
+                    (m["endRowIndex"] - m["startRowIndex"]) * (m["endColumnIndex"] - m["startColumnIndex"]) > 1]
+    sheet.protected_ranges = [p for p in sheet.protected_ranges if follow(p.get("range", {}))]
+    if sheet.basic_filter and not follow(sheet.basic_filter.get("range", {})):
+        sheet.basic_filter = None
 
 
 @dataclass
@@ -167,16 +202,21 @@ class Sheet:
         if rows is not None:
             if rows < 1:
                 raise bad_request("You can't delete all the rows on the sheet.")
+            if rows < grid["rowCount"]:  # the rows cut off go, as deleted
+                _ranges_follow(self, "ROWS", grid["rowCount"], rows - grid["rowCount"])
             grid["rowCount"] = rows
             del self.rows[rows:]
         if cols is not None:
             if cols < 1:
                 raise bad_request("You can't delete all the columns on the sheet.")
+            if cols < grid["columnCount"]:
+                _ranges_follow(self, "COLUMNS", grid["columnCount"], cols - grid["columnCount"])
             grid["columnCount"] = cols
             for line in self.rows:
                 del line[cols:]
 
     def insert(self, dimension: str, start: int, count: int) -> None:
+        _ranges_follow(self, dimension, start, count)
         grid = self.properties["gridProperties"]
         if dimension == "ROWS":
             if start < len(self.rows):
@@ -189,14 +229,14 @@ class Sheet:
             grid["columnCount"] += count
 
     def delete(self, dimension: str, start: int, end: int) -> None:
+        if end - start >= (self.row_count if dimension == "ROWS" else self.col_count):
+            what = "rows" if dimension == "ROWS" else "columns"
+            raise bad_request(f"You can't delete all the {what} on the sheet.")
+        _ranges_follow(self, dimension, end, start - end)
         if dimension == "ROWS":
-            if end - start >= self.row_count:
-                raise bad_request("You can't delete all the rows on the sheet.")
             del self.rows[start:end]
             self.properties["gridProperties"]["rowCount"] -= end - start
         else:
-            if end - start >= self.col_count:
-                raise bad_request("You can't delete all the columns on the sheet.")
             for line in self.rows:
                 del line[start:end]
             self.properties["gridProperties"]["columnCount"] -= end - start

@@ -11,15 +11,16 @@ Copied behaviour (recorded where marked R):
   grid limits``; a partly outside one is clipped.
 * ``valueInputOption`` is required for writes (``'valueInputOption' is
   required but not specified``). Writes answer ``updatedRange/Rows/Columns/
-  Cells`` (R) and refuse to leave the grid: ``Range (Tab!Y1) exceeds grid
+  Cells`` (R: counting the rows, columns and cells sent a value, not the
+  nulls) and refuse to leave the grid: ``Range (Tab!Y1) exceeds grid
   limits. Max rows: 1000, max columns: 24``. A single-cell range is an
   anchor; a larger range bounds the data (``Requested writing within range
   [...], but tried writing to row [N]``).
 * ``values.batchUpdate`` totals count distinct rows/columns (R: two 1x4
   rows -> totalUpdatedRows 2, totalUpdatedColumns 4, totalUpdatedCells 8).
-* ``values.append`` finds the table in the range (approximated here as the
-  bounding box of all non-blank cells of the range), writes after its last
-  row starting at its first column, and - unlike every other write - grows
+* ``values.append`` finds the table in the range (the last block of
+  consecutive rows holding something, spanning the columns that block uses),
+  writes after its last row starting at its first column, and - unlike every other write - grows
   the grid ("adding data to the end of the sheet will still insert new rows
   or columns"). No ``tableRange`` key when the range was empty (R).
 * ``values.clear`` clears values and formulas but keeps formats.
@@ -27,6 +28,7 @@ Copied behaviour (recorded where marked R):
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import a1, cells, devmeta
@@ -131,13 +133,24 @@ def _rows(values: Any, major: str) -> list[list[Any]]:
     return rows
 
 
+@dataclass
+class Written:
+    """What a write changed: the cells sent a value (not null), and their rows and columns.
+    Google counts these, not the range's size (recorded: a 6 x 4 range holding two values and
+    22 nulls answers updatedRows 2, updatedColumns 2, updatedCells 2)."""
+
+    cells: int = 0
+    rows: set[int] = field(default_factory=set)
+    cols: set[int] = field(default_factory=set)
+
+
 def write_block(ss: Spreadsheet, sheet: Sheet, rect: a1.Rect | None, range_text: str,
-                values: Any, major: str, option: str) -> tuple[a1.Rect | None, int]:
-    """Write a ValueRange's values; returns (written rectangle, cells sent)."""
+                values: Any, major: str, option: str) -> tuple[a1.Rect | None, Written]:
+    """Write a ValueRange's values; returns (the values' rectangle, what was written)."""
     rows = _rows(values, major)
     width = max((len(r) for r in rows), default=0)
     if not rows or width == 0:
-        return None, 0
+        return None, Written()
     bound = rect or a1.Rect()
     r0, c0 = bound.start_row, bound.start_col
     data = a1.Rect(r0, c0, r0 + len(rows), c0 + width)
@@ -151,20 +164,22 @@ def write_block(ss: Spreadsheet, sheet: Sheet, rect: a1.Rect | None, range_text:
             raise bad_request(f"Requested writing within range [{range_text}], but tried "
                               f"writing to column [{a1.col_to_letters(bound.end_col)}]")
     sheet.check_inside(data)
-    sent = 0
+    written = Written()
     locale = ss.locale
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
             if value is None:
                 continue
-            sent += 1
+            written.cells += 1
+            written.rows.add(r0 + i)
+            written.cols.add(c0 + j)
             old = sheet.cell(r0 + i, c0 + j)
             sheet.set_cell(r0 + i, c0 + j, cells.write(old, value, option, locale))
-    return data, sent
+    return data, written
 
 
 def _update_reply(ss: Spreadsheet, sheet: Sheet, rect: a1.Rect | None, data: a1.Rect | None,
-                  sent: int, params: dict, include: bool) -> dict:
+                  written: Written, params: dict, include: bool) -> dict:
     reply: dict[str, Any] = {"spreadsheetId": ss.spreadsheet_id}
     if data is None:
         box = (rect or a1.Rect()).clip(sheet.row_count, sheet.col_count)
@@ -172,9 +187,9 @@ def _update_reply(ss: Spreadsheet, sheet: Sheet, rect: a1.Rect | None, data: a1.
         return reply
     reply.update({
         "updatedRange": a1.format_range(sheet.title, data),
-        "updatedRows": data.end_row - data.start_row,
-        "updatedColumns": data.end_col - data.start_col,
-        "updatedCells": sent,
+        "updatedRows": len(written.rows),
+        "updatedColumns": len(written.cols),
+        "updatedCells": written.cells,
     })
     if include:
         reply["updatedData"] = value_range(
@@ -197,9 +212,10 @@ def values_update(ss: Spreadsheet, range_text: str, params: dict, body: dict) ->
         raise bad_request(f"Requested range [{range_text}] does not match the range in "
                           f"the body [{body['range']}].")
     sheet, rect = ss.resolve(range_text)
-    data, sent = write_block(ss, sheet, rect, range_text, body.get("values"),
-                             _major(body.get("majorDimension")), option)
-    return _update_reply(ss, sheet, rect, data, sent, params, flag(params, "includeValuesInResponse"))
+    data, written = write_block(ss, sheet, rect, range_text, body.get("values"),
+                                _major(body.get("majorDimension")), option)
+    return _update_reply(ss, sheet, rect, data, written, params,
+                         flag(params, "includeValuesInResponse"))
 
 
 def values_batch_update(ss: Spreadsheet, body: dict) -> dict:
@@ -214,14 +230,14 @@ def values_batch_update(ss: Spreadsheet, body: dict) -> dict:
         if not text:
             raise bad_request("Invalid data[]: range is required")
         sheet, rect = ss.resolve(text)
-        data, sent = write_block(ss, sheet, rect, text, item.get("values"),
-                                 _major(item.get("majorDimension")), option)
-        replies.append(_update_reply(ss, sheet, rect, data, sent, opts, include))
+        data, written = write_block(ss, sheet, rect, text, item.get("values"),
+                                    _major(item.get("majorDimension")), option)
+        replies.append(_update_reply(ss, sheet, rect, data, written, opts, include))
         if data is not None:
             sheets.add(sheet.sheet_id)
-            rows.update((sheet.sheet_id, r) for r in range(data.start_row, data.end_row))
-            cols.update((sheet.sheet_id, c) for c in range(data.start_col, data.end_col))
-            cells_sent += sent
+            rows.update((sheet.sheet_id, r) for r in written.rows)
+            cols.update((sheet.sheet_id, c) for c in written.cols)
+            cells_sent += written.cells
     reply: dict[str, Any] = {"spreadsheetId": ss.spreadsheet_id}
     if replies:
         reply.update({"totalUpdatedRows": len(rows), "totalUpdatedColumns": len(cols),
@@ -231,20 +247,23 @@ def values_batch_update(ss: Spreadsheet, body: dict) -> dict:
 
 
 def find_table(sheet: Sheet, box: a1.Rect) -> a1.Rect | None:
-    """Bounding box of the non-blank cells of ``box`` (None if all blank)."""
-    top = bottom = left = right = None
+    """The table ``append`` writes after: the last block of consecutive rows of ``box`` holding
+    something, spanning the columns that block uses (None if ``box`` is all blank). A table
+    higher up, above a blank row, is not part of it (its columns do not move the start)."""
+    block: list[tuple[int, int, int]] = []  # (row, first used column, last used column)
     for r in range(box.start_row, min(box.end_row, len(sheet.rows))):
         line = sheet.rows[r]
         used = [c for c in range(box.start_col, min(box.end_col, len(line)))
                 if not line[c].is_blank]
-        if used:
-            top = r if top is None else top
-            bottom = r
-            left = used[0] if left is None else min(left, used[0])
-            right = used[-1] if right is None else max(right, used[-1])
-    if top is None:
+        if not used:
+            continue
+        if block and block[-1][0] != r - 1:
+            block = []
+        block.append((r, used[0], used[-1]))
+    if not block:
         return None
-    return a1.Rect(top, left, bottom + 1, right + 1)
+    return a1.Rect(block[0][0], min(b[1] for b in block), block[-1][0] + 1,
+                   max(b[2] for b in block) + 1)
 
 
 def values_append(ss: Spreadsheet, range_text: str, params: dict, body: dict) -> dict:
@@ -266,11 +285,11 @@ def values_append(ss: Spreadsheet, range_text: str, params: dict, body: dict) ->
         sheet.resize(cols=start_col + width)
     ss.check_cell_limit()
     anchor = a1.Rect(start_row, start_col, start_row + 1, start_col + 1)
-    data, sent = write_block(ss, sheet, anchor, range_text, rows, "ROWS", option)
+    data, written = write_block(ss, sheet, anchor, range_text, rows, "ROWS", option)
     reply: dict[str, Any] = {"spreadsheetId": ss.spreadsheet_id}
     if table is not None:
         reply["tableRange"] = a1.format_range(sheet.title, table)
-    reply["updates"] = _update_reply(ss, sheet, anchor, data, sent, params,
+    reply["updates"] = _update_reply(ss, sheet, anchor, data, written, params,
                                      flag(params, "includeValuesInResponse"))
     return reply
 
@@ -327,18 +346,19 @@ def values_batch_update_by_data_filter(ss: Spreadsheet, body: dict) -> dict:
             if height > box.end_row - box.start_row or width > box.end_col - box.start_col:
                 raise bad_request(f"Invalid data[{i}]: the values exceed the range "
                                   f"{a1.format_range(sheet.title, box)} matched by the data filter")
-            data, sent = write_block(ss, sheet, box, a1.format_range(sheet.title, box),
-                                     item.get("values"), _major(item.get("majorDimension")), option)
+            data, written = write_block(ss, sheet, box, a1.format_range(sheet.title, box),
+                                        item.get("values"), _major(item.get("majorDimension")),
+                                        option)
             reply: dict[str, Any] = {"dataFilter": data_filter}
             if data is not None:
                 reply.update({"updatedRange": a1.format_range(sheet.title, data),
-                              "updatedRows": data.end_row - data.start_row,
-                              "updatedColumns": data.end_col - data.start_col,
-                              "updatedCells": sent})
+                              "updatedRows": len(written.rows),
+                              "updatedColumns": len(written.cols),
+                              "updatedCells": written.cells})
                 sheets.add(sheet.sheet_id)
-                rows.update((sheet.sheet_id, r) for r in range(data.start_row, data.end_row))
-                cols.update((sheet.sheet_id, c) for c in range(data.start_col, data.end_col))
-                cells_sent += sent
+                rows.update((sheet.sheet_id, r) for r in written.rows)
+                cols.update((sheet.sheet_id, c) for c in written.cols)
+                cells_sent += written.cells
             replies.append(reply)
     out: dict[str, Any] = {"spreadsheetId": ss.spreadsheet_id}
     if replies:
