@@ -249,9 +249,10 @@ def skeleton(word: str) -> str:
         return "o" if word == "0" else word
     if word == "l":
         return "i"
-    if _ROMAN.match(word):
-        return word
-    plain = _VNI_LEFTOVER.sub("", strip_accents(word))
+    plain = strip_accents(word)
+    if _ROMAN.match(plain):
+        return plain
+    plain = _VNI_LEFTOVER.sub("", plain)
     if len(plain) > 1 and plain[-1] in _TELEX_TONE and not plain.isdigit():
         plain = plain[:-1]
     plain = plain.replace("w", "") or plain
