@@ -199,6 +199,7 @@ def campaign_context(config: Config, state: State, campaign: Campaign,
             "by_form": [{"form": form, "collectives": c, "individuals": i, "total": c + i}
                         for form, c, i in form_counts(proposals)],
             "lists": len(lists),
+            "forms": sum(1 for item in lists if item["form"]),
         },
         "proposal_lists": lists,
         "annex_groups": annex_groups(statuses, tz, styles),

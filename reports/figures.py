@@ -66,8 +66,11 @@ class Style:
     decimals: int
     count: bool  # a whole count of things ("06 bài"): "nhiều nhất", a leading 0 below 10
 
-    def number(self, value: float) -> str:
-        return padded(int(round(value))) if self.count else fixed(value, self.decimals)
+    def number(self, value: float, pad: bool = True) -> str:
+        """In running text a count below 10 is padded ("06 bài"); in a table's column not."""
+        if self.count:
+            return padded(int(round(value))) if pad else str(int(round(value)))
+        return fixed(value, self.decimals)
 
     def say(self, value: float) -> str:
         number = self.number(value)
@@ -169,7 +172,7 @@ def _row(group: str, value: float | None, covered: int, due: int, style: Style,
     elif column.spec.aggregate is Aggregate.COUNT:
         shown = str(int(value))
     else:
-        shown = style.number(value)
+        shown = style.number(value, pad=False)
     return {"name": group, "group": group, "covered": f"{covered}/{due}", "value": shown,
             "number": value}
 
@@ -195,7 +198,7 @@ def sentence(table: FigureTable, column: FigureColumn, style: Style,
         units = table.units.loc[~table.units.index.isin(list(exempt))]
         text += extremes(units[header].dropna(), units["name"], style)
     if unreadable:
-        text += (f"; {unreadable} đơn vị ghi {style.noun} chưa đúng, chưa tính, "
+        text += (f"; {unreadable} đơn vị ghi {label[:1].lower() + label[1:]} chưa đúng, chưa tính, "
                  "đề nghị đơn vị bổ sung")
     return text + "."
 

@@ -56,8 +56,8 @@ def fixed(value: float, decimals: int) -> str:
 
 
 def padded(count: int) -> str:
-    """A count below 10 takes a leading 0 in administrative text: "06 bài", "01 tập thể"."""
-    return f"{count:02d}" if 0 <= count < 10 else vn_number(count, 0)
+    """A count from 1 to 9 takes a leading 0 in administrative text: "06 bài", "01 tập thể"."""
+    return f"{count:02d}" if 0 < count < 10 else vn_number(count, 0)
 
 
 def quoted(text: str) -> str:

@@ -444,7 +444,8 @@ def report() -> Document:
     heading("3. Đề nghị khen thưởng")
     tag("{%p if proposals.total %}")
     lead_in("Các đơn vị đề nghị khen thưởng {{ proposals.who }} (danh sách tại Phụ lục I kèm "
-            "theo, mỗi hình thức khen thưởng một danh sách), cụ thể:")
+            "theo{% if proposals.forms > 1 %}, mỗi hình thức khen thưởng một danh sách"
+            "{% endif %}), cụ thể:")
     widths = [8.5, 2.6, 2.6, 2.6]
     t = table(doc, widths, style="Table Grid")
     fill_row(t.rows[0], ["Hình thức đề nghị", "Tập thể", "Cá nhân", "Cộng"],
