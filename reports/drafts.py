@@ -83,7 +83,8 @@ def write_drafts(config: Config, backend: Backend, state: State, now: datetime,
         else:
             tab_batch.merge(batch)
     if pdf:
-        to_pdf([d.path for d in drafts if d.written or not d.path.with_suffix(".pdf").exists()])
+        to_pdf([d.path for d in drafts if d.path.suffix == ".docx"
+                and (d.written or not d.path.with_suffix(".pdf").exists())])
     return drafts
 
 
