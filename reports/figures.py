@@ -239,5 +239,5 @@ def unit_figures(status: UnitStatus, styles: Mapping[str, Style]) -> str:
         value = status.figure(spec.question)
         style = styles.get(spec.question)
         if value is not None and style is not None:
-            parts.append(f"{style.label}: {style.say(value)}")
+            parts.append(f"{style.label}: {'không có' if style.count and not value else style.say(value)}")
     return "; ".join(parts)
