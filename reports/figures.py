@@ -35,7 +35,8 @@ NAMED_TIES = 3  # up to this many units sharing a value are named; more are coun
 UNREADABLE = "không đọc được số"  # the rules' mark on an answer that is not a number
 
 WAY_WORDS = {Aggregate.SUM: "tổng", Aggregate.MEAN: "bình quân", Aggregate.MIN: "nhỏ nhất",
-             Aggregate.MAX: "lớn nhất", Aggregate.COUNT: "số đơn vị báo cáo"}
+             Aggregate.MAX: "lớn nhất", Aggregate.COUNT: "số đơn vị báo cáo",
+             Aggregate.RATIO: "tính trên tổng"}
 
 
 def split_unit(question: str) -> tuple[str, str]:
@@ -161,7 +162,7 @@ def figure_results(table: FigureTable, statuses: Sequence[UnitStatus],
 
 def heading(style: Style, way: Aggregate) -> str:
     """"Số bài viết dự thi (bài)", "Tỷ lệ so với dự toán bình quân (%)"."""
-    text = style.label if way is Aggregate.SUM else f"{style.label} {WAY_WORDS[way]}"
+    text = style.label if way in (Aggregate.SUM, Aggregate.RATIO) else f"{style.label} {WAY_WORDS[way]}"
     return f"{text} ({style.word})" if style.word else text
 
 
@@ -191,6 +192,9 @@ def sentence(table: FigureTable, column: FigureColumn, style: Style,
             text = f"Tổng {label[:1].lower() + label[1:]}: {style.say(value)}"
         elif way is Aggregate.COUNT:
             text = f"Số đơn vị báo cáo {label[:1].lower() + label[1:]}: {int(value)}"
+        elif way is Aggregate.RATIO:  # total collected over total estimate, not a mean
+            base = split_unit(column.spec.base)[0]
+            text = f"{label} (tính trên tổng {base[:1].lower() + base[1:]}): {style.say(value)}"
         else:
             text = f"{label} {WAY_WORDS[way]}: {style.say(value)}"
         text += f" (số liệu của {covered}/{due} đơn vị)"

@@ -184,7 +184,8 @@ CAMPAIGNS = [
         "Câu trả lời biểu mẫu 4", "30/6/2023", "Phường",
         ("Số thu 6 tháng (triệu đồng)", "Kết quả nổi bật"), "Chi cục Thuế quận",
         ("Số thu 6 tháng (triệu đồng)", "Tỷ lệ so với dự toán (%)", "Kết quả nổi bật", PROPOSALS),
-        "Số thu 6 tháng (triệu đồng): tổng; Tỷ lệ so với dự toán (%): trung bình",
+        "Số thu 6 tháng (triệu đồng): tổng; "
+        "Tỷ lệ so với dự toán (%): tỷ lệ trên tổng Số thu 6 tháng (triệu đồng)",
         "Kế hoạch số 107/KH-UBND ngày 04/4/2023 của UBND quận Thanh Xuân về phong trào thi đua "
         "“Hoàn thành xuất sắc nhiệm vụ thu ngân sách nhà nước quận Thanh Xuân năm 2023”",
         "Sơ kết 6 tháng đầu năm 2023 phong trào thi đua “Hoàn thành xuất sắc nhiệm vụ thu ngân "
