@@ -149,7 +149,7 @@ def campaign_context(config: Config, state: State, campaign: Campaign,
         "progress": progress_sentence(as_of, counts, submitted, required,
                                       percent(submitted, required)),
         "shortfall": shortfall(counts),
-        "annex_total": annex_total(counts, required),
+        "annex_total": annex_total(counts, len(statuses), required),
         "results": [r for r in results if r["covered"]],
         "results_pending": [r["sentence"] for r in results if not r["covered"]],
         "unidentified": unidentified_names(
@@ -206,14 +206,17 @@ def campaign_context(config: Config, state: State, campaign: Campaign,
     }
 
 
-def annex_total(counts: Counter, required: int) -> str:
-    """The annex's last line after "Tổng số: N đơn vị": how many must send, then each status."""
+def annex_total(counts: Counter, expected: int, required: int) -> str:
+    """The annex's last row: "Tổng số: 90 đơn vị, phải gửi 89 (1 đơn vị được miễn); gửi đúng
+    hạn: 57; ...", the statuses that are 0 left out."""
     parts = [f"{DRAFT_STATUS[st].lower()}: {counts[st]}" for st in Status
              if counts[st] and st is not Status.EXEMPT]
-    head = f"phải gửi {required}"
     if counts[Status.EXEMPT]:
-        head += f" ({counts[Status.EXEMPT]} đơn vị được miễn)"
-    return "; ".join([head, *parts])
+        head = (f"Tổng số: {expected} đơn vị, phải gửi {required} ({counts[Status.EXEMPT]} "
+                "đơn vị được miễn)")
+    else:
+        head = f"Tổng số: phải gửi {required} đơn vị"
+    return "; ".join([head, *parts]) + "."
 
 
 def _count_row(name: str, statuses: list[UnitStatus]) -> dict:

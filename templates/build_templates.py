@@ -373,6 +373,9 @@ def report() -> Document:
     def heading(text: str) -> None:
         para(doc, text, style=HEADING)
 
+    def after_table(text: str):
+        return para(doc, text, style=BODY, before=6)
+
     def tag(text: str) -> None:
         para(doc, text, style=BODY)
 
@@ -426,7 +429,7 @@ def report() -> Document:
     para(doc, "Biểu đồ: số đơn vị theo tình trạng gửi báo cáo và khối đơn vị", align=CENTER,
          size=12, italic=True, after=6)
     para(doc, "{%p endif %}", align=CENTER)
-    body("(Chi tiết từng đơn vị tại Phụ lục II kèm theo.)")
+    after_table("(Chi tiết từng đơn vị tại Phụ lục II kèm theo.)")
     tag("{%p endif %}")
     heading("2. Kết quả cụ thể")
     tag("{%p for r in results %}")
@@ -462,12 +465,12 @@ def report() -> Document:
     body("Chưa có đơn vị nào gửi đề nghị khen thưởng.")
     tag("{%p endif %}")
     tag("{%p if proposals.unclear %}")
-    body("Có {{ proposals.unclear }} dòng đề nghị chưa đọc được (danh sách cần kiểm tra, cuối "
-         "Phụ lục I), cần đối chiếu lại với đơn vị gửi.")
+    after_table("Có {{ proposals.unclear }} dòng đề nghị chưa đọc được (danh sách cần kiểm tra, "
+                "cuối Phụ lục I), cần đối chiếu lại với đơn vị gửi.")
     tag("{%p endif %}")
     tag("{%p if proposals.unidentified %}")
-    body("Ngoài ra, có {{ proposals.unidentified }} đề nghị từ lượt gửi chưa xác định được đơn vị, "
-         "xếp riêng ở cuối Phụ lục I, cần kiểm tra trước khi xét.")
+    after_table("Ngoài ra, có {{ proposals.unidentified }} đề nghị từ lượt gửi chưa xác định được "
+                "đơn vị, xếp riêng ở cuối Phụ lục I, cần kiểm tra trước khi xét.")
     tag("{%p endif %}")
     heading("III. ĐÁNH GIÁ CHUNG")
     heading("1. Ưu điểm")
@@ -537,7 +540,7 @@ def unit_annex() -> Document:
          "Ghi chú"],
         groups="annex_groups", label="{{ g.label }}", item="u", items="g.units",
         fields=["stt", "name", "status", "submitted_at", "late_by", "missing", "figures", "note"],
-        centred={0, 3}, total="Tổng số: {{ figures.expected }} đơn vị; {{ annex_total }}.")
+        centred={0, 3}, total="{{ annex_total }}")
     return doc
 
 
