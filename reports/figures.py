@@ -149,7 +149,8 @@ def figure_results(table: FigureTable, statuses: Sequence[UnitStatus],
             "question": column.spec.question,
             "label": style.label,
             "unit": style.word,
-            "way": WAY_WORDS[column.spec.aggregate],
+            "way": WAY_WORDS[column.spec.aggregate] + (
+                f" {_lower(split_unit(column.spec.base)[0])}" if column.spec.base else ""),
             "heading": heading(style, column.spec.aggregate),
             "sentence": sentence(table, column, style, statuses, bad),
             "covered": covered,
@@ -158,6 +159,10 @@ def figure_results(table: FigureTable, statuses: Sequence[UnitStatus],
             "total": _row("Tổng cộng", table.total.values[header], covered, due, style, column),
         })
     return out
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def heading(style: Style, way: Aggregate) -> str:

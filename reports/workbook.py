@@ -92,7 +92,7 @@ def write_summary(context: dict, table: FigureTable, path: Path) -> None:
 def _title(ws: Worksheet, context: dict, last_col: int) -> None:
     org = context["org"]
     lines = [(org["parent_body"], False, 12), (org["issuing_body"], True, 12),
-             ("BIỂU TỔNG HỢP", True, 14), (context["campaign"]["title"], True, 13),
+             ("BIỂU TỔNG HỢP", True, 14), (context["campaign"]["summary_line"], True, 13),
              (f"(Kèm theo Báo cáo số {context['number']} {context['date_text']} của "
               f"{org['issuing_body_name']}; số liệu tính đến {context['as_of']})", False, 12)]
     lines = [line for line in lines if line[0]]
