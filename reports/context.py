@@ -35,7 +35,7 @@ from reports.lists import (
     unidentified_proposals,
     with_issuers,
 )
-from reports.proposals import Kind, by_kind, form_counts
+from reports.proposals import Kind, form_counts
 from reports.status_prose import (
     DRAFT_STATUS,
     SENT,
@@ -114,7 +114,7 @@ def campaign_context(config: Config, state: State, campaign: Campaign,
     proposals = with_issuers(raw_proposals, issuers)
     strangers = unidentified(state, campaign)
     stranger_proposals = with_issuers(unidentified_proposals(campaign, strangers), issuers)
-    grouped = by_kind(proposals)
+    kinds = Counter(p.kind for p in proposals)  # counts only: the lists sort their own
     submitted = sum(counts[st] for st in SENT)
     required = len(statuses) - counts[Status.EXEMPT]
     summary = summary_line(campaign)
@@ -187,14 +187,14 @@ def campaign_context(config: Config, state: State, campaign: Campaign,
                          if past_deadline else "",
         "units_exempt": unit_names(statuses, Status.EXEMPT, lambda s: extension_note(s, tz)),
         "proposals": {
-            "total": len(grouped[Kind.COLLECTIVE]) + len(grouped[Kind.INDIVIDUAL]),
-            "collectives": len(grouped[Kind.COLLECTIVE]),
-            "individuals": len(grouped[Kind.INDIVIDUAL]),
-            "unclear": len(grouped[Kind.UNKNOWN]),
+            "total": kinds[Kind.COLLECTIVE] + kinds[Kind.INDIVIDUAL],
+            "collectives": kinds[Kind.COLLECTIVE],
+            "individuals": kinds[Kind.INDIVIDUAL],
+            "unclear": kinds[Kind.UNKNOWN],
             "unidentified": len(stranger_proposals),
             "who": " và ".join(p for p in (
-                f"{len(grouped[Kind.COLLECTIVE])} tập thể" if grouped[Kind.COLLECTIVE] else "",
-                f"{len(grouped[Kind.INDIVIDUAL])} cá nhân" if grouped[Kind.INDIVIDUAL] else "",
+                f"{kinds[Kind.COLLECTIVE]} tập thể" if kinds[Kind.COLLECTIVE] else "",
+                f"{kinds[Kind.INDIVIDUAL]} cá nhân" if kinds[Kind.INDIVIDUAL] else "",
             ) if p) or "không có tập thể, cá nhân nào",
             "by_form": [{"form": form, "collectives": c, "individuals": i, "total": c + i}
                         for form, c, i in form_counts(proposals)],
