@@ -343,6 +343,47 @@ def test_demo_reads_true_to_a_clerk(demo_dir):
     assert by_unit
 
 
+def test_demo_proposals_read_true_to_a_district_clerk(demo_dir):
+    """Issue 21's findings on the demo, each checked on the proposals the drafts list."""
+    from collections import Counter
+
+    from reports.context import proposals_of
+    from sync.demo import ACHIEVEMENTS, CITY_AWARDS, COLLECTIVE_FEAT, MEN, POSITIONS_BY_KIND, WOMEN
+
+    config = load_config(demo_dir / "config.toml")
+    state = read_state(config, open_backend(config), parse_moment(DEMO_NOW, config.tz).at)
+    heads = {positions[0] for positions in POSITIONS_BY_KIND.values()}
+    for campaign in state.campaigns:
+        proposals = proposals_of(campaign, state.statuses_of(campaign.code))
+        # a unit's head is proposed at most once (no three principals of one kindergarten)
+        held = Counter((p.unit, p.position) for p in proposals if p.position in heads)
+        assert all(n == 1 for n in held.values()), held.most_common(3)
+        # a centre has no "Trưởng ban"; a kindergarten no "Khối 1-5"
+        for p in proposals:
+            if p.unit == "Trung tâm Chính trị quận":
+                assert p.position in POSITIONS_BY_KIND["Trung tâm Chính trị quận"], p
+            if "Mầm non" in p.unit:
+                assert "Khối" not in p.name, p
+            # feats belong to this campaign
+            assert p.achievements in ACHIEVEMENTS[campaign.code] + [COLLECTIVE_FEAT], p
+            # "Thị" goes with a woman's name, "Văn" with a man's
+            if p.kind.value == "individual":
+                middle, given = p.name.split()[1], p.name.split()[-1]
+                if middle == "Thị":
+                    assert given in WOMEN[1], p.name
+                if middle == "Văn":
+                    assert given in MEN[1], p.name
+        # the city's Bằng khen: a few from a district, not 29-40
+        assert sum(p.form == "Bằng khen" for p in proposals) <= CITY_AWARDS
+    # households per fire-safety group: 10-15
+    for s in state.statuses_of("PCCC"):
+        groups, households = s.figure("Số Tổ liên gia an toàn PCCC"), s.figure("Số hộ tham gia")
+        if groups and households:
+            assert 10 <= households / groups <= 15, s.unit.name
+    # the tax campaign asks wards, not a finance office that collects no tax
+    assert {s.unit.group for s in state.statuses_of("NSNN")} == {"Phường"}
+
+
 def test_detail_tab_note_shows_an_extensions_date(cli, demo_dir):
     assert cli("sync", "--config", demo_dir / "config.toml", "--now", DEMO_NOW).code == 0
     sheet = openpyxl.load_workbook(demo_dir / "tonghop.xlsx")["Chi tiết"]
