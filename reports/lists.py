@@ -132,7 +132,7 @@ def proposal_lists(proposals: Sequence[Proposal], unidentified: Sequence[Proposa
     count = sum(len(items) for _, items in sections)
     if count:
         out.append({"title": CHECK_TITLE, "form": "", "groups": _groups(sections),
-                    "total": f"Tổng số: {count} đề nghị cần kiểm tra."})
+                    "total": f"Tổng số: {padded(count)} đề nghị cần kiểm tra."})
     for n, item in enumerate(out, 1):
         item["number"] = f"I.{n}" if len(out) > 1 else "I"
     return out
