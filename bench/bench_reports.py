@@ -35,17 +35,27 @@ from reports.render import render  # noqa: E402
 from sync import bundled  # noqa: E402
 from sync.config import Config, Organization  # noqa: E402
 from sync.cycle import State  # noqa: E402
-from sync.demo import ACHIEVEMENTS, FAMILY, FORMS, GIVEN, MIDDLE, POSITIONS  # noqa: E402
-from sync.rules.models import Campaign, CycleRows, Response, Status, Unit, UnitStatus  # noqa: E402
+from sync.demo import ACHIEVEMENTS, FAMILY, MEN, POSITIONS, WOMEN  # noqa: E402
+from sync.rules.models import (  # noqa: E402
+    Campaign,
+    CycleRows,
+    Response,
+    Status,
+    Unit,
+    UnitStatus,
+)
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2023, 6, 20, 10, 0, tzinfo=TZ)
 QUESTION = "Danh sách đề nghị khen thưởng"
+FORMS = ["Giấy khen", "Giấy khen", "Giấy khen", "Bằng khen"]  # two lists, as in a real campaign
+FEATS = [feat for feats in ACHIEVEMENTS.values() for feat in feats]
 UNITS = 100
 
 
 def person(rng: random.Random) -> str:
-    return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+    middle, given = WOMEN if rng.random() < 0.5 else MEN
+    return f"{rng.choice(FAMILY)} {rng.choice(middle)} {rng.choice(given)}"
 
 
 def workload(rows: int, seed: int = 5000) -> tuple[Config, State]:
@@ -64,7 +74,7 @@ def workload(rows: int, seed: int = 5000) -> tuple[Config, State]:
             kind = "Tập thể" if i % 10 == 0 else "Cá nhân"
             name = f"Tổ dân phố số {i}" if kind == "Tập thể" else person(rng)
             lines.append(" | ".join([kind, name, rng.choice(POSITIONS), rng.choice(FORMS),
-                                     rng.choice(ACHIEVEMENTS)]))
+                                     rng.choice(FEATS)]))
         response = Response("BENCH", u + 2, NOW, unit.name, {QUESTION: "\n".join(lines)})
         statuses.append(UnitStatus(campaign, unit, Status.ON_TIME, NOW, NOW, responses=1,
                                    counted=response))
@@ -113,7 +123,7 @@ def main() -> None:
     config, state = workload(args.rows)
     rng = random.Random(1)
     plain_rows = [{"a": str(i), "b": person(rng), "c": rng.choice(POSITIONS),
-                   "d": rng.choice(FORMS), "e": rng.choice(ACHIEVEMENTS)}
+                   "d": rng.choice(FORMS), "e": rng.choice(FEATS)}
                   for i in range(args.rows)]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

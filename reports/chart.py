@@ -20,21 +20,25 @@ from matplotlib.figure import Figure
 
 from sync.rules.models import Status
 
-# (fill, hatch); the fills' luminances: 255, 216, 172, 140, 93, 42 (ITU-R 601 weights).
+# (fill, hatch); the fills' greys: 255, 216, 172, 122, 67, 15 (ITU-R 601 weights), and at least
+# 30 apart by the other ways a printer or a viewer makes grey (ITU-R 709 weights, the plain
+# mean of red, green and blue): the dark green and dark red once were one dark grey.
 CHART_STYLE = {
-    Status.ON_TIME: ("#2E7D32", ""),
+    Status.ON_TIME: ("#1B5E20", ""),
     Status.LATE: ("#E8A33D", "//"),
     Status.INCOMPLETE: ("#F3D98B", "xx"),
     Status.PENDING: ("#FFFFFF", ".."),
-    Status.OVERDUE: ("#8B0000", ""),
-    Status.EXEMPT: ("#8C8C8C", "--"),
+    Status.OVERDUE: ("#330000", ""),
+    Status.EXEMPT: ("#7A7A7A", "--"),
 }
+GREYS = {  # the ways of making grey the fills are kept apart by
+    "601": (0.299, 0.587, 0.114), "709": (0.2126, 0.7152, 0.0722), "mean": (1 / 3, 1 / 3, 1 / 3)}
 SERIF = ["Times New Roman", "Liberation Serif", "Tinos", "DejaVu Serif"]
 
 
-def luminance(colour: str) -> float:
+def luminance(colour: str, weights: tuple[float, float, float] = GREYS["601"]) -> float:
     red, green, blue = (int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
-    return 0.299 * red + 0.587 * green + 0.114 * blue
+    return weights[0] * red + weights[1] * green + weights[2] * blue
 
 
 @functools.cache

@@ -2,7 +2,8 @@
 
 For each campaign four drafts (the report, the list of proposed commendations, the per-unit
 annex: ``<date>_<campaign>_<kind>.docx``; the summary spreadsheet "Biểu tổng hợp":
-``<date>_<campaign>_bieu-tong-hop.xlsx``) go to the output folder. A draft whose context
+``<date>_<campaign>_bieu-tong-hop.xlsx``) go to the output folder; an interim draft attaches
+only what has content (no list before a proposal, no annex before a unit sent). A draft whose context
 and template are the same as when the "Báo cáo" tab last listed it, and whose file is still there,
 is not rendered, uploaded or listed again: a sync every 15 minutes costs nothing until a figure
 changes (or the date does).
@@ -21,7 +22,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from reports.chart import status_chart
-from reports.context import DraftKind, campaign_context, campaign_value
+from reports.context import DraftKind, attached, campaign_context, campaign_value
 from reports.pdf import to_pdf
 from reports.publish import (
     AT,
@@ -49,7 +50,7 @@ log = logging.getLogger(__name__)
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SUMMARY_VERSION = b"bieu-tong-hop 1"  # bump when reports/workbook.py changes the layout
+SUMMARY_VERSION = b"bieu-tong-hop 2"  # bump when reports/workbook.py changes the layout
 
 
 def write_drafts(config: Config, backend: Backend, state: State, now: datetime,
@@ -96,7 +97,10 @@ def _campaign_drafts(config: Config, state: State, campaign: Campaign, now: date
     facts = json.dumps({k: v for k, v in context.items() if k not in ("as_of", "generated_at", "progress")},
                        sort_keys=True, ensure_ascii=False, default=str).encode()
     out = []
+    wanted = attached(context)
     for kind in DraftKind:
+        if kind not in wanted:  # an interim draft attaches only what has content
+            continue
         template = None if kind is DraftKind.SUMMARY else template_for(config, campaign, kind)
         name = file_name(now.astimezone(config.tz), campaign.code, kind)
         path = config.output_path / name

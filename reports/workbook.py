@@ -9,6 +9,7 @@ fit the content.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -54,13 +55,13 @@ def write_summary(context: dict, table: FigureTable, path: Path) -> None:
         ws.cell(row, 1).border = BOX
         row += 1
         for unit in group["units"]:
-            values = [unit["stt"], unit["name"], unit["status"], unit["submitted_at"]]
+            values = [unit["stt"], unit["name"], unit["status"], unit["submitted"]]
             for column in table.columns:
                 values.append(table.value(unit["code"], column.header)
                               if unit["code"] in table.units.index else None)
             _line(ws, row, values, formats, table, bold=False)
             row += 1
-        name = group["label"].split(". ", 1)[-1]
+        name = group["name"]
         line = next((ln for n, ln in subtotal.items()
                      if n.casefold().endswith(" " + name.casefold())), None)
         sent = sum(u["status_code"] in SENT for u in group["units"])
@@ -75,23 +76,26 @@ def write_summary(context: dict, table: FigureTable, path: Path) -> None:
     _line(ws, row, ["", "TỔNG CỘNG", f"Đã gửi {sent}/{due}", "",
                     *((total.values[c.header] for c in table.columns) if total else ())],
           formats, table, bold=True)
+    row += 1
     if total is not None:
-        row += 2
-        for column in table.columns:
-            note = (f"{column.spec.question}: {column.spec.aggregate.label}, số liệu của "
-                    f"{total.covered[column.header]}/{total.expected[column.header]} đơn vị.")
+        row += 1
+        for result in context["results"] or []:
+            note = (f"{result['heading']}: {result['way']}, số liệu của "
+                    f"{result['covered']}/{result['due']} đơn vị phải gửi.")
             ws.cell(row, 1, note).font = Font(name=FONT, size=11, italic=True)
             row += 1
+    _signature(ws, row + 1, context, last_col)
     _print_setup(ws, header_row, last_col)
     write_atomically(path, wb.save)
 
 
 def _title(ws: Worksheet, context: dict, last_col: int) -> None:
     org = context["org"]
-    lines = [(org["issuing_body"], True, 12), ("BIỂU TỔNG HỢP", True, 14),
-             (context["campaign"]["title"], True, 13),
-             (f"(Số liệu tính đến {context['as_of']}; kèm theo Báo cáo số {context['number']})",
-              False, 12)]
+    lines = [(org["parent_body"], False, 12), (org["issuing_body"], True, 12),
+             ("BIỂU TỔNG HỢP", True, 14), (context["campaign"]["summary_line"], True, 13),
+             (f"(Kèm theo Báo cáo số {context['number']} {context['date_text']} của "
+              f"{org['issuing_body_name']}; số liệu tính đến {context['as_of']})", False, 12)]
+    lines = [line for line in lines if line[0]]
     for text, bold, size in lines:
         row = ws.max_row + 1 if ws.max_row > 1 or ws.cell(1, 1).value else 1
         cell = ws.cell(row, 1, text)
@@ -113,6 +117,8 @@ def _line(ws: Worksheet, row: int, values: list, formats: dict, table: FigureTab
             cell.number_format = formats.get(header, DECIMAL_FORMAT)
         elif col == 1 and isinstance(value, int):
             cell.number_format = WHOLE_FORMAT
+        elif isinstance(value, datetime):
+            cell.number_format = "dd/mm/yyyy hh:mm"
 
 
 def _print_setup(ws: Worksheet, header_row: int, last_col: int) -> None:
@@ -129,3 +135,18 @@ def _print_setup(ws: Worksheet, header_row: int, last_col: int) -> None:
     ws.freeze_panes = ws.cell(header_row + 1, 1)
     ws.oddFooter.center.text = "Trang &P/&N"
     ws.oddFooter.center.font = FONT
+
+
+def _signature(ws: Worksheet, row: int, context: dict, last_col: int) -> None:
+    """The signer's block at the right, as under the report: authority, title, room, name."""
+    org = context["org"]
+    col = max(last_col - 1, 3)
+    lines = [(org["signer_authority"], True), (org["signer_title"], True), ("", False),
+             ("", False), ("", False), (org["signer_name"], True)]
+    for text, bold in lines:
+        if text or not bold:
+            cell = ws.cell(row, col, text or None)
+            cell.font = Font(name=FONT, size=12, bold=bold)
+            cell.alignment = Alignment(horizontal="center")
+            ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=last_col)
+            row += 1

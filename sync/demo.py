@@ -53,11 +53,15 @@ LOWER_SECONDARY = ["Nhân Chính", "Thượng Đình", "Khương Đình", "Kim G
                    "Việt Nam - Angiêri", "Nguyễn Lân", "Chu Văn An", "Thanh Xuân Nam"]
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương", "Lý"]
-MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Quang", "Ngọc", "Hữu", "Thanh", "Xuân"]
-GIVEN = ["An", "Anh", "Ánh", "Bình", "Chi", "Dũng", "Đức", "Giang", "Hà", "Hải", "Hòa", "Hùng",
-         "Lan", "Linh", "Long", "Mai", "Minh", "Nam", "Ngọc", "Phương", "Quân", "Sơn", "Thảo",
-         "Thủy", "Trang", "Tuấn", "Vân", "Yến"]
-# Positions that belong to each kind of unit (no "Hiệu trưởng" at a ward office).
+# Given names and the middle names that go with them: "Thị" and "Văn" agree with the person.
+WOMEN = (["Thị", "Thu", "Ngọc", "Thanh", "Minh"],
+         ["Ánh", "Chi", "Hà", "Hằng", "Lan", "Linh", "Mai", "Nga", "Phương", "Thảo", "Thủy",
+          "Trang", "Vân", "Yến"])
+MEN = (["Văn", "Đức", "Quang", "Hữu", "Minh", "Xuân"],
+       ["Bình", "Cường", "Dũng", "Đức", "Hải", "Hòa", "Hùng", "Long", "Nam", "Quân", "Sơn",
+        "Thắng", "Tuấn", "Việt"])
+GIVEN = sorted(set(WOMEN[1] + MEN[1]))
+# Positions that exist in each unit: its head first (one person holds it), then the others.
 POSITIONS_BY_KIND = {
     "Phường": ["Chủ tịch UBND phường", "Phó Chủ tịch UBND phường", "Công chức Văn hóa - Xã hội",
                "Tổ trưởng tổ dân phố", "Công chức Tài chính - Kế toán"],
@@ -65,25 +69,46 @@ POSITIONS_BY_KIND = {
     "Phòng ban": ["Trưởng phòng", "Phó Trưởng phòng", "Chuyên viên"],
     "Khối Đảng": ["Trưởng ban", "Phó Trưởng ban", "Chuyên viên"],
     "Đoàn thể": ["Chủ tịch", "Phó Chủ tịch", "Cán bộ chuyên trách"],
-    "Công an quận": ["Đội trưởng", "Cảnh sát khu vực", "Cán bộ"],
-    "Chi cục Thuế quận": ["Đội trưởng Đội thuế", "Kiểm soát viên thuế", "Công chức thuế"],
+    "Công an quận": ["Trưởng Công an quận", "Đội trưởng", "Cảnh sát khu vực"],
+    "Chi cục Thuế quận": ["Chi cục trưởng", "Đội trưởng Đội thuế", "Kiểm soát viên thuế"],
+    "Văn phòng Quận ủy": ["Chánh Văn phòng", "Phó Chánh Văn phòng", "Chuyên viên"],
+    "Ủy ban Kiểm tra Quận ủy": ["Chủ nhiệm", "Phó Chủ nhiệm", "Kiểm tra viên"],
+    "Trung tâm Chính trị quận": ["Giám đốc", "Phó Giám đốc", "Giảng viên"],
+    "Đảng ủy Khối Doanh nghiệp quận": ["Bí thư Đảng ủy", "Phó Bí thư Đảng ủy", "Chuyên viên"],
+    "Đoàn Thanh niên quận": ["Bí thư Quận đoàn", "Phó Bí thư Quận đoàn", "Cán bộ chuyên trách"],
+    "Thanh tra quận": ["Chánh Thanh tra", "Phó Chánh Thanh tra", "Thanh tra viên"],
+    "Văn phòng HĐND và UBND quận": ["Chánh Văn phòng", "Phó Chánh Văn phòng", "Chuyên viên"],
+    "Ban Quản lý dự án đầu tư xây dựng quận": ["Giám đốc", "Phó Giám đốc", "Cán bộ kỹ thuật"],
 }
 POSITIONS = sorted({p for positions in POSITIONS_BY_KIND.values() for p in positions})
-# Collectives a unit may propose: a ward its residential groups, a school its teams.
+# Collectives a unit may propose: a ward its residential groups, a school its teams (by level).
 COLLECTIVES = {
-    "Phường": lambda rng: f"Tổ dân phố số {rng.randint(1, 30)}",
-    "Trường": lambda rng: f"Tổ chuyên môn Khối {rng.randint(1, 5)}",
-    "Công an quận": lambda rng: f"Đội Cảnh sát PCCC và CNCH số {rng.randint(1, 3)}",
-    "Chi cục Thuế quận": lambda rng: f"Đội Thuế liên phường số {rng.randint(1, 4)}",
+    "Phường": lambda rng, _name: f"Tổ dân phố số {rng.randint(1, 30)}",
+    "Trường": lambda rng, name: rng.choice(
+        ["Tổ chuyên môn Nhà trẻ", "Tổ chuyên môn Mẫu giáo"] if "Mầm non" in name else
+        [f"Tổ chuyên môn Khối {k}" for k in range(1, 6)] if "Tiểu học" in name else
+        ["Tổ Khoa học Tự nhiên", "Tổ Khoa học Xã hội", "Tổ Ngoại ngữ"]),
+    "Công an quận": lambda rng, _name: f"Đội Cảnh sát PCCC và CNCH số {rng.randint(1, 3)}",
+    "Chi cục Thuế quận": lambda rng, _name: f"Đội Thuế liên phường số {rng.randint(1, 4)}",
 }
-ACHIEVEMENTS = [
-    "Tích cực vận động nhân dân tham gia phong trào",
-    "Có nhiều sáng kiến trong công tác chuyên môn",
-    "Gương mẫu, nhiệt tình giúp đỡ người có hoàn cảnh khó khăn",
-    "Hoàn thành xuất sắc nhiệm vụ được giao 6 tháng đầu năm",
-    "Phát hiện, kịp thời xử lý sự cố cháy tại khu dân cư",
-]
-FORMS = ["Giấy khen", "Giấy khen", "Giấy khen", "Bằng khen"]
+# Feats that belong to each campaign.
+ACHIEVEMENTS = {
+    "NTVT": ["Có bài viết dự thi về gương người tốt, việc tốt đạt chất lượng",
+             "Tích cực phát hiện, giới thiệu gương điển hình tiên tiến",
+             "Gương mẫu, nhiệt tình giúp đỡ người có hoàn cảnh khó khăn"],
+    "KN75": ["Tích cực tổ chức các hoạt động kỷ niệm 75 năm Ngày Chủ tịch Hồ Chí Minh ra Lời kêu "
+             "gọi thi đua ái quốc", "Có nhiều sáng kiến trong công tác chuyên môn",
+             "Hoàn thành xuất sắc nhiệm vụ được giao 6 tháng đầu năm"],
+    "PCCC": ["Tích cực xây dựng, duy trì mô hình Tổ liên gia an toàn PCCC",
+             "Phát hiện, kịp thời xử lý sự cố cháy tại khu dân cư",
+             "Tích cực vận động nhân dân tham gia phong trào"],
+    "NSNN": ["Hoàn thành vượt dự toán thu ngân sách 6 tháng đầu năm",
+             "Tích cực phối hợp đôn đốc thu nợ thuế trên địa bàn"],
+}
+COLLECTIVE_FEAT = "Tập thể tiêu biểu trong phong trào"
+# The city's Bằng khen is rare: a few per campaign from a district, the rest Giấy khen.
+CITY_AWARDS = 4
+CITY_AWARD_CHANCE = 0.05
 AWARD_ISSUERS = "Giấy khen: Chủ tịch UBND quận\nBằng khen: Chủ tịch UBND thành phố Hà Nội"
 
 
@@ -98,20 +123,25 @@ class DemoCampaign:
     owner: str
     questions: tuple[str, ...]
     figures: str = ""  # column "Số liệu tổng hợp"
-    basis: str = ""  # column "Căn cứ"
+    basis: str = ""  # column "Căn cứ": the plan, with its subject
+    summary: str = ""  # column "Trích yếu"
+    units: str = ""  # column "Đơn vị tính"
+    recipients: str = ""  # column "Nơi nhận" (empty: the config's)
 
 
 # Campaigns consolidated by another body than the config's issue their drafts under its name
 # (campaign-row columns; empty = the config's [organization]).
 ISSUERS = {
-    "PCCC": ("CÔNG AN QUẬN", "CAQ", "Trần Văn B", "TRƯỞNG CÔNG AN QUẬN"),
-    "NSNN": ("CHI CỤC THUẾ QUẬN", "CCT", "Lê Thị C", "CHI CỤC TRƯỞNG"),
+    "PCCC": ("CÔNG AN QUẬN THANH XUÂN", "CAQ", "Trần Văn Bình", "TRƯỞNG CÔNG AN QUẬN"),
+    "NSNN": ("CHI CỤC THUẾ QUẬN THANH XUÂN", "CCT", "Lê Thị Chi", "CHI CỤC TRƯỞNG"),
 }
 # Police and tax are not under the district's People's Committee: their own parent bodies.
 PARENTS = {"NTVT": "UBND QUẬN THANH XUÂN", "KN75": "UBND QUẬN THANH XUÂN",
            "PCCC": "CÔNG AN THÀNH PHỐ HÀ NỘI", "NSNN": "CỤC THUẾ THÀNH PHỐ HÀ NỘI"}
 
 COMMON_QUESTIONS = ("Tên đơn vị", "Người đầu mối", "Số điện thoại")
+# The school given more time (tab "Gia hạn - Miễn nộp") has not sent yet at the demo's moment.
+STILL_WAITING = {"NTVT": ("THCS05",)}
 PROPOSALS = "Danh sách đề nghị khen thưởng"
 CAMPAIGNS = [
     DemoCampaign(
@@ -122,6 +152,8 @@ CAMPAIGNS = [
         "Số bài viết dự thi: tổng",
         "Kế hoạch số 317/KH-UBND ngày 30/12/2022 của UBND quận Thanh Xuân về công tác thi đua, "
         "khen thưởng năm 2023",
+        "Tổng kết Cuộc thi viết về gương điển hình tiên tiến, người tốt, việc tốt năm 2023",
+        "Số bài viết dự thi: bài",
     ),
     DemoCampaign(
         "KN75", "Kỷ niệm 75 năm Ngày Chủ tịch Hồ Chí Minh ra Lời kêu gọi thi đua ái quốc",
@@ -129,7 +161,11 @@ CAMPAIGNS = [
         ("Các hoạt động đã tổ chức",), "Phòng Nội vụ; Ban Quản lý dự án đầu tư xây dựng quận",
         ("Các hoạt động đã tổ chức", "Số công trình gắn biển", PROPOSALS),
         "Số công trình gắn biển: tổng",
-        "Kế hoạch số 105/KH-UBND ngày 03/4/2023 của UBND quận Thanh Xuân",
+        "Kế hoạch số 105/KH-UBND ngày 03/4/2023 của UBND quận Thanh Xuân về tổ chức các hoạt "
+        "động kỷ niệm 75 năm Ngày Chủ tịch Hồ Chí Minh ra Lời kêu gọi thi đua ái quốc",
+        "Kết quả tổ chức các hoạt động kỷ niệm 75 năm Ngày Chủ tịch Hồ Chí Minh ra “Lời kêu gọi "
+        "thi đua ái quốc” (11/6/1948 - 11/6/2023)",
+        "Số công trình gắn biển: công trình",
     ),
     DemoCampaign(
         "PCCC", "Sơ kết 6 tháng mô hình Tổ liên gia an toàn phòng cháy, chữa cháy năm 2023",
@@ -137,15 +173,28 @@ CAMPAIGNS = [
         ("Số Tổ liên gia an toàn PCCC", "Kết quả 6 tháng"), "Công an quận",
         ("Số Tổ liên gia an toàn PCCC", "Số hộ tham gia", "Kết quả 6 tháng", PROPOSALS),
         "Số Tổ liên gia an toàn PCCC: tổng; Số hộ tham gia: tổng",
-        "Kế hoạch số 87/KH-UBND ngày 10/3/2023 của UBND quận Thanh Xuân",
+        "Kế hoạch số 87/KH-UBND ngày 10/3/2023 của UBND quận Thanh Xuân về xây dựng mô hình "
+        "“Tổ liên gia an toàn PCCC” trên địa bàn quận năm 2023",
+        "Sơ kết 6 tháng đầu năm 2023 phong trào thi đua xây dựng mô hình “Tổ liên gia an toàn "
+        "PCCC” trên địa bàn quận Thanh Xuân",
+        "Số Tổ liên gia an toàn PCCC: tổ; Số hộ tham gia: hộ",
+        "Công an thành phố Hà Nội (để báo cáo)\nUBND quận Thanh Xuân (để báo cáo)\n"
+        "Phòng Nội vụ quận (để phối hợp)",
     ),
     DemoCampaign(
         "NSNN", "Sơ kết 6 tháng phong trào thi đua hoàn thành xuất sắc nhiệm vụ thu ngân sách",
-        "Câu trả lời biểu mẫu 4", "30/6/2023", "Phường; PTCKH",
+        "Câu trả lời biểu mẫu 4", "30/6/2023", "Phường",
         ("Số thu 6 tháng (triệu đồng)", "Kết quả nổi bật"), "Chi cục Thuế quận",
         ("Số thu 6 tháng (triệu đồng)", "Tỷ lệ so với dự toán (%)", "Kết quả nổi bật", PROPOSALS),
-        "Số thu 6 tháng (triệu đồng): tổng; Tỷ lệ so với dự toán (%): trung bình",
-        "Kế hoạch số 107/KH-UBND ngày 04/4/2023 của UBND quận Thanh Xuân",
+        "Số thu 6 tháng (triệu đồng): tổng; "
+        "Tỷ lệ so với dự toán (%): tỷ lệ trên tổng Số thu 6 tháng (triệu đồng)",
+        "Kế hoạch số 107/KH-UBND ngày 04/4/2023 của UBND quận Thanh Xuân về phong trào thi đua "
+        "“Hoàn thành xuất sắc nhiệm vụ thu ngân sách nhà nước quận Thanh Xuân năm 2023”",
+        "Sơ kết 6 tháng đầu năm 2023 phong trào thi đua “Hoàn thành xuất sắc nhiệm vụ thu ngân "
+        "sách nhà nước quận Thanh Xuân năm 2023”",
+        "",
+        "Cục Thuế thành phố Hà Nội (để báo cáo)\nUBND quận Thanh Xuân (để báo cáo)\n"
+        "Phòng Nội vụ quận (để phối hợp)",
     ),
 ]
 
@@ -195,22 +244,37 @@ def _typed_name(rng: random.Random, name: str, group: str) -> str:
 
 
 def _person(rng: random.Random) -> str:
-    return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+    middle, given = WOMEN if rng.random() < 0.5 else MEN
+    return f"{rng.choice(FAMILY)} {rng.choice(middle)} {rng.choice(given)}"
 
 
 def _kind(unit_name: str, group: str) -> str:
     return unit_name if unit_name in POSITIONS_BY_KIND else group
 
 
-def _proposals(rng: random.Random, unit_name: str, group: str = "") -> str:
+def _proposals(rng: random.Random, unit_name: str, group: str = "", code: str = "",
+               awards: list[int] | None = None) -> str:
+    """A unit's proposals: one to three people in positions its unit has (its head at most
+    once), now and then one of its collectives; Giấy khen, and a rare city Bằng khen while
+    ``awards`` (the campaign's count so far) is below :data:`CITY_AWARDS`."""
     kind = _kind(unit_name, group)
+    positions = POSITIONS_BY_KIND.get(kind, ["Cán bộ"])
+    feats = ACHIEVEMENTS.get(code, ACHIEVEMENTS["NTVT"])
     lines = []
+    head_taken = False
     for _ in range(rng.randint(1, 3)):
-        lines.append(" | ".join(["Cá nhân", _person(rng), rng.choice(POSITIONS_BY_KIND.get(kind, ["Cán bộ"])),
-                                 rng.choice(FORMS), rng.choice(ACHIEVEMENTS)]))
+        position = rng.choice(positions)
+        if position == positions[0] and len(positions) > 1:
+            position = positions[-1] if head_taken else position
+            head_taken = True
+        form = "Giấy khen"
+        if awards is not None and awards[0] < CITY_AWARDS and rng.random() < CITY_AWARD_CHANCE:
+            form = "Bằng khen"
+            awards[0] += 1
+        lines.append(" | ".join(["Cá nhân", _person(rng), position, form, rng.choice(feats)]))
     if kind in COLLECTIVES and rng.random() < 0.3:
-        lines.append(" | ".join(["Tập thể", COLLECTIVES[kind](rng), "",
-                                 "Giấy khen", "Tập thể tiêu biểu trong phong trào"]))
+        lines.append(" | ".join(["Tập thể", COLLECTIVES[kind](rng, unit_name), "",
+                                 "Giấy khen", COLLECTIVE_FEAT]))
     return "\n".join(lines)
 
 
@@ -234,10 +298,10 @@ def _figure(rng: random.Random, question: str, unit_name: str, group: str) -> ob
         return rng.randint(0, 2) if group == "Phường" else 0
     if question == "Số Tổ liên gia an toàn PCCC":
         return rng.randint(25, 70)
-    if question == "Số hộ tham gia":
-        return rng.randint(25, 70) * rng.randint(8, 12)
+    if question == "Số hộ tham gia":  # 10-15 neighbouring households a group
+        return None
     if question == "Số thu 6 tháng (triệu đồng)":
-        value = round(rng.uniform(1_500, 4_000) if group == "Phòng ban" else rng.uniform(6_000, 45_000), 1)
+        value = round(rng.uniform(6_000, 45_000), 1)
         if rng.random() < 0.12:
             return f"{value / 1000:.2f}".replace(".", ",") + " tỷ"  # "12,35 tỷ" = 12.350 triệu
         return _typed_number(rng, value, 1)
@@ -248,10 +312,22 @@ def _figure(rng: random.Random, question: str, unit_name: str, group: str) -> ob
     return None
 
 
+def _answers(rng: random.Random, campaign: DemoCampaign, unit_name: str, group: str = "",
+             awards: list[int] | None = None) -> list[object]:
+    """A unit's answers to every question of the campaign; households follow the number of
+    fire-safety groups (10-15 neighbouring households a group)."""
+    answers = [_answer(rng, campaign, q, unit_name, group, awards) for q in campaign.questions]
+    if "Số hộ tham gia" in campaign.questions:
+        groups = answers[campaign.questions.index("Số Tổ liên gia an toàn PCCC")]
+        answers[campaign.questions.index("Số hộ tham gia")] = (
+            int(groups) * rng.randint(10, 15) if isinstance(groups, int | float) else "")
+    return answers
+
+
 def _answer(rng: random.Random, campaign: DemoCampaign, question: str, unit_name: str,
-            group: str = "") -> object:
+            group: str = "", awards: list[int] | None = None) -> object:
     if question == PROPOSALS:
-        return _proposals(rng, unit_name, group)
+        return _proposals(rng, unit_name, group, campaign.code, awards)
     figure = _figure(rng, question, unit_name, group)
     if figure is not None:
         return figure
@@ -276,10 +352,12 @@ def responses_for(
     expected = [u for u in units if "Tất cả" in targets or u[2] in targets or u[0] in targets]
     future = deadline_day > now
     unreadable = campaign.code == "NSNN"  # one figure typed as words: flagged, never read as 0
-    for _code, name, group, email, _ in expected:
+    awards = [0]  # the city's Bằng khen proposed so far
+    for code, name, group, email, _ in expected:
         roll = rng.random()
         owner = name in owners
-        if roll < (0.45 if future else 0.15) and not owner:
+        if (roll < (0.45 if future else 0.15) and not owner) or code in STILL_WAITING.get(
+                campaign.code, ()):
             continue  # not submitted
         if future:
             when = datetime(2023, 6, 1) + timedelta(minutes=rng.randint(0, 18 * 24 * 60))
@@ -288,14 +366,14 @@ def responses_for(
         else:
             when = deadline_day + timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 20))
         when = min(when, now - timedelta(hours=3))  # room for a resubmission before now
-        answers = [_answer(rng, campaign, q, name, group) for q in campaign.questions]
+        answers = _answers(rng, campaign, name, group, awards)
         if unreadable and group == "Phường":
             answers[campaign.questions.index("Tỷ lệ so với dự toán (%)")] = "đang tổng hợp"
             unreadable = False
         elif rng.random() < 0.12 and not owner:  # a required answer left empty ...
             answers[campaign.questions.index(campaign.required[0])] = ""
             if rng.random() < 0.6:  # ... and a complete resubmission later
-                fixed = [_answer(rng, campaign, q, name, group) for q in campaign.questions]
+                fixed = _answers(rng, campaign, name, group, awards)
                 rows.append(_row(when, email, _typed_name(rng, name, group), answers, rng))
                 when = min(when + timedelta(hours=rng.randint(2, 30)), now)
                 answers = fixed
@@ -303,10 +381,10 @@ def responses_for(
     # A unit that is not on the roster, and a hostile answer: kept, flagged, never executed.
     rows.append(_row(min(deadline_day - timedelta(days=2), now - timedelta(days=1)),
                      "abc@example.com", "Trường Quốc tế ABC",
-                     [_answer(rng, campaign, q, "ABC", "Trường") for q in campaign.questions], rng))
+                     _answers(rng, campaign, "ABC", "Trường"), rng))
     if campaign.code == "NTVT":  # a letter dropped: a guess, counted once staff confirm it
         rows.append(_row(deadline_day - timedelta(days=1), "", "Trường Tiểu học Kim Gang",
-                         [_answer(rng, campaign, q, "TH", "Trường") for q in campaign.questions], rng))
+                         _answers(rng, campaign, "Trường Tiểu học Kim Giang", "Trường"), rng))
         rows[1][5] = '=HYPERLINK("http://example.com/x", "Bấm vào đây")'
     body = rows[1:]
     rng.shuffle(body)  # staff sort the tab; order must not matter
@@ -364,14 +442,16 @@ def build_workbook(path: Path, seed: int = 2023) -> None:
                H.CAMPAIGN_FORM_URL[0], H.CAMPAIGN_ENTRY_ID[0], H.CAMPAIGN_REMINDERS[0],
                H.CAMPAIGN_ISSUING_BODY[0], H.CAMPAIGN_SYMBOL[0], H.CAMPAIGN_SIGNER_NAME[0],
                H.CAMPAIGN_SIGNER_TITLE[0], H.CAMPAIGN_FIGURES[0], H.CAMPAIGN_PARENT_BODY[0],
-               H.CAMPAIGN_LEGAL_BASIS[0], H.CAMPAIGN_AWARD_ISSUERS[0]])
+               H.CAMPAIGN_LEGAL_BASIS[0], H.CAMPAIGN_AWARD_ISSUERS[0], H.CAMPAIGN_SUMMARY_LINE[0],
+               H.CAMPAIGN_FIGURE_UNITS[0], H.CAMPAIGN_RECIPIENTS[0]])
     for i, c in enumerate(CAMPAIGNS):
         # A made-up responder URL and entry id, shaped like a real form's pre-filled link.
         form = f"https://docs.google.com/forms/d/e/1FAIpQLSdemo{c.code}tonghop2023/viewform"
         ws.append([c.code, c.title, c.tab, "", c.deadline, c.targets, "\n".join(c.required),
                    "Tên đơn vị", "Lấy bản mới nhất", c.owner, form, f"entry.{1902845631 + i}",
                    "-3; -1; +1", *ISSUERS.get(c.code, ("", "", "", "")), c.figures,
-                   PARENTS.get(c.code, ""), c.basis, AWARD_ISSUERS])
+                   PARENTS.get(c.code, ""), c.basis, AWARD_ISSUERS, c.summary, c.units,
+                   c.recipients])
 
     ws = wb.create_sheet(H.EXEMPTIONS_TAB)
     ws.append([H.EXEMPT_UNIT[0], H.EXEMPT_CAMPAIGN[0], H.EXEMPT_DEADLINE[0], H.EXEMPT_FLAG[0],

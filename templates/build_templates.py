@@ -234,15 +234,26 @@ def tag_row(t, widths_cm: list[float], tag: str) -> None:
     row.cells[0].paragraphs[0].add_run(tag)
 
 
-def merged_row(t, widths_cm: list[float], text: str, bold: bool = True) -> None:
+def keep_with_next(paragraph) -> None:
+    """Never the last line of a page without what follows it (a lead-in ending ":" and its
+    table; the rows of a short table and its total)."""
+    paragraph.paragraph_format.keep_with_next = True
+
+
+def merged_row(t, widths_cm: list[float], text: str, bold: bool = True, keep: bool = False) -> None:
     row = add_row(t, widths_cm)
     cell = row.cells[0].merge(row.cells[-1])
-    first_paragraph(cell, text, style=CELL, bold=bold)
+    p = first_paragraph(cell, text, style=CELL, bold=bold)
+    if keep:
+        keep_with_next(p)
 
 
-def fill_row(row, texts: list[str], centred: set[int] = frozenset(), bold: bool = False) -> None:
+def fill_row(row, texts: list[str], centred: set[int] = frozenset(), bold: bool = False,
+             keep: bool = False) -> None:
     for i, (cell, text) in enumerate(zip(row.cells, texts, strict=True)):
-        first_paragraph(cell, text, style=CELL_CENTRE if i in centred else CELL, bold=bold)
+        p = first_paragraph(cell, text, style=CELL_CENTRE if i in centred else CELL, bold=bold)
+        if keep:
+            keep_with_next(p)
 
 
 def plain_row(row, texts: list[str], centred: set[int] = frozenset()) -> None:
@@ -260,31 +271,53 @@ def plain_row(row, texts: list[str], centred: set[int] = frozenset()) -> None:
 
 # --- The blocks every draft shares ------------------------------------------------------------
 
-HEADER_WIDTHS = [6.5, 10.0]  # 165 mm of A4 portrait text width
+# The header's two cells, measured (tests/test_drafts_layout.py) so that the longest parent and
+# issuing body of the demo ("CHI CỤC THUẾ QUẬN THANH XUÂN", 12 pt bold, 7.3 cm) and "CỘNG HÒA XÃ
+# HỘI CHỦ NGHĨA VIỆT NAM" (12 pt bold, 8.8 cm) each stay on one line: 17.3 cm, 0.8 cm of it in
+# the 30 mm left margin, as Decree 30 headers often are.
+HEADER_WIDTHS = [8.0, 9.3]
+HEADER_INDENT = -0.8
+HEADER_SIZE = 12  # parent and issuing body (Decree 30: 12-13)
+CELL_MARGIN = 0.19  # Word's default left and right cell margin, cm
+SIGNATURE_WIDTHS = [7.5, 9.0]  # "Nơi nhận" and the signer, within the 165 mm text width
 
 
 def grouped_table(doc, widths: list[float], headers: list[str], *, groups: str, label: str,
-                  item: str, items: str, fields: list[str], centred: set[int]) -> None:
+                  item: str, items: str, fields: list[str], centred: set[int],
+                  total: str = "") -> None:
     """A bordered table: a header row repeated on every page, then for each group of ``groups``
-    a merged label row and one row per item, made with docxtpl row loops ({%tr %}) so that
-    thousands of rows render fast."""
+    a merged label row (kept with its first item) and one row per item, made with docxtpl row
+    loops ({%tr %}) so that thousands of rows render fast; ``total``, the last row, is inside
+    the table so that it never stands alone on a page (the header row repeats above it)."""
     t = table(doc, widths, style="Table Grid")
     fill_row(t.rows[0], headers, centred=set(range(len(headers))), bold=True)
     repeat_as_header(t.rows[0])
     tag_row(t, widths, f"{{%tr for g in {groups} %}}")
-    merged_row(t, widths, label)
+    merged_row(t, widths, label, keep=True)
     tag_row(t, widths, f"{{%tr for {item} in {items} %}}")
     plain_row(add_row(t, widths), [f"{{{{ {item}.{f} }}}}" for f in fields], centred=centred)
     tag_row(t, widths, "{%tr endfor %}")
     tag_row(t, widths, "{%tr endfor %}")
+    if total:
+        merged_row(t, widths, total)
+
+
+def indent_table(t, cm: float) -> None:
+    """A table starting ``cm`` from the text's left edge (negative: into the margin)."""
+    t.alignment = WD_TABLE_ALIGNMENT.LEFT
+    ind = OxmlElement("w:tblInd")
+    ind.set(qn("w:w"), str(round(cm / 2.54 * 1440)))
+    ind.set(qn("w:type"), "dxa")
+    t._tbl.tblPr.append(ind)
 
 
 def national_header(doc) -> None:
     """Issuing body and number (left), national title, motto and place-and-date line (right)."""
     t = table(doc, HEADER_WIDTHS, borders=False)
+    indent_table(t, HEADER_INDENT)
     left, right = t.rows[0].cells
-    first_paragraph(left, "{{ org.parent_body }}", align=CENTER, size=13)
-    para(left, "{{ org.issuing_body }}", align=CENTER, size=13, bold=True)
+    first_paragraph(left, "{{ org.parent_body }}", align=CENTER, size=HEADER_SIZE)
+    para(left, "{{ org.issuing_body }}", align=CENTER, size=HEADER_SIZE, bold=True)
     rule(left, 2.2, HEADER_WIDTHS[0], before=3)
     para(left, "Số: {{ number }}", align=CENTER, size=13, before=4)
     first_paragraph(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align=CENTER, size=12, bold=True)
@@ -296,7 +329,7 @@ def national_header(doc) -> None:
 def signature_block(doc) -> None:
     """"Nơi nhận" (left) and the signer (right), a borderless two-cell table."""
     doc.add_paragraph()
-    t = table(doc, HEADER_WIDTHS, borders=False)
+    t = table(doc, SIGNATURE_WIDTHS, borders=False)
     left, right = t.rows[0].cells
     first_paragraph(left, "Nơi nhận:", size=12, bold=True, italic=True)
     para(left, "{%p for r in recipients %}", style=RECIPIENT)
@@ -311,8 +344,9 @@ def signature_block(doc) -> None:
     para(right, "{{ org.signer_name }}", align=CENTER, size=14, bold=True)
 
 
-def annex_title(doc, number: str, title: str, box_cm: float) -> None:
-    para(doc, f"Phụ lục {number}", align=CENTER, size=14, bold=True)
+def annex_title(doc, number: str, title: str, box_cm: float, new_page: bool = False) -> None:
+    p = para(doc, f"Phụ lục {number}", align=CENTER, size=14, bold=True)
+    p.paragraph_format.page_break_before = new_page
     para(doc, title, align=CENTER, size=14, bold=True)
     para(doc, "{{ campaign.title }}", align=CENTER, size=14, bold=True)
     para(doc, "{{ annex_ref }}", align=CENTER, size=14, italic=True)
@@ -329,18 +363,31 @@ def report() -> Document:
     para(doc, "{{ campaign.summary_line }}", align=CENTER, size=14, bold=True)
     rule(doc, 4.0, 16.5, before=3)
 
-    def body(text: str) -> None:
-        para(doc, text, style=BODY)
+    def body(text: str):
+        return para(doc, text, style=BODY)
+
+    def lead_in(text: str):
+        keep_with_next(p := body(text))
+        return p
 
     def heading(text: str) -> None:
         para(doc, text, style=HEADING)
 
-    para(doc, "{%p if campaign.legal_basis %}", style=BODY)
-    body("Căn cứ {{ campaign.legal_basis }};")
-    para(doc, "{%p else %}", style=BODY)
-    body("Căn cứ [[Cần viết: số, ngày, trích yếu của kế hoạch hoặc văn bản phát động]];")
-    para(doc, "{%p endif %}", style=BODY)
-    body("{{ org.issuing_body_name }} báo cáo {{ campaign.subject }} như sau:")
+    def after_table(text: str):
+        return para(doc, text, style=BODY, before=6)
+
+    def tag(text: str) -> None:
+        para(doc, text, style=BODY)
+
+    # A report opens "Thực hiện <the plan, with its subject>, <issuer> báo cáo ... như sau:"
+    # ("Căn cứ ...;" is a decision's opening).
+    tag("{%p if campaign.legal_basis %}")
+    body("Thực hiện {{ campaign.legal_basis }}, {{ org.issuing_body_name }} báo cáo "
+         "{{ campaign.subject }} như sau:")
+    tag("{%p else %}")
+    body("Thực hiện [[Cần viết: số, ngày, trích yếu của kế hoạch hoặc văn bản phát động]], "
+         "{{ org.issuing_body_name }} báo cáo {{ campaign.subject }} như sau:")
+    tag("{%p endif %}")
     heading("I. CÔNG TÁC TRIỂN KHAI, CHỈ ĐẠO")
     body("[[Cần viết: công tác lãnh đạo, chỉ đạo, tuyên truyền, hướng dẫn các đơn vị; "
          "các văn bản đã ban hành.]]")
@@ -350,76 +397,81 @@ def report() -> Document:
          "{% if figures.exempt %}, trong đó {{ figures.exempt }} đơn vị được miễn{% endif %}; "
          "hạn gửi: {{ campaign.deadline }}.")
     body("{{ progress }}")
-    para(doc, "{%p if figures.responses %}", style=BODY)
-    body("Tổng số lượt gửi nhận được: {{ figures.responses }}{% if figures.unknown_responses %}, "
-         "trong đó {{ figures.unknown_responses }} lượt không xác định được đơn vị (tên ghi trên "
-         "phiếu: {{ unidentified }}), cần kiểm tra lại{% endif %}.")
-    para(doc, "{%p endif %}", style=BODY)
+    tag("{%p if figures.unknown_responses %}")
+    body("Ngoài ra, {{ figures.unknown_responses }} lượt gửi chưa xác định được đơn vị (tên ghi "
+         "trên phiếu: {{ unidentified }}), cần kiểm tra lại.")
+    tag("{%p endif %}")
     for var, text in (("units_late", "Đơn vị gửi muộn"),
                       ("units_incomplete", "Đơn vị gửi còn thiếu nội dung"),
                       ("units_overdue", "Đơn vị quá hạn chưa gửi"),
-                      ("units_pending", "Đơn vị chưa gửi (còn hạn)"),
+                      ("units_pending", "Đơn vị được gia hạn, chưa gửi"),
                       ("units_exempt", "Đơn vị được miễn")):
-        para(doc, f"{{%p if {var} %}}", style=BODY)
+        tag(f"{{%p if {var} %}}")
         body(f"- {text}: {{{{ {var} }}}}.")
-        para(doc, "{%p endif %}", style=BODY)
-    para(doc, "Số đơn vị theo tình trạng và khối đơn vị:", style=BODY)
+        tag("{%p endif %}")
+    tag("{%p if has_status %}")
+    lead_in("Số đơn vị theo tình trạng và khối đơn vị:")
     widths = [4.1, 1.7, 1.8, 1.8, 1.8, 1.8, 1.8, 1.7]
     t = table(doc, widths, style="Table Grid")
     fill_row(t.rows[0], ["Khối đơn vị", "Phải gửi", "Gửi đúng hạn", "Gửi muộn", "Thiếu nội dung",
                          "Chưa gửi (còn hạn)", "Quá hạn, chưa gửi", "Được miễn"],
-             centred=set(range(8)), bold=True)
+             centred=set(range(8)), bold=True, keep=True)
     repeat_as_header(t.rows[0])
     columns = ["expected", "on_time", "late", "incomplete", "pending", "overdue", "exempt"]
     tag_row(t, widths, "{%tr for g in groups %}")
     fill_row(add_row(t, widths), ["{{ g.name }}", *[f"{{{{ g.{c} }}}}" for c in columns]],
-             centred=set(range(1, 8)))
+             centred=set(range(1, 8)), keep=True)
     tag_row(t, widths, "{%tr endfor %}")
     fill_row(add_row(t, widths), ["{{ totals.name }}", *[f"{{{{ totals.{c} }}}}" for c in columns]],
              centred=set(range(1, 8)), bold=True)
     para(doc, "{%p if chart %}", align=CENTER)
-    para(doc, "{{ chart }}", align=CENTER, before=6)
+    keep_with_next(para(doc, "{{ chart }}", align=CENTER, before=6))
     para(doc, "Biểu đồ: số đơn vị theo tình trạng gửi báo cáo và khối đơn vị", align=CENTER,
          size=12, italic=True, after=6)
     para(doc, "{%p endif %}", align=CENTER)
-    body("(Chi tiết từng đơn vị tại Phụ lục II kèm theo.)")
+    after_table("(Chi tiết từng đơn vị tại Phụ lục II kèm theo.)")
+    tag("{%p endif %}")
     heading("2. Kết quả cụ thể")
-    para(doc, "{%p if results %}", style=BODY)
-    para(doc, "{%p for r in results %}", style=BODY)
+    tag("{%p for r in results %}")
     body("- {{ r.sentence }}")
-    para(doc, "{%p endfor %}", style=BODY)
-    para(doc, "Số liệu theo khối đơn vị:", style=BODY)
+    tag("{%p endfor %}")
+    tag("{%p for r in results_pending %}")
+    body("- {{ r }}")
+    tag("{%p endfor %}")
+    tag("{%p if results %}")
+    lead_in("Số liệu theo khối đơn vị:")
     results_table(doc)
-    para(doc, "{%p endif %}", style=BODY)
+    tag("{%p endif %}")
     para(doc, "[[Cần viết: kết quả theo từng nội dung, chỉ tiêu; mô hình, cách làm hay; gương "
               "điển hình tiêu biểu.]]", style=BODY, before=6)
     heading("3. Đề nghị khen thưởng")
-    para(doc, "{%p if proposals.total %}", style=BODY)
-    body("Các đơn vị đề nghị khen thưởng {{ proposals.who }} (danh sách tại Phụ lục I kèm theo), "
-         "cụ thể:")
+    tag("{%p if proposals.total %}")
+    lead_in("Các đơn vị đề nghị khen thưởng {{ proposals.who }} (danh sách tại Phụ lục I kèm "
+            "theo{% if proposals.forms > 1 %}, mỗi hình thức khen thưởng một danh sách"
+            "{% endif %}), cụ thể:")
     widths = [8.5, 2.6, 2.6, 2.6]
     t = table(doc, widths, style="Table Grid")
     fill_row(t.rows[0], ["Hình thức đề nghị", "Tập thể", "Cá nhân", "Cộng"],
-             centred={0, 1, 2, 3}, bold=True)
+             centred={0, 1, 2, 3}, bold=True, keep=True)
     repeat_as_header(t.rows[0])
     tag_row(t, widths, "{%tr for f in proposals.by_form %}")
     fill_row(add_row(t, widths), ["{{ f.form }}", "{{ f.collectives }}", "{{ f.individuals }}",
-                                  "{{ f.total }}"], centred={1, 2, 3})
+                                  "{{ f.total }}"], centred={1, 2, 3}, keep=True)
     tag_row(t, widths, "{%tr endfor %}")
     fill_row(add_row(t, widths), ["Tổng cộng", "{{ proposals.collectives }}",
                                   "{{ proposals.individuals }}", "{{ proposals.total }}"],
              centred={1, 2, 3}, bold=True)
-    para(doc, "{%p else %}", style=BODY)
+    tag("{%p else %}")
     body("Chưa có đơn vị nào gửi đề nghị khen thưởng.")
-    para(doc, "{%p endif %}", style=BODY)
-    para(doc, "{%p if proposals.unclear %}", style=BODY)
-    body("Có {{ proposals.unclear }} dòng đề nghị chưa đọc được (cuối Phụ lục I), cần đối chiếu "
-         "lại với đơn vị gửi.")
-    para(doc, "{%p endif %}", style=BODY)
-    para(doc, "{%p if proposals.unidentified %}", style=BODY)
-    body("Ngoài ra, có {{ proposals.unidentified }} đề nghị từ lượt gửi chưa xác định được đơn vị, "
-         "xếp riêng ở cuối Phụ lục I, cần kiểm tra trước khi xét.")
-    para(doc, "{%p endif %}", style=BODY)
+    tag("{%p endif %}")
+    tag("{%p if proposals.unclear %}")
+    after_table("Có {{ proposals.unclear }} dòng đề nghị chưa đọc được (danh sách cần kiểm tra, "
+                "cuối Phụ lục I), cần đối chiếu lại với đơn vị gửi.")
+    tag("{%p endif %}")
+    tag("{%p if proposals.unidentified %}")
+    after_table("Ngoài ra, có {{ proposals.unidentified }} đề nghị từ lượt gửi chưa xác định được "
+                "đơn vị, xếp riêng ở cuối Phụ lục I, cần kiểm tra trước khi xét.")
+    tag("{%p endif %}")
     heading("III. ĐÁNH GIÁ CHUNG")
     heading("1. Ưu điểm")
     body("[[Cần viết: những mặt làm được.]]")
@@ -438,17 +490,18 @@ def report() -> Document:
 
 
 def results_table(doc) -> None:
-    """Each figure by unit group, with its total: a merged label row per figure."""
+    """Each figure by unit group, with its total: a merged label row per figure; a figure's
+    rows are kept together with its total."""
     widths = [7.5, 4.0, 5.0]
     t = table(doc, widths, style="Table Grid")
     fill_row(t.rows[0], ["Khối đơn vị", "Số đơn vị có số liệu", "Kết quả"], centred={0, 1, 2},
-             bold=True)
+             bold=True, keep=True)
     repeat_as_header(t.rows[0])
     tag_row(t, widths, "{%tr for r in results %}")
-    merged_row(t, widths, "{{ r.heading }}")
+    merged_row(t, widths, "{{ r.heading }}", keep=True)
     tag_row(t, widths, "{%tr for g in r.groups %}")
     fill_row(add_row(t, widths), ["{{ g.group }}", "{{ g.covered }}", "{{ g.value }}"],
-             centred={1, 2})
+             centred={1, 2}, keep=True)
     tag_row(t, widths, "{%tr endfor %}")
     fill_row(add_row(t, widths), ["Tổng cộng", "{{ r.total.covered }}", "{{ r.total.value }}"],
              centred={1, 2}, bold=True)
@@ -456,21 +509,21 @@ def results_table(doc) -> None:
 
 
 def proposals_list() -> Document:
+    """One list per form of commendation (they go to different authorities), each on its own
+    pages with I. Tập thể, II. Cá nhân and its total; then the proposals to check."""
     doc = Document()
     setup(doc, landscape=True, base_size=12)
-    annex_title(doc, "I", "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG", 25.2)
+    para(doc, "{%p for l in proposal_lists %}")
+    annex_title(doc, "{{ l.number }}", "{{ l.title }}", 25.2, new_page=True)
     para(doc, "")
     grouped_table(
-        doc, [1.2, 4.4, 3.0, 4.2, 4.4, 6.0, 2.0],  # 252 mm; the form says whose it is
+        doc, [1.2, 4.4, 3.0, 4.2, 4.4, 6.0, 2.0],  # 252 mm
         ["STT", "Họ và tên / Tên tập thể", "Chức vụ", "Đơn vị công tác", "Hình thức đề nghị",
          "Tóm tắt thành tích", "Ghi chú"],
-        groups="proposal_groups", label="{{ g.label }} ({{ g.count }})", item="p", items="g.proposals",
-        fields=["stt", "name", "position", "unit", "form", "achievements", "note"], centred={0})
-    para(doc, "")
-    para(doc, "Tổng số: {{ proposals.collectives }} tập thể, {{ proposals.individuals }} cá nhân"
-              "{% if proposals.unclear %}; {{ proposals.unclear }} dòng chưa đọc được, cần kiểm "
-              "tra{% endif %}{% if proposals.unidentified %}; {{ proposals.unidentified }} đề nghị "
-              "từ lượt gửi chưa xác định được đơn vị, cần kiểm tra{% endif %}.", style=BODY)
+        groups="l.groups", label="{{ g.label }}", item="p", items="g.proposals",
+        fields=["stt", "name", "position", "unit", "form", "achievements", "note"], centred={0},
+        total="{{ l.total }}")
+    para(doc, "{%p endfor %}")
     return doc
 
 
@@ -485,11 +538,9 @@ def unit_annex() -> Document:
         doc, [1.3, 5.4, 2.9, 2.4, 1.8, 3.6, 4.2, 3.6],  # 252 mm of A4 landscape text width
         ["STT", "Đơn vị", "Tình trạng", "Thời điểm gửi", "Muộn", "Nội dung còn thiếu", "Số liệu",
          "Ghi chú"],
-        groups="annex_groups", label="{{ g.label }} ({{ g.count }} đơn vị)", item="u", items="g.units",
+        groups="annex_groups", label="{{ g.label }}", item="u", items="g.units",
         fields=["stt", "name", "status", "submitted_at", "late_by", "missing", "figures", "note"],
-        centred={0, 3})
-    para(doc, "")
-    para(doc, "Tổng số: {{ figures.expected }} đơn vị; {{ annex_total }}.", style=BODY)
+        centred={0, 3}, total="{{ annex_total }}")
     return doc
 
 

@@ -36,7 +36,7 @@ def test_sync_then_status_json(cli, workspace):
     assert result.out.count("\n") == 1 and result.out.startswith("sync 2023-06-20T10:00:00+07:00")
     status = cli("status", "--config", config, "--now", DEMO_NOW, "--json")
     records = json.loads(status.out)
-    assert len(records) == 90 + 90 + 11 + 12  # PCCC: the wards; NSNN: wards + PTCKH
+    assert len(records) == 90 + 90 + 11 + 11  # PCCC and NSNN: the wards
     for r in records:
         assert {"campaign", "unit", "unit_name", "status", "submitted_at", "missing", "responses"} <= r.keys()
         assert r["status"] in STATUS_CODES

@@ -8,7 +8,17 @@ import pytest
 
 from sync.rules.evaluate import evaluate_campaign
 from sync.rules.figures import Aggregate, FigureSpec, parse_figure_specs, read_figures
-from sync.rules.models import Campaign, Exemption, Match, MatchKind, Response, Status, Unit, Verdict
+from sync.rules.models import (
+    Campaign,
+    Exemption,
+    Match,
+    MatchKind,
+    Response,
+    Status,
+    Unit,
+    UnitStatus,
+    Verdict,
+)
 from sync.rules.numbers import LIMIT, NumberError, read_number, vn_number
 from sync.rules.timeparse import parse_deadline
 
@@ -86,6 +96,40 @@ def test_spec_parsing():
         parse_figure_specs("Số hộ: cộng dồn")
     with pytest.raises(ValueError, match="twice"):
         parse_figure_specs("Số hộ; số hộ")
+
+
+def test_a_rate_of_totals_names_its_base():
+    specs = parse_figure_specs("Số thu (triệu đồng): tổng\n"
+                               "Tỷ lệ so với dự toán (%): tỷ lệ trên tổng Số thu (triệu đồng)")
+    assert specs[1] == FigureSpec("Tỷ lệ so với dự toán (%)", Aggregate.RATIO, "Số thu (triệu đồng)")
+    with pytest.raises(ValueError, match="rate of which total"):
+        parse_figure_specs("Tỷ lệ (%): tỷ lệ trên tổng")
+    with pytest.raises(ValueError, match="not listed"):
+        parse_figure_specs("Tỷ lệ (%): tỷ lệ trên tổng Số thu")
+
+
+def test_a_rate_of_totals_is_total_amount_over_total_estimate():
+    """Two wards: 100 at 50% (estimate 200) and 300 at 100% (estimate 300): 400/500 = 80%, not
+    the mean 75%; a ward with no amount is in neither sum."""
+    from sync.rules.figure_table import figure_table
+
+    campaign = Campaign(code="T", title="t", responses_tab="r", figures=tuple(parse_figure_specs(
+        "Số thu: tổng; Tỷ lệ (%): tỷ lệ trên tổng Số thu")))
+    statuses = []
+    for code, money, rate in (("A", 100, 50), ("B", 300, 100), ("C", None, 20)):
+        unit = Unit(code, f"Phường {code}", "Phường")
+        given = {"Tỷ lệ (%)": rate} | ({"Số thu": money} if money is not None else {})
+        statuses.append(_status(campaign, unit, given))
+    table = figure_table(statuses, [campaign])
+    header = next(c.header for c in table.columns if c.spec.question == "Tỷ lệ (%)")
+    money = next(c.header for c in table.columns if c.spec.question == "Số thu")
+    assert table.total.values[header] == pytest.approx(80.0)
+    assert table.total.values[money] == 400
+    assert table.groups[0].values[header] == pytest.approx(80.0)
+
+
+def _status(campaign, unit, given):
+    return UnitStatus(campaign, unit, Status.ON_TIME, None, figures=tuple(given.items()))
 
 
 def test_read_figures_names_the_unreadable_question():
@@ -198,9 +242,14 @@ def test_figures_tab_matches_status_json_on_both_backends(cli, workspace):
     nsnn = "NSNN: Số thu 6 tháng (triệu đồng)"
     assert _number(total[nsnn]) == pytest.approx(sums[("NSNN", "Số thu 6 tháng (triệu đồng)")], abs=1e-9)
     rate = "NSNN: Tỷ lệ so với dự toán (%)"
-    key = ("NSNN", "Tỷ lệ so với dự toán (%)")
-    assert _number(total[rate]) == pytest.approx(sums[key] / counts[key], abs=1e-6)
-    assert f"NSNN: Số thu 6 tháng (triệu đồng): số liệu của {counts[('NSNN', 'Số thu 6 tháng (triệu đồng)')]}/12" \
+    amount = estimate = 0.0  # the rate of the totals: collected over estimate
+    for r in records:
+        money, pct = (r["figures"].get(q) for q in ("Số thu 6 tháng (triệu đồng)",
+                                                     "Tỷ lệ so với dự toán (%)"))
+        if r["campaign"] == "NSNN" and money is not None and pct:
+            amount, estimate = amount + money, estimate + money / pct * 100
+    assert _number(total[rate]) == pytest.approx(amount / estimate * 100, abs=1e-6)
+    assert f"NSNN: Số thu 6 tháng (triệu đồng): số liệu của {counts[('NSNN', 'Số thu 6 tháng (triệu đồng)')]}/11" \
         in total[H.FIGURES_NOTE]
     ntvt = "NTVT: Số bài viết dự thi"
     assert _number(total[ntvt]) == sums[("NTVT", "Số bài viết dự thi")]

@@ -264,17 +264,17 @@ def test_reminders_arrive_by_email_once_with_vietnamese_intact(demo_dir, cli, sm
     assert len(inbox.messages) == 11
 
     by_unit = {msg["X-Tonghop-Reminder"]: (to, msg) for to, msg in inbox.messages}
-    to, msg = by_unit["PCCC/P04/-3d"]
-    assert to == ["p04@thanhxuan.example.vn"]
-    assert msg["To"] == "p04@thanhxuan.example.vn"
+    to, msg = by_unit["PCCC/P07/-3d"]
+    assert to == ["p07@thanhxuan.example.vn"]
+    assert msg["To"] == "p07@thanhxuan.example.vn"
     assert msg["From"] == "nhac-han@thanhxuan.example.vn"
-    assert msg["Subject"] == "[Nhắc hạn] PCCC - UBND phường Khương Mai: hạn nộp 30/06/2023 23:59"
+    assert msg["Subject"] == "[Nhắc hạn] PCCC - UBND phường Hạ Đình: hạn nộp 30/06/2023 23:59"
     body = msg.get_body().get_content()
     assert msg.get_body().get_content_charset() == "utf-8"
-    assert "Kính gửi: UBND phường Khương Mai" in body
+    assert "Kính gửi: UBND phường Hạ Đình" in body
     assert ('"Sơ kết 6 tháng mô hình Tổ liên gia an toàn phòng cháy, chữa cháy năm 2023" '
             "là 30/06/2023 23:59 (3 ngày trước hạn)") in body
-    assert "usp=pp_url&entry.1902845633=UBND+ph%C6%B0%E1%BB%9Dng+Kh%C6%B0%C6%A1ng+Mai" in body
+    assert "usp=pp_url&entry.1902845633=UBND+ph%C6%B0%E1%BB%9Dng+H%E1%BA%A1+%C4%90%C3%ACnh" in body
     assert "PHÒNG NỘI VỤ" in body
 
     rows = _reminder_rows(demo_dir / "tonghop.xlsx")
@@ -313,19 +313,19 @@ def _port_in(config: Path) -> int:
 
 def test_a_refused_address_is_marked_failed_and_not_retried(demo_dir, cli, smtp_server):
     inbox, port = smtp_server
-    inbox.refuse.add("p04@thanhxuan.example.vn")
+    inbox.refuse.add("p07@thanhxuan.example.vn")
     config = _with_smtp(demo_dir, port)
     result = cli("sync", "--config", config, "--now", "2023-06-28T09:00")
     # Never silent: the refused e-mail is one line on stderr and in the log, and the exit is 5.
     assert result.code == ExitCode.CYCLE
-    refused = "reminder PCCC/P04 -3d to p04@thanhxuan.example.vn failed: p04@thanhxuan.example.vn: 550"
+    refused = "reminder PCCC/P07 -3d to p07@thanhxuan.example.vn failed: p07@thanhxuan.example.vn: 550"
     assert result.err.strip().splitlines() == [f"tonghop: error: {refused} 5.1.1 mailbox unavailable"]
     assert refused in (demo_dir / "data" / "logs" / "tonghop.log").read_text(encoding="utf-8")
     assert len(inbox.messages) == 10
     states = {(c, u): s for c, u, _, s in _ledger(demo_dir)}
-    assert states[("PCCC", "P04")] == "failed"
-    row = next(r for r in _reminder_rows(demo_dir / "tonghop.xlsx") if r[:2] == ("PCCC", "P04"))
-    assert row[10].startswith("Gửi lỗi: p04@thanhxuan.example.vn: 550")
+    assert states[("PCCC", "P07")] == "failed"
+    row = next(r for r in _reminder_rows(demo_dir / "tonghop.xlsx") if r[:2] == ("PCCC", "P07"))
+    assert row[10].startswith("Gửi lỗi: p07@thanhxuan.example.vn: 550")
     inbox.refuse.clear()
     cli("sync", "--config", config, "--now", "2023-06-28T09:15")
     assert len(inbox.messages) == 10
@@ -339,15 +339,15 @@ def test_a_crash_after_sending_resends_at_most_once(demo_dir, cli, smtp_server):
     cli("sync", "--config", config, "--now", "2023-06-28T09:00")
     assert len(inbox.messages) == 11
     with sqlite3.connect(demo_dir / "data" / "reminders.sqlite3") as db:
-        db.execute("UPDATE reminders SET state = 'claimed', attempts = 1 WHERE unit = 'P04'")
-        db.execute("UPDATE reminders SET state = 'claimed', attempts = 2 WHERE unit = 'P10'")
+        db.execute("UPDATE reminders SET state = 'claimed', attempts = 1 WHERE unit = 'P07'")
+        db.execute("UPDATE reminders SET state = 'claimed', attempts = 2 WHERE unit = 'P08'")
     cli("sync", "--config", config, "--now", "2023-06-28T09:15")
     resent = [m["X-Tonghop-Reminder"] for _, m in inbox.messages[11:]]
-    assert resent == ["PCCC/P04/-3d"]  # once more, and P10 (two uncertain attempts) never again
+    assert resent == ["PCCC/P07/-3d"]  # once more, and P08 (two uncertain attempts) never again
     with Ledger.open(demo_dir / "data" / "reminders.sqlite3") as ledger:
         states = {(e.campaign, e.unit): e.state for e in ledger.entries()}
-    assert states[("PCCC", "P04")] is Sent.SENT
-    assert states[("PCCC", "P10")] is Sent.FAILED
+    assert states[("PCCC", "P07")] is Sent.SENT
+    assert states[("PCCC", "P08")] is Sent.FAILED
 
 
 def test_a_template_typo_is_a_config_error_but_the_sheet_is_still_written(
@@ -387,7 +387,7 @@ def test_reminders_and_links_ride_in_the_one_control_batch(workspace, cli):
     rows = workspace.values("Nhắc nhở")
     assert rows[0] == list(H.REMINDER_HEADERS)
     assert len(rows) == 13
-    p04 = next(r for r in rows if r[:2] == ["PCCC", "P04"])
+    p04 = next(r for r in rows if r[:2] == ["PCCC", "P07"])
     assert "usp=pp_url&entry.1902845633=UBND+ph%C6%B0%E1%BB%9Dng" in p04[8]
     if workspace.fake is not None:
         fake, sid = workspace.fake, workspace.spreadsheet_id
@@ -425,17 +425,17 @@ def test_offsets_and_recipients_may_be_one_per_line_in_the_campaign_row():
 
 def test_a_temporary_refusal_is_retried_next_cycle_then_sent(demo_dir, cli, smtp_server):
     inbox, port = smtp_server
-    inbox.greylist.add("p04@thanhxuan.example.vn")
+    inbox.greylist.add("p07@thanhxuan.example.vn")
     config = _with_smtp(demo_dir, port)
     first = cli("sync", "--config", config, "--now", "2023-06-28T09:00")
     assert len(inbox.messages) == 10 and "451" in first.err
     states = {(c, u): s for c, u, _, s in _ledger(demo_dir)}
-    assert states[("PCCC", "P04")] == "claimed"  # waiting, not failed
+    assert states[("PCCC", "P07")] == "claimed"  # waiting, not failed
     inbox.greylist.clear()  # the greylisting period is over
     cli("sync", "--config", config, "--now", "2023-06-28T09:15")
-    assert [m["X-Tonghop-Reminder"] for _, m in inbox.messages[10:]] == ["PCCC/P04/-3d"]
+    assert [m["X-Tonghop-Reminder"] for _, m in inbox.messages[10:]] == ["PCCC/P07/-3d"]
     states = {(c, u): s for c, u, _, s in _ledger(demo_dir)}
-    assert states[("PCCC", "P04")] == "sent"
+    assert states[("PCCC", "P07")] == "sent"
 
 
 def test_temporary_refusals_and_outages_are_retried_a_bounded_number_of_times(
@@ -443,13 +443,13 @@ def test_temporary_refusals_and_outages_are_retried_a_bounded_number_of_times(
     from sync.unattended.ledger import MAX_DEFERRALS
 
     inbox, port = smtp_server
-    inbox.greylist.add("p04@thanhxuan.example.vn")
+    inbox.greylist.add("p07@thanhxuan.example.vn")
     config = _with_smtp(demo_dir, port)
     for minute in range(MAX_DEFERRALS + 2):
         cli("sync", "--config", config, "--now", f"2023-06-28T09:{minute:02d}")
     states = {(c, u): s for c, u, _, s in _ledger(demo_dir)}
-    assert states[("PCCC", "P04")] == "failed"
-    row = next(r for r in _reminder_rows(demo_dir / "tonghop.xlsx") if r[:2] == ("PCCC", "P04"))
+    assert states[("PCCC", "P07")] == "failed"
+    row = next(r for r in _reminder_rows(demo_dir / "tonghop.xlsx") if r[:2] == ("PCCC", "P07"))
     assert "451" in row[10] and f"{MAX_DEFERRALS} cycles in a row" in row[10]
     assert len(inbox.messages) == 10
 

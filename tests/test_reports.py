@@ -123,13 +123,14 @@ def test_summary_report_header_signature_and_date_line(cli, demo_dir):
         assert any(p._p.find(f"{qn('w:pPr')}/{qn('w:pBdr')}") is not None for p in cell)
     body = texts(doc)
     at = body.index("BÁO CÁO")
-    assert body[at + 1] == ("Kết quả cuộc thi viết về gương điển hình tiên tiến, người tốt việc "
-                            "tốt năm 2023")
+    assert body[at + 1] == ("Tổng kết Cuộc thi viết về gương điển hình tiên tiến, người tốt, việc "
+                            "tốt năm 2023")  # the campaign's column "Trích yếu"
     for heading in ("I. CÔNG TÁC TRIỂN KHAI, CHỈ ĐẠO", "II. KẾT QUẢ THỰC HIỆN",
                     "III. ĐÁNH GIÁ CHUNG", "IV. NHIỆM VỤ TRONG THỜI GIAN TỚI",
                     "V. ĐỀ XUẤT, KIẾN NGHỊ"):
         assert heading in body
-    assert any(t.startswith("Phòng Nội vụ báo cáo kết quả") for t in body)
+    assert any(t.startswith("Thực hiện Kế hoạch số 317/KH-UBND") and
+               ", Phòng Nội vụ báo cáo tổng kết Cuộc thi viết" in t for t in body)
     placeholders = [r for p in doc.paragraphs for r in p.runs if r.text.startswith("[Cần viết")]
     assert placeholders and all(r.italic and r.font.highlight_color for r in placeholders)
     recipients, signer = (c.paragraphs for c in signature.rows[0].cells)
@@ -165,12 +166,12 @@ def test_figures_agree_with_the_evaluated_statuses(cli, demo_dir, code):
     groups = cell_rows(doc.tables[1])
     assert groups[0][:2] == ["Khối đơn vị", "Phải gửi"]
     order = ["on_time", "late", "incomplete", "pending", "overdue", "exempt"]
-    assert groups[-1] == ["Tổng cộng", str(len(records)), *[str(counts[s]) for s in order]]
+    required = len(records) - counts["exempt"]  # "Phải gửi": an exempt unit need not
+    assert groups[-1] == ["Tổng cộng", str(required), *[str(counts[s]) for s in order]]
     by_group = Counter((r["group"], r["status"]) for r in records)
     for row in groups[1:-1]:
         assert row[2:] == [str(by_group[(row[0], s)]) for s in order]
     submitted = counts["on_time"] + counts["late"] + counts["incomplete"]
-    required = len(records) - counts["exempt"]
     body = " ".join(texts(doc))
     assert f"{submitted}/{required} đơn vị đã gửi" in body
     assert f"Số đơn vị thuộc diện gửi báo cáo: {len(records)} đơn vị" in body
@@ -186,13 +187,18 @@ def test_figures_agree_with_the_evaluated_statuses(cli, demo_dir, code):
         row = listed[r["unit_name"]]
         assert row[2] == DRAFT_STATUS[Status(r["status"])]  # the drafts say "gửi", not "nộp"
         assert (row[3] != "") == (r["submitted_at"] is not None)
-    # Proposals: only the response that counts, per form of commendation.
+    # Proposals: only the response that counts, one list per form of commendation, each list's
+    # total the report's row for that form.
     by_form = [t for t in doc.tables if t.rows[0].cells[0].text == "Hình thức đề nghị"]
-    total = cell_rows(by_form[0])[-1] if by_form else None
+    forms = cell_rows(by_form[0])[1:-1] if by_form else []
     listing = texts(draft(demo_dir, code, "danh-sach-khen-thuong"))
-    summary = [t for t in listing if t.startswith("Tổng số:")][0]
-    if total:
-        assert summary.startswith(f"Tổng số: {total[1]} tập thể, {total[2]} cá nhân")
+    totals = [t for t in listing if t.startswith("Tổng số:") and "cần kiểm tra" not in t]
+    expected = []
+    for _form, collectives, individuals, _all in forms:
+        parts = [f"{int(n):02d} {what}" if int(n) < 10 else f"{n} {what}"
+                 for n, what in ((collectives, "tập thể"), (individuals, "cá nhân")) if int(n)]
+        expected.append("Tổng số: " + ", ".join(parts) + ".")
+    assert totals == expected
 
 
 def test_only_the_counted_response_contributes_proposals(cli, demo_dir):
@@ -207,10 +213,9 @@ def test_only_the_counted_response_contributes_proposals(cli, demo_dir):
                   and r.verdict.value == "superseded"]
     assert superseded  # the demo has resubmissions whose first version must not count
     write_drafts(config, backend, state, now, campaigns=["NTVT"])
-    table = draft(demo_dir, "NTVT", "danh-sach-khen-thuong").tables[0]
-    rows = cell_rows(table)[1:]
-    apart = next(i for i, row in enumerate(rows) if "CHƯA XÁC ĐỊNH ĐƯỢC ĐƠN VỊ" in row[0])
-    numbered = [row for row in rows[:apart] if row[0].isdigit()]  # unidentified ones apart
+    tables = [cell_rows(t)[1:] for t in draft(demo_dir, "NTVT", "danh-sach-khen-thuong").tables]
+    assert any("CHƯA XÁC ĐỊNH ĐƯỢC ĐƠN VỊ" in row[0] for row in tables[-1])  # the list to check
+    numbered = [row for rows in tables[:-1] for row in rows if row[0].isdigit()]
     assert len(numbered) == expected
 
 
@@ -230,23 +235,27 @@ def test_people_sorted_by_given_name_then_family_name_d_before_dj_tones_second()
 
 def test_the_list_is_grouped_and_sorted_the_vietnamese_way(cli, demo_dir):
     lines = "\n".join(f"Cá nhân | {n} | Giáo viên | Giấy khen | Tốt" for n in KNOWN)
-    set_answer(demo_dir, "Câu trả lời biểu mẫu 3", "P02",
-               H.DEFAULT_PROPOSALS_QUESTION, lines + "\nTập thể | Tổ dân phố số 10\n"
-               "Tập thể | Tổ dân phố số 2\nmột dòng không đọc được")
+    set_answer(demo_dir, "Câu trả lời biểu mẫu 3", "P05",
+               H.DEFAULT_PROPOSALS_QUESTION, lines + "\nTập thể | Tổ dân phố số 10 | | Giấy khen\n"
+               "Tập thể | Tổ dân phố số 2 | | Giấy khen\nmột dòng không đọc được")
     report(cli, demo_dir, "--campaign", "PCCC")
     doc = draft(demo_dir, "PCCC", "danh-sach-khen-thuong")
     section = doc.sections[0]
     assert section.orientation == WD_ORIENT.LANDSCAPE
     assert mm(section.page_width, section.page_height) == (297, 210)
-    rows = cell_rows(doc.tables[0])
+    # one list per form (all Giấy khen here), then the list to check
+    assert len(doc.tables) == 2
+    rows = cell_rows(doc.tables[0]) + cell_rows(doc.tables[1])[1:]
     assert rows[0] == ["STT", "Họ và tên / Tên tập thể", "Chức vụ", "Đơn vị công tác",
                        "Hình thức đề nghị", "Tóm tắt thành tích", "Ghi chú"]
-    labels = [r[0] for r in rows if not r[0].isdigit()][1:]
+    labels = [r[0] for r in rows if not r[0].isdigit() and not r[0].startswith("Tổng số")][1:]
     assert [re.sub(r" \(\d+\)$", "", x) for x in labels] == [
-        "I. TẬP THỂ", "II. CÁ NHÂN", "III. CHƯA XÁC ĐỊNH (CẦN KIỂM TRA)",
-        "IV. ĐỀ NGHỊ TỪ LƯỢT GỬI CHƯA XÁC ĐỊNH ĐƯỢC ĐƠN VỊ (CẦN KIỂM TRA)"]
+        "I. TẬP THỂ", "II. CÁ NHÂN", "I. DÒNG ĐỀ NGHỊ CHƯA ĐỌC ĐƯỢC",
+        "II. ĐỀ NGHỊ TỪ LƯỢT GỬI CHƯA XÁC ĐỊNH ĐƯỢC ĐƠN VỊ (CẦN KIỂM TRA)"]
     groups: dict[str, list[list[str]]] = {}
     for row in rows[1:]:
+        if row[0].startswith("Tổng số"):
+            continue
         if not row[0].isdigit():
             groups[row[0]] = []
         else:
@@ -255,10 +264,10 @@ def test_the_list_is_grouped_and_sorted_the_vietnamese_way(cli, demo_dir):
     names = [r[1] for r in people]
     assert names == sorted(names, key=person_sort_key)
     assert [n for n in names if n in KNOWN] == KNOWN_ORDER
-    mine = [r[1] for r in collectives if r[3] == "UBND phường Thượng Đình"]
+    mine = [r[1] for r in collectives if r[3] == "UBND phường Thanh Xuân Trung"]
     assert mine.index("Tổ dân phố số 2") < mine.index("Tổ dân phố số 10")
     assert [r[1:4] + r[6:] for r in people if r[1] == "Trần Văn Hòa"] == [
-        ["Trần Văn Hòa", "Giáo viên", "UBND phường Thượng Đình", ""]]
+        ["Trần Văn Hòa", "Giáo viên", "UBND phường Thanh Xuân Trung", ""]]
     assert unclear[0][6] == "Dòng gốc: một dòng không đọc được"
     assert [int(r[0]) for r in people] == list(range(1, len(people) + 1))
 
@@ -303,7 +312,7 @@ def test_hostile_answers_are_plain_text_and_the_docx_opens(cli, demo_dir):
     state.statuses[state.statuses.index(target)] = target._replace(counted=counted)
     write_drafts(config, backend, state, now, campaigns=["NTVT"])
     path = demo_dir / "out" / f"{DAY}_NTVT_danh-sach-khen-thuong.docx"
-    rows = cell_rows(Document(str(path)).tables[0])
+    rows = [row for t in Document(str(path)).tables for row in cell_rows(t)]
     hostile = next(r for r in rows if r[1] == HOSTILE)
     assert hostile[2] == "Chức vụ" and hostile[5] == LONG.strip() and len(hostile[5]) > 5000
     formula = next(r for r in rows if r[1].startswith("=HYPERLINK"))

@@ -81,7 +81,7 @@ def test_history_lists_snapshots_with_local_times(demo_dir, cli):
     assert lines[1].endswith("control spreadsheet")
 
     shown = cli("history", "--config", config, "--show", "control/20230620T0300")
-    assert f"  {RESPONSES}" in shown.out and "78 rows" in shown.out
+    assert f"  {RESPONSES}" in shown.out and "79 rows" in shown.out
 
 
 def test_deleted_responses_come_back_in_a_new_tab(demo_dir, cli):
@@ -103,7 +103,7 @@ def test_deleted_responses_come_back_in_a_new_tab(demo_dir, cli):
     assert result.code == 0, result.err
     title = restore_title(RESPONSES, datetime.fromisoformat("2023-06-20T03:00:00+00:00"),
                           load_config(config), 31)
-    assert f"restored 78 rows of '{RESPONSES}'" in result.out and f"'{title}'" in result.out
+    assert f"restored 79 rows of '{RESPONSES}'" in result.out and f"'{title}'" in result.out
     assert len(title) <= 31  # Excel's limit on the local workbook
 
     wb = openpyxl.load_workbook(workbook)
@@ -164,6 +164,6 @@ def test_restore_through_either_backend(workspace, cli):
     title = restore_title(RESPONSES, snapshot.taken_at, load_config(config), limit)
     assert title in workspace.tab_titles()
     restored = workspace.values(title)
-    assert len(restored) == 79  # header + 78 responses
+    assert len(restored) == 80  # header + 79 responses
     assert restored[0][:3] == ["Dấu thời gian", "Địa chỉ email", "Tên đơn vị"]
     assert any(isinstance(v, str) and v.startswith("=HYPERLINK") for row in restored for v in row)

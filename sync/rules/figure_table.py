@@ -96,15 +96,37 @@ def figure_table(statuses: Sequence[UnitStatus], campaigns: Sequence[Campaign]) 
     info = pd.DataFrame(list(units.values()), index=index, columns=["name", "group"])
     table = pd.concat([info, values], axis=1)
     ways = {col.header: col.spec.aggregate for col in columns}
+    bases = {col.header: H.figure_col(col.campaign.code, col.spec.base)
+             for col in columns if col.spec.aggregate is Aggregate.RATIO}
+    values = _with_ratio_parts(values, bases)
     by_group = values.groupby(info["group"], sort=False)
     aggregated = _aggregate(by_group, ways)
+    values = values[headers]
+    by_group = values.groupby(info["group"], sort=False)
     covered, due_by_group = by_group.count(), expected.groupby(info["group"], sort=False).sum()
     groups = [_line(f"{H.FIGURES_SUBTOTAL} {name}", aggregated.loc[name], covered.loc[name],
                     due_by_group.loc[name]) for name in aggregated.index]
-    everyone = values.groupby(pd.Series("all", index=index), sort=False)
+    everyone = _with_ratio_parts(values, bases).groupby(pd.Series("all", index=index), sort=False)
     total = _line(H.FIGURES_TOTAL, _aggregate(everyone, ways).iloc[0] if len(index) else None,
                   values.count(), expected.sum())
     return FigureTable(columns, table, groups, total)
+
+
+_NUM, _DEN = "\x00amount", "\x00estimate"  # a rate's two sums, in helper columns
+
+
+def _with_ratio_parts(values: pd.DataFrame, bases: dict[str, str]) -> pd.DataFrame:
+    """For each rate of totals, the units that gave both numbers: their amount, and their
+    estimate (amount / rate x 100), summed later per group."""
+    if not bases:
+        return values
+    extra = {}
+    for header, base in bases.items():
+        rate, amount = values[header], values[base]
+        both = rate.notna() & amount.notna() & (rate != 0)
+        extra[header + _NUM] = amount.where(both)
+        extra[header + _DEN] = (amount / rate * 100).where(both)
+    return values.assign(**extra)
 
 
 def _aggregate(grouped, ways: dict[str, Aggregate]) -> pd.DataFrame:
@@ -115,6 +137,12 @@ def _aggregate(grouped, ways: dict[str, Aggregate]) -> pd.DataFrame:
     for way in Aggregate:
         cols = [h for h, w in ways.items() if w is way]
         if not cols:
+            continue
+        if way is Aggregate.RATIO:
+            amounts = grouped[[c + _NUM for c in cols]].sum(min_count=1)
+            estimates = grouped[[c + _DEN for c in cols]].sum(min_count=1)
+            amounts.columns = estimates.columns = cols
+            parts.append(amounts / estimates * 100)
             continue
         part = grouped[cols]
         if way is Aggregate.SUM:

@@ -4,7 +4,10 @@ A campaign's column "Số liệu tổng hợp" names its numeric questions and h
 
     Số thu 6 tháng (triệu đồng): tổng; Tỷ lệ so với dự toán (%): trung bình
 
-(one per line or after ";", the way after the last ":"; none = "tổng"). Pure: text in, specs
+(one per line or after ";", the way after the last ":"; none = "tổng"). A rate each unit
+computes on its own base adds up as the rate of the totals, not the mean of the rates:
+``Tỷ lệ so với dự toán (%): tỷ lệ trên tổng Số thu 6 tháng (triệu đồng)`` gives total collected
+over total estimate (each unit's estimate being its amount over its rate). Pure: text in, specs
 and values out. The table across units (pandas) is :mod:`sync.rules.figure_table`.
 """
 
@@ -27,6 +30,7 @@ class Aggregate(StrEnum):
     MIN = "min"
     MAX = "max"
     COUNT = "count"
+    RATIO = "ratio"  # a rate of the totals: sum of the base over sum of base / rate
 
     @property
     def label(self) -> str:
@@ -40,6 +44,7 @@ AGGREGATE_WORDS = {
     Aggregate.MIN: ("nhỏ nhất", "thấp nhất", "min"),
     Aggregate.MAX: ("lớn nhất", "cao nhất", "max"),
     Aggregate.COUNT: ("số đơn vị", "đếm", "count"),
+    Aggregate.RATIO: ("tỷ lệ trên tổng", "tỷ lệ tổng", "ratio"),
 }
 _AGGREGATES = {simple_key(w): agg for agg, words in AGGREGATE_WORDS.items() for w in words}
 
@@ -48,6 +53,7 @@ _AGGREGATES = {simple_key(w): agg for agg, words in AGGREGATE_WORDS.items() for 
 class FigureSpec:
     question: str  # the form's question header, as staff typed it
     aggregate: Aggregate = Aggregate.SUM
+    base: str = ""  # RATIO: the question whose total the rate is taken of
 
     @property
     def label(self) -> str:
@@ -61,8 +67,12 @@ def parse_figure_specs(text: object) -> list[FigureSpec]:
     seen: set[str] = set()
     for item in split_list(text):
         question, sep, way = item.rpartition(":")
+        base = ""
         if not sep:
             question, way = item, ""
+        elif (words := way.split()) and len(words) > 4 and \
+                _AGGREGATES.get(simple_key(" ".join(words[:4]))) is Aggregate.RATIO:
+            way, base = " ".join(words[:4]), clean(" ".join(words[4:]))
         elif simple_key(way) and simple_key(way) not in _AGGREGATES:
             words = ", ".join(w[0] for w in AGGREGATE_WORDS.values())
             raise ValueError(f"'{clean(way)}' in '{clean(item)}' is not one of: {words}")
@@ -72,7 +82,15 @@ def parse_figure_specs(text: object) -> list[FigureSpec]:
         if header_key(question) in seen:
             raise ValueError(f"question '{question}' is listed twice")
         seen.add(header_key(question))
-        specs.append(FigureSpec(question, _AGGREGATES.get(simple_key(way), Aggregate.SUM)))
+        aggregate = _AGGREGATES.get(simple_key(way), Aggregate.SUM)
+        if aggregate is Aggregate.RATIO and not base:
+            raise ValueError(f"'{clean(item)}': say the rate of which total, e.g. "
+                             f"'{question}: tỷ lệ trên tổng Số thu (triệu đồng)'")
+        specs.append(FigureSpec(question, aggregate, base))
+    for spec in specs:
+        if spec.base and header_key(spec.base) not in seen:
+            raise ValueError(f"'{spec.question}' is a rate of '{spec.base}', which is not listed "
+                             "as a figure")
     return specs
 
 

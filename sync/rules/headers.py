@@ -63,6 +63,8 @@ CAMPAIGN_FIGURES = ("Số liệu tổng hợp", "Chỉ tiêu tổng hợp")
 CAMPAIGN_LEGAL_BASIS = ("Căn cứ",)  # "Kế hoạch số 45/KH-UBND ngày 10/3/2023 của UBND quận"
 # Who awards each form of commendation: "Giấy khen: Chủ tịch UBND quận; Bằng khen: ..."
 CAMPAIGN_AWARD_ISSUERS = ("Thẩm quyền khen thưởng", "Cấp khen")
+# The unit word of each figure in the drafts: "Số bài viết dự thi: bài; Số hộ tham gia: hộ".
+CAMPAIGN_FIGURE_UNITS = ("Đơn vị tính",)
 
 # --- Exemptions ("Gia hạn - Miễn nộp") --------------------------------------------------------
 EXEMPT_UNIT = ("Mã đơn vị", "Đơn vị")
