@@ -17,7 +17,7 @@ from reports.proposals import NO_FORM, Kind, Proposal, by_kind, parse_proposals
 from reports.status_prose import DRAFT_STATUS, extension_note, missing_phrase
 from reports.vn import padded, quoted, roman
 from sync.rules import headers as H
-from sync.rules.models import Campaign, MatchKind, Resubmission, RowResult, UnitStatus
+from sync.rules.models import Campaign, Resubmission, RowResult, UnitStatus
 from sync.rules.text import clean, collation_key, header_key, one_line, simple_key, split_list
 from sync.rules.timeparse import format_duration, format_vn
 
@@ -166,9 +166,9 @@ def annex_item(n: int, s: UnitStatus, tz, styles: Mapping[str, Style]) -> dict:
     if s.responses > 1:
         which = "mới nhất" if s.campaign.resubmission is Resubmission.LATEST else "đầu tiên"
         notes.append(f"gửi {s.responses} lần, tính bản {which}")
-    if s.counted is not None and s.counted.match.kind is MatchKind.FUZZY:
-        notes.append(f"tên đơn vị ghi là {quoted(one_line(s.counted.unit_text, 60))}, "
-                     "cần xác nhận")
+    if s.guessed:  # a response only guessed to be this unit counts for it once staff confirm
+        names = ", ".join(quoted(one_line(name, 60)) for name in s.guessed[:3])
+        notes.append(f"có lượt gửi ghi tên {names}, có thể là đơn vị này, chưa tính, cần xác nhận")
     return {
         "stt": n, "code": s.unit.code, "name": s.unit.name, "group": s.unit.group,
         "status": DRAFT_STATUS[s.status], "status_code": s.status.value,

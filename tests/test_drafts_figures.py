@@ -262,6 +262,10 @@ def test_unidentified_responses_are_named_and_their_proposals_kept_apart(drafted
     # the school not on the roster, and a name only guessed (it counts once staff confirm it)
     assert "chưa xác định được đơn vị (tên ghi trên phiếu: “Trường Quốc tế ABC”; " \
            "“Trường Tiểu học Kim Gang”)" in text
+    annex = Document(str(ws / "out" / f"{DAY}_NTVT_phu-luc-don-vi.docx"))
+    kim_giang = next(r for r in annex.tables[-1].rows if r.cells[1].text == "Trường Tiểu học Kim Giang")
+    assert "có lượt gửi ghi tên “Trường Tiểu học Kim Gang”, có thể là đơn vị này, chưa tính" in \
+        kim_giang.cells[-1].text
     assert "đề nghị từ lượt gửi chưa xác định được đơn vị" in text
     doc = Document(str(ws / "out" / f"{DAY}_NTVT_danh-sach-khen-thuong.docx"))
     rows = [[c.text for c in r.cells] for r in doc.tables[-1].rows]
