@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from sync.rules import headers as H
 from sync.rules.figures import Aggregate, FigureSpec
-from sync.rules.models import Campaign, UnitStatus
+from sync.rules.models import Campaign, Status, UnitStatus
 
 if TYPE_CHECKING:  # pandas is imported when a campaign declares figures, not by every cycle
     import pandas as pd
@@ -89,10 +89,12 @@ def figure_table(statuses: Sequence[UnitStatus], campaigns: Sequence[Campaign]) 
         for question, header in wanted[code]:
             series[header] = pd.Series([g.get(question, nan) for g in given], index=codes,
                                        dtype="float64")
-            due[header] = pd.Series(True, index=codes)
+            # an exempt unit owes no figure: out of "số liệu của x/y" as in the drafts
+            due[header] = pd.Series([s.status is not Status.EXEMPT for s in mine], index=codes,
+                                    dtype="boolean")
     # one column per figure, aligned on the units (a unit a campaign does not expect: NaN)
     values = pd.DataFrame(series, index=index, columns=headers, dtype="float64")
-    expected = pd.DataFrame(due, index=index, columns=headers).notna()
+    expected = pd.DataFrame(due, index=index, columns=headers).fillna(False).astype(bool)
     info = pd.DataFrame(list(units.values()), index=index, columns=["name", "group"])
     table = pd.concat([info, values], axis=1)
     ways = {col.header: col.spec.aggregate for col in columns}
