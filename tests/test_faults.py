@@ -209,3 +209,57 @@ def test_a_real_full_disk_is_exit_5_and_one_line_at_any_free_space(demo_dir, cli
             assert result.code == 0, (free_kb, result.err)
             path.write_bytes(before)
     assert codes[0] == 5 and codes[96] == 0 and sum(c == 5 for c in codes.values()) >= 5, codes
+
+
+# --- merged cells over the tool's cells settle ---------------------------------------------------
+def merge_over_a_status_cell(ws) -> str:
+    """Staff merge two cells of a campaign's status column (rows 4-5); returns the range."""
+    import gspread
+    import openpyxl
+
+    from sync.rules import headers as H
+    from sync.rules.book import column_letters
+
+    header = ws.values(H.STATUS_TAB)[0]
+    col = header.index(next(h for h in header if h and str(h).startswith("PCCC"))) + 1
+    span = f"{column_letters(col)}4:{column_letters(col)}5"
+    fault()
+    if ws.fake is None:
+        path = ws.dir / "tonghop.xlsx"
+        wb = openpyxl.load_workbook(path)
+        wb[H.STATUS_TAB].merge_cells(span)
+        wb.save(path)
+        return span
+    book = gspread.Client(None, ws.fake.session()).open_by_key(ws.spreadsheet_id)
+    book.batch_update({"requests": [{"mergeCells": {"mergeType": "MERGE_ALL", "range": {
+        "sheetId": book.worksheet(H.STATUS_TAB).id, "startRowIndex": 3, "endRowIndex": 5,
+        "startColumnIndex": col - 1, "endColumnIndex": col}}}]})
+    # Google clears the cells a merge covers (the fake keeps them for now)
+    ws.fake.set_values(ws.spreadsheet_id, H.STATUS_TAB, f"{column_letters(col)}5", [[""]])
+    return span
+
+
+def test_merged_cells_over_tool_cells_settle(workspace, cli):
+    from sync.rules import headers as H
+
+    ws = workspace
+    config = str(ws.config_path)
+    assert cli("sync", "--config", config, "--now", NOW).code == 0
+    span = merge_over_a_status_cell(ws)
+    result = cli("sync", "--config", config, "--now", NOW)
+    assert result.code == 0 and f"merged range {span} covers it; unmerge it" in result.err
+    log_rows = len(ws.values(H.LOG_TAB))
+    before = ws.fingerprint()
+    if ws.fake is not None:
+        ws.fake.reset_counts()
+    result = cli("sync", "--config", config, "--now", NOW)
+    assert result.code == 0 and f"merged range {span} covers it; unmerge it" in result.err
+    assert len(ws.values(H.LOG_TAB)) == log_rows  # no log row for a cell it cannot write
+    assert ws.fingerprint() == before
+    if ws.fake is not None:
+        assert not any(r.applied for r in ws.fake.requests)
+    else:
+        stamp = (ws.dir / "tonghop.xlsx").stat().st_mtime_ns
+        result = cli("sync", "--config", config, "--now", NOW)
+        assert "unchanged since" in result.out, result.out  # settled: the next one is skipped
+        assert (ws.dir / "tonghop.xlsx").stat().st_mtime_ns == stamp

@@ -65,7 +65,7 @@ from sync.backends.unchanged import BookCache, identity_text
 from sync.config import AuthMode, Config
 from sync.errors import AccessError, BackendError, TonghopError
 from sync.rules import headers as H
-from sync.rules.book import WHOLE_COLUMN, CellWrite, a1
+from sync.rules.book import WHOLE_COLUMN, CellWrite
 from sync.rules.text import header_key, one_line
 from sync.rules.timeparse import TimeParseError, from_serial
 
@@ -289,13 +289,15 @@ class GoogleSheetsBackend(Backend):
         props = meta.get("properties", {})
         zone = book_zone(props.get("timeZone"))
         tabs = {}
-        for p, value_range in zip(_grid_properties(meta), ranges, strict=False):
+        for sheet, value_range in zip(_grid_sheets(meta), ranges, strict=False):
+            p = sheet["properties"]
             values = [list(row) for row in value_range.get("values", [])]
             if zone is not None:
                 localise_timestamps(values, zone)
             size = p.get("gridProperties", {})
-            tabs[p["title"]] = Tab(p["title"], trim(values), size.get("rowCount", 0),
-                                   size.get("columnCount", 0), p.get("sheetId"))
+            rows, cols = size.get("rowCount", 0), size.get("columnCount", 0)
+            tabs[p["title"]] = Tab(p["title"], trim(values), rows, cols, p.get("sheetId"),
+                                   merges=_merges(sheet, rows, cols))
         return Book(self.normalise_ref(ref), props.get("title", sid), tabs, props.get("timeZone"),
                     props.get("locale"))
 
@@ -533,7 +535,6 @@ class _Read:
 
     def __init__(self) -> None:
         self.tabs: dict[str, Tab] = {}
-        self.merges: dict[str, list[tuple[int, int, int, int]]] = {}
         self.anchors: dict[tuple[str, int], int] = {}
         self.stale: list[int] = []
         self.ids: set[int] = set()
@@ -541,10 +542,6 @@ class _Read:
     def note(self, sheet: dict, tab: Tab) -> None:
         title = tab.title
         self.tabs[title] = tab
-        self.merges[title] = [
-            (m.get("startRowIndex", 0) + 1, m.get("startColumnIndex", 0) + 1,
-             m.get("endRowIndex", tab.rows), m.get("endColumnIndex", tab.cols))
-            for m in sheet.get("merges", [])]
         for data in sheet.get("data", []):
             start = data.get("startColumn", 0)
             for i, column in enumerate(data.get("columnMetadata", [])):
@@ -566,10 +563,8 @@ class _Read:
         return found.cell(row, col) if found else None
 
     def merged(self, tab: str, row: int, col: int) -> str | None:
-        for r1, c1, r2, c2 in self.merges.get(tab, []):
-            if r1 <= row <= r2 and c1 <= col <= c2:
-                return f"{a1(r1, c1)}:{a1(r2, c2)}"
-        return None
+        found = self.tabs.get(tab)
+        return found.merged(row, col) if found else None
 
     def plan_anchors(self, batch: WriteBatch) -> tuple[dict[tuple[str, int], int], list[Anchor]]:
         """The anchor id of every column the batch writes, and the anchors to create."""
@@ -589,6 +584,13 @@ class _Read:
 
 
 # --- reading helpers ----------------------------------------------------------------------------
+def _merges(sheet: dict, rows: int, cols: int) -> tuple[tuple[int, int, int, int], ...]:
+    """A sheet's merged ranges, 1-based and inclusive (Google leaves out a 0 start index)."""
+    return tuple((m.get("startRowIndex", 0) + 1, m.get("startColumnIndex", 0) + 1,
+                  m.get("endRowIndex", rows), m.get("endColumnIndex", cols))
+                 for m in sheet.get("merges", []))
+
+
 def _grid_sheets(meta: dict) -> list[dict]:
     return [s for s in meta.get("sheets", [])
             if s.get("properties", {}).get("sheetType", "GRID") == "GRID"]

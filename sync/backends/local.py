@@ -85,7 +85,9 @@ class LocalWorkbookBackend(Backend):
             workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
             tabs = {}
             for title in workbook.sheet_names:  # one sheet's calamine data alive at a time
-                tabs[title] = Tab(title, _values(workbook.get_sheet_by_name(title)), EXCEL_ROWS, EXCEL_COLS)
+                sheet = workbook.get_sheet_by_name(title)
+                tabs[title] = Tab(title, _values(sheet), EXCEL_ROWS, EXCEL_COLS,
+                                  merges=_merges(sheet))
         except (CalamineError, OSError, ValueError) as err:
             raise AccessError(f"workbook {path} cannot be opened as .xlsx: {one_line(err, 200)}") from None
         book = Book(ref, path.stem, tabs)
@@ -153,6 +155,12 @@ class LocalWorkbookBackend(Backend):
         finally:
             workbook.close()
         return skipped
+
+
+def _merges(sheet: CalamineSheet) -> tuple[tuple[int, int, int, int], ...]:
+    """The sheet's merged ranges, 1-based and inclusive (calamine's are 0-based, inclusive)."""
+    return tuple((r1 + 1, c1 + 1, r2 + 1, c2 + 1)
+                 for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or ())
 
 
 def _values(sheet: CalamineSheet) -> list[list[Cell]]:
