@@ -263,3 +263,108 @@ def test_merged_cells_over_tool_cells_settle(workspace, cli):
         result = cli("sync", "--config", config, "--now", NOW)
         assert "unchanged since" in result.out, result.out  # settled: the next one is skipped
         assert (ws.dir / "tonghop.xlsx").stat().st_mtime_ns == stamp
+
+
+# --- one broken office among several -------------------------------------------------------------
+def offices_dir(demo_template, tmp_path, names):
+    import shutil
+
+    for name in names:
+        shutil.copytree(demo_template, tmp_path / name)
+    return [tmp_path / name / "config.toml" for name in names]
+
+
+def test_a_broken_office_is_reported_and_the_healthy_ones_keep_syncing(demo_template, tmp_path):
+    from datetime import timedelta
+
+    from sync.unattended import reloads
+    from sync.unattended.fleet import Fleet
+    from sync.unattended.quota import Quotas
+    from tests.test_fleet import START, SimTime
+
+    a, b, c = offices_dir(demo_template, tmp_path, ["a", "b", "c"])
+    b.write_text(b.read_text(encoding="utf-8") + "\n[backend\n", encoding="utf-8")  # not TOML
+    c.write_text(c.read_text(encoding="utf-8").replace("[backend]", "[backend]\nwrokbook = 1"),
+                 encoding="utf-8")
+    fault(2)
+    time = SimTime(until=START + timedelta(minutes=31))
+    out = io.StringIO()
+    offices = reloads.ReloadingOffices(Quotas(time.seconds, time.sleep)).add([a, b, c], time())
+    offices.report(out, time())
+    assert [o.name for o in offices.broken()] == ["b/config", "c/config"]
+    start = out.getvalue()
+    assert f"b/config: {b}: not valid TOML" in start and "does not sync until" in start
+    assert f"c/config: {c}: unknown key 'backend.wrokbook' in [backend]" in start
+    healthy_b = b.read_text(encoding="utf-8").replace("\n[backend\n", "\n")
+
+    def sleep(seconds):  # staff fix b a quarter of an hour in, and break a
+        time.sleep(seconds)
+        if time.now >= START + timedelta(minutes=14) and "wrokbook" not in a.read_text(encoding="utf-8"):
+            b.write_text(healthy_b, encoding="utf-8")
+            a.write_text(a.read_text(encoding="utf-8").replace("[backend]", "[backend]\nwrokbook = 1"),
+                         encoding="utf-8")
+            fault(2)
+    with offices.logging():
+        fleet = Fleet(offices.offices, time, out, sleep=sleep, inline=True,
+                      office_scope=offices.scope)
+        time.fleet = fleet
+        assert fleet.run() == 0
+        assert [o.name for o in offices.broken()] == ["a/config", "c/config"]
+    text = out.getvalue()
+    # a at 08:00 (synced) and 08:15 (its config now broken), b at 08:05 (broken) and 08:20 (fixed)
+    assert [o.cycles for o in offices.offices] == [3, 2, 2]
+    assert " a/config: sync: sync 2023-06-20T08:00" in text
+    assert " b/config: sync failed: " in text and " b/config: sync: sync 2023-06-20T08:20" in text
+    assert f" a/config: sync failed: {a}: unknown key 'backend.wrokbook'" in text
+    assert text.count(" c/config: sync failed: ") == 2  # at each of its slots
+    logs = {n: tmp_path / n / "data" / "logs" / "tonghop.log" for n in "abc"}
+    assert logs["b"].read_text(encoding="utf-8").count("INFO sync.unattended.job: sync 2023-06-20T08:20") == 1
+    assert "08:20" not in logs["a"].read_text(encoding="utf-8")
+
+
+def test_two_offices_sharing_a_data_folder_the_second_is_broken(demo_template, tmp_path):
+    from sync.unattended import reloads
+    from sync.unattended.quota import Quotas
+    from tests.test_fleet import START, SimTime
+
+    a, b = offices_dir(demo_template, tmp_path, ["a", "b"])
+    b.write_text(b.read_text(encoding="utf-8").replace('data_dir = "data"',
+                                                       f"data_dir = '{a.parent / 'data'}'"), encoding="utf-8")
+    time = SimTime(START)
+    out = io.StringIO()
+    offices = reloads.ReloadingOffices(Quotas(time.seconds, time.sleep)).add([a, b], time())
+    offices.report(out, time())
+    assert [o.name for o in offices.broken()] == ["b/config"]
+    assert "'data_dir'" in out.getvalue() and "also the data folder of a/config" in out.getvalue()
+
+
+def test_run_with_a_broken_office_exits_3_when_stopped_and_all_broken_at_once(demo_template,
+                                                                                 tmp_path, cli):
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    a, b = offices_dir(demo_template, tmp_path, ["a", "b"])
+    b.write_text("[backend\n", encoding="utf-8")
+    fault()
+    process = subprocess.Popen(
+        [sys.executable, "main.py", "run", "--config", str(a), "--config", str(b)],
+        cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    try:
+        lines = [process.stdout.readline() for _ in range(3)]
+        assert lines[0].startswith("tonghop run: 2 offices (a/config, b/config)"), lines
+        assert f"b/config: {b}: not valid TOML" in lines[1], lines
+        assert " a/config: sync: sync " in lines[2], lines
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 3, (out, err)
+    assert "1 of 2 offices broken" in out
+    a.write_text("[backend\n", encoding="utf-8")
+    result = cli("run", "--config", a, "--config", b)
+    assert result.code == 3 and "no office can run" in result.err
+    assert f"{a}: not valid TOML" in result.out and f"{b}: not valid TOML" in result.out

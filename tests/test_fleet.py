@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import shutil
 import threading
+import time as time_module
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from sync.rules import headers as H
 from sync.unattended import offices as O
 from sync.unattended.fleet import Fleet, Office
 from sync.unattended.quota import Kind, Limits, Quotas, TokenBucket, kind_of
+from sync.unattended.reloads import ReloadingOffices
 from tests.fakesheets import FakeGoogle
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -297,9 +299,13 @@ def test_a_folder_of_configs_and_a_shared_data_folder_refused(demo_template, tmp
         text = text.replace('workbook = "tonghop.xlsx"', f"workbook = '{tmp_path / name / 'tonghop.xlsx'}'")
         (folder / f"{name}.toml").write_text(text, encoding="utf-8")
     assert O.config_paths([str(folder)]) == [folder / "a.toml", folder / "b.toml"]
-    result = cli("run", "--config", folder)  # both say data_dir = "data", beside the configs
-    assert result.code == 3
-    assert "'data_dir'" in result.err and "also the data folder of" in result.err and "b.toml" in result.err
+    # both say data_dir = "data", beside the configs: the second is broken, the first runs
+    offices = ReloadingOffices(Quotas(time_module.monotonic, time_module.sleep))
+    with offices.logging():
+        offices.add(O.config_paths([str(folder)]), START)
+        assert [o.name for o in offices.broken()] == ["b"]
+        error = str(offices.broken()[0].error)
+    assert "'data_dir'" in error and "also the data folder of a" in error and "b.toml" in error
 
 
 def test_two_configs_run_in_one_process_each_in_its_own_log(demo_template, tmp_path):
