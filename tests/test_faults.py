@@ -368,3 +368,39 @@ def test_run_with_a_broken_office_exits_3_when_stopped_and_all_broken_at_once(de
     result = cli("run", "--config", a, "--config", b)
     assert result.code == 3 and "no office can run" in result.err
     assert f"{a}: not valid TOML" in result.out and f"{b}: not valid TOML" in result.out
+
+
+# --- tool tab names Excel and Google refuse ------------------------------------------------------
+@pytest.mark.parametrize(("name", "reason"), [
+    ("Nhắc/nhở", "'/'"), ("Nhắc\\\\nhở", "'\\\\'"), ("Nhắc nhở?", "'?'"), ("Nhắc*", "'*'"),
+    ("[Nhắc nhở]", "'['"), ("Nhắc: nhở", "':'"),
+    ("Nhắc nhở các đơn vị chưa nộp báo cáo", "longer than 31"),
+    ("History", "reserved"), ("history", "reserved"), ("   ", "empty"),
+    ("'Nhắc nhở", "apostrophe"), ("Nhắc nhở'", "apostrophe"),
+])
+def test_a_tool_tab_name_excel_or_google_refuse_is_a_config_error(demo_dir, cli, name, reason):
+    config = demo_dir / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8") + f'\n[tabs]\nreminders = "{name}"\n',
+                      encoding="utf-8")
+    fault()
+    before = (demo_dir / "tonghop.xlsx").read_bytes()
+    for command in ("check", "sync"):
+        result = cli(command, "--config", config, "--now", NOW) if command == "sync" \
+            else cli(command, "--config", config)
+        assert result.code == 3, result.err
+        assert f"{config}: 'tabs.reminders'" in result.err and reason in result.err, result.err
+        assert "Traceback" not in result.err
+    assert (demo_dir / "tonghop.xlsx").read_bytes() == before
+
+
+def test_tool_tab_names_at_the_limits_are_accepted(demo_dir, cli):
+    config = demo_dir / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8")
+                      + '\n[tabs]\nreminders = "Nhắc nhở các đơn vị chưa nộp bc"\n'
+                      + "log = \"Nhật ký 'đồng bộ'x\"\nfigures = \"Lịch sử (History)\"\n",
+                      encoding="utf-8")
+    result = cli("sync", "--config", config, "--now", NOW)
+    assert result.code == 0, result.err
+    import openpyxl
+    titles = openpyxl.load_workbook(demo_dir / "tonghop.xlsx", read_only=True).sheetnames
+    assert "Nhắc nhở các đơn vị chưa nộp bc" in titles
