@@ -36,6 +36,8 @@ AUTH_MODES = tuple(m.value for m in AuthMode)
 class BackendSettings:
     kind: str = "local"  # "local" or "google"
     workbook: str = "tonghop.xlsx"  # local: the control workbook, relative to the config file
+    # local: folders besides the config's own where a campaign's workbook ('Bảng tính') may lie
+    workbook_folders: list[str] = field(default_factory=list)
     spreadsheet: str = ""  # google: id or URL of the control spreadsheet
     auth: str = "service_account"  # google: how to sign in: "service_account", "oauth" or "adc"
     credentials: str = ""  # service_account: key file; else GOOGLE_APPLICATION_CREDENTIALS

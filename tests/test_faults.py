@@ -404,3 +404,61 @@ def test_tool_tab_names_at_the_limits_are_accepted(demo_dir, cli):
     import openpyxl
     titles = openpyxl.load_workbook(demo_dir / "tonghop.xlsx", read_only=True).sheetnames
     assert "Nhắc nhở các đơn vị chưa nộp bc" in titles
+
+
+# --- a campaign's workbook outside the config's folder -------------------------------------------
+def point_campaign_at(demo_dir, workbook) -> None:
+    import openpyxl
+
+    from sync.rules import headers as H
+
+    path = demo_dir / "tonghop.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb[H.CAMPAIGNS_TAB]
+    header = [c.value for c in ws[1]]
+    ws.cell(row=2, column=header.index(H.CAMPAIGN_SPREADSHEET[0]) + 1).value = str(workbook)
+    wb.save(path)
+
+
+def test_a_campaign_workbook_outside_the_config_folder_is_refused_unless_allowed(demo_dir, cli,
+                                                                                 tmp_path):
+    import shutil
+
+    other = tmp_path / "another-office"
+    other.mkdir()
+    target = other / "tonghop.xlsx"
+    shutil.copy(demo_dir / "tonghop.xlsx", target)
+    point_campaign_at(demo_dir, target)
+    fault()
+    before = target.read_bytes()
+    config = demo_dir / "config.toml"
+    result = cli("sync", "--config", config, "--now", NOW)
+    assert result.code == 0, result.err
+    assert f"lies outside {demo_dir}" in result.err and "workbook_folders" in result.err
+    assert "skipped" in result.err
+    assert target.read_bytes() == before  # not one cell written into another office's workbook
+    relative = demo_dir / "sub" / ".." / ".." / "another-office" / "tonghop.xlsx"
+    point_campaign_at(demo_dir, os.path.relpath(relative, demo_dir))
+    result = cli("sync", "--config", config, "--now", NOW)
+    assert f"lies outside {demo_dir}" in result.err and target.read_bytes() == before
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('workbook = "tonghop.xlsx"',
+                                   f'workbook = "tonghop.xlsx"\nworkbook_folders = ["{other}"]'),
+                      encoding="utf-8")
+    result = cli("sync", "--config", config, "--now", NOW)
+    assert result.code == 0 and "lies outside" not in result.err, result.err
+    assert target.read_bytes() != before  # allowed by name: its tool columns are written
+
+
+def test_a_campaign_workbook_through_a_symlink_out_of_the_folder_is_refused(demo_dir, cli, tmp_path):
+    import shutil
+
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    shutil.copy(demo_dir / "tonghop.xlsx", other / "forms.xlsx")
+    (demo_dir / "forms.xlsx").symlink_to(other / "forms.xlsx")
+    point_campaign_at(demo_dir, "forms.xlsx")
+    before = (other / "forms.xlsx").read_bytes()
+    fault()
+    result = cli("sync", "--config", demo_dir / "config.toml", "--now", NOW)
+    assert "lies outside" in result.err and (other / "forms.xlsx").read_bytes() == before
