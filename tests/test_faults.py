@@ -462,3 +462,63 @@ def test_a_campaign_workbook_through_a_symlink_out_of_the_folder_is_refused(demo
     fault()
     result = cli("sync", "--config", demo_dir / "config.toml", "--now", NOW)
     assert "lies outside" in result.err and (other / "forms.xlsx").read_bytes() == before
+
+
+# --- a roster group with a comma in its name -----------------------------------------------------
+@pytest.mark.parametrize(("targets", "groups"), [
+    ("Phòng, ban", {"Phòng, ban"}),
+    ("Phòng, ban; Phường", {"Phòng, ban", "Phường"}),
+    ("Phòng, ban, Phường", {"Phòng, ban", "Phường"}),
+    ("Phường, Phòng, ban", {"Phòng, ban", "Phường"}),
+    ("Phường,Phòng,ban; Trường", {"Phòng, ban", "Phường", "Trường"}),
+    ("Sở, ngành, Phường", {"Sở, ngành", "Phường"}),
+])
+def test_a_group_whose_name_has_a_comma_can_be_targeted(demo_dir, targets, groups):
+    import openpyxl
+
+    from sync.backends.local import LocalWorkbookBackend
+    from sync.config import load_config
+    from sync.cycle import read_state
+    from sync.rules import headers as H
+    from sync.rules.evaluate import expected_units
+    from sync.rules.timeparse import parse_moment
+
+    path = demo_dir / "tonghop.xlsx"
+    wb = openpyxl.load_workbook(path)
+    roster = wb[H.ROSTER_TAB]
+    for row in roster.iter_rows(min_row=2):
+        if row[2].value == "Phòng ban":
+            row[2].value = "Phòng, ban"
+        elif row[2].value == "Ngành dọc":
+            row[2].value = "Sở, ngành"
+    campaigns = wb[H.CAMPAIGNS_TAB]
+    header = [c.value for c in campaigns[1]]
+    campaigns.cell(row=4, column=header.index(H.CAMPAIGN_TARGETS[0]) + 1).value = targets
+    wb.save(path)
+    fault()
+    config = load_config(demo_dir / "config.toml")
+    state = read_state(config, LocalWorkbookBackend(path), parse_moment(NOW, config.tz).at)
+    assert not [p for p in state.problems if p.column == H.CAMPAIGN_TARGETS[0]], state.problems
+    campaign = next(c for c in state.campaigns if c.code == "PCCC")
+    assert {u.group for u in expected_units(campaign, state.units)} == groups
+
+
+def test_a_target_that_is_no_group_is_still_named(demo_dir):
+    import openpyxl
+
+    from sync.backends.local import LocalWorkbookBackend
+    from sync.config import load_config
+    from sync.cycle import read_state
+    from sync.rules import headers as H
+    from sync.rules.timeparse import parse_moment
+
+    path = demo_dir / "tonghop.xlsx"
+    wb = openpyxl.load_workbook(path)
+    campaigns = wb[H.CAMPAIGNS_TAB]
+    header = [c.value for c in campaigns[1]]
+    campaigns.cell(row=4, column=header.index(H.CAMPAIGN_TARGETS[0]) + 1).value = "Phường, Phòng xa"
+    wb.save(path)
+    config = load_config(demo_dir / "config.toml")
+    state = read_state(config, LocalWorkbookBackend(path), parse_moment(NOW, config.tz).at)
+    named = [p.message for p in state.problems if p.column == H.CAMPAIGN_TARGETS[0]]
+    assert len(named) == 1 and "'Phòng xa' is neither a group nor a unit code" in named[0]
