@@ -522,3 +522,37 @@ def test_a_target_that_is_no_group_is_still_named(demo_dir):
     state = read_state(config, LocalWorkbookBackend(path), parse_moment(NOW, config.tz).at)
     named = [p.message for p in state.problems if p.column == H.CAMPAIGN_TARGETS[0]]
     assert len(named) == 1 and "'Phòng xa' is neither a group nor a unit code" in named[0]
+
+
+# --- restore keeps types and names the tab as its help says --------------------------------------
+def test_restore_keeps_whole_numbers_and_names_the_tab_as_its_help_says(workspace, cli):
+    from sync.commands import restore
+    from sync.config import load_config
+    from sync.unattended.snapshots import list_snapshots
+
+    responses = "Câu trả lời biểu mẫu 1"
+    config = workspace.config_path
+    assert cli("sync", "--config", config, "--now", NOW).code == 0
+    live = workspace.values(responses)
+    wholes = [(r, c) for r, row in enumerate(live) for c, v in enumerate(row)
+              if c > 0 and type(v) is int and not isinstance(v, bool)]  # column A: timestamps
+    snapshot = list_snapshots(load_config(config))[0]
+    titles = set(workspace.tab_titles())
+    result = cli("restore", "--config", config, "--snapshot", snapshot.id, "--tab", responses)
+    assert result.code == 0, result.err
+    [title] = set(workspace.tab_titles()) - titles
+    if workspace.kind == "google":  # room for the long form
+        assert title == f"Khôi phục {responses} 20-06-2023 10h00", title
+    else:  # 31 characters at most in an .xlsx: the short form the help gives
+        assert title.startswith("KP ") and len(title) <= 31 and title.endswith(" 20-06-2023 10h00")
+    assert '"Khôi phục <tab> <dd-mm-yyyy HHhMM>"' in restore.__doc__
+    assert '"KP <tab> <dd-mm-yyyy HHhMM>"' in restore.__doc__
+    restored = workspace.values(title)
+    assert wholes and all(type(restored[r][c]) is int and restored[r][c] == live[r][c]
+                          for r, c in wholes), [(r, c, repr(restored[r][c]), repr(live[r][c])) for r, c in wholes if type(restored[r][c]) is not int or restored[r][c] != live[r][c]][:5]
+
+
+def test_restore_usage_shows_tab_as_required(cli):
+    result = cli("restore", "--help")
+    usage = result.out.split("\n\n")[0]
+    assert "--tab NAME" in usage and "[--tab NAME]" not in usage, usage
