@@ -556,3 +556,36 @@ def test_restore_usage_shows_tab_as_required(cli):
     result = cli("restore", "--help")
     usage = result.out.split("\n\n")[0]
     assert "--tab NAME" in usage and "[--tab NAME]" not in usage, usage
+
+
+# --- a timestamp in the future -------------------------------------------------------------------
+@pytest.mark.parametrize("stamp", ["2099-01-01 08:00", "2023-08-30 08:00", "2023-06-21 08:00"])
+def test_a_future_timestamp_reads_as_the_readme_says(workspace, cli, stamp):
+    from datetime import datetime
+
+    from sync.rules import headers as H
+
+    responses = "Câu trả lời biểu mẫu 1"
+    at = datetime.fromisoformat(stamp)
+    row = [at, "", "Phòng Tư pháp", "Người nộp", "0912345678", 3, "Bài 1", "", ""]
+    if workspace.fake is None:
+        import openpyxl
+
+        path = workspace.dir / "tonghop.xlsx"
+        wb = openpyxl.load_workbook(path)
+        wb[responses].append(row)
+        wb.save(path)
+    else:
+        from zoneinfo import ZoneInfo
+
+        from sync.rules.timeparse import to_serial
+
+        n = len(workspace.values(responses)) + 1
+        serial = to_serial(at.replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), ZoneInfo("Asia/Ho_Chi_Minh"))
+        workspace.fake.set_values(workspace.spreadsheet_id, responses, f"A{n}", [[serial] + row[1:]])
+    fault()
+    result = cli("sync", "--config", workspace.config_path, "--now", NOW)
+    assert result.code == 0, result.err
+    tab = workspace.values(responses)
+    verdict = tab[0].index(H.VERDICT_COL)
+    assert tab[-1][verdict] == "Gửi sau thời điểm tổng hợp, chưa tính", tab[-1]

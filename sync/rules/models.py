@@ -185,15 +185,17 @@ class Responses(Sequence[Response]):
     """
 
     __slots__ = ("campaign_code", "rows", "times", "names", "found", "matches", "tz", "aware",
-                 "_lines", "_questions")
+                 "_lines", "_questions", "future")
 
     def __init__(self, campaign_code: str, rows: Sequence[int], times: list[datetime | None],
                  names: Sequence[str], found: Sequence[int], matches: Sequence[Match],
                  tz: ZoneInfo | None, aware: bool, lines: Sequence[object],
-                 questions: Questions | None):
+                 questions: Questions | None, future: frozenset[int] = frozenset()):
         self.campaign_code, self.rows, self.times, self.names = campaign_code, rows, times, names
         self.found, self.matches, self.tz, self.aware = found, matches, tz, aware
         self._lines, self._questions = lines, questions
+        # positions whose stamp, too far in the future to count, was set aside (time None)
+        self.future = future
 
     @classmethod
     def of(cls, campaign_code: str, responses: Iterable[Response]) -> Responses:
@@ -216,9 +218,11 @@ class Responses(Sequence[Response]):
         """``at`` in the form of ``times``, to compare with them."""
         return _in_form(at, self.tz, self.aware)
 
-    def replace_times(self, times: list[datetime | None]) -> Responses:
+    def replace_times(self, times: list[datetime | None],
+                      future: frozenset[int] = frozenset()) -> Responses:
         return Responses(self.campaign_code, self.rows, times, self.names, self.found,
-                         self.matches, self.tz, self.aware, self._lines, self._questions)
+                         self.matches, self.tz, self.aware, self._lines, self._questions,
+                         self.future | future)
 
     def answers(self, i: int) -> Mapping[str, str]:
         if self._questions is None:

@@ -453,13 +453,16 @@ def implausible_timestamps(
         return responses, []
     times = list(times)
     problems: list[Problem] = []
+    future = set()
     for p, at in enumerate(times):
         if at is not None and (at > latest or at < earliest):  # type: ignore[operator]
             when = "in the future" if at > latest else "before 2000"  # type: ignore[operator]
             problems.append(Problem(tab, responses.rows[p], column,
                                     f"timestamp {at:%d/%m/%Y %H:%M} is {when}; not counted"))
             times[p] = None
-    return responses.replace_times(times), problems
+            if at > latest:  # type: ignore[operator]
+                future.add(p)  # its verdict: sent after the moment of the sync, not unreadable
+    return responses.replace_times(times, frozenset(future)), problems
 
 
 def cell_problems(
