@@ -176,7 +176,7 @@ class TimedFake(FakeGoogle):
 
 
 def office_in_fake(fake, directory: Path, key: Path, campaigns: int, every: int,
-                   drive_folder: str = "") -> Path:
+                   drive_folder: str = "", full_reads: bool = False) -> Path:
     """A control spreadsheet (roster, ``campaigns`` campaigns) and one Forms spreadsheet each.
     ``drive_folder``: drafts go there, so the robot signs in with a Drive scope and the no-op
     shortcut (Drive's version first) is on."""
@@ -197,7 +197,8 @@ def office_in_fake(fake, directory: Path, key: Path, campaigns: int, every: int,
                                    title=f"Tổng hợp {directory.name}")
     directory.mkdir(parents=True)
     config = directory / "config.toml"
-    config.write_text(f'[backend]\nkind = "google"\nspreadsheet = "{control}"\ncredentials = \'{key}\'\n'
+    shortcut = "skip_unchanged = false\nsettled_skip = false\n" if full_reads else ""
+    config.write_text(f'[backend]\nkind = "google"\nspreadsheet = "{control}"\ncredentials = \'{key}\'\n{shortcut}'
                       f'[reminders]\nenabled = false\n[schedule]\nevery_minutes = {every}\n'
                       + (f'[reports]\ndrive_folder = "{drive_folder}"\n' if drive_folder else ""),
                       encoding="utf-8")
@@ -209,7 +210,8 @@ def test_a_simulated_hour_of_many_offices_on_one_account_stays_within_quota(tmp_
     fake = TimedFake(time.seconds)
     # 6 offices x (1 control + 4 Forms spreadsheets) = 30 spreadsheets, 60 reads a round at the
     # least, every minute: twice what the account may read. The buckets must hold it back.
-    paths = [office_in_fake(fake, tmp_path / f"phuong{i}", service_account_key, 4, 1) for i in range(6)]
+    paths = [office_in_fake(fake, tmp_path / f"phuong{i}", service_account_key, 4, 1, full_reads=True)
+             for i in range(6)]
     configs = O.load_configs(paths)
     quotas = Quotas(time.seconds, time.sleep)
     offices = O.build_offices(configs, quotas, session_for=lambda config: fake.session())
