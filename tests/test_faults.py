@@ -590,3 +590,112 @@ def test_a_future_timestamp_reads_as_the_readme_says(workspace, cli, stamp):
     tab = workspace.values(responses)
     verdict = tab[0].index(H.VERDICT_COL)
     assert tab[-1][verdict] == "Gửi sau thời điểm tổng hợp, chưa tính", tab[-1]
+
+
+# --- a change's write carries the changed runs only ----------------------------------------------
+@pytest.fixture
+def fake_session(monkeypatch):
+    from sync.backends import google
+    from tests.fakesheets import FakeGoogle
+
+    fake = FakeGoogle()
+    monkeypatch.setattr(google, "session_factory", lambda credentials, timeout: fake.session())
+    yield fake
+    fake.assert_clean()
+
+
+def big_forms_tab(cli, fake_session, tmp_path, key, rows):
+    from tests.test_google_backend import FORMS_TAB, forms_setup
+
+    config, control, forms = forms_setup(fake_session, tmp_path, key, rows)
+    assert cli("sync", "--config", config, "--now", NOW).code == 0
+    return config, forms, FORMS_TAB
+
+
+def new_response(fake, forms, tab):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import gspread
+
+    from sync.rules.timeparse import to_serial
+
+    n = len(fake.values(forms, tab)) + 1
+    gspread.Client(None, fake.session()).open_by_key(forms).worksheet(tab).add_rows(1)  # Forms does
+    at = to_serial(datetime(2023, 6, 20, 9, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+                   ZoneInfo("Asia/Ho_Chi_Minh"))
+    fake.set_values(forms, tab, f"A{n}", [[at, "pcvh@x.vn", "Phòng Văn hóa và Thông tin", "Có"]])
+    return n
+
+
+def values_bytes(fake, sid):
+    return sum(len(r.body) for r in fake.requests if r.spreadsheet_id == sid
+               and r.endpoint == "values.batchUpdateByDataFilter")
+
+
+def test_one_new_row_on_a_long_tab_sends_its_runs_not_the_column(cli, fake_session, tmp_path,
+                                                                  service_account_key):
+    from sync.rules import headers as H
+
+    fake = fake_session
+    config, forms, tab = big_forms_tab(cli, fake, tmp_path, service_account_key, 5000)
+    row = new_response(fake, forms, tab)
+    fake.reset_counts()
+    assert cli("sync", "--config", config, "--now", NOW).code == 0
+    sent = values_bytes(fake, forms)
+    assert sent < 3000, sent  # the run of one row, and the columns located: not 5,000 nulls
+    values = fake.values(forms, tab)
+    header = values[0]
+    assert values[row - 1][header.index(H.VERDICT_COL)] and values[row - 1][header.index(H.MATCHED_COL)]
+    assert len(values) == row
+    fake.reset_counts()  # and the write is the one a full rewrite would make: nothing left to do
+    assert "nothing changed" in cli("sync", "--config", config, "--now", NOW).out
+
+
+def test_the_runs_follow_a_column_staff_insert_before_the_write(fake_session, tmp_path, cli,
+                                                                service_account_key):
+    import gspread
+
+    from sync.backends import open_backend
+    from sync.config import load_config
+    from sync.cycle import apply_writes, plan_writes, read_state
+    from sync.rules import headers as H
+    from sync.rules.timeparse import parse_moment
+
+    fake = fake_session
+    config_path, forms, tab = big_forms_tab(cli, fake, tmp_path, service_account_key, 3000)
+    row = new_response(fake, forms, tab)
+    config = load_config(config_path)
+    backend = open_backend(config)
+    state = read_state(config, backend, parse_moment(NOW, config.tz).at)
+    batches = plan_writes(config, state)
+    book = gspread.Client(None, fake.session()).open_by_key(forms)
+    sheet = book.worksheet(tab)
+    book.batch_update({"requests": [{"insertDimension": {"range": {  # staff insert column B
+        "sheetId": sheet.id, "dimension": "COLUMNS", "startIndex": 1, "endIndex": 2}}}]})
+    fault()
+    before = [r[:4] for r in fake.values(forms, tab)]
+    apply_writes(backend, batches, state.problems)
+    values = fake.values(forms, tab)
+    header = values[0]
+    assert header[1] == "" and header.index(H.VERDICT_COL) == 5  # moved one to the right
+    assert values[row - 1][5] and values[row - 1][6]  # the run landed in the moved columns
+    assert [r[:4] for r in values] == before  # staff's columns (and the new one) untouched
+
+
+def test_runs_are_one_range_each_close_ones_merged_long_ones_cut():
+    from sync.backends.sheets_requests import by_rows_worth, run_ranges
+
+    rows = {5: "a", 6: "b", 20: "c", 100: "d", 101: 4}
+    ranges = run_ranges(rows, 7, 3)
+    spans = [(r["dataFilter"]["gridRange"]["startRowIndex"], r["dataFilter"]["gridRange"]["endRowIndex"],
+              r["values"]) for r in ranges]
+    assert spans == [(4, 20, [["a", "b"] + [None] * 13 + ["c"]]), (99, 101, [["d", 4]])]
+    assert all(r["dataFilter"]["gridRange"]["startColumnIndex"] == 2 for r in ranges)
+    long = {r: "x" * 100 for r in range(1, 2001)}
+    cut = run_ranges(long, 7, 3, limit=20_000)
+    assert len(cut) > 1 and sum(len(r["values"][0]) for r in cut) == 2000
+    assert [r["dataFilter"]["gridRange"]["startRowIndex"] for r in cut][1:] == [
+        r["dataFilter"]["gridRange"]["endRowIndex"] for r in cut][:-1]  # contiguous, no overlap
+    assert not by_rows_worth({r: 1 for r in range(1, 5001)})  # a first write: no nulls at all
+    assert by_rows_worth({100_000: 1}) and not by_rows_worth({900: 1})

@@ -54,9 +54,11 @@ from sync.backends.sheets_requests import (
     Anchor,
     anchor_id,
     anchored_column,
+    by_rows_worth,
     colour_requests,
     column_ranges,
     lookup,
+    planned_columns,
     quote_tab,
     structure_requests,
     value_ranges,
@@ -344,7 +346,9 @@ class GoogleSheetsBackend(Backend):
         locate = {(c.tab, c.col) for c in batch.colours} - written
         where: dict[tuple[str, int], int] = {}
         gone: set[tuple[str, int]] = set()
-        parts = column_ranges(batch.cells, ids, locate, self.max_body_bytes)
+        rows_at = self._locate_for_rows(ref, sid, batch, ids, sheet_ids, after, where, gone, skipped)
+        parts = column_ranges([c for c in batch.cells if (c.tab, c.col) not in gone], ids, locate,
+                              self.max_body_bytes, rows_at=rows_at)
         for i, data in enumerate(parts):
             body = {"valueInputOption": "RAW", "data": data}
             answer = self._call(ref, lambda body=body: self.http.request(
@@ -355,8 +359,8 @@ class GoogleSheetsBackend(Backend):
                 metadata_id = r.get("dataFilter", {}).get("developerMetadataLookup", {}).get("metadataId")
                 landed[metadata_id] = anchored_column(r.get("updatedRange", ""))
             for (tab, col), metadata_id in ids.items():
-                sent = any(d["dataFilter"]["developerMetadataLookup"]["metadataId"] == metadata_id
-                           for d in data)
+                sent = any(d["dataFilter"].get("developerMetadataLookup", {}).get("metadataId")
+                           == metadata_id for d in data)
                 if not sent:
                     continue
                 if metadata_id not in landed:
@@ -369,6 +373,40 @@ class GoogleSheetsBackend(Backend):
         self._send_structure(ref, sid, colour_requests(colours, sheet_ids, where), "colours",
                              after="values")
         return skipped
+
+    def _locate_for_rows(self, ref: str, sid: str, batch: WriteBatch, ids: dict[tuple[str, int], int],
+                         sheet_ids: dict[str, int], after: str, where: dict[tuple[str, int], int],
+                         gone: set[tuple[str, int]], skipped: list[SkippedWrite],
+                         ) -> dict[tuple[str, int], tuple[int, int]] | None:
+        """The anchored columns whose few changed rows lie far down (``by_rows_worth``): located
+        through their anchors in one small request (a null each: nothing written), so their runs
+        go as row ranges at the column's place now, not as an anchored range padded with nulls
+        from row 1. None when no column is worth it (the common case: no request)."""
+        wanted = [key for key, rows in planned_columns(batch.cells).items()
+                  if key in ids and key[0] in sheet_ids and by_rows_worth(rows)]
+        if not wanted:
+            return None
+        data = [{"dataFilter": lookup(ids[key]), "majorDimension": "COLUMNS", "values": [[None]]}
+                for key in wanted]
+        answer = self._call(ref, lambda: self.http.request(
+            "post", f"{SHEETS_BASE}/{sid}/values:batchUpdateByDataFilter",
+            json={"valueInputOption": "RAW", "data": data}).json(),
+            writing="values (locating the tool's columns)", after=after)
+        landed = {}
+        for r in answer.get("responses", []):
+            metadata_id = r.get("dataFilter", {}).get("developerMetadataLookup", {}).get("metadataId")
+            landed[metadata_id] = anchored_column(r.get("updatedRange", ""))
+        rows_at = {}
+        for tab, col in wanted:
+            now = landed.get(ids[(tab, col)])
+            if now:
+                where[(tab, col)] = now
+                rows_at[(tab, col)] = (sheet_ids[tab], now)
+            else:
+                gone.add((tab, col))
+                skipped.append(SkippedWrite(tab, 1, col, "the tool's column was deleted since the "
+                                            "read; it is created again next cycle"))
+        return rows_at
 
     def _send_structure(self, ref: str, sid: str, requests_: list[dict], what: str,
                         after: str = "") -> None:
