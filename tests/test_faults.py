@@ -1,6 +1,8 @@
 """The fault matrix's later rows (issue 19): a full disk at any free space, merged cells over the
 tool's cells, a broken office among several, tab names Excel refuses, a workbook outside the
-config's folder. Each scenario also checks that no staff cell changed (tests/staffcells.py)."""
+config's folder, groups with commas, restore, future timestamps, writes of the changed runs.
+A scenario that writes compares staff's cells before and after (tests/staffcells.py); one that
+must write nothing compares the file's bytes."""
 
 from __future__ import annotations
 
@@ -13,10 +15,15 @@ import subprocess
 import pytest
 
 from sync.unattended import job, ledger, lock
-from tests.staffcells import fault
+from tests.staffcells import changed_staff_cells, fault, staff_cells
 
 NOW = "2023-06-20T10:00"
 FREE_SPACE = "free some space"
+
+
+def tabs_of(ws) -> dict[str, list[list]]:
+    """Every tab of the workspace's control book, as read back (local workbook or the fake)."""
+    return {t: ws.values(t) for t in ws.tab_titles()}
 
 
 def enospc(*_args, **_kwargs):
@@ -249,13 +256,14 @@ def test_merged_cells_over_tool_cells_settle(workspace, cli):
     result = cli("sync", "--config", config, "--now", NOW)
     assert result.code == 0 and f"merged range {span} covers it; unmerge it" in result.err
     log_rows = len(ws.values(H.LOG_TAB))
+    staff = staff_cells(tabs_of(ws))
     before = ws.fingerprint()
     if ws.fake is not None:
         ws.fake.reset_counts()
     result = cli("sync", "--config", config, "--now", NOW)
     assert result.code == 0 and f"merged range {span} covers it; unmerge it" in result.err
     assert len(ws.values(H.LOG_TAB)) == log_rows  # no log row for a cell it cannot write
-    assert ws.fingerprint() == before
+    assert ws.fingerprint() == before and changed_staff_cells(staff, tabs_of(ws)) == []
     if ws.fake is not None:
         assert not any(r.applied for r in ws.fake.requests)
     else:
@@ -585,8 +593,10 @@ def test_a_future_timestamp_reads_as_the_readme_says(workspace, cli, stamp):
         serial = to_serial(at.replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), ZoneInfo("Asia/Ho_Chi_Minh"))
         workspace.fake.set_values(workspace.spreadsheet_id, responses, f"A{n}", [[serial] + row[1:]])
     fault()
+    staff = staff_cells(tabs_of(workspace))
     result = cli("sync", "--config", workspace.config_path, "--now", NOW)
     assert result.code == 0, result.err
+    assert changed_staff_cells(staff, tabs_of(workspace)) == []
     tab = workspace.values(responses)
     verdict = tab[0].index(H.VERDICT_COL)
     assert tab[-1][verdict] == "Gửi sau thời điểm tổng hợp, chưa tính", tab[-1]
@@ -640,8 +650,11 @@ def test_one_new_row_on_a_long_tab_sends_its_runs_not_the_column(cli, fake_sessi
     fake = fake_session
     config, forms, tab = big_forms_tab(cli, fake, tmp_path, service_account_key, 5000)
     row = new_response(fake, forms, tab)
+    fault()
+    staff = staff_cells({tab: fake.values(forms, tab)})
     fake.reset_counts()
     assert cli("sync", "--config", config, "--now", NOW).code == 0
+    assert changed_staff_cells(staff, {tab: fake.values(forms, tab)}) == []
     sent = values_bytes(fake, forms)
     assert sent < 3000, sent  # the run of one row, and the columns located: not 5,000 nulls
     values = fake.values(forms, tab)
@@ -675,8 +688,10 @@ def test_the_runs_follow_a_column_staff_insert_before_the_write(fake_session, tm
         "sheetId": sheet.id, "dimension": "COLUMNS", "startIndex": 1, "endIndex": 2}}}]})
     fault()
     before = [r[:4] for r in fake.values(forms, tab)]
+    staff = staff_cells({tab: fake.values(forms, tab)})
     apply_writes(backend, batches, state.problems)
     values = fake.values(forms, tab)
+    assert changed_staff_cells(staff, {tab: values}) == []
     header = values[0]
     assert header[1] == "" and header.index(H.VERDICT_COL) == 5  # moved one to the right
     assert values[row - 1][5] and values[row - 1][6]  # the run landed in the moved columns
