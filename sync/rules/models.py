@@ -157,6 +157,7 @@ class Response:
     unit_text: str  # what the unit typed as its name
     answers: Mapping[str, str]  # question header -> answer text (NFC); a dict or Answers
     match: Match = NO_MATCH
+    future: bool = False  # its stamp, too far ahead to count, was set aside (submitted_at None)
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,8 @@ class Responses(Sequence[Response]):
         return cls(campaign_code, [r.row for r in responses],
                    [_in_form(r.submitted_at, tz, True) for r in responses],  # type: ignore[arg-type]
                    [r.unit_text for r in responses], [distinct[id(r.match)] for r in responses],
-                   matches, tz, tz is not None, [r.answers for r in responses], None)  # type: ignore[arg-type]
+                   matches, tz, tz is not None, [r.answers for r in responses], None,  # type: ignore[arg-type]
+                   frozenset(i for i, r in enumerate(responses) if r.future))
 
     def moment(self, at: datetime | None) -> datetime | None:
         """``at`` in the form of ``times``, to compare with them."""
@@ -240,7 +242,7 @@ class Responses(Sequence[Response]):
     def __getitem__(self, i: int) -> Response:  # type: ignore[override]
         i = _position(i, len(self))
         return Response(self.campaign_code, self.rows[i], self.submitted_at(i), self.names[i],
-                        self.answers(i), self.matches[self.found[i]])
+                        self.answers(i), self.matches[self.found[i]], i in self.future)
 
     def __iter__(self) -> Iterator[Response]:
         return map(self.__getitem__, range(len(self)))
