@@ -111,7 +111,10 @@ def simulate(offices: int, campaigns: int, every: int, hours: float, tmp: Path, 
     fake = MeteredFake(sim.seconds)
     key = write_key(tmp / f"key{every}.json")
     folder = fake.add_drive_folder(name="Dự thảo", shared_drive=True) if shortcut else ""
-    paths = [office_in_fake(fake, tmp / f"e{every}" / f"phuong{i:03d}", key, campaigns, every, folder)
+    # off: the shortcut and the settled marker switched off in the config (a robot without a
+    # folder asks drive.metadata.readonly, which would turn them on)
+    paths = [office_in_fake(fake, tmp / f"e{every}" / f"phuong{i:03d}", key, campaigns, every, folder,
+                            full_reads=not shortcut)
              for i in range(offices)]
     configs = O.load_configs(paths)
     quotas = Quotas(sim.seconds, sim.sleep)

@@ -11,6 +11,10 @@ Per size, a control spreadsheet holding the demo's tabs with the first responses
 * bytes: the largest request body sent (the first write) and the bytes read by a no-op cycle;
 * time: the no-op cycle's wall clock (the fake answers in-process: no network time).
 
+``--new-row-rows``: bytes sent by the cycle after one new response, the write as it was (each
+changed tool column anchored from row 1, nulls down to the change) and with the changed runs as
+row ranges, alternating on one spreadsheet.
+
 ``--shortcut-rows``: a no-op cycle without the no-op shortcut (``backend.skip_unchanged``,
 sync/backends/unchanged.py), with it, and with the settled marker as well (``backend.settled_skip``,
 sync/unattended/settled.py: a cycle records it, untimed, the next one is timed), back to back on
@@ -203,6 +207,49 @@ def shortcut_on_off(rows: int, units: int, repeat: int, tmp: Path) -> None:
     fake.assert_clean()
 
 
+def one_new_row(rows: int, units: int, repeat: int, tmp: Path) -> None:
+    """Bytes sent by the cycle after one new response, the write as it was (each changed tool
+    column one anchored range from row 1, nulls down to the change) and as it is (the changed
+    runs as row ranges after one small request that locates the columns), alternating on the
+    same spreadsheet: ``sheets_requests.RUNS_AFTER_NULLS`` set out of reach gives the first."""
+    from sync.backends import sheets_requests
+
+    directory = tmp / f"n{rows}"
+    config_path = workload.build(directory, rows, units)
+    fake = FakeGoogle()
+    sid = load_into_fake(fake, directory / "tonghop.xlsx", title="Tổng hợp (bench)",
+                         grid={workload.RESPONSES_TAB: (rows + 1000, 26)})
+    google_config(config_path, sid, write_key(tmp / "key4.json"))
+    config = load_config(config_path)
+    now = parse_moment(workload.NOW, config.tz).at
+    sync_once(config, now, backend=GoogleSheetsBackend.from_config(config, session=fake.session()))
+    template = fake.values(sid, workload.RESPONSES_TAB)[1]
+    default = sheets_requests.RUNS_AFTER_NULLS
+    seen: dict[str, list[tuple[int, int, int]]] = {"before": [], "after": []}
+    try:
+        for _ in range(repeat):
+            for mode in ("before", "after"):
+                sheets_requests.RUNS_AFTER_NULLS = 10 ** 15 if mode == "before" else default
+                n = len(fake.values(sid, workload.RESPONSES_TAB)) + 1
+                fake.set_values(sid, workload.RESPONSES_TAB, f"A{n}", [[
+                    "20/06/2023 9:30:00", "x@example.vn", template[2], "Lê Văn B", "0900000000",
+                    1, "Bài mới", "", "Cá nhân | Lê Văn B | Cán bộ | Giấy khen | Tích cực"]])
+                fake.reset_counts()
+                sync_once(config, now, backend=GoogleSheetsBackend.from_config(
+                    config, session=fake.session()))
+                values = [r for r in fake.requests if r.endpoint == "values.batchUpdateByDataFilter"]
+                seen[mode].append((sum(len(r.body) for r in values),
+                                   sum(len(r.body) for r in fake.requests), len(fake.requests)))
+    finally:
+        sheets_requests.RUNS_AFTER_NULLS = default
+    med = {m: tuple(statistics.median(x[i] for x in v) for i in range(3)) for m, v in seen.items()}
+    (vb, ab, nb), (va, aa, na) = med["before"], med["after"]
+    print(f"{rows:>8,} one new row: values requests {vb / 1e3:,.1f} KB -> {va / 1e3:,.1f} KB "
+          f"(ratio {va / vb:.4f}); every request body {ab / 1e3:,.1f} KB -> {aa / 1e3:,.1f} KB; "
+          f"requests {nb:g} -> {na:g}", flush=True)
+    fake.assert_clean()
+
+
 def naive_cycle(fake: FakeGoogle, sid: str, tabs: list[str]) -> None:
     """What a quick script does: every worksheet's records, then one update_cell per response."""
     client = gspread.Client(None, fake.session())
@@ -252,6 +299,8 @@ def main() -> None:
     parser.add_argument("--naive-rows", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--shortcut-rows", type=int, nargs="*", default=[1000, 100_000])
+    parser.add_argument("--new-row-rows", type=int, nargs="*", default=[10_000, 100_000],
+                        help="bytes sent for one new response, the write before and after runs")
     args = parser.parse_args()
     print(f"# {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"gspread {gspread.__version__}, the in-process fake; no-op medians of {args.repeat}")
@@ -268,6 +317,11 @@ def main() -> None:
                   "backend.settled_skip = true too (medians)")
         for rows in args.shortcut_rows:
             shortcut_on_off(rows, args.units, args.repeat, Path(tmp))
+        if args.new_row_rows:
+            print("rows, bytes sent by the cycle after one new response: each changed column "
+                  "anchored from row 1 (before) -> its changed runs as row ranges (after); medians")
+        for rows in args.new_row_rows:
+            one_new_row(rows, args.units, args.repeat, Path(tmp))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 MATRIX = ["tests/test_reliability.py", "tests/test_properties.py",
-          "tests/test_fakesheets_devmeta.py",
+          "tests/test_fakesheets_devmeta.py", "tests/test_faults.py",
           "tests/test_reminders.py::test_a_temporary_refusal_is_retried_next_cycle_then_sent",
           "tests/test_reminders.py::test_temporary_refusals_and_outages_are_retried_a_bounded_number_of_times",
           "tests/test_reminders.py::test_an_smtp_server_down_for_good_fails_the_reminders_after_the_bound",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sync import commands
 from sync.bundled import tonghop_version
-from sync.errors import ExitCode, TonghopError
+from sync.errors import ExitCode, TonghopError, disk_full, is_disk_full
 from sync.logs import console_logging
 from sync.rules.text import one_line
 
@@ -83,6 +83,12 @@ def _run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("tonghop: interrupted", file=sys.stderr)
         return 130
+    except Exception as err:
+        if not is_disk_full(err):
+            raise
+        full = disk_full(err, args.command)
+        print(f"tonghop: error: {one_line(full, 2000)}", file=sys.stderr)
+        return full.exit_code
 
 
 def utf8_output() -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sync.errors import ConfigError
-from sync.rules.text import header_key
+from sync.rules.text import header_key, nfc
 from sync.rules.timeparse import DateOrder
 
 
@@ -37,6 +37,8 @@ AUTH_MODES = tuple(m.value for m in AuthMode)
 class BackendSettings:
     kind: str = "local"  # "local" or "google"
     workbook: str = "tonghop.xlsx"  # local: the control workbook, relative to the config file
+    # local: folders besides the config's own where a campaign's workbook ('Bảng tính') may lie
+    workbook_folders: list[str] = field(default_factory=list)
     spreadsheet: str = ""  # google: id or URL of the control spreadsheet
     auth: str = "service_account"  # google: how to sign in: "service_account", "oauth" or "adc"
     credentials: str = ""  # service_account: key file; else GOOGLE_APPLICATION_CREDENTIALS
@@ -342,11 +344,38 @@ def _check_tab_names(config: Config) -> None:
         key = header_key(name)
         if not key:
             raise ConfigError(f"{config.path}: 'tabs.{item.name}' must not be empty")
+        if item.name not in STAFF_TABS:
+            refused = tab_name_refused(name)
+            if refused:
+                raise ConfigError(f"{config.path}: 'tabs.{item.name}' = {name!r} cannot name a tab "
+                                  f"the tool creates: {refused}")
         if key in seen:
             raise ConfigError(
                 f"{config.path}: 'tabs.{item.name}' = {name!r} is also 'tabs.{seen[key]}': "
                 "every tab needs its own name (the tool writes into its own tabs)")
         seen[key] = item.name
+
+
+TAB_NAME_REFUSED = "/\\?*[]:"  # Excel refuses a sheet named with any of them
+TAB_NAME_LONGEST = 31  # Excel's limit, in characters
+
+
+def tab_name_refused(name: str) -> str:
+    """Why Excel or Google Sheets would refuse ``name`` as a tab's name ("" when neither does):
+    a workbook saved with it cannot be opened in Excel."""
+    name = nfc(name)
+    if not name.strip():
+        return "it is empty"
+    bad = [c for c in TAB_NAME_REFUSED if c in name]
+    if bad:
+        return f"it holds {', '.join(repr(c) for c in bad)} (Excel refuses / \\ ? * [ ] : in a tab name)"
+    if len(name) > TAB_NAME_LONGEST:
+        return f"it is {len(name)} characters long, longer than {TAB_NAME_LONGEST} (Excel's limit)"
+    if name.casefold() == "history":
+        return "'History' is reserved by Excel"
+    if name.startswith("'") or name.endswith("'"):
+        return "Excel refuses a tab name that starts or ends with an apostrophe"
+    return ""
 
 
 def tool_tabs(tabs: TabNames) -> dict[str, str]:

@@ -19,7 +19,7 @@ from sync.errors import AccessError, ConfigError, Problem, UsageError
 from sync.gc_pause import gc_paused
 from sync.rules import headers as H
 from sync.rules import prefill, reminders, views
-from sync.rules.book import Doubled, a1, column_letters
+from sync.rules.book import Doubled, SkippedWrite, a1, column_letters
 from sync.rules.corrections import OPEN_MATCHES, Settled, correction_rows, read_settled
 from sync.rules.evaluate import evaluate_campaign, expected_units
 from sync.rules.figure_table import FigureTable, figure_table
@@ -267,6 +267,10 @@ def plan_writes(
         batches[""].merge(plan_keyed_table(
             reminders_tab, reminders_tab.title if reminders_tab else tabs.reminders,
             H.REMINDER_KEYS, H.REMINDER_HEADERS, reminder_rows))
+    for ref, book in state.books.items():  # what a merge covers is never written: not planned
+        if any(tab.merges for tab in book.tabs.values()):
+            batches[ref], covered = batches[ref].uncovered(book.merged)
+            state.problems.extend(_not_written(skip) for skip in covered)
     changed = sum(b.cell_count() for b in batches.values())
     if changed:
         log_tab = control.find_tab(tabs.log)
@@ -328,6 +332,9 @@ def apply_writes(backend: Backend, batches: Mapping[str, WriteBatch],
         for skip in backend.write(ref, batches[ref]) or []:
             log.warning("%s: %s", backend.describe(ref), skip)
             if problems is not None:
-                problems.append(Problem(skip.tab, skip.row, None,
-                                        f"cell {a1(skip.row, skip.col)}: {skip.reason}; not written"))
+                problems.append(_not_written(skip))
     return bool(batches)
+
+
+def _not_written(skip: SkippedWrite) -> Problem:
+    return Problem(skip.tab, skip.row, None, f"cell {a1(skip.row, skip.col)}: {skip.reason}; not written")

@@ -5,6 +5,7 @@ Each carries an exit code so the command line (and cron) can tell them apart.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 
@@ -46,6 +47,31 @@ class BackendError(TonghopError):
     """The backend failed mid-cycle (e.g. retries exhausted); nothing was written half-way."""
 
     exit_code = ExitCode.CYCLE
+
+
+class DiskFullError(TonghopError):
+    """The disk (or the user's quota) is full: nothing more was written."""
+
+    exit_code = ExitCode.CYCLE
+
+
+DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+SQLITE_FULL = 13  # sqlite3.SQLITE_FULL: "database or disk is full"
+
+
+def is_disk_full(err: BaseException) -> bool:
+    """An OSError of a full disk or quota, or SQLite's "database or disk is full"."""
+    if isinstance(err, OSError):
+        return err.errno in DISK_FULL
+    return getattr(err, "sqlite_errorcode", None) == SQLITE_FULL
+
+
+def disk_full(err: BaseException, what: str) -> DiskFullError:
+    """The one line for a full disk met while ``what`` (e.g. "sync cycle")."""
+    where = f" writing {err.filename}" if getattr(err, "filename", None) else ""
+    reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+    return DiskFullError(f"{what}: no space left on the disk{where} ({reason}); nothing more was "
+                         "written: free some space and run it again")
 
 
 class LockedError(TonghopError):

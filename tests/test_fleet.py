@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import shutil
 import threading
+import time as time_module
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from sync.rules import headers as H
 from sync.unattended import offices as O
 from sync.unattended.fleet import Fleet, Office
 from sync.unattended.quota import Kind, Limits, Quotas, TokenBucket, kind_of
+from sync.unattended.reloads import ReloadingOffices
 from tests.fakesheets import FakeGoogle
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -174,7 +176,7 @@ class TimedFake(FakeGoogle):
 
 
 def office_in_fake(fake, directory: Path, key: Path, campaigns: int, every: int,
-                   drive_folder: str = "") -> Path:
+                   drive_folder: str = "", full_reads: bool = False) -> Path:
     """A control spreadsheet (roster, ``campaigns`` campaigns) and one Forms spreadsheet each.
     ``drive_folder``: drafts go there, so the robot signs in with a Drive scope and the no-op
     shortcut (Drive's version first) is on."""
@@ -195,7 +197,8 @@ def office_in_fake(fake, directory: Path, key: Path, campaigns: int, every: int,
                                    title=f"Tổng hợp {directory.name}")
     directory.mkdir(parents=True)
     config = directory / "config.toml"
-    config.write_text(f'[backend]\nkind = "google"\nspreadsheet = "{control}"\ncredentials = \'{key}\'\n'
+    shortcut = "skip_unchanged = false\nsettled_skip = false\n" if full_reads else ""
+    config.write_text(f'[backend]\nkind = "google"\nspreadsheet = "{control}"\ncredentials = \'{key}\'\n{shortcut}'
                       f'[reminders]\nenabled = false\n[schedule]\nevery_minutes = {every}\n'
                       + (f'[reports]\ndrive_folder = "{drive_folder}"\n' if drive_folder else ""),
                       encoding="utf-8")
@@ -207,7 +210,8 @@ def test_a_simulated_hour_of_many_offices_on_one_account_stays_within_quota(tmp_
     fake = TimedFake(time.seconds)
     # 6 offices x (1 control + 4 Forms spreadsheets) = 30 spreadsheets, 60 reads a round at the
     # least, every minute: twice what the account may read. The buckets must hold it back.
-    paths = [office_in_fake(fake, tmp_path / f"phuong{i}", service_account_key, 4, 1) for i in range(6)]
+    paths = [office_in_fake(fake, tmp_path / f"phuong{i}", service_account_key, 4, 1, full_reads=True)
+             for i in range(6)]
     configs = O.load_configs(paths)
     quotas = Quotas(time.seconds, time.sleep)
     offices = O.build_offices(configs, quotas, session_for=lambda config: fake.session())
@@ -297,9 +301,13 @@ def test_a_folder_of_configs_and_a_shared_data_folder_refused(demo_template, tmp
         text = text.replace('workbook = "tonghop.xlsx"', f"workbook = '{tmp_path / name / 'tonghop.xlsx'}'")
         (folder / f"{name}.toml").write_text(text, encoding="utf-8")
     assert O.config_paths([str(folder)]) == [folder / "a.toml", folder / "b.toml"]
-    result = cli("run", "--config", folder)  # both say data_dir = "data", beside the configs
-    assert result.code == 3
-    assert "'data_dir'" in result.err and "also the data folder of" in result.err and "b.toml" in result.err
+    # both say data_dir = "data", beside the configs: the second is broken, the first runs
+    offices = ReloadingOffices(Quotas(time_module.monotonic, time_module.sleep))
+    with offices.logging():
+        offices.add(O.config_paths([str(folder)]), START)
+        assert [o.name for o in offices.broken()] == ["b"]
+        error = str(offices.broken()[0].error)
+    assert "'data_dir'" in error and "also the data folder of a" in error and "b.toml" in error
 
 
 def test_two_configs_run_in_one_process_each_in_its_own_log(demo_template, tmp_path):

@@ -107,14 +107,18 @@ def test_demo_budget_first_second_and_one_new_response(cli, google_ws):
     # their anchors before writing (one more read, only in cycles that create anchors); the
     # colours follow the values, where the anchors say the columns are (a second batchUpdate
     # only in cycles that also change the structure).
-    assert counts(fake) == {"spreadsheets.get": 1, "values.batchGet": 1,
+    # (each read follows Drive's version of the spreadsheet: the no-op shortcut's one request)
+    assert counts(fake) == {"drive.files.get": 1, "spreadsheets.get": 1, "values.batchGet": 1,
                             "spreadsheets.batchUpdate": 2, "values.batchGetByDataFilter": 1,
                             "values.batchUpdateByDataFilter": 1}
     assert set(fake.tab_titles(sid)) >= {"Trạng thái", "Chi tiết", "Nhật ký đồng bộ"}
 
     fake.reset_counts()
     assert "nothing changed" in sync(cli, google_ws.config_path).out
-    assert counts(fake) == {"spreadsheets.get": 1, "values.batchGet": 1}
+    assert counts(fake) == {"drive.files.get": 1, "spreadsheets.get": 1, "values.batchGet": 1}
+    fake.reset_counts()  # the cycle before wrote nothing: this one stops at Drive's version
+    assert "unchanged since" in sync(cli, google_ws.config_path).out
+    assert counts(fake) == {"drive.files.get": 1}
 
     # A unit that was overdue for NTVT (deadline 10/6) submits now: overdue -> late, red -> amber.
     records = status_json(cli, google_ws.config_path)
@@ -122,7 +126,7 @@ def test_demo_budget_first_second_and_one_new_response(cli, google_ws):
     add_response(fake, sid, RESPONSES_TAB, late_comer["unit_name"], datetime(2023, 6, 20, 9, 30))
     fake.reset_counts()
     sync(cli, google_ws.config_path)
-    assert counts(fake) == {"spreadsheets.get": 1, "values.batchGet": 1,
+    assert counts(fake) == {"drive.files.get": 2, "spreadsheets.get": 1, "values.batchGet": 1,
                             "spreadsheets.batchUpdate": 1, "values.batchUpdateByDataFilter": 1}
     assert status_of(google_ws, late_comer["unit"], "NTVT") == Status.LATE.label
 
@@ -169,7 +173,7 @@ def test_budget_does_not_grow_with_rows(cli, fake_session, tmp_path, service_acc
         got = counts(fake, sid)
         anchored = {"values.batchGetByDataFilter": 1} if sid == forms else {}  # new columns
         structure = 2 if sid == control else 1  # + the status colours, after the values
-        assert got == {"spreadsheets.get": 1, "values.batchGet": 1,
+        assert got == {"drive.files.get": 1, "spreadsheets.get": 1, "values.batchGet": 1,
                        "spreadsheets.batchUpdate": structure, **anchored,
                        "values.batchUpdateByDataFilter": 1}, (sid, got)
     # The Forms tab had no spare column: the grid grew in that one batchUpdate.
@@ -188,7 +192,7 @@ def test_budget_does_not_grow_with_rows(cli, fake_session, tmp_path, service_acc
 
     fake.reset_counts()
     assert "nothing changed" in sync(cli, config, "2023-06-20T10:00").out
-    assert counts(fake) == {"spreadsheets.get": 2, "values.batchGet": 2}
+    assert counts(fake) == {"drive.files.get": 2, "spreadsheets.get": 2, "values.batchGet": 2}
 
 
 def test_values_go_in_few_ranges():
@@ -339,7 +343,8 @@ def test_permission_denied_names_the_account(cli, google_ws):
 
 
 def test_api_not_enabled(cli, google_ws):
-    google_ws.fake.fail_next(403, times=1, message="Google Sheets API has not been used in "
+    google_ws.fake.fail_next(403, times=1, endpoint="spreadsheets.get",
+                             message="Google Sheets API has not been used in "
                              "project 123 before or it is disabled.")
     err = one_line_error(cli("sync", "--config", google_ws.config_path), ExitCode.ACCESS)
     assert "not enabled" in err and "Cloud console" in err
@@ -403,7 +408,9 @@ def test_scopes_are_narrow(google_ws, monkeypatch):
     monkeypatch.setattr(google, "session_factory",
                         lambda credentials, timeout: seen.append(credentials) or google_ws.fake.session())
     GoogleSheetsBackend.from_config(load_config(google_ws.config_path))
-    assert seen[0].scopes == ["https://www.googleapis.com/auth/spreadsheets"]
+    # no drafts folder: Drive only to tell a spreadsheet's version (the no-op shortcut)
+    assert seen[0].scopes == ["https://www.googleapis.com/auth/spreadsheets",
+                              "https://www.googleapis.com/auth/drive.metadata.readonly"]
     assert seen[0].service_account_email == FAKE_ACCOUNT
     with google_ws.config_path.open("a", encoding="utf-8") as handle:
         handle.write('\n[reports]\ndrive_folder = "1Folder"\n')

@@ -172,9 +172,30 @@ def test_switched_off_it_reads_in_full(cli, ws):
     assert counts(ws.fake) == READS
 
 
-def test_without_a_drive_scope_the_shortcut_is_off(cli, google_workspace):
-    """A robot without a drafts folder signs in with the Sheets scope only: no Drive request."""
+def test_a_robot_without_a_drafts_folder_asks_drive_metadata_only_and_keeps_the_shortcut(
+        cli, google_workspace):
+    """No drafts folder: the robot asks drive.metadata.readonly beside Sheets (it can tell a
+    file's version, not read or change a file), and an untouched spreadsheet costs one Drive
+    request as with a folder."""
     ws = google_workspace
+    steady(cli, ws)
+    ws.fake.reset_counts()
+    sync(cli, ws)
+    assert counts(ws.fake) == {"drive.files.get": 1}
+    from sync.backends.credentials import sign_in
+
+    assert sign_in(load_config(ws.config_path)).credentials.scopes == [
+        "https://www.googleapis.com/auth/spreadsheets",
+        "https://www.googleapis.com/auth/drive.metadata.readonly"]
+
+
+def test_with_the_sheets_scope_alone_the_shortcut_is_off(cli, google_workspace, monkeypatch):
+    """A sign-in that grants no Drive scope (an ADC person logged in with Sheets only): every
+    cycle reads in full, no Drive request."""
+    from sync.backends import credentials
+
+    ws = google_workspace
+    monkeypatch.setattr(credentials, "scopes_for", lambda config, robot=True: [credentials.SHEETS_SCOPE])
     steady(cli, ws)
     ws.fake.reset_counts()
     sync(cli, ws)

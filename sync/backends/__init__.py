@@ -21,4 +21,6 @@ def open_backend(config: Config, session=None) -> Backend:
 
         return GoogleSheetsBackend.from_config(config, session=session)
     reads = BookCache(config.data_path / "local-reads") if config.backend.skip_unchanged else None
-    return LocalWorkbookBackend(config.resolve(config.backend.workbook), config.base_dir, reads)
+    return LocalWorkbookBackend(config.resolve(config.backend.workbook), config.base_dir, reads,
+                                folders=[config.resolve(f) for f in config.backend.workbook_folders],
+                                config_path=config.path)

@@ -36,6 +36,10 @@ DRIVE_FILE_SCOPE = "https://www.googleapis.com/auth/drive.file"  # only files th
 # A service account has no consent screen and sees only what is shared with it; with drive.file
 # it could not see a shared drive's folder a person made, so robots ask for the Drive scope.
 DRIVE_SCOPE = "https://www.googleapis.com/auth/drive"
+# Without a drafts folder a robot still asks Drive one thing: a spreadsheet's version (the
+# one-request no-op, google.py). drive.metadata.readonly tells it and can neither read a file's
+# contents nor change one; a robot has no consent screen, so asking it costs nothing.
+DRIVE_METADATA_SCOPE = "https://www.googleapis.com/auth/drive.metadata.readonly"
 CLOUD_SCOPE = "https://www.googleapis.com/auth/cloud-platform"  # ADC impersonating a robot
 TOKEN_MODE = 0o600
 REQUIRED_FIELDS = ("client_email", "private_key", "token_uri")
@@ -128,13 +132,18 @@ def sign_in(config: Config) -> SignIn:
 
 
 def scopes_for(config: Config, robot: bool = True) -> list[str]:
-    """Sheets; Drive only for drafts. A person (oauth) gets ``drive.file``: files tonghop made,
-    in their own Drive. A robot gets ``drive`` when a folder is configured (see DRIVE_SCOPE)."""
+    """Sheets, and the narrowest Drive scope the config needs. A person (oauth) gets
+    ``drive.file``: files tonghop made, in their own Drive (any wider Drive scope is one Google
+    restricts: an app asking it needs Google's verification). A robot gets ``drive`` when a
+    drafts folder is configured (see DRIVE_SCOPE), else ``drive.metadata.readonly`` for the
+    no-op's version check (see DRIVE_METADATA_SCOPE) while that check is on."""
     scopes = [SHEETS_SCOPE]
     if not robot:
         scopes.append(DRIVE_FILE_SCOPE)
     elif config.reports.drive_folder:
         scopes.append(DRIVE_SCOPE)
+    elif config.backend.skip_unchanged or config.backend.settled_skip:
+        scopes.append(DRIVE_METADATA_SCOPE)
     return scopes
 
 

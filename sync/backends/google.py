@@ -71,9 +71,11 @@ from sync.backends.sheets_requests import (
     Anchor,
     anchor_id,
     anchored_column,
+    by_rows_worth,
     colour_requests,
     column_ranges,
     lookup,
+    planned_columns,
     quote_tab,
     structure_requests,
     value_ranges,
@@ -82,7 +84,7 @@ from sync.backends.unchanged import BookCache, identity_text
 from sync.config import AuthMode, Config
 from sync.errors import AccessError, BackendError, TonghopError
 from sync.rules import headers as H
-from sync.rules.book import WHOLE_COLUMN, CellWrite, a1
+from sync.rules.book import WHOLE_COLUMN, CellWrite
 from sync.rules.text import header_key, one_line
 from sync.rules.timeparse import TimeParseError, from_serial
 
@@ -313,13 +315,15 @@ class GoogleSheetsBackend(Backend):
         props = meta.get("properties", {})
         zone = book_zone(props.get("timeZone"))
         tabs = {}
-        for p, value_range in zip(_grid_properties(meta), ranges, strict=False):
+        for sheet, value_range in zip(_grid_sheets(meta), ranges, strict=False):
+            p = sheet["properties"]
             values = [list(row) for row in value_range.get("values", [])]
             if zone is not None:
                 localise_timestamps(values, zone)
             size = p.get("gridProperties", {})
-            tabs[p["title"]] = Tab(p["title"], trim(values), size.get("rowCount", 0),
-                                   size.get("columnCount", 0), p.get("sheetId"))
+            rows, cols = size.get("rowCount", 0), size.get("columnCount", 0)
+            tabs[p["title"]] = Tab(p["title"], trim(values), rows, cols, p.get("sheetId"),
+                                   merges=_merges(sheet, rows, cols))
         return Book(self.normalise_ref(ref), props.get("title", sid), tabs, props.get("timeZone"),
                     props.get("locale"))
 
@@ -368,7 +372,9 @@ class GoogleSheetsBackend(Backend):
         locate = {(c.tab, c.col) for c in batch.colours} - written
         where: dict[tuple[str, int], int] = {}
         gone: set[tuple[str, int]] = set()
-        parts = column_ranges(batch.cells, ids, locate, self.max_body_bytes)
+        rows_at = self._locate_for_rows(ref, sid, batch, ids, sheet_ids, after, where, gone, skipped)
+        parts = column_ranges([c for c in batch.cells if (c.tab, c.col) not in gone], ids, locate,
+                              self.max_body_bytes, rows_at=rows_at)
         for i, data in enumerate(parts):
             body = {"valueInputOption": "RAW", "data": data}
             answer = self._call(ref, lambda body=body: self.http.request(
@@ -379,8 +385,8 @@ class GoogleSheetsBackend(Backend):
                 metadata_id = r.get("dataFilter", {}).get("developerMetadataLookup", {}).get("metadataId")
                 landed[metadata_id] = anchored_column(r.get("updatedRange", ""))
             for (tab, col), metadata_id in ids.items():
-                sent = any(d["dataFilter"]["developerMetadataLookup"]["metadataId"] == metadata_id
-                           for d in data)
+                sent = any(d["dataFilter"].get("developerMetadataLookup", {}).get("metadataId")
+                           == metadata_id for d in data)
                 if not sent:
                     continue
                 if metadata_id not in landed:
@@ -393,6 +399,40 @@ class GoogleSheetsBackend(Backend):
         self._send_structure(ref, sid, colour_requests(colours, sheet_ids, where), "colours",
                              after="values")
         return skipped
+
+    def _locate_for_rows(self, ref: str, sid: str, batch: WriteBatch, ids: dict[tuple[str, int], int],
+                         sheet_ids: dict[str, int], after: str, where: dict[tuple[str, int], int],
+                         gone: set[tuple[str, int]], skipped: list[SkippedWrite],
+                         ) -> dict[tuple[str, int], tuple[int, int]] | None:
+        """The anchored columns whose few changed rows lie far down (``by_rows_worth``): located
+        through their anchors in one small request (a null each: nothing written), so their runs
+        go as row ranges at the column's place now, not as an anchored range padded with nulls
+        from row 1. None when no column is worth it (the common case: no request)."""
+        wanted = [key for key, rows in planned_columns(batch.cells).items()
+                  if key in ids and key[0] in sheet_ids and by_rows_worth(rows)]
+        if not wanted:
+            return None
+        data = [{"dataFilter": lookup(ids[key]), "majorDimension": "COLUMNS", "values": [[None]]}
+                for key in wanted]
+        answer = self._call(ref, lambda: self.http.request(
+            "post", f"{SHEETS_BASE}/{sid}/values:batchUpdateByDataFilter",
+            json={"valueInputOption": "RAW", "data": data}).json(),
+            writing="values (locating the tool's columns)", after=after)
+        landed = {}
+        for r in answer.get("responses", []):
+            metadata_id = r.get("dataFilter", {}).get("developerMetadataLookup", {}).get("metadataId")
+            landed[metadata_id] = anchored_column(r.get("updatedRange", ""))
+        rows_at = {}
+        for tab, col in wanted:
+            now = landed.get(ids[(tab, col)])
+            if now:
+                where[(tab, col)] = now
+                rows_at[(tab, col)] = (sheet_ids[tab], now)
+            else:
+                gone.add((tab, col))
+                skipped.append(SkippedWrite(tab, 1, col, "the tool's column was deleted since the "
+                                            "read; it is created again next cycle"))
+        return rows_at
 
     def _send_structure(self, ref: str, sid: str, requests_: list[dict], what: str,
                         after: str = "") -> None:
@@ -557,7 +597,6 @@ class _Read:
 
     def __init__(self) -> None:
         self.tabs: dict[str, Tab] = {}
-        self.merges: dict[str, list[tuple[int, int, int, int]]] = {}
         self.anchors: dict[tuple[str, int], int] = {}
         self.stale: list[int] = []
         self.ids: set[int] = set()
@@ -565,10 +604,6 @@ class _Read:
     def note(self, sheet: dict, tab: Tab) -> None:
         title = tab.title
         self.tabs[title] = tab
-        self.merges[title] = [
-            (m.get("startRowIndex", 0) + 1, m.get("startColumnIndex", 0) + 1,
-             m.get("endRowIndex", tab.rows), m.get("endColumnIndex", tab.cols))
-            for m in sheet.get("merges", [])]
         for data in sheet.get("data", []):
             start = data.get("startColumn", 0)
             for i, column in enumerate(data.get("columnMetadata", [])):
@@ -590,10 +625,8 @@ class _Read:
         return found.cell(row, col) if found else None
 
     def merged(self, tab: str, row: int, col: int) -> str | None:
-        for r1, c1, r2, c2 in self.merges.get(tab, []):
-            if r1 <= row <= r2 and c1 <= col <= c2:
-                return f"{a1(r1, c1)}:{a1(r2, c2)}"
-        return None
+        found = self.tabs.get(tab)
+        return found.merged(row, col) if found else None
 
     def plan_anchors(self, batch: WriteBatch) -> tuple[dict[tuple[str, int], int], list[Anchor]]:
         """The anchor id of every column the batch writes, and the anchors to create."""
@@ -613,6 +646,13 @@ class _Read:
 
 
 # --- reading helpers ----------------------------------------------------------------------------
+def _merges(sheet: dict, rows: int, cols: int) -> tuple[tuple[int, int, int, int], ...]:
+    """A sheet's merged ranges, 1-based and inclusive (Google leaves out a 0 start index)."""
+    return tuple((m.get("startRowIndex", 0) + 1, m.get("startColumnIndex", 0) + 1,
+                  m.get("endRowIndex", rows), m.get("endColumnIndex", cols))
+                 for m in sheet.get("merges", []))
+
+
 def _grid_sheets(meta: dict) -> list[dict]:
     return [s for s in meta.get("sheets", [])
             if s.get("properties", {}).get("sheetType", "GRID") == "GRID"]

@@ -37,9 +37,14 @@ EXCEL_CELL_LIMIT = 32_767
 class LocalWorkbookBackend(Backend):
     kind = "local"
 
-    def __init__(self, control: Path, base_dir: Path | None = None, reads: BookCache | None = None):
+    def __init__(self, control: Path, base_dir: Path | None = None, reads: BookCache | None = None,
+                 folders: Iterable[Path] = (), config_path: Path | None = None):
+        """``folders``: where a campaign's workbook may lie besides ``base_dir`` (the config's
+        folder): ``[backend] workbook_folders``."""
         self.control = Path(control)
         self.base_dir = Path(base_dir) if base_dir else self.control.parent
+        self.folders = [self.base_dir, *folders]
+        self.config_path = config_path
         self.reads = reads  # the no-op shortcut (unchanged.py): None = off
         self.parsed = 0  # workbooks parsed in full (the shortcut's misses): for tests and bench/
 
@@ -48,6 +53,22 @@ class LocalWorkbookBackend(Backend):
             return self.control
         path = Path(os.path.expanduser(ref))
         return path if path.is_absolute() else self.base_dir / path
+
+    def allowed_path(self, ref: str) -> Path:
+        """``path_of``, refused (AccessError) for a campaign's workbook outside the allowed
+        folders: a row of 'Bảng tính' must not get the tool's cells written into any workbook
+        on the machine (another office's, by absolute path, ``..`` or a symlink)."""
+        path = self.path_of(ref)
+        if not ref:
+            return path
+        real = path.resolve()
+        if any(real.is_relative_to(folder.resolve()) for folder in self.folders):
+            return path
+        where = f" of {self.config_path}" if self.config_path else ""
+        raise AccessError(
+            f"workbook {path} lies outside {self.base_dir} (the config's folder), where a "
+            f"campaign's workbook must be; move it there, or name its folder in [backend] "
+            f"workbook_folders{where}")
 
     def describe(self, ref: str = "") -> str:
         return f"workbook {self.path_of(ref)}"
@@ -62,7 +83,7 @@ class LocalWorkbookBackend(Backend):
         an unzip) or two saves within one tick of a coarse clock (FAT, some network shares:
         1-2 s) leave size and mtime as they were over different cells. The mtime is in the key
         too, so ``touch`` forces one full read."""
-        path = self.path_of(ref)
+        path = self.allowed_path(ref)
         if not path.is_file():
             raise AccessError(f"workbook {path} not found (`tonghop init DIR` makes a new office; "
                               "`tonghop demo` an example)")
@@ -86,7 +107,9 @@ class LocalWorkbookBackend(Backend):
             workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
             tabs = {}
             for title in workbook.sheet_names:  # one sheet's calamine data alive at a time
-                tabs[title] = Tab(title, _values(workbook.get_sheet_by_name(title)), EXCEL_ROWS, EXCEL_COLS)
+                sheet = workbook.get_sheet_by_name(title)
+                tabs[title] = Tab(title, _values(sheet), EXCEL_ROWS, EXCEL_COLS,
+                                  merges=_merges(sheet))
         except (CalamineError, OSError, ValueError) as err:
             raise AccessError(f"workbook {path} cannot be opened as .xlsx: {one_line(err, 200)}") from None
         book = Book(ref, path.stem, tabs)
@@ -99,10 +122,10 @@ class LocalWorkbookBackend(Backend):
         it; None with the no-op shortcut off or a file that cannot be read."""
         if self.reads is None:
             return None
-        path = self.path_of(ref)
         try:
+            path = self.allowed_path(ref)
             _, identity = _fingerprint(path)
-        except OSError:
+        except (OSError, AccessError):
             return None
         return identity_text(_cache_key(path), identity)
 
@@ -111,7 +134,7 @@ class LocalWorkbookBackend(Backend):
         guards against the file as it is now: staff may have saved it since the cycle read it."""
         if batch.is_empty():
             return []
-        path = self.path_of(ref)
+        path = self.allowed_path(ref)
         writable(path)
         not_open_elsewhere(path)
         remove_stale_temp_files(path)
@@ -158,6 +181,12 @@ class LocalWorkbookBackend(Backend):
         finally:
             workbook.close()
         return skipped
+
+
+def _merges(sheet: CalamineSheet) -> tuple[tuple[int, int, int, int], ...]:
+    """The sheet's merged ranges, 1-based and inclusive (calamine's are 0-based, inclusive)."""
+    return tuple((r1 + 1, c1 + 1, r2 + 1, c2 + 1)
+                 for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or ())
 
 
 def _values(sheet: CalamineSheet) -> list[list[Cell]]:

@@ -52,6 +52,12 @@ def anchor_id(tab: str, col: int, header: str, taken: set[int]) -> int:
 def lookup(metadata_id: int) -> dict:
     return {"developerMetadataLookup": {"metadataId": metadata_id}}
 MAX_GAP = 3  # unchanged cells (JSON null) worth sending to keep one range instead of two
+# A column whose anchored range (from row 1) would carry more nulls than this goes as row ranges
+# after one small request that locates it (google.py): one new row on a 100,000-row tab is a
+# few KB, not 600 KB of nulls per column.
+NULL_BYTES = 6  # "null, "
+RUNS_AFTER_NULLS = 8_000
+RUN_GAP = 20  # rows: nulls cheaper than the ~150 bytes of another grid range
 BACKGROUND = "userEnteredFormat.backgroundColor"
 NUMBER_FORMAT = "userEnteredFormat.numberFormat"
 
@@ -278,21 +284,11 @@ def _segments(cols: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def column_ranges(cells: Iterable[CellWrite | CellRun], ids: dict[tuple[str, int], int],
-                  locate: Iterable[tuple[str, int]] = (), limit: int = MAX_PAYLOAD) -> list[list[dict]]:
-    """The ``data`` of ``values:batchUpdateByDataFilter`` requests, one list per request: one
-    DataFilterValueRange per tool column, addressed by its anchor. A column range starts at
-    row 1, so cells that must not change are JSON null (the API skips them). Requests stay under
-    ``limit`` bytes; a column too long for one is split by rows (the later part led by nulls).
-    ``locate``: columns with no value to write whose place the answer should still give (their
-    range is one null: nothing is written).
-
-    Several requests are not atomic together, so they go in the order the planner produced the
-    tabs: the responses' own columns first, then the status tabs, the log line last. If request k
-    fails, the status never claims more than the responses' columns show, and no log line records
-    a write that did not finish; the next cycle diffs and repairs."""
+def planned_columns(cells: Iterable[CellWrite | CellRun]) -> dict[tuple[str, int], dict[int, object]]:
+    """(tab, column) -> row -> value, in the order the planner produced the tabs (a later write
+    of a cell wins)."""
     rank: dict[str, int] = {}
-    planned: dict[tuple[str, int], dict[int, object]] = {}  # row -> value; a later write wins
+    planned: dict[tuple[str, int], dict[int, object]] = {}
     for item in cells:  # (a batch's runs as they are: a column of a run is taken at C speed)
         rank.setdefault(item.tab, len(rank))
         column = planned.setdefault((item.tab, item.col), {})
@@ -300,17 +296,46 @@ def column_ranges(cells: Iterable[CellWrite | CellRun], ids: dict[tuple[str, int
             column.update(zip(item.rows, item.values, strict=True))
         else:
             column[item.row] = item.value  # type: ignore[union-attr]
-    by_column = {key: planned[key] for key in sorted(planned, key=lambda key: (rank[key[0]], key[1]))}
+    return {key: planned[key] for key in sorted(planned, key=lambda key: (rank[key[0]], key[1]))}
+
+
+def by_rows_worth(rows: dict[int, object]) -> bool:
+    """Whether a column's changed rows go better as row ranges than as one anchored range from
+    row 1: the nulls the anchored range would carry cost more than RUNS_AFTER_NULLS."""
+    return (max(rows) - len(rows)) * NULL_BYTES > RUNS_AFTER_NULLS
+
+
+def column_ranges(cells: Iterable[CellWrite | CellRun], ids: dict[tuple[str, int], int],
+                  locate: Iterable[tuple[str, int]] = (), limit: int = MAX_PAYLOAD,
+                  rows_at: dict[tuple[str, int], tuple[int, int]] | None = None) -> list[list[dict]]:
+    """The ``data`` of ``values:batchUpdateByDataFilter`` requests, one list per request: one
+    DataFilterValueRange per tool column, addressed by its anchor. A column range starts at
+    row 1, so cells that must not change are JSON null (the API skips them). Requests stay under
+    ``limit`` bytes; a column too long for one is split by rows (the later part led by nulls).
+    ``locate``: columns with no value to write whose place the answer should still give (their
+    range is one null: nothing is written). ``rows_at``: columns located just before (their
+    sheet id and column now, see ``by_rows_worth``) whose changed rows go as row ranges instead,
+    one per run of consecutive rows (:func:`run_ranges`), in the same planner order.
+
+    Several requests are not atomic together, so they go in the order the planner produced the
+    tabs: the responses' own columns first, then the status tabs, the log line last. If request k
+    fails, the status never claims more than the responses' columns show, and no log line records
+    a write that did not finish; the next cycle diffs and repairs."""
+    by_column = planned_columns(cells)
     for key in locate:
         by_column.setdefault(key, {1: None})
     requests_: list[list[dict]] = [[]]
     size = 0
     for key, rows in by_column.items():
-        column = [None] * max(rows)
-        for row, value in rows.items():
-            column[row - 1] = None if value is None else _raw(value)
-        for part in _parts(column, limit):
-            item = {"dataFilter": lookup(ids[key]), "majorDimension": "COLUMNS", "values": [part]}
+        if rows_at and key in rows_at:
+            items = run_ranges(rows, *rows_at[key], limit=limit)
+        else:
+            column = [None] * max(rows)
+            for row, value in rows.items():
+                column[row - 1] = None if value is None else _raw(value)
+            items = [{"dataFilter": lookup(ids[key]), "majorDimension": "COLUMNS", "values": [part]}
+                     for part in _parts(column, limit)]
+        for item in items:
             length = body_bytes(item) + 2  # and ", "
             if requests_[-1] and size + length > limit - ENVELOPE_BYTES:
                 requests_.append([])
@@ -318,6 +343,33 @@ def column_ranges(cells: Iterable[CellWrite | CellRun], ids: dict[tuple[str, int
             requests_[-1].append(item)
             size += length
     return [r for r in requests_ if r]
+
+
+def run_ranges(rows: dict[int, object], sheet_id: int, col: int,
+               limit: int = MAX_PAYLOAD) -> list[dict]:
+    """One DataFilterValueRange (a grid range of column ``col``) per run of consecutive changed
+    rows; runs fewer than RUN_GAP rows apart go as one, the rows between as nulls (cheaper than
+    another range); a run too long for one request is cut."""
+    ordered = sorted(rows)
+    runs: list[list[int]] = [[ordered[0], ordered[0]]]
+    for row in ordered[1:]:
+        if row - runs[-1][1] <= RUN_GAP:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    out = []
+    for first, last in runs:
+        values = [None if rows.get(r) is None else _raw(rows[r]) for r in range(first, last + 1)]
+        start, size = 0, 0
+        for i, value in enumerate(values + [None]):  # (the extra None closes the last piece)
+            size += body_bytes(value) + 2 if i < len(values) else limit
+            if size > limit * 0.8 and i > start:
+                out.append({"dataFilter": {"gridRange": {
+                    "sheetId": sheet_id, "startRowIndex": first - 1 + start,
+                    "endRowIndex": first - 1 + i, "startColumnIndex": col - 1,
+                    "endColumnIndex": col}}, "majorDimension": "COLUMNS", "values": [values[start:i]]})
+                start, size = i, body_bytes(value) + 2
+    return out
 
 
 def _parts(column: list, limit: int = MAX_PAYLOAD) -> list[list]:

@@ -38,7 +38,7 @@ from sync.rules.book import Book, Tab
 __all__ = ["FORMAT", "BookCache", "Kept", "identity_text"]
 
 # Bump when what a read produces changes shape or meaning: older files are then ignored.
-FORMAT = f"tonghop-book/2 {sync.__version__}"
+FORMAT = f"tonghop-book/3 {sync.__version__}"  # 3: a tab's merged ranges
 log = logging.getLogger(__name__)
 
 
@@ -121,7 +121,7 @@ def identity_text(key: str, identity: object) -> str:
 
 
 def _plain(book: Book) -> tuple:
-    tabs = [(t.title, t.values, t.rows, t.cols, t.sheet_id) for t in book.tabs.values()]
+    tabs = [(t.title, t.values, t.rows, t.cols, t.sheet_id, t.merges) for t in book.tabs.values()]
     return book.ref, book.title, book.time_zone, book.locale, tabs
 
 

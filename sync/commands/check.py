@@ -72,7 +72,9 @@ def run(args) -> int:
     say = Said(getattr(args, "json", False))
     if not say.as_json:
         print(f"tonghop check: {config.path} (backend {config.backend.kind})")
-    backend = open_backend(config)
+    # the no-op shortcut off: check reads every spreadsheet in full, and its first request
+    # is the one it reports on (Sheets, not Drive's version of the spreadsheet)
+    backend = open_backend(replace(config, backend=replace(config.backend, skip_unchanged=False)))
     _who(config, backend, say)
     state = read_state(config, backend, now_of(args, config))
     failures = 0

@@ -1,9 +1,12 @@
 """Restore one tab of a snapshot into a NEW tab of the same spreadsheet (never over a live tab).
 
 For responses deleted from a sheet by mistake: the tab as it was at the snapshot goes into a new
-tab named "Khôi phục <tab> <dd-mm-yyyy HHhMM>" (the snapshot's time); staff copy the rows they
-need back into the live tab. Refuses if that tab already exists. Dates come back as day-first
-text (dd/mm/yyyy H:MM:SS), which the sync reads. Takes the sync lock, so it never races a sync.
+tab named "Khôi phục <tab> <dd-mm-yyyy HHhMM>" (the snapshot's time); where that is longer than
+the backend allows (31 characters in a local .xlsx, 100 on Google), "KP <tab> <dd-mm-yyyy HHhMM>",
+the tab's name shortened in the middle with "…" if need be. Staff copy the rows they need back
+into the live tab. Refuses if that tab already exists. Numbers come back as they were (4, not
+4.0); dates as day-first text (dd/mm/yyyy H:MM:SS), which the sync reads. Takes the sync lock,
+so it never races a sync. --tab is required (without it, the error lists the snapshot's tabs).
 
 Example:
   tonghop history --config config.toml
@@ -28,6 +31,9 @@ log = logging.getLogger(__name__)
 
 def register(sub) -> None:
     parser = add_command(sub, "restore", __doc__, run)
+    # --tab is checked in run(), where the error can list the snapshot's tabs; the usage says
+    # it is required all the same
+    parser.usage = "%(prog)s [-h] --config FILE --snapshot ID --tab NAME [-v]"
     add_config(parser)
     parser.add_argument("--snapshot", required=True, metavar="ID",
                         help="a snapshot id from `history` (a unique beginning is enough)")

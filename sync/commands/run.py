@@ -10,7 +10,12 @@ both take the same lock, and a cycle that finds it taken is skipped.
 Many offices in one process: give --config several times, or a folder of .toml files. Each
 office syncs on its own interval, spread over it, and writes its drafts at its report_at, in its
 own data folder and log; offices that sign in as the same Google account share its quota (60
-reads + 60 writes a minute); a slow or failing office never delays another.
+reads + 60 writes a minute); a slow or failing office never delays another. Each office reads
+its config file again at its next slot when the file changed. An office whose config does not
+load (not valid TOML, an unknown key, a data folder another office holds) is broken: a line names
+the file and the key at start and at each of its slots, it does not sync until the file loads,
+and the other offices keep syncing. Exit codes: 0 stopped with every office's config loaded;
+3 stopped with an office broken, or every office broken at start (nothing runs).
 
 Examples:
   tonghop run --config /etc/tonghop/config.toml
@@ -25,6 +30,7 @@ from datetime import datetime
 
 from sync.commands.common import add_command
 from sync.config import load_config
+from sync.errors import ConfigError, ExitCode
 from sync.progress import Progress
 from sync.rules.text import one_line
 from sync.unattended.job import drafts_once, file_logging, sync_once
@@ -78,24 +84,36 @@ def run_one(args, path) -> int:
 
 
 def run_many(args, paths) -> int:
-    from sync.unattended import offices as O
+    """Several offices; a broken one (its config does not load) never stops the others."""
     from sync.unattended.fleet import Fleet
     from sync.unattended.quota import Quotas
+    from sync.unattended.reloads import ReloadingOffices
 
-    configs = O.load_configs(paths)
-    quotas = Quotas(time.monotonic, time.sleep)
-    offices = O.build_offices(configs, quotas)
-    names = [o.name for o in offices]
-    tz = configs[0].tz
+    offices = ReloadingOffices(Quotas(time.monotonic, time.sleep))
+    with offices.logging(verbose=args.verbose):
+        offices.add(paths, datetime.now().astimezone())
+        healthy = offices.healthy()
+        if not healthy:
+            offices.report(sys.stdout, datetime.now().astimezone())
+            raise ConfigError(f"no office can run: the {len(paths)} configs above are broken")
+        tz = healthy[0].config.tz
 
-    def clock() -> datetime:
-        return datetime.now(tz)
+        def clock() -> datetime:
+            return datetime.now(tz)
 
-    with O.office_logging(configs, names, verbose=args.verbose):
-        fleet = Fleet(offices, clock, sys.stdout, workers=args.workers, office_scope=O.office_scope)
-        lanes = {o.lane for o in offices}
-        print(f"tonghop run: {len(offices)} offices ({', '.join(names[:5])}"
+        names = [o.name for o in offices.offices]
+        fleet = Fleet(offices.offices, clock, sys.stdout, workers=args.workers,
+                      office_scope=offices.scope)
+        lanes = {o.lane for o in offices.offices}
+        print(f"tonghop run: {len(names)} offices ({', '.join(names[:5])}"
               f"{', …' if len(names) > 5 else ''}) in {len(lanes)} quota lane"
               f"{'' if len(lanes) == 1 else 's'}, {args.workers} workers each; each office logs "
               "to its own data_dir; stop with Ctrl-C or SIGTERM", flush=True)
-        return fleet.run(handle_signals=True)
+        offices.report(sys.stdout, clock())
+        code = fleet.run(handle_signals=True)
+        broken = offices.broken()
+    if broken:
+        print(f"{len(broken)} of {len(names)} offices broken: "
+              f"{', '.join(o.name for o in broken)} (exit {ExitCode.CONFIG})", flush=True)
+        return ExitCode.CONFIG
+    return code

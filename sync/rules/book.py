@@ -31,6 +31,15 @@ class Tab:
     # columns (1-based) the tool's own columns are known by whatever their place (Google's
     # developer-metadata anchors); a header there is the tool's even when staff copied it
     anchored: frozenset[int] = frozenset()
+    # merged ranges as read, (first row, first col, last row, last col), 1-based, inclusive
+    merges: tuple[tuple[int, int, int, int], ...] = ()
+
+    def merged(self, row: int, col: int) -> str | None:
+        """The merged range covering the cell (``"F4:F5"``), if any."""
+        for r1, c1, r2, c2 in self.merges:
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                return f"{a1(r1, c1)}:{a1(r2, c2)}"
+        return None
 
     def cell(self, row: int, col: int) -> Cell:
         """1-based, like the sheet; outside the data is empty."""
@@ -64,6 +73,11 @@ class Book:
     # reads with the same identity hold the same values, so work done on one (a snapshot's
     # digest) need not be done again on the other.
     identity: str | None = field(default=None, compare=False)
+
+    def merged(self, tab: str, row: int, col: int) -> str | None:
+        """The merged range (as read) covering a cell of a tab, if any."""
+        found = self.tabs.get(tab)
+        return found.merged(row, col) if found is not None and found.merges else None
 
     def find_tab(self, name: str) -> Tab | None:
         """Exact title first, then after NFC/whitespace/case normalisation."""
@@ -258,7 +272,25 @@ class WriteBatch:
                     f"expected {what} but the sheet now holds {clean(value)[:40]!r} (a column "
                     "was inserted, moved or typed into since the read); this column is planned "
                     "again next cycle"))
+        bad_cells, covered = self._covered(merged, bad_columns)
+        skipped += covered
+        if not skipped:
+            return self, []
+        return self.without(bad_columns, bad_cells), skipped
+
+    def uncovered(self, merged: Callable[[str, int, int], str | None],
+                  ) -> tuple[WriteBatch, list[SkippedWrite]]:
+        """The batch less the targets a merged range covers, and those: the planner leaves
+        out what the merges it read would skip, so a cycle with nothing else to do writes
+        nothing (no log row, no save) while the merge stays."""
+        bad_cells, skipped = self._covered(merged, set())
+        return (self.without(set(), bad_cells), skipped) if skipped else (self, [])
+
+    def _covered(self, merged: Callable[[str, int, int], str | None],
+                 bad_columns: set[tuple[str, int]],
+                 ) -> tuple[set[tuple[str, int, int]], list[SkippedWrite]]:
         bad_cells: set[tuple[str, int, int]] = set()
+        skipped: list[SkippedWrite] = []
         for item in chain(self.all_cells(), self.colours):
             key = (item.tab, item.row, item.col)
             if (item.tab, item.col) in bad_columns or key in bad_cells:
@@ -268,9 +300,7 @@ class WriteBatch:
                 bad_cells.add(key)
                 skipped.append(SkippedWrite(item.tab, item.row, item.col,
                                             f"merged range {span} covers it; unmerge it"))
-        if not skipped:
-            return self, []
-        return self.without(bad_columns, bad_cells), skipped
+        return bad_cells, skipped
 
     def is_empty(self) -> bool:
         return not (self.new_tabs or self.grow or self.cells or self.colours or self.choices

@@ -88,7 +88,7 @@ def evaluate_campaign(
     verdicts = list(map(verdict_of.__getitem__, found))
     units_at = list(map(unit_of.__getitem__, found))
     times = responses.times
-    _set_aside(times, responses.moment(now), verdicts, units_at)
+    _set_aside(times, responses.moment(now), verdicts, units_at, responses.future)
     sent = Counter(units_at)
     order = _time_order(times)
     if campaign.resubmission is Resubmission.FIRST:  # a dict keeps a key's last value
@@ -142,14 +142,17 @@ def _guessed(responses: Responses, expected: Collection[str]) -> dict[str, tuple
 
 
 def _set_aside(times: Sequence[datetime | None], now_at: datetime | None,
-               verdicts: list[Verdict], units_at: list[str | None]) -> None:
+               verdicts: list[Verdict], units_at: list[str | None],
+               future: frozenset[int] = frozenset()) -> None:
     """A response without a usable timestamp, or stamped after ``now`` (figures are "as of"
-    now: a later one is reported only), counts for no unit: its verdict says why."""
+    now: a later one is reported only), counts for no unit: its verdict says why. ``future``:
+    stamps set aside as too far ahead (their time is None), after ``now`` all the same."""
     if None not in times and (not times or max(times) <= now_at):  # type: ignore[operator,type-var]
         return  # (the common case: checked at C speed)
     for i, at in enumerate(times):
         if at is None:
-            verdicts[i], units_at[i] = Verdict.BAD_TIMESTAMP, None
+            verdicts[i] = Verdict.AFTER_NOW if i in future else Verdict.BAD_TIMESTAMP
+            units_at[i] = None
         elif at > now_at:  # type: ignore[operator]
             verdicts[i], units_at[i] = Verdict.AFTER_NOW, None
 

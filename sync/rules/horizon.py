@@ -93,6 +93,9 @@ def next_midnight(now: datetime, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(), tz)
 
 
+_SET_ASIDE = (Verdict.BAD_TIMESTAMP, Verdict.AFTER_NOW)  # with no time: unreadable, or too far ahead
+
+
 def response_stamps(rows: CycleRows, now: datetime) -> tuple[list[datetime], dict[str, list[int]]]:
     """The timestamps after ``now`` the rows carry (only those can be a moment ahead), and, by
     campaign code, the sheet rows without one (an unreadable stamp, or one too far in the future
@@ -106,7 +109,7 @@ def response_stamps(rows: CycleRows, now: datetime) -> tuple[list[datetime], dic
         stamps += [responses.submitted_at(i) for i, at in enumerate(responses.times)  # type: ignore[misc]
                    if at is not None and at > after]  # type: ignore[operator]
         unread = [responses.rows[i] for i, verdict in enumerate(results.verdicts)
-                  if verdict is Verdict.BAD_TIMESTAMP and responses.times[i] is None]
+                  if verdict in _SET_ASIDE and responses.times[i] is None]
         if unread:
             without[code] = unread
     return stamps, without

@@ -162,6 +162,7 @@ class Response:
     unit_text: str  # what the unit typed as its name
     answers: Mapping[str, str]  # question header -> answer text (NFC); a dict or Answers
     match: Match = NO_MATCH
+    future: bool = False  # its stamp, too far ahead to count, was set aside (submitted_at None)
 
 
 @dataclass(frozen=True)
@@ -190,15 +191,17 @@ class Responses(Sequence[Response]):
     """
 
     __slots__ = ("campaign_code", "rows", "times", "names", "found", "matches", "tz", "aware",
-                 "_lines", "_questions")
+                 "_lines", "_questions", "future")
 
     def __init__(self, campaign_code: str, rows: Sequence[int], times: list[datetime | None],
                  names: Sequence[str], found: Sequence[int], matches: Sequence[Match],
                  tz: ZoneInfo | None, aware: bool, lines: Sequence[object],
-                 questions: Questions | None):
+                 questions: Questions | None, future: frozenset[int] = frozenset()):
         self.campaign_code, self.rows, self.times, self.names = campaign_code, rows, times, names
         self.found, self.matches, self.tz, self.aware = found, matches, tz, aware
         self._lines, self._questions = lines, questions
+        # positions whose stamp, too far in the future to count, was set aside (time None)
+        self.future = future
 
     @classmethod
     def of(cls, campaign_code: str, responses: Iterable[Response]) -> Responses:
@@ -215,15 +218,18 @@ class Responses(Sequence[Response]):
         return cls(campaign_code, [r.row for r in responses],
                    [_in_form(r.submitted_at, tz, True) for r in responses],  # type: ignore[arg-type]
                    [r.unit_text for r in responses], [distinct[id(r.match)] for r in responses],
-                   matches, tz, tz is not None, [r.answers for r in responses], None)  # type: ignore[arg-type]
+                   matches, tz, tz is not None, [r.answers for r in responses], None,  # type: ignore[arg-type]
+                   frozenset(i for i, r in enumerate(responses) if r.future))
 
     def moment(self, at: datetime | None) -> datetime | None:
         """``at`` in the form of ``times``, to compare with them."""
         return _in_form(at, self.tz, self.aware)
 
-    def replace_times(self, times: list[datetime | None]) -> Responses:
+    def replace_times(self, times: list[datetime | None],
+                      future: frozenset[int] = frozenset()) -> Responses:
         return Responses(self.campaign_code, self.rows, times, self.names, self.found,
-                         self.matches, self.tz, self.aware, self._lines, self._questions)
+                         self.matches, self.tz, self.aware, self._lines, self._questions,
+                         self.future | future)
 
     def answers(self, i: int) -> Mapping[str, str]:
         if self._questions is None:
@@ -241,7 +247,7 @@ class Responses(Sequence[Response]):
     def __getitem__(self, i: int) -> Response:  # type: ignore[override]
         i = _position(i, len(self))
         return Response(self.campaign_code, self.rows[i], self.submitted_at(i), self.names[i],
-                        self.answers(i), self.matches[self.found[i]])
+                        self.answers(i), self.matches[self.found[i]], i in self.future)
 
     def __iter__(self) -> Iterator[Response]:
         return map(self.__getitem__, range(len(self)))

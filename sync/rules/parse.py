@@ -176,6 +176,32 @@ _CAMPAIGN_COLUMNS = (
 )
 
 
+def split_targets(text: str, groups: set[str], codes: set[str]) -> list[tuple[str, bool]]:
+    """The targets of 'Đơn vị phải nộp', each with whether the roster knows it (a group's
+    simple_key or a unit code). Items are separated by ``;`` or new lines, and by commas too,
+    but a roster group's own name may hold commas ("Sở, ngành"): the whole item is tried first,
+    then, from the left, the longest run of comma-separated pieces that names a group or code."""
+    def known(item: str) -> bool:
+        return simple_key(item) in groups or item.casefold() in codes or simple_key(item) in _ALL_UNITS
+
+    out: list[tuple[str, bool]] = []
+    for item in split_list(text):
+        if known(item):
+            out.append((item, True))
+            continue
+        pieces = [p for p in (clean(p) for p in item.split(",")) if p]
+        i = 0
+        while i < len(pieces):
+            j = next((j for j in range(len(pieces), i, -1) if known(", ".join(pieces[i:j]))), None)
+            if j is None:
+                out.append((pieces[i], False))
+                i += 1
+            else:
+                out.append((", ".join(pieces[i:j]), True))
+                i = j
+    return out
+
+
 def parse_campaigns(
     tab: Tab, units: Sequence[Unit], tz: ZoneInfo, order: DateOrder
 ) -> tuple[list[Campaign], list[Problem]]:
@@ -217,11 +243,10 @@ def parse_campaigns(
                 fault = Problem(tab.title, r, H.CAMPAIGN_DEADLINE[0],
                                 f"deadline {err}; write it as dd/mm/yyyy (e.g. 30/6/2023)")
         targets = []
-        for target in split_list(get(H.CAMPAIGN_TARGETS).replace(",", ";")):
-            key = simple_key(target)
-            if key in _ALL_UNITS:
+        for target, known in split_targets(get(H.CAMPAIGN_TARGETS), groups, codes):
+            if simple_key(target) in _ALL_UNITS:
                 continue
-            if key in groups or target.casefold() in codes:
+            if known:
                 targets.append(target)
             else:
                 problems.append(Problem(tab.title, r, H.CAMPAIGN_TARGETS[0],
@@ -434,13 +459,16 @@ def implausible_timestamps(
         return responses, []
     times = list(times)
     problems: list[Problem] = []
+    future = set()
     for p, at in enumerate(times):
         if at is not None and (at > latest or at < earliest):  # type: ignore[operator]
             when = "in the future" if at > latest else "before 2000"  # type: ignore[operator]
             problems.append(Problem(tab, responses.rows[p], column,
                                     f"timestamp {at:%d/%m/%Y %H:%M} is {when}; not counted"))
             times[p] = None
-    return responses.replace_times(times), problems
+            if at > latest:  # type: ignore[operator]
+                future.add(p)  # its verdict: sent after the moment of the sync, not unreadable
+    return responses.replace_times(times, frozenset(future)), problems
 
 
 def cell_problems(

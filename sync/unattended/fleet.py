@@ -85,7 +85,7 @@ class Fleet:
         for i, office in enumerate(self.offices):
             office.next_run = start + office.every * i / count
             if office.drafts is not None and office.report_at is not None:
-                office.drafts_next = _next_daily(office.report_at, start, office.tz)
+                office.drafts_next = next_daily(office.report_at, start, office.tz)
 
     # --- the loop ---------------------------------------------------------------------------
     def stop(self, reason: str = "") -> None:
@@ -127,7 +127,7 @@ class Fleet:
             if self.stopping:
                 return
             if office.drafts_next is not None and now >= office.drafts_next and not office.busy():
-                office.drafts_next = _next_daily(office.report_at, now, office.tz)  # wait, never skip
+                office.drafts_next = next_daily(office.report_at, now, office.tz)  # wait, never skip
                 self._start(office, "drafts", office.drafts)
                 now = self.clock()
             if office.next_run is None or now < office.next_run:
@@ -197,7 +197,7 @@ class Fleet:
         return short_time(moment, self.clock(), seconds=True)
 
 
-def _next_daily(at: dtime, now: datetime, tz: tzinfo | None = None) -> datetime:
+def next_daily(at: dtime, now: datetime, tz: tzinfo | None = None) -> datetime:
     """The first ``at`` (wall-clock time in ``tz``, default ``now``'s zone) after ``now``."""
     now = now.astimezone(tz) if tz is not None else now
     day = now.date()

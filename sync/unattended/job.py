@@ -24,7 +24,8 @@ from sync.backends import Backend, WriteBatch, open_backend
 from sync.campaign_forms import keep_unit_lists
 from sync.config import Config
 from sync.cycle import CycleResult, State, apply_writes, plan_writes, read_state
-from sync.errors import ConfigError, ExitCode, LockedError, TonghopError
+from sync.errors import DISK_FULL as _FULL
+from sync.errors import ConfigError, ExitCode, LockedError, TonghopError, disk_full, is_disk_full
 from sync.logs import SHOWN, OffsetFormatter
 from sync.progress import Progress, ProgressBackend
 from sync.rules import prefill, views
@@ -63,7 +64,7 @@ def log_path(config: Config) -> Path:
     return config.data_path / "logs" / "tonghop.log"
 
 
-DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+DISK_FULL = _FULL | {errno.EROFS}
 
 
 class QuietFileHandler(RotatingFileHandler):
@@ -73,9 +74,23 @@ class QuietFileHandler(RotatingFileHandler):
     failed = False
 
     def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        self._failed(sys.exc_info()[1])
+
+    def flush(self) -> None:
+        try:
+            super().flush()
+        except OSError as err:
+            self._failed(err)
+
+    def close(self) -> None:  # its last flush meets the full disk too
+        try:
+            super().close()
+        except OSError as err:
+            self._failed(err)
+
+    def _failed(self, err: BaseException | None) -> None:
         if not self.failed:
             self.failed = True
-            err = sys.exc_info()[1]
             print(f"tonghop: cannot write the log {self.baseFilename} ({one_line(err, 160)}); "
                   "continuing without it", file=sys.stderr)
 
@@ -88,6 +103,8 @@ def log_handler(config: Config) -> logging.Handler:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = QuietFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     except OSError as err:
+        if is_disk_full(err):
+            raise disk_full(err, "the log") from None
         raise ConfigError(f"{config.path}: cannot write the log {path} ('data_dir'): "
                           f"{err.strerror}") from None
     handler.setFormatter(OffsetFormatter(config.tz))
@@ -166,6 +183,10 @@ def _logged(config: Config, progress: Progress, what: str) -> Iterator[None]:
         log.error("%s: %s", what, one_line(err, 2000), extra=SHOWN)
         raise
     except Exception as err:
+        if is_disk_full(err):  # not a bug: one line, no traceback, exit 5
+            failed = disk_full(err, what)
+            log.error("%s", failed, extra=SHOWN)
+            raise failed from None
         if _logging_to(log_path(config)):
             log.exception("unexpected error in the %s", what, extra=SHOWN)
             where = f"details in {log_path(config)}"

@@ -27,7 +27,7 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
-from sync.errors import AccessError
+from sync.errors import AccessError, is_disk_full
 
 MAX_UNCERTAIN = 2
 MAX_DEFERRALS = 12  # cycles a temporary refusal or an unreachable server is retried
@@ -139,6 +139,8 @@ class Ledger:
                 _add_deferrals(db)
             db.execute("SELECT count(*) FROM reminders").fetchone()
         except sqlite3.Error as err:
+            if is_disk_full(err):  # not a damaged file: the caller says "free some space"
+                raise
             raise AccessError(f"reminder ledger {path} cannot be opened: {err} (restore it from a "
                               "backup, or move it aside to start a new one)") from None
         return cls(db, path)
@@ -236,7 +238,10 @@ class _Transaction:
         self.db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, kind, value, tb) -> None:
-        self.db.execute("ROLLBACK" if kind else "COMMIT")
+        if not kind:
+            self.db.execute("COMMIT")
+        elif self.db.in_transaction:  # SQLite rolls back itself on some errors (a full disk)
+            self.db.execute("ROLLBACK")
 
 
 def _add_deferrals(db: sqlite3.Connection) -> None:

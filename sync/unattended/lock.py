@@ -17,7 +17,7 @@ from pathlib import Path
 
 import filelock
 
-from sync.errors import ConfigError, LockedError
+from sync.errors import ConfigError, LockedError, is_disk_full
 
 LOCK_NAME = "tonghop.lock"
 
@@ -50,6 +50,8 @@ class SyncLock:
         try:
             self.data_path.mkdir(parents=True, exist_ok=True)
         except OSError as err:
+            if is_disk_full(err):
+                raise
             raise ConfigError(f"cannot create the data folder {self.data_path} ('data_dir' in the "
                               f"config): {err.strerror}") from None
         try:
@@ -57,16 +59,24 @@ class SyncLock:
         except filelock.Timeout:
             raise LockedError(self._busy_message()) from None
         holder = {"pid": os.getpid(), "since": self.now.isoformat(), "host": socket.gethostname()}
-        with open(self.path, "r+", encoding="utf-8") as handle:
-            handle.truncate()
-            handle.write(json.dumps(holder))
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            with open(self.path, "r+", encoding="utf-8") as handle:
+                handle.truncate()
+                handle.write(json.dumps(holder))
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as err:  # a full disk: the caller says so in one line
+            self.release()
+            err.filename = err.filename or str(self.path)
+            raise
 
     def release(self) -> None:
         if self._lock.is_locked:
-            with open(self.path, "r+", encoding="utf-8") as handle:
-                handle.truncate()
+            try:
+                with open(self.path, "r+", encoding="utf-8") as handle:
+                    handle.truncate()
+            except OSError:  # the content only feeds the "already running" message
+                pass
             self._lock.release()
 
     def __enter__(self) -> SyncLock:

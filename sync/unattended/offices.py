@@ -65,10 +65,13 @@ def load_configs(paths: Sequence[Path]) -> list[Config]:
 
 
 def office_names(configs: Sequence[Config]) -> list[str]:
+    return names_of([c.path for c in configs])
+
+
+def names_of(paths: Sequence[Path]) -> list[str]:
     """The config file's name without .toml; its folder too where two names collide."""
-    stems = [c.path.stem for c in configs]
-    return [f"{c.path.parent.name}/{c.path.stem}" if stems.count(c.path.stem) > 1 else c.path.stem
-            for c in configs]
+    stems = [p.stem for p in paths]
+    return [f"{p.parent.name}/{p.stem}" if stems.count(p.stem) > 1 else p.stem for p in paths]
 
 
 def identity(config: Config) -> tuple[str, str]:
@@ -82,11 +85,13 @@ def identity(config: Config) -> tuple[str, str]:
 
 
 def build_offices(configs: Sequence[Config], quotas: Quotas, *,
-                  session_for: Callable[[Config], requests.Session] | None = None) -> list[Office]:
+                  session_for: Callable[[Config], requests.Session] | None = None,
+                  names: Sequence[str] | None = None) -> list[Office]:
     """One Office per config. ``session_for`` (tests, bench) gives a Google config its session;
-    by default the key file's credentials make one, once per office, reused across cycles."""
+    by default the key file's credentials make one, once per office, reused across cycles.
+    ``names``: the offices' names (default: office_names)."""
     offices = []
-    for config, name in zip(configs, office_names(configs), strict=True):
+    for config, name in zip(configs, names or office_names(configs), strict=True):
         account, project = identity(config)
         backend = _backend_maker(config, quotas, account, project, session_for)
         report_at = (datetime.strptime(config.schedule.report_at, "%H:%M").time()
@@ -140,7 +145,7 @@ def _drafts_job(config: Config, backend: Callable[[], object]) -> Callable[[date
 
 
 # --- one log file per office --------------------------------------------------------------------
-class _ThisOffice(logging.Filter):
+class ThisOffice(logging.Filter):
     """Passes the records emitted while this office's cycle runs in the current thread."""
 
     def __init__(self, office: str):
@@ -173,7 +178,7 @@ def office_logging(configs: Sequence[Config], names: Sequence[str], verbose: boo
     try:
         for config, name in zip(configs, names, strict=True):
             handler = log_handler(config)
-            handler.addFilter(_ThisOffice(name))
+            handler.addFilter(ThisOffice(name))
             root.addHandler(handler)
             handlers.append(handler)
         for h in quieted:

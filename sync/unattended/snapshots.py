@@ -268,4 +268,6 @@ def _writable(value: object) -> str | int | float:
         return value.strftime("%H:%M:%S")
     if isinstance(value, timedelta):
         return str(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
+        return int(value)  # the .xlsx reader gives every number as a float: 4 stays 4, not 4.0
     return value

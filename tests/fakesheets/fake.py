@@ -432,11 +432,14 @@ class FakeGoogle:
         """401 for a bad token, 403 for a missing scope or a disabled API; who is asking."""
         who = self.tokens.identify(request.headers.get("Authorization"))
         drive = found.endpoint.startswith("drive.")
+        describing = (found.endpoint in ("drive.files.get", "drive.files.list")
+                      and request.method == "GET" and "alt=media" not in (request.url or ""))
         if found.endpoint.startswith("forms."):  # forms.get: either Forms scope; an edit: forms.body
             wanted = (FORMS_BODY,) if found.endpoint == "forms.batchUpdate" else (FORMS_BODY, FORMS_READONLY)
             if who is not None and not who.can(*wanted):
                 raise insufficient_scopes(False, service="forms.googleapis.com")
-        elif who is not None and not who.can(DRIVE_FILE_SCOPE if drive else SHEETS_SCOPE):
+        elif who is not None and not who.can(DRIVE_FILE_SCOPE if drive else SHEETS_SCOPE) \
+                and not (describing and who.reads_drive_metadata()):
             raise insufficient_scopes(drive)
         service = "drive" if drive else "sheets"
         if service in self.disabled:

@@ -44,6 +44,11 @@ JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 SHEETS = "https://www.googleapis.com/auth/spreadsheets"
 DRIVE = "https://www.googleapis.com/auth/drive"
 DRIVE_FILE = "https://www.googleapis.com/auth/drive.file"
+# scopes that see every file shared with the account, read-only: metadata (files.get/list
+# without alt=media) for the first two, contents too for drive.readonly
+DRIVE_METADATA_READ = frozenset({"https://www.googleapis.com/auth/drive.metadata.readonly",
+                                 "https://www.googleapis.com/auth/drive.metadata",
+                                 "https://www.googleapis.com/auth/drive.readonly"})
 CLOUD = "https://www.googleapis.com/auth/cloud-platform"
 FORMS_BODY = "https://www.googleapis.com/auth/forms.body"
 FORMS_READONLY = "https://www.googleapis.com/auth/forms.body.readonly"
@@ -68,9 +73,14 @@ class Identity:
         return any(w in self.scopes or broader.get(w, w) in self.scopes or CLOUD in self.scopes
                    for w in wanted)
 
+    def reads_drive_metadata(self) -> bool:
+        """Whether a read-only Drive scope lets it describe any file shared with it."""
+        return bool(self.scopes & DRIVE_METADATA_READ)
+
     @property
     def drive_file_only(self) -> bool:
-        return DRIVE not in self.scopes and CLOUD not in self.scopes
+        return DRIVE not in self.scopes and CLOUD not in self.scopes \
+            and not self.reads_drive_metadata()
 
 
 @dataclass
