@@ -189,3 +189,13 @@ def test_a_staff_copy_of_a_tool_column_is_reported_and_never_written(cli, worksp
     result = sync(cli, workspace, LATER)
     assert result.code == 0 and "heads columns" not in result.err, result.err
     assert column(workspace, tab, copy) != tool or workspace.kind == "google"
+
+
+def test_a_staff_copy_is_reported_when_merged_cells_trim_the_batch():
+    """The planner's notes of a doubled header survive the batch being trimmed for merges."""
+    from sync.rules.book import CellWrite, Doubled, WriteBatch
+
+    batch = WriteBatch(cells=[CellWrite("T", 2, 3, "x"), CellWrite("T", 3, 3, "y")],
+                       doubled=[Doubled("T", "tonghop: Kết quả", (3, 5), None)])
+    trimmed, skipped = batch.uncovered(lambda tab, row, col: "C2:C2" if row == 2 else None)
+    assert len(skipped) == 1 and trimmed.doubled == batch.doubled

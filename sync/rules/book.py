@@ -248,7 +248,8 @@ class WriteBatch:
                           colours=[c for c in self.colours if keep(c)],
                           choices=[c for c in self.choices if (c.tab, c.col) not in columns],
                           guards=[g for g in self.guards if (g.tab, g.col) not in columns],
-                          number_formats={k: v for k, v in self.number_formats.items() if k not in columns})
+                          number_formats={k: v for k, v in self.number_formats.items() if k not in columns},
+                          doubled=list(self.doubled))
 
     def checked(self, current: Callable[[str, int, int], Cell],
                 merged: Callable[[str, int, int], str | None] = lambda tab, row, col: None,
