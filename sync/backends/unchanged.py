@@ -127,4 +127,6 @@ def _plain(book: Book) -> tuple:
 
 def _book(plain: tuple) -> Book:
     ref, title, time_zone, locale, tabs = plain
-    return Book(ref, title, {t[0]: Tab(*t) for t in tabs}, time_zone, locale)
+    return Book(ref, title, {name: Tab(name, values, rows, cols, sheet_id, merges=merges)
+                             for name, values, rows, cols, sheet_id, merges in tabs},
+                time_zone, locale)
