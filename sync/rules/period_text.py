@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from sync.errors import Problem
+from sync.rules import headers as H
 from sync.rules.periods import (
     CALENDAR,
     DECREE_09,
@@ -17,6 +19,7 @@ from sync.rules.periods import (
     DeadlineRule,
     Period,
     PeriodKind,
+    Schedule,
 )
 from sync.rules.text import simple_key, strip_accents
 
@@ -145,3 +148,53 @@ def parse_deadline_rule(text: object) -> DeadlineRule:
         anchor = Anchor.LAST_MONTH if m[2].startswith("cuoi") else Anchor.NEXT_MONTH
         return DeadlineRule(anchor, int(m[1]))
     raise PeriodTextError(f"'{text}' is not a deadline rule (write {DEADLINE_WORDS})")
+
+
+# --- a campaign's row ----------------------------------------------------------------------
+SCHEDULE_COLUMNS = (H.CAMPAIGN_PERIOD_KIND, H.CAMPAIGN_FIRST_PERIOD, H.CAMPAIGN_DEADLINE_RULE,
+                    H.CAMPAIGN_CUTOFF)
+
+
+def read_schedule(cells: dict[str, str], tab: str, row: int, code: str
+                  ) -> tuple[Schedule | None, list[Problem]]:
+    """A campaign row's period columns (keyed by canonical header) as a :class:`Schedule`;
+    None when they are all empty (a one-off campaign) or when one cannot be read: then each
+    bad cell is a problem naming its column, and the campaign is read as a one-off."""
+    kind_col, first_col, rule_col, cutoff_col = (names[0] for names in SCHEDULE_COLUMNS)
+    if not any(cells.values()):
+        return None, []
+    problems: list[Problem] = []
+
+    def fault(column: str, reason: str) -> None:
+        problems.append(Problem(tab, row, column, f"campaign {code}: {reason}; not read as a "
+                                                  "periodic campaign"))
+
+    if not cells[kind_col]:
+        filled = ", ".join(f"'{c}'" for c in (first_col, rule_col, cutoff_col) if cells[c])
+        fault(kind_col, f"{filled} filled but not '{kind_col}' (write {KIND_WORDS})")
+        return None, problems
+    values: dict[str, object] = {}
+    for column, reader in ((kind_col, parse_kind), (rule_col, parse_deadline_rule),
+                           (cutoff_col, parse_cutoff)):
+        if column == rule_col and not cells[column]:
+            fault(column, f"a periodic campaign needs the deadline of each period (write "
+                          f"{DEADLINE_WORDS})")
+            continue
+        try:
+            values[column] = reader(cells[column])
+        except PeriodTextError as err:
+            fault(column, str(err))
+    kind = values.get(kind_col)
+    if isinstance(kind, PeriodKind):
+        if not cells[first_col]:
+            fault(first_col, f"a periodic campaign needs its first period (e.g. "
+                             f"'{Period(2025, 1, kind).label}')")
+        else:
+            try:
+                values[first_col] = parse_first_period(cells[first_col], kind)
+            except PeriodTextError as err:
+                fault(first_col, str(err))
+    if problems:
+        return None, problems
+    return Schedule(values[kind_col], values[first_col], values[rule_col],  # type: ignore[arg-type]
+                    values[cutoff_col]), []
