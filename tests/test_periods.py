@@ -169,6 +169,8 @@ def test_cutoff_kind_and_first_period_texts():
     ("Tháng 6/2025", Period(2025, 6, M)),
     ("T6-2025", Period(2025, 6, M)),
     ("t6/2025", Period(2025, 6, M)),
+    ("thg 6/2025", Period(2025, 6, M)),
+    ("H1/2025", Period(2025, 1, H6)),
     ("06/2025", Period(2025, 6, M)),
     ("6.2025", Period(2025, 6, M)),
     ("2025-06", Period(2025, 6, M)),
