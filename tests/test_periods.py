@@ -265,6 +265,17 @@ def test_due_periods():
         Schedule(Q, Period(2025, 1, M), DAY_18)
 
 
+@pytest.mark.parametrize(("now", "expected"), [
+    (at(1, 1, 2024), Period(2025, 1, M)),  # before the first: the first
+    (at(18, 2, 2025, 23), Period(2025, 2, M)),  # on February's deadline day
+    (at(20, 2, 2025), Period(2025, 2, M)),  # 2 days past it, 26 days before March's
+    (at(5, 3, 2025), Period(2025, 3, M)),  # 15 days past February's, 13 before March's
+    (at(18, 3, 2025, 23), Period(2025, 3, M)),
+])
+def test_current_period_is_the_one_whose_deadline_is_nearest(now, expected):
+    assert MONTHLY.current(now, TZ) == expected
+
+
 # --- properties -------------------------------------------------------------------------
 kinds = st.sampled_from(list(PeriodKind))
 cutoffs = st.one_of(st.just(DECREE_09), st.just(CALENDAR), st.integers(1, 28).map(CutOff))

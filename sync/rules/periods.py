@@ -220,6 +220,18 @@ class Schedule:
         guess = self.cutoff.period_of(day, self.kind)
         return guess if self.opens(guess) <= day else guess.previous()
 
+    def current(self, now: datetime, tz: ZoneInfo) -> Period:
+        """The period staff watch at ``now``: the one whose deadline is nearest, past or to
+        come (a tie goes to the past one, still being chased); the first before it is due."""
+        period = self.first
+        while self.deadline(period, tz) < now:
+            period = period.shift(1)
+        if period == self.first:
+            return period
+        before = period.previous()
+        past, ahead = now - self.deadline(before, tz), self.deadline(period, tz) - now
+        return before if past <= ahead else period
+
     def due(self, now: datetime, tz: ZoneInfo) -> list[Period]:
         """The periods from the first whose deadline has passed by ``now``."""
         out, period = [], self.first
