@@ -65,6 +65,13 @@ CAMPAIGN_LEGAL_BASIS = ("Căn cứ",)  # "Kế hoạch số 45/KH-UBND ngày 10/
 CAMPAIGN_AWARD_ISSUERS = ("Thẩm quyền khen thưởng", "Cấp khen")
 # The unit word of each figure in the drafts: "Số bài viết dự thi: bài; Số hộ tham gia: hộ".
 CAMPAIGN_FIGURE_UNITS = ("Đơn vị tính",)
+# A campaign that repeats (sync/rules/periods.py): its kind of period ("tháng", "quý", "6 tháng",
+# "năm"), the first period it collects ("Tháng 1/2025"), the deadline of each period ("ngày 18
+# của tháng cuối kỳ") and the data cut-off (empty: Decree 09/2019/NĐ-CP's).
+CAMPAIGN_PERIOD_KIND = ("Định kỳ", "Loại kỳ báo cáo")
+CAMPAIGN_FIRST_PERIOD = ("Kỳ đầu tiên", "Từ kỳ")
+CAMPAIGN_DEADLINE_RULE = ("Hạn nộp mỗi kỳ", "Hạn nộp hằng kỳ")
+CAMPAIGN_CUTOFF = ("Chốt số liệu", "Thời gian chốt số liệu")
 
 # --- Exemptions ("Gia hạn - Miễn nộp") --------------------------------------------------------
 EXEMPT_UNIT = ("Mã đơn vị", "Đơn vị")

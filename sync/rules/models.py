@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sync.errors import Problem
 from sync.rules.answers import Answers, Questions
 from sync.rules.figures import FigureSpec
+from sync.rules.periods import Schedule
 from sync.rules.text import header_key
 
 
@@ -118,6 +119,9 @@ class Campaign:
     # be read), None when it can. Such a campaign is skipped, never evaluated on a guess: its
     # last statuses stay and no reminder goes out on it (it fails closed).
     fault: Problem | None = None
+    # A campaign that repeats (its period, first period, deadline rule and cut-off); None for a
+    # one-off. Read and checked only: campaigns are still evaluated against ``deadline``.
+    schedule: Schedule | None = None
 
     def value(self, names: Sequence[str]) -> str:
         """An optional column of the row (kept in ``extra``), by any accepted spelling of its

@@ -27,6 +27,7 @@ from sync.rules.models import (
     Unit,
 )
 from sync.rules.office import is_example
+from sync.rules.period_text import SCHEDULE_COLUMNS, read_schedule
 from sync.rules.text import clean, header_key, nfc, safe_text, simple_key, split_list
 from sync.rules.timeparse import (
     DateOrder,
@@ -172,7 +173,7 @@ _ALL_UNITS = {simple_key(w) for w in H.ALL_UNITS}
 _CAMPAIGN_COLUMNS = (
     H.CAMPAIGN_CODE, H.CAMPAIGN_TITLE, H.CAMPAIGN_TAB, H.CAMPAIGN_SPREADSHEET, H.CAMPAIGN_DEADLINE,
     H.CAMPAIGN_TARGETS, H.CAMPAIGN_REQUIRED, H.CAMPAIGN_UNIT_QUESTION, H.CAMPAIGN_RESUBMISSION,
-    H.CAMPAIGN_OWNER, H.CAMPAIGN_FIGURES,
+    H.CAMPAIGN_OWNER, H.CAMPAIGN_FIGURES, *SCHEDULE_COLUMNS,
 )
 
 
@@ -269,6 +270,9 @@ def parse_campaigns(
             figures = ()
             problems.append(Problem(tab.title, r, H.CAMPAIGN_FIGURES[0],
                                     f"campaign {code}: {err}; no figures are added up"))
+        schedule, faults = read_schedule({names[0]: get(names) for names in SCHEDULE_COLUMNS},
+                                         tab.title, r, code)
+        problems += faults
         seen[code.casefold()] = r
         campaigns.append(Campaign(
             code=code, title=get(H.CAMPAIGN_TITLE) or code, responses_tab=responses_tab,
@@ -276,6 +280,7 @@ def parse_campaigns(
             required=tuple(split_list(_get(line, c[H.CAMPAIGN_REQUIRED[0]]))),
             unit_question=get(H.CAMPAIGN_UNIT_QUESTION), resubmission=rule,
             owner=get(H.CAMPAIGN_OWNER), extra=extra, row=r, figures=figures, fault=fault,
+            schedule=schedule,
         ))
     return campaigns, problems
 
