@@ -154,7 +154,7 @@ class FormsClient:
                 raise AccessError(f"the sign-in does not allow {'editing' if writing else 'reading'} "
                                   f"Google Forms (form {form_id}): {self.rescope}") from err
             if status == 403 and "SERVICE_DISABLED" in reasons:
-                from sync.backends.google import api_disabled_line
+                from sync.backends.retry import api_disabled_line
 
                 raise AccessError(api_disabled_line("Google Forms API", err)) from err
             if status == 403:

@@ -57,7 +57,14 @@ from sync.backends.credentials import (
 )
 from sync.backends.forms import FORMS_READ_SCOPE, FORMS_WRITE_SCOPE, FormsClient
 from sync.backends.payload import split_requests
-from sync.backends.retry import GaveUp, RetryingHTTPClient, RetryPolicy, TokenRequest, network_problem
+from sync.backends.retry import (
+    GaveUp,
+    RetryingHTTPClient,
+    RetryPolicy,
+    TokenRequest,
+    api_disabled_line,
+    network_problem,
+)
 from sync.backends.sheets_requests import (
     ANCHOR_KEY,
     MAX_PAYLOAD,
@@ -541,18 +548,6 @@ def _rescope(identity: Identity, config_path: str) -> str:
         return ("run `gcloud auth application-default login` again with the scopes in "
                 "docs/google.md")
     return "give the account the Sheets and Drive scopes (docs/google.md)"
-
-
-def api_disabled_line(api: str, err: APIError) -> str:
-    """'the Google Sheets API is not enabled in Cloud project 123: enable it at <url>, ...' from
-    Google's 403 (its ErrorInfo SERVICE_DISABLED carries the project and the activation URL)."""
-    meta = next((d.get("metadata", {}) for d in err.error.get("details") or []
-                 if isinstance(d, dict) and d.get("reason") == "SERVICE_DISABLED"), {})
-    project = str(meta.get("consumer", "")).removeprefix("projects/")
-    where = f" in Cloud project {project}" if project else " in the Cloud project"
-    url = meta.get("activationUrl") or "the Cloud console (APIs & Services > Library)"
-    return (f"the {api} is not enabled{where}: enable it at {url}, wait a few minutes, then run "
-            "`tonghop check` again")
 
 
 # --- what a read learnt, for the write that follows -----------------------------------------------

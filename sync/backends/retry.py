@@ -307,3 +307,15 @@ def _error(state: RetryCallState) -> BaseException | None:
 
 def _short(endpoint: str) -> str:
     return endpoint.split("?")[0].rsplit("/", 1)[-1][:60]
+
+
+def api_disabled_line(api: str, err: APIError) -> str:
+    """'the Google Sheets API is not enabled in Cloud project 123: enable it at <url>, ...' from
+    Google's 403 (its ErrorInfo SERVICE_DISABLED carries the project and the activation URL)."""
+    meta = next((d.get("metadata", {}) for d in err.error.get("details") or []
+                 if isinstance(d, dict) and d.get("reason") == "SERVICE_DISABLED"), {})
+    project = str(meta.get("consumer", "")).removeprefix("projects/")
+    where = f" in Cloud project {project}" if project else " in the Cloud project"
+    url = meta.get("activationUrl") or "the Cloud console (APIs & Services > Library)"
+    return (f"the {api} is not enabled{where}: enable it at {url}, wait a few minutes, then run "
+            "`tonghop check` again")

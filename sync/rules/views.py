@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sync.errors import Problem
 from sync.rules import headers as H
 from sync.rules.book import Cell
+from sync.rules.chat import chat_text
 from sync.rules.figure_table import FigureTable, Line
 from sync.rules.figures import Aggregate
 from sync.rules.models import (
@@ -27,10 +28,10 @@ from sync.rules.models import (
 )
 from sync.rules.plan import STATUS_COLOURS, Colouring, Table
 from sync.rules.reminders import Offset
+from sync.rules.sent import Entry
+from sync.rules.sent import State as Sending
 from sync.rules.text import one_line
 from sync.rules.timeparse import format_duration, format_vn
-from sync.unattended.ledger import Entry
-from sync.unattended.ledger import State as Sending
 
 NOT_EXPECTED_MARK = "—"
 
@@ -143,6 +144,13 @@ def log_line(
     if len(problems) > 20:
         shown += f"\n… và {len(problems) - 20} vấn đề khác"
     return [format_vn(now, tz), responses, by_status, changed, shown]
+
+
+def chat_rows(campaigns: Sequence[Campaign], statuses: Sequence[UnitStatus], now: datetime,
+              tz: ZoneInfo) -> list[dict[str, Cell]]:
+    """The reminders tab's group-chat cells: one row per campaign."""
+    return [{H.CHAT_CAMPAIGN: c.code, H.CHAT_TEXT: chat_text(c, statuses, now, tz)}
+            for c in campaigns]
 
 
 def reminder_rows(entries: Sequence[Entry], tz: ZoneInfo) -> list[dict[str, Cell]]:
