@@ -267,6 +267,7 @@ def plan_writes(
         batches[""].merge(plan_keyed_table(
             reminders_tab, reminders_tab.title if reminders_tab else tabs.reminders,
             H.REMINDER_KEYS, H.REMINDER_HEADERS, reminder_rows))
+    batches[""].merge(plan_chat(config, state, bool(reminder_rows)))
     changed = sum(b.cell_count() for b in batches.values())
     if changed:
         log_tab = control.find_tab(tabs.log)
@@ -287,6 +288,18 @@ def doubled_problem(doubled: Doubled) -> Problem:
         what = (f"the tool writes only its own, {column_letters(doubled.written)}; delete or "
                 "rename the copy")
     return Problem(doubled.tab, 1, doubled.header, f"'{doubled.header}' heads columns {cols}: {what}")
+
+
+def plan_chat(config: Config, state: State, reminders_planned: bool) -> WriteBatch:
+    """The group-chat messages, one cell per campaign, beside the reminders' table. A cycle
+    that makes the reminders tab for its first reminders leaves them to the next cycle (two
+    tables cannot both lay out a tab that does not exist yet)."""
+    tab = state.books[""].find_tab(config.tabs.reminders)
+    if tab is None and reminders_planned:
+        return WriteBatch()
+    rows = views.chat_rows(state.campaigns, state.statuses, state.now, config.tz)
+    return plan_keyed_table(tab, tab.title if tab else config.tabs.reminders, [H.CHAT_CAMPAIGN],
+                            H.CHAT_HEADERS, rows, keep=lambda key: key[0] in state.skipped)
 
 
 def plan_corrections(config: Config, state: State) -> WriteBatch:

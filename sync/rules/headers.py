@@ -144,6 +144,10 @@ REMINDER_HEADERS = (
     "Gửi email",
 )
 REMINDER_KEYS = REMINDER_HEADERS[:4]
+# Beside them, one row per campaign: the group-chat message (sync/rules/chat.py) to copy.
+CHAT_CAMPAIGN = "Đợt (tin nhắn nhóm)"
+CHAT_TEXT = "Tin nhắn nhóm (sao chép, dán vào Zalo)"
+CHAT_HEADERS = (CHAT_CAMPAIGN, CHAT_TEXT)
 
 # --- Correction tab ("Đối chiếu tên đơn vị"): one row per typed name staff may settle ----------
 CORRECTION_NAME = "Tên đơn vị đã nhập"
