@@ -124,6 +124,7 @@ class Reminders:
     enabled: bool = True
     catch_up_hours: float = 72.0  # a reminder whose moment passed longer ago is not sent
     templates_dir: str = ""  # folder with reminder_*.txt.j2; "" = the project's templates/
+    receipts_per_cycle: int = 50  # receipts (campaigns with "Gửi xác nhận") sent in one cycle at most
 
 @dataclass(frozen=True)
 class Config:
@@ -322,6 +323,8 @@ def _check(config: Config) -> None:
         )
     if not 0 < config.smtp.port < 65536:
         raise ConfigError(f"{where}: 'smtp.port' must be between 1 and 65535")
+    if config.reminders.receipts_per_cycle < 1:
+        raise ConfigError(f"{where}: 'reminders.receipts_per_cycle' must be at least 1")
     if config.reminders.catch_up_hours < 0:
         raise ConfigError(f"{where}: 'reminders.catch_up_hours' must not be negative")
     if config.snapshot_keep < 0:

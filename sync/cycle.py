@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import zip_longest
 
 from sync.backends.base import Backend, Book, Cell, WriteBatch
 from sync.campaign_forms import FormsRead, keep_unit_lists, read_forms, with_old_names, with_tab
@@ -262,12 +263,7 @@ def plan_writes(
             figures_tab, figures_tab.title if figures_tab else tabs.figures,
             [H.FIGURES_CODE, H.FIGURES_NAME], views.figures_headers(figures),
             views.figures_rows(figures, state.statuses), formats=views.figures_formats(figures)))
-    if reminder_rows is not None:
-        reminders_tab = control.find_tab(tabs.reminders)
-        batches[""].merge(plan_keyed_table(
-            reminders_tab, reminders_tab.title if reminders_tab else tabs.reminders,
-            H.REMINDER_KEYS, H.REMINDER_HEADERS, reminder_rows))
-    batches[""].merge(plan_chat(config, state, bool(reminder_rows)))
+    batches[""].merge(plan_reminders_tab(config, state, reminder_rows))
     changed = sum(b.cell_count() for b in batches.values())
     if changed:
         log_tab = control.find_tab(tabs.log)
@@ -290,16 +286,24 @@ def doubled_problem(doubled: Doubled) -> Problem:
     return Problem(doubled.tab, 1, doubled.header, f"'{doubled.header}' heads columns {cols}: {what}")
 
 
-def plan_chat(config: Config, state: State, reminders_planned: bool) -> WriteBatch:
-    """The group-chat messages, one cell per campaign, beside the reminders' table. A cycle
-    that makes the reminders tab for its first reminders leaves them to the next cycle (two
-    tables cannot both lay out a tab that does not exist yet)."""
+def plan_reminders_tab(config: Config, state: State,
+                       reminder_rows: Sequence[Mapping[str, Cell]] | None) -> WriteBatch:
+    """Two tables side by side: the reminders (None: left alone) and, beside them, the
+    group-chat messages, one row per campaign. Each keeps its own rows; a tab that does not
+    exist yet is laid out by one call, the two tables' rows side by side."""
     tab = state.books[""].find_tab(config.tabs.reminders)
-    if tab is None and reminders_planned:
-        return WriteBatch()
-    rows = views.chat_rows(state.campaigns, state.statuses, state.now, config.tz)
-    return plan_keyed_table(tab, tab.title if tab else config.tabs.reminders, [H.CHAT_CAMPAIGN],
-                            H.CHAT_HEADERS, rows, keep=lambda key: key[0] in state.skipped)
+    title = tab.title if tab else config.tabs.reminders
+    chat = views.chat_rows(state.campaigns, state.statuses, state.now, config.tz)
+    if tab is None and reminder_rows:
+        rows = [{**r, **c} for r, c in zip_longest(reminder_rows, chat, fillvalue={})]
+        return plan_keyed_table(None, title, H.REMINDER_KEYS, H.REMINDER_HEADERS + H.CHAT_HEADERS,
+                                rows)
+    batch = WriteBatch()
+    if reminder_rows is not None:
+        batch.merge(plan_keyed_table(tab, title, H.REMINDER_KEYS, H.REMINDER_HEADERS, reminder_rows))
+    batch.merge(plan_keyed_table(tab, title, [H.CHAT_CAMPAIGN], H.CHAT_HEADERS, chat,
+                                 keep=lambda key: key[0] in state.skipped))
+    return batch
 
 
 def plan_corrections(config: Config, state: State) -> WriteBatch:

@@ -57,6 +57,8 @@ DEFAULT_PROPOSALS_QUESTION = "Danh sách đề nghị khen thưởng"
 CAMPAIGN_FORM_URL = ("Link biểu mẫu", "Đường dẫn biểu mẫu")
 CAMPAIGN_SYNC_UNITS = ("Đồng bộ danh sách đơn vị",)  # Có: the unit dropdown follows the roster
 CAMPAIGN_ENTRY_ID = ("Mã câu hỏi đơn vị",)  # entry id of the unit question: 123 or entry.123
+CAMPAIGN_RECEIPTS = ("Gửi xác nhận", "Xác nhận đã nhận")  # Có: a receipt e-mail per response
+CAMPAIGN_RESPONDENT_EMAIL = ("Câu hỏi email người gửi",)  # receipts also to the address typed there
 CAMPAIGN_REMINDERS = ("Nhắc nhở", "Nhắc hạn")  # offsets from the deadline: "-3; -1; +1", "-12h"
 # Numeric questions and how each adds up: "Số thu (triệu đồng): tổng; Tỷ lệ (%): trung bình".
 CAMPAIGN_FIGURES = ("Số liệu tổng hợp", "Chỉ tiêu tổng hợp")

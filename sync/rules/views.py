@@ -27,6 +27,7 @@ from sync.rules.models import (
     Verdict,
 )
 from sync.rules.plan import STATUS_COLOURS, Colouring, Table
+from sync.rules.receipts import is_receipt, received_at
 from sync.rules.reminders import Offset
 from sync.rules.sent import Entry
 from sync.rules.sent import State as Sending
@@ -154,7 +155,7 @@ def chat_rows(campaigns: Sequence[Campaign], statuses: Sequence[UnitStatus], now
 
 
 def reminder_rows(entries: Sequence[Entry], tz: ZoneInfo) -> list[dict[str, Cell]]:
-    """The "Nhắc nhở" tab: one row per reminder of the ledger."""
+    """The "Nhắc nhở" tab: one row per reminder or receipt of the ledger."""
     rows = []
     for e in entries:
         if e.state is Sending.SENT:
@@ -163,10 +164,14 @@ def reminder_rows(entries: Sequence[Entry], tz: ZoneInfo) -> list[dict[str, Cell
             sent = f"{e.state.label}: {one_line(e.error, 200)}"
         else:
             sent = e.state.label
-        offset = Offset.parse(e.offset)
+        if is_receipt(e.offset):
+            moment = f"Xác nhận đã nhận bản gửi {format_vn(received_at(e.offset), tz)}"
+        else:
+            offset = Offset.parse(e.offset)
+            moment = f"{offset.label} ({offset.code})"
         values = (
-            e.campaign, e.unit, format_vn(datetime.fromisoformat(e.deadline), tz),
-            f"{offset.label} ({offset.code})", e.unit_name, format_vn(e.claimed_at, tz), e.status,
+            e.campaign, e.unit, format_vn(datetime.fromisoformat(e.deadline), tz) if e.deadline else "",
+            moment, e.unit_name, format_vn(e.claimed_at, tz), e.status,
             e.missing, e.link, e.email, sent,
         )
         rows.append(dict(zip(H.REMINDER_HEADERS, values, strict=True)))

@@ -1,4 +1,6 @@
 """The reminder ledger: a small SQLite file in the data folder that outlives the process.
+Receipts (sync/rules/receipts.py) are rows of it too, their offset ``receipt@<response time>``:
+the same claim, the same two phases, the same bounds.
 
 One row per reminder, UNIQUE(campaign, unit, deadline, offset): a reminder is *claimed* (inserted)
 before anything goes out, so overlapping or repeated cycles, cron and ``run`` alike, can never
@@ -121,9 +123,15 @@ class Ledger:
         out: dict[tuple[str, str, str], set[str]] = defaultdict(set)
         for campaign, unit, deadline, offset in self.db.execute(
             "SELECT campaign, unit, deadline, offset_code FROM reminders"
+            " WHERE offset_code NOT LIKE 'receipt%'"
         ):
             out[(campaign, unit, deadline)].add(offset)
         return dict(out)
+
+    def receipts_claimed(self) -> set[tuple[str, str, str]]:
+        """(campaign, unit, receipt code) of every receipt claimed, whatever became of it."""
+        return set(self.db.execute("SELECT campaign, unit, offset_code FROM reminders"
+                                   " WHERE offset_code LIKE 'receipt%'"))
 
     def entries(self) -> list[Entry]:
         """Every reminder, oldest first: what the "Nhắc nhở" tab mirrors."""
