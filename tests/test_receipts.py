@@ -174,3 +174,34 @@ def test_no_smtp_no_receipt_claimed(demo_dir, cli):
     _respond(demo_dir, datetime(2023, 6, 28, 8, 0), "UBND phường Khương Mai")
     result = cli("sync", "--config", demo_dir / "config.toml", "--now", "2023-06-28T09:00")
     assert result.code == 0 and "receipt" not in result.out
+
+
+def test_at_most_receipts_per_cycle_then_the_rest_next_cycle(demo_dir, cli, smtp_server):  # noqa: F811
+    inbox, port = smtp_server
+    config = _receipts_on(demo_dir, port)
+    config.write_text(config.read_text(encoding="utf-8") + "receipts_per_cycle = 1\n",
+                      encoding="utf-8")  # (appended to [reminders])
+    _respond(demo_dir, datetime(2023, 6, 28, 8, 0), "UBND phường Khương Mai")
+    _respond(demo_dir, datetime(2023, 6, 28, 8, 5), "UBND phường Khương Đình")
+    first = cli("sync", "--config", config, "--now", "2023-06-28T09:00")
+    assert "; 1 receipt, 1 next cycle" in first.out
+    assert list(_receipts(inbox)) == ["P04"]  # the older response first
+    second = cli("sync", "--config", config, "--now", "2023-06-28T09:01")
+    assert "; 1 receipt;" in second.out and list(_receipts(inbox)) == ["P04", "P08"]
+    assert "nothing changed" in cli("sync", "--config", config, "--now", "2023-06-28T09:02").out
+
+
+def test_check_says_whether_receipts_can_be_sent(demo_dir, cli, smtp_server):  # noqa: F811
+    _, port = smtp_server
+    config = demo_dir / "config.toml"
+    plain = config.read_text(encoding="utf-8")
+    _receipts_on(demo_dir, port)
+    with_smtp = config.read_text(encoding="utf-8")
+    ready = cli("check", "--config", config)
+    assert ready.code == 0, ready.err
+    assert "ok   campaign PCCC: receipts by e-mail via 127.0.0.1 to 11 of 11 units" in ready.out
+    config.write_text(plain, encoding="utf-8")
+    no_smtp = cli("check", "--config", config)
+    assert ("note campaign PCCC asks for receipts ('Gửi xác nhận'), but no SMTP server is set"
+            in no_smtp.out)
+    assert with_smtp != plain
