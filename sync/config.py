@@ -127,6 +127,14 @@ class Reminders:
     receipts_per_cycle: int = 50  # receipts (campaigns with "Gửi xác nhận") sent in one cycle at most
 
 @dataclass(frozen=True)
+class Board:
+    """The public board: unit, campaign, status and when sent, in a book of its own."""
+
+    spreadsheet: str = ""  # "" = none; a workbook path (local, made when missing) or a spreadsheet id/URL (google)
+    tab: str = "Tình hình nộp"
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -142,6 +150,7 @@ class Config:
     schedule: Schedule = field(default_factory=Schedule)
     smtp: Smtp = field(default_factory=Smtp)
     reminders: Reminders = field(default_factory=Reminders)
+    board: Board = field(default_factory=Board)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -14,6 +14,7 @@ from datetime import datetime
 from itertools import zip_longest
 
 from sync.backends.base import Backend, Book, Cell, WriteBatch
+from sync.board import board_ref, plan_board, read_board
 from sync.campaign_forms import FormsRead, keep_unit_lists, read_forms, with_old_names, with_tab
 from sync.config import Config, tool_tabs
 from sync.errors import AccessError, ConfigError, Problem, UsageError
@@ -64,6 +65,7 @@ class State:
     settled: Settled = field(default_factory=Settled)  # names staff settled in the correction tab
     forms: FormsRead = field(default_factory=FormsRead)  # linked Google Forms, what they gave
     skipped: frozenset[str] = frozenset()  # campaigns listed but not evaluated this cycle
+    board: str | None = None  # the public board's book (config [board]), when it is written
 
     def counts(self) -> Counter[Status]:
         return Counter(s.status for s in self.statuses)
@@ -198,8 +200,15 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
         statuses += result.statuses
         rows.append(result.rows)
     skipped = frozenset(c.code for c in campaigns) - {c.code for c in evaluated}
+    board = board_ref(config, backend, campaigns)
+    if board is not None and board not in books:
+        found = read_board(config, backend, board, problems)
+        if found is None:
+            board = None
+        else:
+            books[board] = found
     return State(now, books, units, evaluated, exemptions, statuses, CycleRows(rows), problems,
-                 settled, forms, skipped)
+                 settled, forms, skipped, board)
 
 
 def _check_not_a_tool_tab(config: Config, campaign: Campaign) -> None:
@@ -264,6 +273,9 @@ def plan_writes(
             [H.FIGURES_CODE, H.FIGURES_NAME], views.figures_headers(figures),
             views.figures_rows(figures, state.statuses), formats=views.figures_formats(figures)))
     batches[""].merge(plan_reminders_tab(config, state, reminder_rows))
+    if state.board is not None:
+        batches[state.board].merge(plan_board(config, state.books[state.board], state.campaigns,
+                                              state.statuses, state.skipped))
     changed = sum(b.cell_count() for b in batches.values())
     if changed:
         log_tab = control.find_tab(tabs.log)

@@ -131,6 +131,13 @@ REPORT_HEADERS = ("Mã đợt", "Loại", "Tệp", "Thời điểm", "Vị trí"
 # --- Sync log tab -----------------------------------------------------------------------------
 LOG_HEADERS = ("Thời điểm", "Số câu trả lời", "Theo trạng thái", "Thay đổi", "Vấn đề")
 
+# --- The public board (config [board]): a book of its own, these four columns and no other -----
+BOARD_UNIT = "Đơn vị"
+BOARD_CAMPAIGN = "Đợt"
+BOARD_STATUS = "Tình trạng"
+BOARD_SENT = "Thời điểm gửi"
+BOARD_HEADERS = (BOARD_UNIT, BOARD_CAMPAIGN, BOARD_STATUS, BOARD_SENT)
+
 # --- Reminders tab ("Nhắc nhở"): one row per reminder, mirrored from the ledger -----------------
 REMINDER_HEADERS = (
     "Mã đợt",
