@@ -302,13 +302,15 @@ def plan_reminders_tab(config: Config, state: State,
                        reminder_rows: Sequence[Mapping[str, Cell]] | None) -> WriteBatch:
     """Two tables side by side: the reminders (None: left alone) and, beside them, the
     group-chat messages, one row per campaign. Each keeps its own rows; a tab that does not
-    exist yet is laid out by one call, the two tables' rows side by side."""
+    exist yet, or has no header yet (a write that failed after making it), is laid out by one
+    call, the two tables' rows side by side: two calls would both put their headers in A1."""
     tab = state.books[""].find_tab(config.tabs.reminders)
     title = tab.title if tab else config.tabs.reminders
     chat = views.chat_rows(state.campaigns, state.statuses, state.now, config.tz)
-    if tab is None and reminder_rows:
+    bare = tab is None or not any(str(v).strip() for v in (tab.values[0] if tab.values else ()))
+    if bare and reminder_rows:
         rows = [{**r, **c} for r, c in zip_longest(reminder_rows, chat, fillvalue={})]
-        return plan_keyed_table(None, title, H.REMINDER_KEYS, H.REMINDER_HEADERS + H.CHAT_HEADERS,
+        return plan_keyed_table(tab, title, H.REMINDER_KEYS, H.REMINDER_HEADERS + H.CHAT_HEADERS,
                                 rows)
     batch = WriteBatch()
     if reminder_rows is not None:

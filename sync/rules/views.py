@@ -150,7 +150,10 @@ def log_line(
 def chat_rows(campaigns: Sequence[Campaign], statuses: Sequence[UnitStatus], now: datetime,
               tz: ZoneInfo) -> list[dict[str, Cell]]:
     """The reminders tab's group-chat cells: one row per campaign."""
-    return [{H.CHAT_CAMPAIGN: c.code, H.CHAT_TEXT: chat_text(c, statuses, now, tz)}
+    by_campaign: dict[str, list[UnitStatus]] = {c.code: [] for c in campaigns}
+    for s in statuses:
+        by_campaign.get(s.campaign.code, []).append(s)
+    return [{H.CHAT_CAMPAIGN: c.code, H.CHAT_TEXT: chat_text(c, by_campaign[c.code], now, tz)}
             for c in campaigns]
 
 
