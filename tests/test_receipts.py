@@ -205,3 +205,46 @@ def test_check_says_whether_receipts_can_be_sent(demo_dir, cli, smtp_server):  #
     assert ("note campaign PCCC asks for receipts ('Gửi xác nhận'), but no SMTP server is set"
             in no_smtp.out)
     assert with_smtp != plain
+
+
+def test_the_verdict_in_plain_vietnamese():
+    from datetime import timedelta
+
+    from sync.rules.models import Status
+    from sync.rules.receipts import verdict_text
+
+    assert verdict_text(Status.ON_TIME, (), "30/06/2023 23:59", None) == "đã nhận, hợp lệ"
+    assert verdict_text(Status.INCOMPLETE, ("Kiến nghị", "Số hộ: không đọc được số ('abc')"),
+                        "30/06/2023 23:59", None) == (
+        "đã nhận, còn thiếu: Kiến nghị; Số hộ (không đọc được số). Đề nghị đơn vị gửi bổ sung "
+        "trước 30/06/2023 23:59")
+    assert verdict_text(Status.INCOMPLETE, ("Kiến nghị",), "", None).endswith(
+        "gửi bổ sung sớm nhất có thể")  # the deadline has passed: no date in the past
+    assert verdict_text(Status.LATE, (), "", timedelta(days=2, hours=3)) == \
+        "đã nhận, gửi sau hạn 2 ngày 3 giờ"
+
+
+def test_an_office_folder_of_reminder_templates_still_gets_the_bundled_receipt_ones(
+        demo_dir, cli, smtp_server, tmp_path):  # noqa: F811
+    from sync import bundled
+
+    inbox, port = smtp_server
+    mine = tmp_path / "mau-thu"
+    mine.mkdir()
+    for name in ("reminder_subject.txt.j2", "reminder_body.txt.j2"):
+        (mine / name).write_text(bundled.template(name).read_text(encoding="utf-8"), encoding="utf-8")
+    config = _receipts_on(demo_dir, port)
+    config.write_text(config.read_text(encoding="utf-8") + f"templates_dir = '{mine}'\n",
+                      encoding="utf-8")
+    _respond(demo_dir, datetime(2023, 6, 28, 8, 0), "UBND phường Khương Mai")
+    assert cli("sync", "--config", config, "--now", "2023-06-28T09:00").code == 0
+    (_, msg), = _receipts(inbox)["P04"]
+    assert "Kết quả: đã nhận, hợp lệ." in _body(msg)
+    # and the office's own receipt template wins once it is there
+    (mine / "receipt_subject.txt.j2").write_text("Đã nhận: {{ unit.name }}", encoding="utf-8")
+    (mine / "receipt_body.txt.j2").write_text("{{ verdict }} ({{ received }})", encoding="utf-8")
+    _respond(demo_dir, datetime(2023, 6, 28, 9, 30), "UBND phường Khương Mai")
+    assert cli("sync", "--config", config, "--now", "2023-06-28T10:00").code == 0
+    msg = _receipts(inbox)["P04"][1][1]
+    assert msg["Subject"] == "Đã nhận: UBND phường Khương Mai"
+    assert _body(msg).strip() == "đã nhận, hợp lệ (28/06/2023 09:30)"

@@ -318,6 +318,7 @@ def _new_workbook(path: Path, title: str) -> None:
 
     workbook = openpyxl.Workbook()
     workbook.active.title = title
+    workbook.active.freeze_panes = "A2"  # the header row stays in view, as in the tool's other tabs
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(path, workbook.save)

@@ -73,7 +73,7 @@ def chat_text(campaign: Campaign, statuses: Sequence[UnitStatus], now: datetime,
     if incomplete:
         lines += ["", f"Còn thiếu nội dung ({len(incomplete)}):"]
         for s in incomplete:
-            missing = "; ".join(map(_missing, s.missing[:5]))
+            missing = "; ".join(map(missing_label, s.missing[:5]))
             more = f" và {len(s.missing) - 5} mục khác" if len(s.missing) > 5 else ""
             lines.append(f"- {one_line(s.unit.name, 80)}: thiếu {missing}{more}")
     if not waiting and not incomplete:
@@ -84,7 +84,7 @@ def chat_text(campaign: Campaign, statuses: Sequence[UnitStatus], now: datetime,
     return "\n".join(lines)
 
 
-def _missing(item: str) -> str:
+def missing_label(item: str) -> str:
     """A missing answer by its question only: "Số bài viết (không đọc được số)", never what
     the unit typed (a chat is no place to echo it)."""
     question, _, why = item.partition(": ")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sync.rules import headers as H
+from sync.rules.chat import missing_label
 from sync.rules.models import Campaign, MatchKind, Status, UnitStatus
 from sync.rules.reminders import deadline_key
 from sync.rules.text import clean
@@ -79,8 +80,7 @@ def due_receipts(statuses: Iterable[UnitStatus], sent: Collection[tuple[str, str
 def verdict_text(status: Status, missing: Iterable[str], deadline: str, late_by: timedelta | None) -> str:
     """The verdict in plain Vietnamese, as the receipt says it. ``deadline``: already formatted."""
     if status is Status.INCOMPLETE:
-        items = "; ".join(m.partition(": không đọc được số")[0] + (
-            " (không đọc được số)" if ": không đọc được số" in m else "") for m in missing)
+        items = "; ".join(map(missing_label, missing))
         return (f"đã nhận, còn thiếu: {items}. Đề nghị đơn vị gửi bổ sung trước {deadline}"
                 if deadline else f"đã nhận, còn thiếu: {items}. Đề nghị đơn vị gửi bổ sung sớm nhất có thể")
     if status is Status.LATE:

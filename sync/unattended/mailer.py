@@ -129,7 +129,8 @@ def reminder_context(entry: Entry, campaign: Campaign | None, config: Config,
 def receipt_context(entry: Entry, campaign: Campaign | None, status: UnitStatus | None,
                     config: Config, now: datetime) -> dict[str, object]:
     """What a receipt template can use: the reminder's variables, and ``received`` (when the
-    response arrived), ``verdict`` (plain Vietnamese), ``late_by``. ``status``: the unit's
+    response arrived), ``verdict`` (plain Vietnamese; ``verdict_short`` without the request to
+    send more), ``late_by``. ``status``: the unit's
     status now, for its own deadline (an extension) and lateness; None keeps the campaign's."""
     context = reminder_context(entry, campaign, config, now)
     deadline = datetime.fromisoformat(entry.deadline) if entry.deadline else None
@@ -139,10 +140,12 @@ def receipt_context(entry: Entry, campaign: Campaign | None, status: UnitStatus 
     late_by = received - deadline if deadline is not None and received > deadline else None
     label = Status.from_label(entry.status) or Status.ON_TIME
     open_until = format_vn(deadline, config.tz) if deadline is not None and now <= deadline else ""
+    verdict = verdict_text(label, [safe_text(m) for m in entry.missing.split("; ") if m],
+                           open_until, late_by)
     context.update({
         "received": format_vn(received, config.tz),
-        "verdict": verdict_text(label, [safe_text(m) for m in entry.missing.split("; ") if m],
-                                open_until, late_by),
+        "verdict": verdict,
+        "verdict_short": verdict.partition(". Đề nghị")[0],
         "late_by": format_duration(late_by) if late_by else "",
         "deadline": format_vn(deadline, config.tz),
     })
