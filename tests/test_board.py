@@ -73,3 +73,13 @@ def test_the_board_may_not_be_the_control_book(demo_dir, cli):
     result = cli("sync", "--config", config, "--now", "2023-06-20T10:00")
     assert result.code == 3
     assert "'board.spreadsheet' is the control book" in result.err
+
+
+def test_check_names_the_board(demo_dir, cli):
+    config = demo_dir / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[board]\nspreadsheet = "cong-khai.xlsx"\n',
+                      encoding="utf-8")
+    result = cli("check", "--config", config)
+    assert result.code == 0, result.err
+    assert f"ok   public board: workbook {demo_dir / 'cong-khai.xlsx'} (made on the first sync)" in result.out
+    assert not (demo_dir / "cong-khai.xlsx").exists()  # check writes nothing

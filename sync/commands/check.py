@@ -145,6 +145,10 @@ def run(args) -> int:
                 say(DETAIL, f"unit list: {dropdown_preview(facts, campaign, state.units)}")
     _check_clock(backend, say)
     _check_receipts(config, state, say)
+    if state.board is not None:
+        made = "" if state.books[state.board].tabs else " (made on the first sync)"
+        say(OK, f"public board: {backend.describe(state.board)}{made}, tab '{config.board.tab}': "
+                "unit, campaign, status, when sent; share it view-only with the units")
     failures += _check_drive(config, backend, say)
     # Missing tabs and headers must be fixed; a bad row in staff's tabs is only worth a look.
     blocking = [p for p in state.problems if p.blocking]
