@@ -3,6 +3,7 @@ real SMTP server on loopback (aiosmtpd, the fixture of test_reminders.py)."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -185,6 +186,8 @@ def test_at_most_receipts_per_cycle_then_the_rest_next_cycle(demo_dir, cli, smtp
     _respond(demo_dir, datetime(2023, 6, 28, 8, 5), "UBND phường Khương Đình")
     first = cli("sync", "--config", config, "--now", "2023-06-28T09:00")
     assert "; 1 receipt, 1 next cycle" in first.out
+    dry = cli("sync", "--config", config, "--now", "2023-06-28T09:00", "--dry-run", "--json")
+    assert json.loads(dry.out)["receipts"] == {"claimed": 1, "next_cycle": 0}  # P08's, not sent
     assert list(_receipts(inbox)) == ["P04"]  # the older response first
     second = cli("sync", "--config", config, "--now", "2023-06-28T09:01")
     assert "; 1 receipt;" in second.out and list(_receipts(inbox)) == ["P04", "P08"]
