@@ -314,9 +314,10 @@ def plan_reminders_tab(config: Config, state: State,
                                 rows)
     batch = WriteBatch()
     if reminder_rows is not None:
-        batch.merge(plan_keyed_table(tab, title, H.REMINDER_KEYS, H.REMINDER_HEADERS, reminder_rows))
+        batch.merge(plan_keyed_table(tab, title, H.REMINDER_KEYS, H.REMINDER_HEADERS, reminder_rows,
+                                     beside=True))
     batch.merge(plan_keyed_table(tab, title, [H.CHAT_CAMPAIGN], H.CHAT_HEADERS, chat,
-                                 keep=lambda key: key[0] in state.skipped))
+                                 keep=lambda key: key[0] in state.skipped, beside=True))
     return batch
 
 

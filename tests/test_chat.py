@@ -125,3 +125,21 @@ def test_remind_without_text_says_what_to_type(demo_dir, cli):
 def test_remind_help_has_an_example(cli):
     result = cli("remind", "--help")
     assert result.code == 0 and "tonghop remind --text --config" in result.out
+
+
+def test_reminders_that_come_after_the_messages_start_right_below_their_header(demo_dir, cli):
+    config = demo_dir / "config.toml"
+    plain = config.read_text(encoding="utf-8")
+    config.write_text(plain + "\n[reminders]\nenabled = false\n", encoding="utf-8")
+    assert cli("sync", "--config", config, "--now", "2023-06-20T10:00").code == 0
+    ws = openpyxl.load_workbook(demo_dir / "tonghop.xlsx")["Nhắc nhở"]
+    assert [c.value for c in ws[1]] == list(H.CHAT_HEADERS)  # the messages made the tab
+    config.write_text(plain, encoding="utf-8")
+    assert cli("sync", "--config", config, "--now", "2023-06-28T09:00").code == 0
+    ws = openpyxl.load_workbook(demo_dir / "tonghop.xlsx")["Nhắc nhở"]
+    headers = [c.value for c in ws[1]]
+    assert headers == list(H.CHAT_HEADERS + H.REMINDER_HEADERS)
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    campaign = headers.index("Mã đợt")
+    assert all(r[campaign] for r in rows)  # 11 reminders in rows 2-12, no gap beside the messages
+    assert len(rows) == 11 and [r[0] for r in rows[:4]] == ["NTVT", "KN75", "PCCC", "NSNN"]
