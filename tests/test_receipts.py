@@ -114,10 +114,15 @@ def test_a_new_response_gets_its_own_receipt_and_the_respondent_one_too(demo_dir
     cli("sync", "--config", config, "--now", "2023-06-28T09:00")
     _respond(demo_dir, datetime(2023, 6, 28, 15, 0), "Phường Phương Liệt")  # the corrected one
     cli("sync", "--config", config, "--now", "2023-06-28T15:30")
+    _respond(demo_dir, datetime(2023, 6, 28, 16, 0), "Phường Phương Liệt",
+             email="a@phuongliet.example.vn, sep@example.vn")  # not one plain address: unused
+    cli("sync", "--config", config, "--now", "2023-06-28T16:30")
     got = _receipts(inbox)["P06"]
     assert [to for to, _ in got] == [["p06@thanhxuan.example.vn", "van-thu@phuongliet.example.vn"],
-                                     ["p06@thanhxuan.example.vn", "nguoi-gui@example.vn"]]
+                                     ["p06@thanhxuan.example.vn", "nguoi-gui@example.vn"],
+                                     ["p06@thanhxuan.example.vn"]]
     assert "còn thiếu" in _body(got[0][1]) and "Kết quả: đã nhận, hợp lệ." in _body(got[1][1])
+    assert "sep@example.vn" not in got[2][1]["To"]
 
 
 def test_after_a_crash_between_send_and_record_at_most_once_more(demo_dir, cli, smtp_server):  # noqa: F811

@@ -15,6 +15,7 @@ collects addresses has one): the receipt then goes there as well as to the roste
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +28,7 @@ from sync.rules.text import clean
 from sync.rules.timeparse import format_duration
 
 RECEIPT = "receipt"
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 RECEIVED = (Status.ON_TIME, Status.LATE, Status.INCOMPLETE)
 CREDITED = (MatchKind.EXACT, MatchKind.SETTLED)
 
@@ -71,7 +73,8 @@ def due_receipts(statuses: Iterable[UnitStatus], sent: Collection[tuple[str, str
         if (s.campaign.code, s.unit.code, code) in sent:
             continue
         question = s.campaign.value(H.CAMPAIGN_RESPONDENT_EMAIL)
-        respondent = clean(counted.answers.get(question, "")) if question else ""
+        typed = clean(counted.answers.get(question, "")) if question else ""
+        respondent = typed if _PLAIN_ADDRESS.fullmatch(typed) else ""  # typed: nothing else
         due.append(Receipt(s, code, respondent))
     due.sort(key=lambda r: (r.status.submitted_at, r.status.campaign.code, r.status.unit.code))
     return due[:limit], max(len(due) - limit, 0)
