@@ -22,7 +22,7 @@ from sync.logs import console_logging
 from sync.rules.text import one_line
 
 # The order --help lists them in; any other module in sync/commands is listed after these.
-ORDER = ("demo", "init", "sync", "status", "check", "report", "run", "history", "restore")
+ORDER = ("demo", "init", "sync", "status", "remind", "check", "report", "run", "history", "restore")
 PIPE_CLOSED = 128 + 13  # what a shell reports for a program ended by SIGPIPE (`yes | head`)
 _EXAMPLE = re.compile(r"^(\s+)(?:tonghop|python main\.py)(?= )", re.MULTILINE)
 

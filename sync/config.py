@@ -126,6 +126,15 @@ class Reminders:
     enabled: bool = True
     catch_up_hours: float = 72.0  # a reminder whose moment passed longer ago is not sent
     templates_dir: str = ""  # folder with reminder_*.txt.j2; "" = the project's templates/
+    receipts_per_cycle: int = 50  # receipts (campaigns with "Gửi xác nhận") sent in one cycle at most
+
+@dataclass(frozen=True)
+class Board:
+    """The public board: unit, campaign, status and when sent, in a book of its own."""
+
+    spreadsheet: str = ""  # "" = none; a workbook path (local, made when missing) or a spreadsheet id/URL (google)
+    tab: str = "Tình hình nộp"
+
 
 @dataclass(frozen=True)
 class Config:
@@ -143,6 +152,7 @@ class Config:
     schedule: Schedule = field(default_factory=Schedule)
     smtp: Smtp = field(default_factory=Smtp)
     reminders: Reminders = field(default_factory=Reminders)
+    board: Board = field(default_factory=Board)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -324,6 +334,8 @@ def _check(config: Config) -> None:
         )
     if not 0 < config.smtp.port < 65536:
         raise ConfigError(f"{where}: 'smtp.port' must be between 1 and 65535")
+    if config.reminders.receipts_per_cycle < 1:
+        raise ConfigError(f"{where}: 'reminders.receipts_per_cycle' must be at least 1")
     if config.reminders.catch_up_hours < 0:
         raise ConfigError(f"{where}: 'reminders.catch_up_hours' must not be negative")
     if config.snapshot_keep < 0:

@@ -11,8 +11,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import zip_longest
 
 from sync.backends.base import Backend, Book, Cell, WriteBatch
+from sync.board import board_ref, plan_board, read_board
 from sync.campaign_forms import FormsRead, keep_unit_lists, read_forms, with_old_names, with_tab
 from sync.config import Config, tool_tabs
 from sync.errors import AccessError, ConfigError, Problem, UsageError
@@ -63,6 +65,7 @@ class State:
     settled: Settled = field(default_factory=Settled)  # names staff settled in the correction tab
     forms: FormsRead = field(default_factory=FormsRead)  # linked Google Forms, what they gave
     skipped: frozenset[str] = frozenset()  # campaigns listed but not evaluated this cycle
+    board: str | None = None  # the public board's book (config [board]), when it is written
 
     def counts(self) -> Counter[Status]:
         return Counter(s.status for s in self.statuses)
@@ -197,8 +200,15 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
         statuses += result.statuses
         rows.append(result.rows)
     skipped = frozenset(c.code for c in campaigns) - {c.code for c in evaluated}
+    board = board_ref(config, backend, campaigns)
+    if board is not None and board not in books:
+        found = read_board(config, backend, board, problems)
+        if found is None:
+            board = None
+        else:
+            books[board] = found
     return State(now, books, units, evaluated, exemptions, statuses, CycleRows(rows), problems,
-                 settled, forms, skipped)
+                 settled, forms, skipped, board)
 
 
 def _check_not_a_tool_tab(config: Config, campaign: Campaign) -> None:
@@ -262,11 +272,10 @@ def plan_writes(
             figures_tab, figures_tab.title if figures_tab else tabs.figures,
             [H.FIGURES_CODE, H.FIGURES_NAME], views.figures_headers(figures),
             views.figures_rows(figures, state.statuses), formats=views.figures_formats(figures)))
-    if reminder_rows is not None:
-        reminders_tab = control.find_tab(tabs.reminders)
-        batches[""].merge(plan_keyed_table(
-            reminders_tab, reminders_tab.title if reminders_tab else tabs.reminders,
-            H.REMINDER_KEYS, H.REMINDER_HEADERS, reminder_rows))
+    batches[""].merge(plan_reminders_tab(config, state, reminder_rows))
+    if state.board is not None:
+        batches[state.board].merge(plan_board(config, state.books[state.board], state.campaigns,
+                                              state.statuses, state.skipped))
     for ref, book in state.books.items():  # what a merge covers is never written: not planned
         if any(tab.merges for tab in book.tabs.values()):
             batches[ref], covered = batches[ref].uncovered(book.merged)
@@ -291,6 +300,29 @@ def doubled_problem(doubled: Doubled) -> Problem:
         what = (f"the tool writes only its own, {column_letters(doubled.written)}; delete or "
                 "rename the copy")
     return Problem(doubled.tab, 1, doubled.header, f"'{doubled.header}' heads columns {cols}: {what}")
+
+
+def plan_reminders_tab(config: Config, state: State,
+                       reminder_rows: Sequence[Mapping[str, Cell]] | None) -> WriteBatch:
+    """Two tables side by side: the reminders (None: left alone) and, beside them, the
+    group-chat messages, one row per campaign. Each keeps its own rows; a tab that does not
+    exist yet, or has no header yet (a write that failed after making it), is laid out by one
+    call, the two tables' rows side by side: two calls would both put their headers in A1."""
+    tab = state.books[""].find_tab(config.tabs.reminders)
+    title = tab.title if tab else config.tabs.reminders
+    chat = views.chat_rows(state.campaigns, state.statuses, state.now, config.tz)
+    bare = tab is None or not any(str(v).strip() for v in (tab.values[0] if tab.values else ()))
+    if bare and reminder_rows:
+        rows = [{**r, **c} for r, c in zip_longest(reminder_rows, chat, fillvalue={})]
+        return plan_keyed_table(tab, title, H.REMINDER_KEYS, H.REMINDER_HEADERS + H.CHAT_HEADERS,
+                                rows)
+    batch = WriteBatch()
+    if reminder_rows is not None:
+        batch.merge(plan_keyed_table(tab, title, H.REMINDER_KEYS, H.REMINDER_HEADERS, reminder_rows,
+                                     beside=True))
+    batch.merge(plan_keyed_table(tab, title, [H.CHAT_CAMPAIGN], H.CHAT_HEADERS, chat,
+                                 keep=lambda key: key[0] in state.skipped, beside=True))
+    return batch
 
 
 def plan_corrections(config: Config, state: State) -> WriteBatch:

@@ -48,6 +48,7 @@ def outcome_record(outcome) -> dict:
         "cells_to_write": result.changed_cells if result.batches and not result.written else 0,
         "problems": [str(p) for p in state.problems],
         "reminders": outcome.claimed,
+        "receipts": {"claimed": outcome.receipts, "next_cycle": outcome.receipts_left},
         "emails": {"sent": d.sent, "waiting": d.waiting, "failed": d.failed},
         "drafts": None if outcome.drafts is None else {
             "written": sum(1 for x in outcome.drafts if x.written), "total": len(outcome.drafts)},

@@ -36,7 +36,10 @@ def ntvt_view(ws) -> dict:
         "status": [r[col] if col < len(r) else "" for r in status],
         "detail": [r for r in ws.values(H.DETAIL_TAB) if r and r[0] == "NTVT"],
         "verdicts": [[r[i] if i < len(r) else "" for i in tool] for r in responses],
-        "reminders": [r for r in reminders if r and r[0] == "NTVT"],
+        # the reminders' own columns (the chat messages beside them are per campaign: NTVT's kept)
+        "reminders": [r[:len(H.REMINDER_HEADERS)] for r in reminders if r and r[0] == "NTVT"],
+        "chat": [r[len(H.REMINDER_HEADERS):] for r in reminders
+                 if len(r) > len(H.REMINDER_HEADERS) and r[len(H.REMINDER_HEADERS)] == "NTVT"],
     }
 
 
@@ -77,6 +80,7 @@ def test_a_campaign_that_cannot_be_read_keeps_its_statuses_and_sends_nothing(cli
     assert after["detail"] == before["detail"]
     assert after["verdicts"][1:] == before["verdicts"][1:]
     assert after["reminders"] == before["reminders"]
+    assert after["chat"] == before["chat"] and before["chat"]
     # the other campaigns go on: KN75's column is still written
     assert "KN75" not in result.err.split("campaign NTVT skipped")[0].split("\n")[-1]
 

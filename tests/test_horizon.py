@@ -40,7 +40,8 @@ def status(c: Campaign, state: Status = Status.PENDING, deadline: datetime | Non
 
 def test_the_first_instant_after_a_deadline():
     c = campaign()
-    assert next_change(NOW, campaigns=[c], statuses=[status(c)], tz=TZ) == DEADLINE + TICK
+    on_the_day = datetime(2023, 6, 30, 8, tzinfo=TZ)
+    assert next_change(on_the_day, campaigns=[c], statuses=[status(c)], tz=TZ) == DEADLINE + TICK
     # at the deadline itself the unit is still pending: the change is the instant after
     assert next_change(DEADLINE, campaigns=[c], tz=TZ) == DEADLINE + TICK
     assert next_change(DEADLINE + TICK, campaigns=[c], tz=TZ) is None
@@ -50,9 +51,17 @@ def test_an_exemption_deadline_counts_before_the_campaign_one():
     c = campaign()
     extended = datetime(2023, 6, 25, 17, 0, tzinfo=TZ)
     granted = Exemption("U1", "C1", new_deadline=extended)
-    assert next_change(NOW, campaigns=[c], exemptions=[granted], tz=TZ) == extended + TICK
+    that_day = datetime(2023, 6, 25, 8, tzinfo=TZ)
+    assert next_change(that_day, campaigns=[c], exemptions=[granted], tz=TZ) == extended + TICK
     # and through the unit's status, which carries its own deadline
     assert next_change(NOW, statuses=[status(c, deadline=extended)], tz=TZ) == extended + TICK
+
+
+def test_the_chat_message_counts_days_so_each_midnight_before_a_deadline_counts():
+    c = campaign()
+    assert next_change(NOW, campaigns=[c], tz=TZ) == datetime(2023, 6, 21, tzinfo=TZ)
+    on_the_day = datetime(2023, 6, 30, 8, tzinfo=TZ)
+    assert next_change(on_the_day, campaigns=[c], tz=TZ) == DEADLINE + TICK  # no more midnights
 
 
 def test_no_deadline_no_stamp_nothing_ever_moves():
@@ -145,16 +154,17 @@ def test_no_now_before_the_horizon_changes_the_result(cli, demo_dir):
     rng = random.Random(12)
     anchor = datetime.fromisoformat(DEMO_NOW).replace(tzinfo=TZ)
     horizons = []
-    for step in range(12):
+    for step in range(24):  # (the midnights before the deadlines are steps too: the chat)
         state, seen = _result(config, backend, anchor)
         if step == 0:
             assert plan_writes(config, state) == {}
         horizon = _horizon(config, state)
-        if horizon is None and step >= 3:  # nothing can change any more: every later now agrees
+        if horizon is None and step > 12:  # nothing ahead any more
             break
         assert horizon is not None and horizon > anchor
         horizons.append(horizon)
-        probes = [anchor + (horizon - anchor) * rng.random() for _ in range(8)]
+        # (a timedelta times a float rounds to the microsecond: kept below the horizon)
+        probes = [min(anchor + (horizon - anchor) * rng.random(), horizon - TICK) for _ in range(8)]
         probes += [anchor, horizon - TICK]
         for now in probes:
             later, seen_later = _result(config, backend, now)

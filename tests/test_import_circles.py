@@ -129,3 +129,14 @@ def test_finds_a_circle_even_under_type_checking(tmp_path: Path) -> None:
     graph = import_graph(tmp_path)
     assert graph["sync.d"] == {"sync.a"}
     assert circles(graph) == [["sync.a", "sync.b", "sync.c"]]
+
+
+def test_the_rules_import_neither_the_running_layer_nor_the_backends() -> None:
+    """sync/rules/ are pure: they read what the unattended layer records (sync.rules.sent) but
+    never import sync/unattended or sync/backends (docs/architecture.md)."""
+    graph = import_graph()
+    upward = sorted(f"{module} -> {target}" for module, targets in graph.items()
+                    if module.startswith("sync.rules") for target in targets
+                    if target.startswith(("sync.unattended", "sync.backends")))
+    assert "sync.rules.views" in graph and "sync.rules.sent" in graph
+    assert not upward, "rules importing the layers above them: " + "; ".join(upward)

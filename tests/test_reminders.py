@@ -385,8 +385,11 @@ def test_reminders_and_links_ride_in_the_one_control_batch(workspace, cli):
     assert result.code == 0, result.err
     assert "; 11 reminders" in result.out
     rows = workspace.values("Nhắc nhở")
-    assert rows[0] == list(H.REMINDER_HEADERS)
-    assert len(rows) == 13
+    assert rows[0] == list(H.REMINDER_HEADERS + H.CHAT_HEADERS)  # the chat messages beside
+    # 12 reminders (one of 20/6, 11 of 28/6) right below one another, and beside them (rows
+    # 2-5) a message per campaign
+    assert len(rows) == 13 and all(r[:2] != ["", ""] for r in rows[1:])
+    assert [r[11] for r in rows[1:5]] == ["NTVT", "KN75", "PCCC", "NSNN"]
     p04 = next(r for r in rows if r[:2] == ["PCCC", "P07"])
     assert "usp=pp_url&entry.1902845633=UBND+ph%C6%B0%E1%BB%9Dng" in p04[8]
     if workspace.fake is not None:

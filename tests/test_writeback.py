@@ -58,7 +58,8 @@ def test_only_owned_cells_change(demo_dir):
     before = snapshot(path)
     sync(demo_dir)
     after = snapshot(path)
-    owned_tabs = {H.STATUS_TAB, H.DETAIL_TAB, H.LOG_TAB, H.CORRECTIONS_TAB, H.FIGURES_TAB}
+    owned_tabs = {H.STATUS_TAB, H.DETAIL_TAB, H.LOG_TAB, H.CORRECTIONS_TAB, H.FIGURES_TAB,
+                  "Nhắc nhở"}
     response_tabs = {c for c in {k[0] for k in before} if c.startswith("Câu trả lời")}
     changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
     wb = openpyxl.load_workbook(path)
@@ -104,7 +105,11 @@ def test_new_response_writes_only_what_it_changes(demo_dir):
     result = sync(demo_dir)
     cells = list(result.batches[""].all_cells())
     tabs = {c.tab for c in cells}
-    assert tabs == {"Câu trả lời biểu mẫu 3", H.STATUS_TAB, H.DETAIL_TAB, H.LOG_TAB, H.FIGURES_TAB}
+    # the reminders tab: PCCC's group-chat message, one cell, no longer lists Kim Giang
+    assert tabs == {"Câu trả lời biểu mẫu 3", H.STATUS_TAB, H.DETAIL_TAB, H.LOG_TAB, H.FIGURES_TAB,
+                    "Nhắc nhở"}
+    chat = [c for c in cells if c.tab == "Nhắc nhở"]
+    assert len(chat) == 1 and "UBND phường Kim Giang" not in chat[0].value
     assert len([c for c in cells if c.tab == H.STATUS_TAB]) == 2  # status + submitted time
     assert len([c for c in cells if c.tab == "Câu trả lời biểu mẫu 3"]) == 2
 

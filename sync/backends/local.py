@@ -135,6 +135,8 @@ class LocalWorkbookBackend(Backend):
         if batch.is_empty():
             return []
         path = self.allowed_path(ref)
+        if ref and not path.exists() and batch.new_tabs:  # a book the tool owns (the board)
+            _new_workbook(path, next(iter(batch.new_tabs)))
         writable(path)
         not_open_elsewhere(path)
         remove_stale_temp_files(path)
@@ -335,3 +337,19 @@ def save_atomically(workbook, path: Path) -> None:
     """An openpyxl workbook the tool builds from scratch (the demo): a crash mid-save leaves the
     old file intact."""
     write_atomically(path, workbook.save)
+
+
+def _new_workbook(path: Path, title: str) -> None:
+    """An empty workbook whose one sheet is ``title`` (the write then fills it)."""
+    import openpyxl
+
+    from sync.backends.files import write_atomically
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = title
+    workbook.active.freeze_panes = "A2"  # the header row stays in view, as in the tool's other tabs
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, workbook.save)
+    except OSError as err:
+        raise AccessError(f"workbook {path} cannot be made: {one_line(err, 200)}") from None

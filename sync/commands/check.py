@@ -39,7 +39,9 @@ from sync.rules.evaluate import expected_units
 from sync.rules.forms import options_change
 from sync.rules.office import example_rows, left_to_do
 from sync.rules.parse import parse_campaigns
+from sync.rules.receipts import wants_receipts
 from sync.rules.text import one_line
+from sync.unattended.mailer import addresses
 
 OK, FIX, NOTE, TODO, DETAIL = "  ok  ", "  FIX ", "  note", "  todo", "   "
 LEVELS = {OK: "ok", FIX: "fix", NOTE: "note", TODO: "todo", DETAIL: "detail"}
@@ -58,6 +60,29 @@ class Said:
             print(f"{kind} {text}", flush=True)
 SHOWN_PROBLEMS = 15
 CLOCK_TOLERANCE = 120.0  # seconds: the Date header is to the second; NTP keeps far closer
+
+
+def _check_receipts(config: Config, state, say: Said) -> None:
+    """Whether the receipts a campaign asks for ('Gửi xác nhận' = Có) can be sent."""
+    for campaign in (c for c in state.campaigns if wants_receipts(c)):
+        units = [s.unit for s in state.statuses_of(campaign.code)]
+        with_email = [u for u in units if addresses(u.email)]
+        question = campaign.value(H.CAMPAIGN_RESPONDENT_EMAIL)
+        if not config.smtp.host:
+            say(NOTE, f"campaign {campaign.code} asks for receipts ('{H.CAMPAIGN_RECEIPTS[0]}'), "
+                      f"but no SMTP server is set ([smtp] host in {config.path}): none are sent")
+            continue
+        if not with_email and not question:
+            say(NOTE, f"campaign {campaign.code}: receipts on, but none of its {len(units)} units "
+                      f"has an e-mail in tab '{config.tabs.roster}': none can be sent")
+            continue
+        say(OK, f"campaign {campaign.code}: receipts by e-mail via {config.smtp.host} to "
+                f"{len(with_email)} of {len(units)} units"
+                + (f" and to the address in '{one_line(question, 60)}'" if question else ""))
+        without = [u for u in units if not addresses(u.email)]
+        if without and not question:
+            say(DETAIL, f"no e-mail in the roster (no receipt): {', '.join(u.code for u in without[:10])}"
+                        + (" …" if len(without) > 10 else ""))
 
 
 def register(sub) -> None:
@@ -121,6 +146,11 @@ def run(args) -> int:
             if keeps_unit_list(campaign):
                 say(DETAIL, f"unit list: {dropdown_preview(facts, campaign, state.units)}")
     _check_clock(backend, say)
+    _check_receipts(config, state, say)
+    if state.board is not None:
+        made = "" if state.books[state.board].tabs else " (made on the first sync)"
+        say(OK, f"public board: {backend.describe(state.board)}{made}, tab '{config.board.tab}': "
+                "unit, campaign, status, when sent; share it view-only with the units")
     failures += _check_drive(config, backend, say)
     # Missing tabs and headers must be fixed; a bad row in staff's tabs is only worth a look.
     blocking = [p for p in state.problems if p.blocking]

@@ -18,7 +18,8 @@ nothing to do" ([backend] settled_skip; <data_dir>/settled.json).
 snapshot, no reminder sent or recorded, no line in the log file. It never skips.
 
 --json prints the summary as one object instead (now, campaigns, responses, statuses, cells
-written, problems, reminders, e-mails, drafts, errors, exit_code, summary).
+written, problems, reminders, receipts {claimed, next_cycle}, e-mails, drafts, errors, exit_code,
+summary).
 
 Example:
   tonghop sync --config tonghop-demo/config.toml --now 2023-06-20T10:00

@@ -57,6 +57,8 @@ DEFAULT_PROPOSALS_QUESTION = "Danh sách đề nghị khen thưởng"
 CAMPAIGN_FORM_URL = ("Link biểu mẫu", "Đường dẫn biểu mẫu")
 CAMPAIGN_SYNC_UNITS = ("Đồng bộ danh sách đơn vị",)  # Có: the unit dropdown follows the roster
 CAMPAIGN_ENTRY_ID = ("Mã câu hỏi đơn vị",)  # entry id of the unit question: 123 or entry.123
+CAMPAIGN_RECEIPTS = ("Gửi xác nhận", "Xác nhận đã nhận")  # Có: a receipt e-mail per response
+CAMPAIGN_RESPONDENT_EMAIL = ("Câu hỏi email người gửi",)  # receipts also to the address typed there
 CAMPAIGN_REMINDERS = ("Nhắc nhở", "Nhắc hạn")  # offsets from the deadline: "-3; -1; +1", "-12h"
 # Numeric questions and how each adds up: "Số thu (triệu đồng): tổng; Tỷ lệ (%): trung bình".
 CAMPAIGN_FIGURES = ("Số liệu tổng hợp", "Chỉ tiêu tổng hợp")
@@ -138,6 +140,13 @@ REPORT_HEADERS = ("Mã đợt", "Loại", "Tệp", "Thời điểm", "Vị trí"
 # --- Sync log tab -----------------------------------------------------------------------------
 LOG_HEADERS = ("Thời điểm", "Số câu trả lời", "Theo trạng thái", "Thay đổi", "Vấn đề")
 
+# --- The public board (config [board]): a book of its own, these four columns and no other -----
+BOARD_UNIT = "Đơn vị"
+BOARD_CAMPAIGN = "Đợt"
+BOARD_STATUS = "Tình trạng"
+BOARD_SENT = "Thời điểm gửi"
+BOARD_HEADERS = (BOARD_UNIT, BOARD_CAMPAIGN, BOARD_STATUS, BOARD_SENT)
+
 # --- Reminders tab ("Nhắc nhở"): one row per reminder, mirrored from the ledger -----------------
 REMINDER_HEADERS = (
     "Mã đợt",
@@ -153,6 +162,10 @@ REMINDER_HEADERS = (
     "Gửi email",
 )
 REMINDER_KEYS = REMINDER_HEADERS[:4]
+# Beside them, one row per campaign: the group-chat message (sync/rules/chat.py) to copy.
+CHAT_CAMPAIGN = "Đợt (tin nhắn nhóm)"
+CHAT_TEXT = "Tin nhắn nhóm (sao chép, dán vào Zalo)"
+CHAT_HEADERS = (CHAT_CAMPAIGN, CHAT_TEXT)
 
 # --- Correction tab ("Đối chiếu tên đơn vị"): one row per typed name staff may settle ----------
 CORRECTION_NAME = "Tên đơn vị đã nhập"

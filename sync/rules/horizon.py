@@ -19,6 +19,8 @@ sync/unattended/job.py and reports/), and each gives its moments:
 - reports (drafts on sync): the drafts' file names and date lines carry the local date, so the
   next local midnight. Their clock ("as_of", "generated_at") is left out of what decides a
   rewrite (reports/drafts.py), so it moves nothing.
+- the group-chat message (sync/rules/chat.py) counts the local days to each campaign deadline
+  still ahead: the next local midnight, while a deadline is on a later day.
 - the log row (views.log_line) and the reminder e-mails use ``now`` only when there is
   something to write or send, which a settled cycle has not; the lock and the snapshots' file
   names use it without changing what is written.
@@ -81,8 +83,9 @@ def next_change(
             moments += [at, at + catch_up + TICK]
     for at in stamps:
         moments += [at, at - FUTURE_SLACK]
-    if dated:
-        moments.append(next_midnight(now, tz))
+    ahead = [c.deadline for c in campaigns if c.deadline is not None and c.deadline > now]
+    if dated or any(d.astimezone(tz).date() > now.astimezone(tz).date() for d in ahead):
+        moments.append(next_midnight(now, tz))  # drafts are dated; the chat counts days left
     ahead = [m for m in moments if m > now]
     return min(ahead, default=None)
 

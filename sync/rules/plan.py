@@ -184,6 +184,7 @@ def plan_keyed_table(
     formats: Mapping[str, str] | None = None,
     repaint: bool = False,
     keep: Callable[[tuple[str, ...]], bool] | None = None,
+    beside: bool = False,
 ) -> WriteBatch:
     """A table with one row per key (e.g. unit code). Existing rows keep their place (staff may
     have sorted or annotated them); new keys go at the bottom; rows whose key is gone get their
@@ -193,7 +194,8 @@ def plan_keyed_table(
     is created, their cells never written. ``formats`` (header -> number format) formats a
     column when it is created. ``repaint``: send every coloured cell's colour even where the
     value is unchanged (after a failed write, the colours on the sheet may not match its
-    values)."""
+    values). ``beside``: the tab holds another table side by side with this one: new keys go
+    below this table's own last non-empty row, not below the tab's."""
     grid = _Grid(title, tab, headers, formats)
     if grid.unsure.intersection(key_headers):  # rows cannot be told apart: the tab waits
         return WriteBatch(doubled=grid.batch.doubled)
@@ -205,7 +207,7 @@ def plan_keyed_table(
         for r, key in enumerate(existing_keys, start=2):
             if any(key):
                 where.setdefault(key, r)
-    next_row = max(grid.last_row, 1) + 1
+    next_row = max(_own_last_row(grid, headers) if beside else grid.last_row, 1) + 1
     at: Sequence[int]  # the sheet row of each row of the table
     if not where:  # a new (or empty) tab: the rows in the table's order
         wanted: set[tuple[str, ...]] = set()
@@ -235,6 +237,20 @@ def plan_keyed_table(
                 if header not in key_headers:
                     grid.put(row, header, "", colouring, repaint)
     return grid.finish()
+
+
+def _own_last_row(grid: _Grid, headers: Sequence[str]) -> int:
+    """The last row where any of ``headers``' columns holds something (1: the header row)."""
+    last = 1
+    for header in headers:
+        if header not in grid.col:
+            continue
+        column = grid.column(header)
+        for row in range(len(column), last, -1):
+            if column[row - 1] not in (None, ""):
+                last = row
+                break
+    return last
 
 
 def plan_choice(batch: WriteBatch, title: str, header: str, source_tab: Tab | None,

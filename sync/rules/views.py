@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sync.errors import Problem
 from sync.rules import headers as H
 from sync.rules.book import Cell
+from sync.rules.chat import chat_text
 from sync.rules.figure_table import FigureTable, Line
 from sync.rules.figures import Aggregate
 from sync.rules.models import (
@@ -26,11 +27,12 @@ from sync.rules.models import (
     Verdict,
 )
 from sync.rules.plan import STATUS_COLOURS, Colouring, Table
+from sync.rules.receipts import is_receipt, received_at
 from sync.rules.reminders import Offset
+from sync.rules.sent import Entry
+from sync.rules.sent import State as Sending
 from sync.rules.text import one_line
 from sync.rules.timeparse import format_duration, format_vn
-from sync.unattended.ledger import Entry
-from sync.unattended.ledger import State as Sending
 
 NOT_EXPECTED_MARK = "—"
 
@@ -145,8 +147,18 @@ def log_line(
     return [format_vn(now, tz), responses, by_status, changed, shown]
 
 
+def chat_rows(campaigns: Sequence[Campaign], statuses: Sequence[UnitStatus], now: datetime,
+              tz: ZoneInfo) -> list[dict[str, Cell]]:
+    """The reminders tab's group-chat cells: one row per campaign."""
+    by_campaign: dict[str, list[UnitStatus]] = {c.code: [] for c in campaigns}
+    for s in statuses:
+        by_campaign.get(s.campaign.code, []).append(s)
+    return [{H.CHAT_CAMPAIGN: c.code, H.CHAT_TEXT: chat_text(c, by_campaign[c.code], now, tz)}
+            for c in campaigns]
+
+
 def reminder_rows(entries: Sequence[Entry], tz: ZoneInfo) -> list[dict[str, Cell]]:
-    """The "Nhắc nhở" tab: one row per reminder of the ledger."""
+    """The "Nhắc nhở" tab: one row per reminder or receipt of the ledger."""
     rows = []
     for e in entries:
         if e.state is Sending.SENT:
@@ -155,10 +167,14 @@ def reminder_rows(entries: Sequence[Entry], tz: ZoneInfo) -> list[dict[str, Cell
             sent = f"{e.state.label}: {one_line(e.error, 200)}"
         else:
             sent = e.state.label
-        offset = Offset.parse(e.offset)
+        if is_receipt(e.offset):
+            moment = f"Xác nhận đã nhận bản gửi {format_vn(received_at(e.offset), tz)}"
+        else:
+            offset = Offset.parse(e.offset)
+            moment = f"{offset.label} ({offset.code})"
         values = (
-            e.campaign, e.unit, format_vn(datetime.fromisoformat(e.deadline), tz),
-            f"{offset.label} ({offset.code})", e.unit_name, format_vn(e.claimed_at, tz), e.status,
+            e.campaign, e.unit, format_vn(datetime.fromisoformat(e.deadline), tz) if e.deadline else "",
+            moment, e.unit_name, format_vn(e.claimed_at, tz), e.status,
             e.missing, e.link, e.email, sent,
         )
         rows.append(dict(zip(H.REMINDER_HEADERS, values, strict=True)))

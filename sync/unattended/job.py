@@ -1,6 +1,6 @@
 """The unattended cycle, the same for `sync` (cron) and `run` (the long-running process):
 
-lock -> read and evaluate -> snapshot -> claim due reminders -> e-mail them -> plan (status, links,
+lock -> read and evaluate -> snapshot -> claim due reminders and receipts -> e-mail them -> plan (status, links,
 "Nhắc nhở" rows: one batch per spreadsheet) -> write -> drafts when due -> one line in the log.
 A cycle that ends with nothing to do records the settled marker; the next ones stop right after
 the lock while nothing can have changed (settled.py, sync/rules/horizon.py).
@@ -31,6 +31,7 @@ from sync.progress import Progress, ProgressBackend
 from sync.rules import prefill, views
 from sync.rules.logbook import behind, last_written
 from sync.rules.models import CycleRows
+from sync.rules.receipts import Receipt, due_receipts, is_receipt
 from sync.rules.reminders import Due, deadline_key, due_reminders
 from sync.rules.text import one_line
 from sync.rules.timeparse import format_vn
@@ -38,7 +39,16 @@ from sync.unattended import settled, snapshots
 from sync.unattended.ledger import Claim, Entry, Ledger
 from sync.unattended.ledger import State as Sent
 from sync.unattended.lock import SyncLock
-from sync.unattended.mailer import Delivery, Mailer, MailError, Templates, addresses, reminder_context, send_waiting
+from sync.unattended.mailer import (
+    Delivery,
+    Mailer,
+    MailError,
+    Templates,
+    addresses,
+    receipt_context,
+    reminder_context,
+    send_waiting,
+)
 from sync.unattended.mailer import templates_dir as reminder_templates
 from sync.unattended.outcome import Outcome
 
@@ -238,11 +248,19 @@ def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool
             due = due_reminders(state.statuses, ledger.sent_offsets(), now, config.tz,
                                 timedelta(hours=config.reminders.catch_up_hours))
         claims = [_claim(d, config) for d in due]
+        receipts: list[Claim] = []
+        if config.smtp.host:  # without a server a receipt has nowhere to go: none claimed
+            found, outcome.receipts_left = due_receipts(
+                state.statuses, ledger.receipts_claimed(), now,
+                timedelta(hours=config.reminders.catch_up_hours),
+                config.reminders.receipts_per_cycle)
+            receipts = [_receipt_claim(r, config) for r in found]
         if dry_run:
-            entries = ledger.entries() + [_pretend(c, now) for c in claims]
-            outcome.claimed = len(claims)
+            entries = ledger.entries() + [_pretend(c, now) for c in claims + receipts]
+            outcome.claimed, outcome.receipts = len(claims), len(receipts)
         else:
             outcome.claimed = len(ledger.claim(claims, now))
+            outcome.receipts = len(ledger.claim(receipts, now))
             if config.smtp.host:
                 outcome.delivery = _deliver(config, state, ledger, now, env, outcome)
             entries = ledger.entries()
@@ -327,6 +345,19 @@ def _claim(due: Due, config: Config) -> Claim:
     )
 
 
+def _receipt_claim(receipt: Receipt, config: Config) -> Claim:
+    s = receipt.status
+    link = prefill.unit_links(s.campaign, [s.unit]).get(s.unit.code, "")
+    to = "; ".join(dict.fromkeys(addresses(s.unit.email) + addresses(receipt.respondent)))
+    return Claim(
+        campaign=s.campaign.code, unit=s.unit.code,
+        deadline=deadline_key(s.deadline) if s.deadline else "", offset=receipt.code,
+        due_at=s.submitted_at, unit_name=s.unit.name, status=s.status.label,
+        missing="; ".join(s.missing), link=link, email=to,
+        state=Sent.CLAIMED if to else Sent.NO_EMAIL,
+    )
+
+
 def _pretend(claim: Claim, now: datetime) -> Entry:
     """What a dry run shows in the "Nhắc nhở" tab for a reminder it does not claim."""
     return Entry(0, claim.campaign, claim.unit, claim.deadline, claim.offset, claim.due_at, now,
@@ -339,10 +370,15 @@ def _deliver(config: Config, state: State, ledger: Ledger, now: datetime,
     templates = Templates(reminder_templates(config))
     mailer = Mailer(config.smtp, config.path, env)
     campaigns = {c.code: c for c in state.campaigns}
+    statuses = {(s.campaign.code, s.unit.code): s for s in state.statuses}
 
     def letter(entry: Entry):
-        subject, body = templates.render(
-            reminder_context(entry, campaigns.get(entry.campaign), config, now))
+        campaign = campaigns.get(entry.campaign)
+        if is_receipt(entry.offset):
+            subject, body = templates.render(receipt_context(
+                entry, campaign, statuses.get((entry.campaign, entry.unit)), config, now), receipt=True)
+        else:
+            subject, body = templates.render(reminder_context(entry, campaign, config, now))
         return mailer.message(addresses(entry.email), subject, body, now,
                               f"{entry.campaign}/{entry.unit}/{entry.offset}")
 
@@ -355,8 +391,9 @@ def _deliver(config: Config, state: State, ledger: Ledger, now: datetime,
         outcome.errors.append(MailError(f"reminder e-mail: {delivery.error}"))
     for entry in ledger.entries():  # refused for good: never silent, the cycle exits non-zero
         if entry.state is Sent.FAILED and entry.sent_at == now:
+            kind = "receipt" if is_receipt(entry.offset) else "reminder"
             outcome.errors.append(MailError(
-                f"reminder {entry.campaign}/{entry.unit} {entry.offset} to {entry.email} "
+                f"{kind} {entry.campaign}/{entry.unit} {entry.offset} to {entry.email} "
                 f"failed: {one_line(entry.error, 300)}"))
     return delivery
 

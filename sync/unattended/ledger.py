@@ -1,4 +1,6 @@
 """The reminder ledger: a small SQLite file in the data folder that outlives the process.
+Receipts (sync/rules/receipts.py) are rows of it too, their offset ``receipt@<response time>``:
+the same claim, the same two phases, the same bounds.
 
 One row per reminder, UNIQUE(campaign, unit, deadline, offset): a reminder is *claimed* (inserted)
 before anything goes out, so overlapping or repeated cycles, cron and ``run`` alike, can never
@@ -24,52 +26,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 
 from sync.errors import AccessError, is_disk_full
+from sync.rules.sent import Entry, State
+
+__all__ = ["Claim", "Entry", "Ledger", "State", "MAX_DEFERRALS", "MAX_UNCERTAIN"]
 
 MAX_UNCERTAIN = 2
 MAX_DEFERRALS = 12  # cycles a temporary refusal or an unreachable server is retried
-
-
-class State(StrEnum):
-    CLAIMED = "claimed"  # in the tab; e-mail not confirmed yet
-    SENT = "sent"  # the SMTP server accepted the e-mail
-    TAB_ONLY = "tab_only"  # no SMTP configured: the "Nhắc nhở" tab is the reminder
-    NO_EMAIL = "no_email"  # the unit has no address in the roster
-    FAILED = "failed"  # the server refused it for good, or two uncertain attempts
-
-    @property
-    def label(self) -> str:
-        return {
-            State.CLAIMED: "Đang chờ gửi",
-            State.SENT: "Đã gửi",
-            State.TAB_ONLY: "Chỉ ghi vào bảng (chưa cấu hình SMTP)",
-            State.NO_EMAIL: "Đơn vị chưa có email",
-            State.FAILED: "Gửi lỗi",
-        }[self]
-
-
-@dataclass(frozen=True)
-class Entry:
-    id: int
-    campaign: str
-    unit: str
-    deadline: str  # reminders.deadline_key: UTC ISO to the second
-    offset: str  # Offset.code: "-3d", "+12h"
-    due_at: datetime
-    claimed_at: datetime
-    unit_name: str
-    status: str  # the unit's status label when claimed
-    missing: str
-    link: str
-    email: str
-    state: State
-    attempts: int = 0
-    sent_at: datetime | None = None
-    error: str = ""
-    deferrals: int = 0
 
 
 @dataclass(frozen=True)
@@ -160,9 +125,15 @@ class Ledger:
         out: dict[tuple[str, str, str], set[str]] = defaultdict(set)
         for campaign, unit, deadline, offset in self.db.execute(
             "SELECT campaign, unit, deadline, offset_code FROM reminders"
+            " WHERE offset_code NOT LIKE 'receipt%'"
         ):
             out[(campaign, unit, deadline)].add(offset)
         return dict(out)
+
+    def receipts_claimed(self) -> set[tuple[str, str, str]]:
+        """(campaign, unit, receipt code) of every receipt claimed, whatever became of it."""
+        return set(self.db.execute("SELECT campaign, unit, offset_code FROM reminders"
+                                   " WHERE offset_code LIKE 'receipt%'"))
 
     def entries(self) -> list[Entry]:
         """Every reminder, oldest first: what the "Nhắc nhở" tab mirrors."""

@@ -26,14 +26,17 @@ import jinja2
 from sync import bundled
 from sync.config import Config, Smtp
 from sync.errors import ConfigError, ExitCode, TonghopError
-from sync.rules.models import Campaign
+from sync.rules.models import Campaign, Status, UnitStatus
+from sync.rules.receipts import is_receipt, received_at, verdict_text
 from sync.rules.reminders import Offset
 from sync.rules.text import one_line, safe_text
-from sync.rules.timeparse import format_vn
+from sync.rules.timeparse import format_duration, format_vn
 from sync.unattended.ledger import MAX_DEFERRALS, MAX_UNCERTAIN, Entry, Ledger, State
 
 SUBJECT_TEMPLATE = "reminder_subject.txt.j2"
 BODY_TEMPLATE = "reminder_body.txt.j2"
+RECEIPT_SUBJECT = "receipt_subject.txt.j2"
+RECEIPT_BODY = "receipt_body.txt.j2"
 
 
 class MailError(TonghopError):
@@ -57,20 +60,28 @@ def _bundled(name: str) -> str | None:
     return found.read_text(encoding="utf-8") if found.is_file() else None
 
 
+def _bundled_receipt(name: str) -> str | None:
+    """An office folder made before receipts existed has no receipt templates: the bundled ones."""
+    return _bundled(name) if name in (RECEIPT_SUBJECT, RECEIPT_BODY) else None
+
+
 class Templates:
     def __init__(self, directory: Path | None = None):
         """From ``directory``, or the bundled templates (package data) when None."""
         self.directory = directory
-        loader = jinja2.FileSystemLoader(directory) if directory else jinja2.FunctionLoader(_bundled)
+        loader: jinja2.BaseLoader = jinja2.FunctionLoader(_bundled)
+        if directory:
+            loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(directory),
+                                          jinja2.FunctionLoader(_bundled_receipt)])
         self.env = jinja2.Environment(
             loader=loader, undefined=jinja2.StrictUndefined,
             autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
         )
 
-    def render(self, context: Mapping[str, object]) -> tuple[str, str]:
-        """(subject, body)."""
-        return (one_line(self._render(SUBJECT_TEMPLATE, context), 250),
-                self._render(BODY_TEMPLATE, context))
+    def render(self, context: Mapping[str, object], receipt: bool = False) -> tuple[str, str]:
+        """(subject, body) of a reminder, or of a receipt."""
+        subject, body = (RECEIPT_SUBJECT, RECEIPT_BODY) if receipt else (SUBJECT_TEMPLATE, BODY_TEMPLATE)
+        return one_line(self._render(subject, context), 250), self._render(body, context)
 
     def _render(self, name: str, context: Mapping[str, object]) -> str:
         path = self.directory / name if self.directory else bundled.template(name)
@@ -92,8 +103,8 @@ def reminder_context(entry: Entry, campaign: Campaign | None, config: Config,
                      now: datetime) -> dict[str, object]:
     """What a template can use. Every value is NFC text with no control characters."""
     tz = config.tz
-    deadline = datetime.fromisoformat(entry.deadline)
-    offset = Offset.parse(entry.offset)
+    deadline = datetime.fromisoformat(entry.deadline) if entry.deadline else None
+    offset_label = "" if is_receipt(entry.offset) else Offset.parse(entry.offset).label
     org = config.organization
     return {
         "unit": {"code": entry.unit, "name": safe_text(entry.unit_name), "email": entry.email},
@@ -103,8 +114,8 @@ def reminder_context(entry: Entry, campaign: Campaign | None, config: Config,
             "owner": safe_text(campaign.owner if campaign else ""),
         },
         "deadline": format_vn(deadline, tz),
-        "overdue": now > deadline,
-        "offset": offset.label,
+        "overdue": deadline is not None and now > deadline,
+        "offset": offset_label,
         "status": entry.status,
         "missing": [safe_text(m) for m in entry.missing.split("; ") if m],
         "link": entry.link,
@@ -113,6 +124,32 @@ def reminder_context(entry: Entry, campaign: Campaign | None, config: Config,
                          "signer_title": org.signer_title},
         "now": format_vn(now, tz),
     }
+
+
+def receipt_context(entry: Entry, campaign: Campaign | None, status: UnitStatus | None,
+                    config: Config, now: datetime) -> dict[str, object]:
+    """What a receipt template can use: the reminder's variables, and ``received`` (when the
+    response arrived), ``verdict`` (plain Vietnamese; ``verdict_short`` without the request to
+    send more), ``late_by``. ``status``: the unit's
+    status now, for its own deadline (an extension) and lateness; None keeps the campaign's."""
+    context = reminder_context(entry, campaign, config, now)
+    deadline = datetime.fromisoformat(entry.deadline) if entry.deadline else None
+    if status is not None and status.deadline is not None:
+        deadline = status.deadline
+    received = received_at(entry.offset)
+    late_by = received - deadline if deadline is not None and received > deadline else None
+    label = Status.from_label(entry.status) or Status.ON_TIME
+    open_until = format_vn(deadline, config.tz) if deadline is not None and now <= deadline else ""
+    verdict = verdict_text(label, [safe_text(m) for m in entry.missing.split("; ") if m],
+                           open_until, late_by)
+    context.update({
+        "received": format_vn(received, config.tz),
+        "verdict": verdict,
+        "verdict_short": verdict.partition(". Đề nghị")[0],
+        "late_by": format_duration(late_by) if late_by else "",
+        "deadline": format_vn(deadline, config.tz),
+    })
+    return context
 
 
 class Mailer:

@@ -20,6 +20,8 @@ from sync.unattended.mailer import Delivery
 class Outcome:
     result: CycleResult
     claimed: int = 0  # reminders claimed this cycle (would be, in a dry run)
+    receipts: int = 0  # receipts claimed this cycle (would be, in a dry run)
+    receipts_left: int = 0  # receipts due beyond the cycle's bound: the next cycle's
     delivery: Delivery = field(default_factory=Delivery)
     snapshots: list[Path] = field(default_factory=list)
     drafts: list | None = None  # what reports.write_drafts returned, when it ran
@@ -37,12 +39,16 @@ class Outcome:
                     f"{self.unchanged_since.isoformat(timespec='seconds')}; nothing to do")
         line = summary_line(self.result)
         d = self.delivery
+        if self.receipts or self.receipts_left:
+            later = f", {self.receipts_left} next cycle" if self.receipts_left else ""
+            line += f"; {counted(self.receipts, 'receipt')}{later}"
         if self.claimed or d.sent or d.failed or d.waiting:
             parts = [f"{d.sent} e-mailed"] if d.sent else []
             parts += [f"{d.waiting} waiting"] if d.waiting else []
             parts += [f"{d.failed} failed"] if d.failed else []
             detail = f" ({', '.join(parts)})" if parts else ""
-            line += f"; {counted(self.claimed, 'reminder')}{detail}"
+            line += f"; {counted(self.claimed, 'reminder')}{detail}" if self.claimed else \
+                f"; {', '.join(parts)}"
         if self.drafts:
             line += f"; {sum(1 for d in self.drafts if d.written)} of {len(self.drafts)} drafts written"
         return line

@@ -179,8 +179,9 @@ def why_not_settled(state: State, outcome: Outcome, retrying: bool, waiting: lis
     d = outcome.delivery
     if outcome.result.batches or outcome.errors or retrying:
         return "something was written, failed, or is to be tried again"
-    if outcome.claimed or d.sent or d.failed or d.waiting or waiting:
-        return "reminders claimed, sent or waiting for a retry"
+    if outcome.claimed or outcome.receipts or outcome.receipts_left or d.sent or d.failed \
+            or d.waiting or waiting:
+        return "reminders or receipts claimed, sent, left for the next cycle or waiting"
     if any(draft.written for draft in outcome.drafts or ()):
         return "drafts were written"
     if state.skipped:  # e.g. a spreadsheet that cannot be read yet: sharing it moves no book
