@@ -8,7 +8,7 @@ Both backends behave the same: the cycle cannot tell them apart.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sync.rules.book import (
     NEW_TAB_SIZE,
@@ -31,6 +31,9 @@ class Backend(ABC):
     """Read a whole book in one batch, write one batch per book."""
 
     kind: str = "?"
+    # told how far a long write has got: (done, total, what is counted: "rows", "cells"); set by
+    # sync.progress.ProgressBackend for a write on a terminal, None otherwise
+    on_progress: Callable[[int, int, str], None] | None = None
 
     @abstractmethod
     def read(self, ref: str = "") -> Book:

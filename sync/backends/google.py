@@ -375,7 +375,12 @@ class GoogleSheetsBackend(Backend):
         rows_at = self._locate_for_rows(ref, sid, batch, ids, sheet_ids, after, where, gone, skipped)
         parts = column_ranges([c for c in batch.cells if (c.tab, c.col) not in gone], ids, locate,
                               self.max_body_bytes, rows_at=rows_at)
+        cells = [sum(map(_cell_count, data)) for data in parts]  # for on_progress
         for i, data in enumerate(parts):
+            if self.on_progress is not None:
+                self.on_progress(sum(cells[:i]), sum(cells), "cells")
+            if i == len(parts) - 1 and self.on_progress is not None:
+                self.on_progress(sum(cells), sum(cells), "cells")  # (told as the last one goes)
             body = {"valueInputOption": "RAW", "data": data}
             answer = self._call(ref, lambda body=body: self.http.request(
                 "post", f"{SHEETS_BASE}/{sid}/values:batchUpdateByDataFilter", json=body).json(),
@@ -688,3 +693,11 @@ def localise_timestamps(values: list[list[Cell]], zone: ZoneInfo) -> None:
             if isinstance(value, int | float) and not isinstance(value, bool):
                 with contextlib.suppress(TimeParseError):  # left as a number: reported later
                     row[c] = from_serial(value, zone)
+
+
+def _cell_count(data: dict) -> int:
+    """The cells one range of a values request carries (a column's, or rows')."""
+    values = data.get("values") or []
+    if data.get("majorDimension") == "COLUMNS":
+        return sum(map(len, values))
+    return sum(map(len, values)) if values and isinstance(values[0], list) else len(values)

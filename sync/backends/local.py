@@ -47,6 +47,7 @@ class LocalWorkbookBackend(Backend):
         self.config_path = config_path
         self.reads = reads  # the no-op shortcut (unchanged.py): None = off
         self.parsed = 0  # workbooks parsed in full (the shortcut's misses): for tests and bench/
+        self._rows: dict[Path, dict[str, int]] = {}  # rows of each tab as last read: a save's progress
 
     def path_of(self, ref: str) -> Path:
         if not ref:
@@ -101,6 +102,7 @@ class LocalWorkbookBackend(Backend):
                 log.info("workbook %s unchanged since the last full read (size, time and bytes): "
                          "not parsed again", path)
                 kept.book.ref = ref
+                self._rows[path] = {t.title: len(t.values) for t in kept.book.tabs.values()}
                 return kept.book
         self.parsed += 1
         try:
@@ -113,6 +115,7 @@ class LocalWorkbookBackend(Backend):
         except (CalamineError, OSError, ValueError) as err:
             raise AccessError(f"workbook {path} cannot be opened as .xlsx: {one_line(err, 200)}") from None
         book = Book(ref, path.stem, tabs)
+        self._rows[path] = {t.title: len(t.values) for t in tabs.values()}
         if self.reads is not None:
             self.reads.put(key, identity, book, str(path))
         return book
@@ -143,6 +146,7 @@ class LocalWorkbookBackend(Backend):
         seen = _identity(path)
         current = _guarded_cells(path, batch.guards)
         workbook = XlsxPatch(path)
+        workbook.on_progress, workbook.rows_read = self.on_progress, self._rows.get(path, {})
         try:
             batch, skipped = batch.checked(current, workbook.merged)
             gone = {i.tab for i in (*batch.cells, *batch.colours)
