@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sync.rules.period_assign import Basis, assign
@@ -288,6 +288,7 @@ rules = st.one_of(
 
 @settings(max_examples=300, deadline=None)
 @given(day=days, kind=kinds, cutoff=cutoffs)
+@example(day=date(2001, 1, 1), kind=PeriodKind.MONTH, cutoff=CutOff(28))  # the 29th of a February
 def test_every_day_is_in_exactly_one_window(day, kind, cutoff):
     period = cutoff.period_of(day, kind)
     first, last = cutoff.window(period)

@@ -131,7 +131,8 @@ class CutOff:
             return (date(period.year, period.first_month, 1),
                     _day_in(last_year, last_month, 31))
         year, month = _add_months(period.year, period.first_month, -1)
-        return date(year, month, self.day + 1), date(last_year, last_month, self.day)
+        # the day after the last period's cut-off: 1 March after a 28 February one
+        return date(year, month, self.day) + timedelta(days=1), date(last_year, last_month, self.day)
 
     def period_of(self, day: date, kind: PeriodKind) -> Period:
         """The period of ``kind`` whose window holds ``day``."""
