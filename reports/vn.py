@@ -47,12 +47,7 @@ def percent(part: int, whole: int) -> str:
 
 def fixed(value: float, decimals: int) -> str:
     """1234.5 with 2 decimals -> "1.234,50": every number of one table the same way."""
-    if decimals <= 0:
-        return vn_number(round(value), 0)
-    text = f"{abs(value):,.{decimals}f}"
-    whole, _, frac = text.partition(".")
-    sign = "-" if value < 0 and text.strip("0.,") else ""
-    return f"{sign}{whole.replace(',', '.')},{frac}"
+    return vn_number(value, max(decimals, 0), trim=False)
 
 
 def padded(count: int) -> str:

@@ -409,3 +409,16 @@ def test_a_simple_key_is_what_the_whole_pipeline_gives(text):
     assert simple_key(text) == whole
     assert typed_key(text) == simple_key(_INVISIBLE.sub("", text))
     assert typed_key(text + "\u034f") == simple_key(_INVISIBLE.sub("", text))  # a printable one
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(NAMES, st.lists(st.sampled_from(NAME_WORDS + ["05", "5", "15", "số", "sô", "So", "l5",
+                                                                 "Ｋ", "Ð", "В", "TDP5", "Tổ"]),
+                                 min_size=1, max_size=6).map(" ".join)))
+def test_the_words_of_a_plain_name_are_what_every_pass_gives(name):
+    """``words`` takes names of plain words and numbers by a shortcut; it must read them as
+    the whole pipeline does."""
+    from sync.rules.unitnames import _all_passes, _simple_words
+
+    simple = _simple_words(name)
+    assert simple is None or simple == _all_passes(name), name

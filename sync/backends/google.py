@@ -375,12 +375,13 @@ class GoogleSheetsBackend(Backend):
         rows_at = self._locate_for_rows(ref, sid, batch, ids, sheet_ids, after, where, gone, skipped)
         parts = column_ranges([c for c in batch.cells if (c.tab, c.col) not in gone], ids, locate,
                               self.max_body_bytes, rows_at=rows_at)
-        cells = [sum(map(_cell_count, data)) for data in parts]  # for on_progress
+        told = self.on_progress  # (a terminal's bar: counted only when someone is told)
+        cells = [sum(map(_cell_count, data)) for data in parts] if told else []
         for i, data in enumerate(parts):
-            if self.on_progress is not None:
-                self.on_progress(sum(cells[:i]), sum(cells), "cells")
-            if i == len(parts) - 1 and self.on_progress is not None:
-                self.on_progress(sum(cells), sum(cells), "cells")  # (told as the last one goes)
+            if told:  # how far as each request goes; all of it as the last one goes
+                told(sum(cells[:i]), sum(cells), "cells")
+                if i == len(parts) - 1:
+                    told(sum(cells), sum(cells), "cells")
             body = {"valueInputOption": "RAW", "data": data}
             answer = self._call(ref, lambda body=body: self.http.request(
                 "post", f"{SHEETS_BASE}/{sid}/values:batchUpdateByDataFilter", json=body).json(),

@@ -260,6 +260,7 @@ class Matcher:
                     and (not self._settled or typed_key(plain) not in self._settled)):
                 self._as_written[plain] = match
         self._prefixes: tuple[list[str], list[str]] | None = None  # made when first guessed
+        self._core_keys: dict[str, str] = {}  # code -> its first name's core, with the prefixes
         # names by word count, then by (position, skeleton with that word as "*")
         self._one_off: dict[int, dict[tuple[int, str], list[_Name]]] = {}
         self._cache: dict[tuple[str, frozenset[str] | None], Match] = {}
@@ -379,29 +380,30 @@ class Matcher:
         if found:
             return self._decide(found, near if not level else found, scope, tails)
         others: set[str] = set()
-        found, near = self._place.find(_key(place))
-        if found and not level:
-            near = near | self._lettered.exact.get(_key(place), _NONE) | self._lettered.ending(_key(place))
-        if level:
+        place_key = _key(place)
+        found, near = self._place.find(place_key)
+        if level:  # a level typed must be the unit's: the others are only candidates
             agreeing = {c for c in found if level in self._levels[c]}
             others = found - agreeing
             found = near = agreeing
-        elif not found and tails and scope is not None:  # the end of one expected unit's name
-            ending = self._place.ending(_key(place)) & scope
+        elif found:  # a place alone may also be a unit's name with its last letter left off
+            near = near | self._lettered.exact.get(place_key, _NONE) | self._lettered.ending(place_key)
+        elif tails and scope is not None:  # the end of one expected unit's name
+            ending = self._place.ending(place_key) & scope
             if len(ending) == 1:
                 return self._unit(ending)
         if found:
             return self._decide(found, near, scope, tails)
         # syllables typed without marks, as telex/VNI, or with a doubled letter
         skel = tuple(map(skeleton, core))
+        skel_place = _key(skel[len(core) - len(place):])
         agreeing = {n.code for n in self._skel.get(_key(skel), ()) if all_agree(core, n.core)}
         if not agreeing:
-            candidates = self._skel_place.get(_key(skel[len(core) - len(place):]), ())
-            fits = {n.code for n in candidates if all_agree(place, n.place)}
+            fits = {n.code for n in self._skel_place.get(skel_place, ()) if all_agree(place, n.place)}
             agreeing = {c for c in fits if not level or level in self._levels[c]}
             others |= fits - agreeing
         if agreeing:
-            near = agreeing if level else agreeing | self._skel_ends.ending(_key(skel[len(core) - len(place):]))
+            near = agreeing if level else agreeing | self._skel_ends.ending(skel_place)
             return self._decide(agreeing, near, scope, tails)
         if others:
             return Match(MatchKind.NONE, candidates=self._sorted(others))
@@ -474,10 +476,13 @@ class Matcher:
             keyed = sorted({(_key(n.core), n.code) for n in self._names}
                            | {(_key(n.full), n.code) for n in self._names})
             self._prefixes = [k for k, _ in keyed], [c for _, c in keyed]
+            self._core_keys = {}
+            for name in self._names:  # (a unit's first name, for a guess's score)
+                self._core_keys.setdefault(name.code, _key(name.core))
         keys, codes = self._prefixes
         start = _key(core) + " "
         found = {codes[i] for i in range(bisect_left(keys, start), bisect_left(keys, start[:-1] + "!"))}
-        return self._one_guess(found, scope, lambda code: fuzz.ratio(_key(core), self._core_of(code)))
+        return self._one_guess(found, scope, lambda code: fuzz.ratio(_key(core), self._core_keys[code]))
 
     def _one_letter_off(self, core: tuple[str, ...], scope: frozenset[str] | None) -> Match | None:
         """One syllable with one letter dropped, added or changed ("Kim Gang", "Sóc Sơ"); never
@@ -518,9 +523,6 @@ class Matcher:
         if found:
             return Match(MatchKind.NONE, candidates=self._sorted(found)[:MAX_CANDIDATES])
         return None
-
-    def _core_of(self, code: str) -> str:
-        return next(_key(n.core) for n in self._names if n.code == code)
 
     def _sorted(self, codes: Iterable[str]) -> tuple[Unit, ...]:
         return tuple(sorted((self._by_code[c] for c in codes), key=lambda u: u.code))

@@ -159,11 +159,13 @@ def _question_words(question: str) -> frozenset[str]:
 
 # --- Written back the Vietnamese way -------------------------------------------------------------
 
-def vn_number(value: float, decimals: int = 2) -> str:
-    """1234.5 -> '1.234,5'; 1234 -> '1.234'; at most ``decimals`` decimals, trailing zeros cut."""
+def vn_number(value: float, decimals: int = 2, trim: bool = True) -> str:
+    """1234.5 -> '1.234,5'; 1234 -> '1.234'; at most ``decimals`` decimals, trailing zeros cut
+    (``trim=False``: exactly ``decimals``, "1.234,50", for one table's numbers alike)."""
     rounded = round(value, decimals)
     text = f"{abs(rounded):,.{decimals}f}"
     whole, _, frac = text.partition(".")
-    frac = frac.rstrip("0")
+    if trim:
+        frac = frac.rstrip("0")
     out = whole.replace(",", ".") + ("," + frac if frac else "")
     return ("-" if rounded < 0 and out.strip("0.,") else "") + out

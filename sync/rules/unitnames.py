@@ -99,8 +99,11 @@ AND = "và"  # "Sở Giáo dục và Đào tạo" = "Sở Giáo dục - Đào t�
 def words(text: str) -> tuple[str, ...]:
     """The name's words, as described in the module docstring (no abbreviation written out)."""
     simple = _simple_words(text)
-    if simple is not None:
-        return simple
+    return simple if simple is not None else _all_passes(text)
+
+
+def _all_passes(text: str) -> tuple[str, ...]:
+    """:func:`words` by every pass, whatever the name holds."""
     text = _LABEL.sub("", text, count=1) or text
     text = unicodedata.normalize("NFKC", text.translate(_LOOKALIKES)).casefold()
     text = text.replace("&", " và ").replace("+", " và ")
@@ -193,31 +196,38 @@ def readings(typed: Sequence[str]) -> list[tuple[str, ...]]:
 
 _ABBREVIATED = {k: tuple(unify_tones(m) for m in v) for k, v in ABBREVIATIONS.items()}
 _ABBREVIATED.update({strip_accents(k): v for k, v in list(_ABBREVIATED.items())})
-LEVEL_WORDS = tuple(tuple(unify_tones(level).split(" ")) for level in LEVELS)
-ORGANISATION = tuple(tuple(unify_tones(w).split(" ")) for w in ORGANISATION_WORDS)
+class Prefixes(tuple):
+    """Word sequences looked for at the start of a name (levels, organisation words), in their
+    order, and by their first word and its skeleton (made when first asked): a name's first
+    word rules out all but a few, and a roster of 5,000 names asks thousands of times."""
+
+    _by_first: dict[str, list[tuple[str, ...]]] | None = None
+
+    def by_first(self) -> dict[str, list[tuple[str, ...]]]:
+        if self._by_first is None:
+            out: dict[str, list[tuple[str, ...]]] = {}
+            for prefix in self:
+                for key in dict.fromkeys((prefix[0], skeleton(prefix[0]))):
+                    out.setdefault(key, []).append(prefix)
+            self._by_first = out
+        return self._by_first
 
 
-def starts_with(words_: Sequence[str], prefixes: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:
-    """The first of ``prefixes`` (LEVEL_WORDS or ORGANISATION) that ``words_`` begins with (as
-    :func:`fits` reads words), leaving something after it."""
+LEVEL_WORDS = Prefixes(tuple(unify_tones(level).split(" ")) for level in LEVELS)
+ORGANISATION = Prefixes(tuple(unify_tones(w).split(" ")) for w in ORGANISATION_WORDS)
+
+
+def starts_with(words_: Sequence[str], prefixes: Prefixes) -> tuple[str, ...] | None:
+    """The first of ``prefixes`` that ``words_`` begins with (as :func:`fits` reads words),
+    leaving something after it."""
     if len(words_) < 2:
         return None
-    by_first = _BY_FIRST.get(id(prefixes)) or _by_first(prefixes)
+    by_first = prefixes.by_first()
     first = words_[0]
     for prefix in by_first.get(first) or by_first.get(skeleton(first), ()):
         if len(words_) > len(prefix) and fits(words_[:len(prefix)], prefix):
             return prefix
     return None
-
-
-def _by_first(prefixes: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
-    """``prefixes`` by their first word and by its skeleton, in their order: a name's first
-    word rules out all but a few (a roster of 5,000 names asks thousands of times)."""
-    out: dict[str, list[tuple[str, ...]]] = {}
-    for prefix in prefixes:
-        for key in dict.fromkeys((prefix[0], skeleton(prefix[0]))):
-            out.setdefault(key, []).append(prefix)
-    return out
 
 
 def level_and_place(core: Sequence[str]) -> tuple[str, tuple[str, ...]]:
@@ -341,7 +351,3 @@ _AND = (AND,)
 _VIET_NAM, _TO_QUOC = unify_tones("việt nam").split(" "), unify_tones("tổ quốc").split(" ")
 _UY_BAN, _MAT = unify_tones("ủy ban").split(" "), [unify_tones("mặt")]
 _CANONICAL_STARTS = {skeleton(_VIET_NAM[0]), skeleton(_UY_BAN[0])}
-
-
-# (by identity: the two tuples this module defines, the only ones passed in the matcher)
-_BY_FIRST = {id(LEVEL_WORDS): _by_first(LEVEL_WORDS), id(ORGANISATION): _by_first(ORGANISATION)}
