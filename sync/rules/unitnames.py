@@ -139,17 +139,18 @@ def _simple_words(text: str) -> tuple[str, ...] | None:
     if not _SIMPLE.fullmatch(text) or not unicodedata.is_normalized("NFKC", text) \
             or not _LOOKALIKE_SET.isdisjoint(text) or (not text.isascii() and not text.isprintable()):
         return None
-    out = text.casefold().split(" ")
-    for i in range(len(out) - 1, -1, -1):
-        word = out[i]
+    typed = text.casefold().split(" ")
+    out = []
+    for word, after in zip(typed, [*typed[1:], ""], strict=True):
         if word.isdigit():
             if word[0] == "0" or not word.isascii():
                 return None  # numbers to read ("05", full-width digits): the whole pass
-            if i and (out[i - 1] == _NUMBER_WORD[0] or skeleton(out[i - 1]) == "so"
-                      and agrees(out[i - 1], _NUMBER_WORD[0])):
-                del out[i - 1]  # "số" before a number
         elif not word.isalpha():
             return None
+        elif after.isdigit() and (word == _NUMBER_WORD[0] or skeleton(word) == "so"
+                                  and agrees(word, _NUMBER_WORD[0])):
+            continue  # "số" before a number
+        out.append(word)
     return tuple(map(unify_tones, out)) if not text.isascii() else tuple(out)
 
 
