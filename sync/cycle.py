@@ -22,6 +22,7 @@ from sync.gc_pause import gc_paused
 from sync.rules import headers as H
 from sync.rules import prefill, reminders, views
 from sync.rules.book import Doubled, SkippedWrite, a1, column_letters
+from sync.rules.by_period import PeriodHistory
 from sync.rules.corrections import OPEN_MATCHES, Settled, correction_rows, read_settled
 from sync.rules.evaluate import evaluate_campaign, expected_units
 from sync.rules.figure_table import FigureTable, figure_table
@@ -66,6 +67,8 @@ class State:
     forms: FormsRead = field(default_factory=FormsRead)  # linked Google Forms, what they gave
     skipped: frozenset[str] = frozenset()  # campaigns listed but not evaluated this cycle
     board: str | None = None  # the public board's book (config [board]), when it is written
+    # repeating campaigns, by code: every period evaluated (``statuses`` holds the current one's)
+    periodic: dict[str, PeriodHistory] = field(default_factory=dict)
 
     def counts(self) -> Counter[Status]:
         return Counter(s.status for s in self.statuses)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sync.errors import Problem
 from sync.rules.answers import Answers, Questions
 from sync.rules.figures import FigureSpec
-from sync.rules.periods import Schedule
+from sync.rules.periods import Period, Schedule
 from sync.rules.text import header_key
 
 
@@ -120,8 +120,10 @@ class Campaign:
     # last statuses stay and no reminder goes out on it (it fails closed).
     fault: Problem | None = None
     # A campaign that repeats (its period, first period, deadline rule and cut-off); None for a
-    # one-off. Read and checked only: campaigns are still evaluated against ``deadline``.
+    # one-off. A repeating campaign is evaluated once per period (sync.rules.by_period): each
+    # evaluation sees a copy of the row with ``period`` set and ``deadline`` that period's.
     schedule: Schedule | None = None
+    period: Period | None = None  # the period this copy of a repeating campaign evaluates
 
     def value(self, names: Sequence[str]) -> str:
         """An optional column of the row (kept in ``extra``), by any accepted spelling of its
@@ -143,6 +145,7 @@ class Exemption:
     exempt: bool = False
     reason: str = ""
     row: int = 0
+    period: Period | None = None  # a repeating campaign's period it is for; None: every period
 
 
 @dataclass(frozen=True)
