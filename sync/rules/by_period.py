@@ -10,16 +10,24 @@ Pure: parsed data and ``now`` in, statuses and verdicts out.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sync.rules.answers import answer_by_key
+from sync.rules.evaluate import evaluate_campaign
 from sync.rules.models import (
     Campaign,
+    Exemption,
+    Responses,
+    RowResults,
+    Unit,
     UnitStatus,
+    Verdict,
 )
-from sync.rules.period_assign import Assignment, Basis
+from sync.rules.period_assign import PERIOD_QUESTION, Assignment, Basis, assign
 from sync.rules.periods import Period, Schedule
+from sync.rules.text import header_key
 
 
 @dataclass(frozen=True)
@@ -52,3 +60,81 @@ class PeriodHistory:
     def waiting(self) -> list[int]:
         """The response positions whose period staff must decide."""
         return [i for i, a in enumerate(self.assignments) if a.basis is Basis.STAFF]
+
+
+@dataclass(frozen=True)
+class PeriodEvaluation:
+    history: PeriodHistory
+    rows: RowResults  # every response's verdict and period (``RowResults.periods``)
+
+
+def evaluate_periods(campaign: Campaign, units: Sequence[Unit], responses: Responses,
+                     exemptions: Sequence[Exemption], now: datetime,
+                     tz: ZoneInfo) -> PeriodEvaluation:
+    """Each period of a repeating campaign evaluated on its own, from its first period to the
+    current one (or a later one a unit already reported for, once its data window has begun).
+
+    A response whose period staff must decide, or that names a period outside those, counts
+    for no period: its verdict says why (never credited on a guess)."""
+    schedule = campaign.schedule
+    assert schedule is not None
+    assignments = assign_all(responses, schedule, tz)
+    current = schedule.current(now, tz)
+    last = current
+    for a in assignments:
+        if a.period is not None and a.period > last and schedule.window(a.period, tz)[0] <= now:
+            last = a.period
+    periods = _span(schedule.first, last)
+    positions: dict[Period, list[int]] = {p: [] for p in periods}
+    verdicts = [Verdict.PERIOD_UNKNOWN] * len(responses)
+    # what each response's verdict is said of: its period, or why it has none
+    period_of: list[Period | Assignment] = list(assignments)
+    for i, a in enumerate(assignments):
+        if a.period is None:
+            continue
+        mine = positions.get(a.period)
+        if mine is None:
+            verdicts[i] = Verdict.PERIOD_OUTSIDE
+        else:
+            mine.append(i)
+            period_of[i] = a.period
+    mine_only = [e for e in exemptions if e.campaign_code == campaign.code]
+    statuses: dict[Period, list[UnitStatus]] = {}
+    details: dict[int, tuple[tuple[str, ...], timedelta | None]] = {}
+    for period in periods:
+        at = positions[period]
+        copy = replace(campaign, period=period, deadline=schedule.deadline(period, tz))
+        result = evaluate_campaign(copy, units, responses.take(at),
+                                   [e for e in mine_only if e.period in (None, period)], now)
+        statuses[period] = result.statuses
+        for n, i in enumerate(at):
+            verdicts[i] = result.rows.verdicts[n]
+        details.update((at[n], detail) for n, detail in result.rows.details.items())
+    history = PeriodHistory(campaign, current, statuses, assignments)
+    return PeriodEvaluation(history, RowResults(responses, verdicts, details, period_of))
+
+
+def assign_all(responses: Responses, schedule: Schedule, tz: ZoneInfo) -> list[Assignment]:
+    """Each response's period: its "Kỳ báo cáo" answer when the tab has that question, else
+    when it was sent. Worked out once per distinct (answer, day sent)."""
+    keys = [header_key(q) for q in PERIOD_QUESTION]
+    out: list[Assignment] = []
+    seen: dict[tuple[str, object], Assignment] = {}
+    for i in range(len(responses)):
+        answers = responses.answers(i)
+        answer = next((a for k in keys if (a := answer_by_key(answers, k)) is not None), "")
+        at = responses.submitted_at(i)
+        key = (answer, at.astimezone(tz).date() if at is not None else None)
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = assign(answer, at, schedule, tz)
+        out.append(found)
+    return out
+
+
+def _span(first: Period, last: Period) -> list[Period]:
+    out, period = [], first
+    while period <= last:
+        out.append(period)
+        period = period.shift(1)
+    return out
