@@ -20,6 +20,7 @@ import openpyxl
 from openpyxl.styles import Font
 
 from sync.backends.local import save_atomically
+from sync.demo_periodic import add_campaign as add_periodic_campaign
 from sync.rules import headers as H
 
 DEMO_NOW = "2023-06-20T10:00:00+07:00"
@@ -469,6 +470,8 @@ def build_workbook(path: Path, seed: int = 2023) -> None:
         for cell in ws["A"][1:]:
             if isinstance(cell.value, datetime):
                 cell.number_format = "dd/mm/yyyy h:mm:ss"
+    # the repeating campaign: its own seed, so the campaigns above keep their data
+    add_periodic_campaign(wb, units, datetime.fromisoformat(DEMO_NOW), TZ, seed + 22)
     for sheet in wb.worksheets:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
