@@ -1,0 +1,118 @@
+"""The demo's repeating campaign (issue 22): its row read by the tool as a monthly schedule, a
+responses tab with a year and a half of history in which every period has reports, and the same
+workbook from the same seed."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime
+
+import openpyxl
+
+from sync.backends import open_backend
+from sync.config import load_config
+from sync.cycle import read_state
+from sync.demo import DEMO_NOW, build_workbook
+from sync.demo_periodic import CODE, FIRST, TAB, UNREADABLE
+from sync.rules.figures import Aggregate
+from sync.rules.period_assign import Basis, assign
+from sync.rules.periods import Period, PeriodKind
+from sync.rules.timeparse import parse_moment
+
+
+def _state(demo_dir):
+    config = load_config(demo_dir / "config.toml")
+    now = parse_moment(DEMO_NOW, config.tz).at
+    return config, now, read_state(config, open_backend(config), now)
+
+
+def _rows(demo_dir):
+    wb = openpyxl.load_workbook(demo_dir / "tonghop.xlsx")
+    rows = list(wb[TAB].iter_rows(values_only=True))
+    return rows[0], rows[1:]
+
+
+def _sent(stamp) -> datetime:
+    return stamp if isinstance(stamp, datetime) else datetime.strptime(stamp, "%d/%m/%Y %H:%M:%S")
+
+
+def test_the_campaign_row_is_read_as_a_monthly_schedule_with_four_figures(demo_dir):
+    config, now, state = _state(demo_dir)
+    campaign = next(c for c in state.campaigns if c.code == CODE)
+    schedule = campaign.schedule
+    assert schedule is not None and schedule.kind is PeriodKind.MONTH
+    assert schedule.first.label == FIRST == "Tháng 1/2022"
+    june = Period(2023, 6, PeriodKind.MONTH)
+    assert schedule.current(now, config.tz) == june  # its deadline, 18/06, two days past
+    assert schedule.deadline(june, config.tz).strftime("%d/%m/%Y") == "18/06/2023"
+    assert [f.aggregate for f in campaign.figures] == [Aggregate.SUM] * 3 + [Aggregate.RATIO]
+    assert campaign.responses_tab == TAB
+    assert not [p for p in state.problems if CODE in str(p) or TAB in str(p)]
+
+
+def test_every_period_from_the_first_to_june_2023_has_responses(demo_dir):
+    config, _, state = _state(demo_dir)
+    schedule = next(c for c in state.campaigns if c.code == CODE).schedule
+    header, rows = _rows(demo_dir)
+    assert header[:5] == ("Dấu thời gian", "Địa chỉ email", "Tên đơn vị", "Người đầu mối",
+                          "Kỳ báo cáo")
+    answer = header.index("Kỳ báo cáo")
+    found = [assign(r[answer], _sent(r[0]).replace(tzinfo=config.tz), schedule, config.tz)
+             for r in rows]
+    by_period = Counter(a.period for a in found if a.period is not None)
+    expected = [Period(2022, 1, PeriodKind.MONTH).shift(n) for n in range(18)]
+    assert sorted(by_period) == expected
+    assert expected[-1].label == "Tháng 6/2023"
+    # the mix staff meet: mostly named periods, a few placed by time, one they must decide
+    bases = Counter(a.basis for a in found)
+    assert bases[Basis.STAFF] == 1 and 3 <= bases[Basis.TIME] <= 20
+    staff = next(r for r, a in zip(rows, found, strict=True) if a.basis is Basis.STAFF)
+    assert staff[answer] == UNREADABLE
+    # varied spellings, some reports late, a few periods never sent, two resubmissions
+    assert len({str(r[answer]).split()[0] for r in rows if r[answer]}) >= 4
+    late = [a for r, a in zip(rows, found, strict=True)
+            if a.period and _sent(r[0]).replace(tzinfo=config.tz)
+            > schedule.deadline(a.period, config.tz)]
+    assert 5 <= len(late) <= len(rows) // 5
+    per_unit = Counter((r[1], a.period) for r, a in zip(rows, found, strict=True) if a.period)
+    assert sum(1 for n in per_unit.values() if n > 1) == 2
+    wards = {r[1] for r in rows}
+    assert len(wards) == 11
+    assert 0 < len(wards) * 18 - len(per_unit) - 1 <= 12  # missing (the unplaced one aside)
+
+
+def test_figures_have_a_season_and_grow_from_one_year_to_the_next(demo_dir):
+    config, _, state = _state(demo_dir)
+    schedule = next(c for c in state.campaigns if c.code == CODE).schedule
+    header, rows = _rows(demo_dir)
+    answer, monthly = header.index("Kỳ báo cáo"), header.index("Số thu trong tháng (triệu đồng)")
+    totals: dict[Period, float] = defaultdict(float)
+    latest = {}
+    for r in rows:  # the latest response of each unit and period, as the campaign's rule says
+        a = assign(r[answer], _sent(r[0]).replace(tzinfo=config.tz), schedule, config.tz)
+        if a.period is not None:
+            latest[(r[1], a.period)] = r
+    for (_, period), r in latest.items():
+        value = r[monthly]
+        totals[period] += value if isinstance(value, float | int) else float(
+            value.replace(".", "").replace(",", "."))
+
+    def month(year, index):
+        return totals[Period(year, index, PeriodKind.MONTH)]
+
+    assert month(2022, 12) > month(2022, 2) * 1.3  # the year's end against the Tết month
+    assert sum(month(2023, m) for m in range(1, 6)) > sum(month(2022, m) for m in range(1, 6))
+
+
+def test_the_same_seed_gives_the_same_workbook(tmp_path):
+    first, second, other = tmp_path / "a.xlsx", tmp_path / "b.xlsx", tmp_path / "c.xlsx"
+    build_workbook(first)
+    build_workbook(second)
+    build_workbook(other, seed=7)
+
+    def cells(path, tab):
+        return list(openpyxl.load_workbook(path)[tab].iter_rows(values_only=True))
+
+    assert cells(first, TAB) == cells(second, TAB)
+    assert cells(first, "Đợt thu thập") == cells(second, "Đợt thu thập")
+    assert cells(first, TAB) != cells(other, TAB)
