@@ -9,6 +9,7 @@ from datetime import datetime
 from sync.backends import google
 from sync.backends.forms import FORMS_READ_SCOPE, FORMS_WRITE_SCOPE
 from sync.rules import headers as H
+from sync.rules.book import column_letters
 from sync.rules.forms import form_id, read_form, unit_options
 from sync.rules.text import collation_key
 from tests.conftest import DEMO_NOW
@@ -58,8 +59,11 @@ def set_campaign_cells(ws, code: str, values: dict[str, str]) -> None:
     for header, value in values.items():
         if header not in head:
             head.append(header)
-            ws.fake.set_values(ws.spreadsheet_id, CAMPAIGNS, f"{chr(64 + len(head))}1", [[header]])
-        ws.fake.set_values(ws.spreadsheet_id, CAMPAIGNS, f"{chr(65 + head.index(header))}{row}",
+            sheet = ws.fake.spreadsheets[ws.spreadsheet_id].find_sheet(CAMPAIGNS)
+            if sheet.col_count < len(head):  # as staff add a column at the grid's edge
+                sheet.resize(cols=len(head))
+            ws.fake.set_values(ws.spreadsheet_id, CAMPAIGNS, f"{column_letters(len(head))}1", [[header]])
+        ws.fake.set_values(ws.spreadsheet_id, CAMPAIGNS, f"{column_letters(head.index(header) + 1)}{row}",
                            [[value]])
 
 
