@@ -22,7 +22,7 @@ from sync.gc_pause import gc_paused
 from sync.rules import headers as H
 from sync.rules import prefill, reminders, views
 from sync.rules.book import Doubled, SkippedWrite, a1, column_letters
-from sync.rules.by_period import PeriodHistory
+from sync.rules.by_period import PeriodHistory, evaluate_periods, period_problems
 from sync.rules.corrections import OPEN_MATCHES, Settled, correction_rows, read_settled
 from sync.rules.evaluate import evaluate_campaign, expected_units
 from sync.rules.figure_table import FigureTable, figure_table
@@ -145,10 +145,12 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
     statuses: list[UnitStatus] = []
     rows: list[RowResults] = []
     owner_of: dict[tuple[str, str], Campaign] = {}  # (book, tab) -> the campaign reading it
+    periodic: dict[str, PeriodHistory] = {}
     for campaign in campaigns:
         if campaign.fault is not None:  # never evaluated on a guess: its last statuses stay
+            said = campaign.fault.message.removeprefix(f"campaign {campaign.code}: ")
             problems.append(replace(campaign.fault, blocking=True, message=(
-                f"campaign {campaign.code} skipped: {campaign.fault.message}")))
+                f"campaign {campaign.code} skipped: {said}")))
             continue
         ref = backend.normalise_ref(campaign.spreadsheet)
         campaign = replace(campaign, spreadsheet=ref)  # one spelling per book: id, not URL
@@ -198,6 +200,14 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
         problems += more
         responses, more = implausible_timestamps(responses, tab.title, _timestamp_header(tab), now)
         problems += more
+        if campaign.schedule is not None:  # every period on its own; staff watch the current
+            by_period = evaluate_periods(campaign, units, responses, exemptions, now, config.tz)
+            history = periodic[campaign.code] = by_period.history
+            problems += period_problems(history, by_period.rows, tab.title)
+            evaluated.append(history.current_campaign(config.tz))
+            statuses += history.statuses(history.current)
+            rows.append(by_period.rows)
+            continue
         result = evaluate_campaign(campaign, units, responses, exemptions, now)
         evaluated.append(campaign)
         statuses += result.statuses
@@ -211,7 +221,7 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
         else:
             books[board] = found
     return State(now, books, units, evaluated, exemptions, statuses, CycleRows(rows), problems,
-                 settled, forms, skipped, board)
+                 settled, forms, skipped, board, periodic)
 
 
 def _check_not_a_tool_tab(config: Config, campaign: Campaign) -> None:

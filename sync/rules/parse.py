@@ -272,7 +272,9 @@ def parse_campaigns(
                                     f"campaign {code}: {err}; no figures are added up"))
         schedule, faults = read_schedule({names[0]: get(names) for names in SCHEDULE_COLUMNS},
                                          tab.title, r, code)
-        problems += faults
+        if faults:  # never evaluated as a one-off on a guess: skipped, its last statuses kept
+            fault = fault or faults[0]
+            problems += [p for p in faults if p is not fault]
         seen[code.casefold()] = r
         campaigns.append(Campaign(
             code=code, title=get(H.CAMPAIGN_TITLE) or code, responses_tab=responses_tab,

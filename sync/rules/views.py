@@ -26,6 +26,8 @@ from sync.rules.models import (
     UnitStatus,
     Verdict,
 )
+from sync.rules.period_assign import Assignment
+from sync.rules.periods import Period
 from sync.rules.plan import STATUS_COLOURS, Colouring, Table
 from sync.rules.receipts import is_receipt, received_at
 from sync.rules.reminders import Offset
@@ -111,6 +113,16 @@ def verdict_label(verdict: Verdict, missing: Sequence[str] = (), late_by: timede
     return verdict.label
 
 
+def with_period(said: Period | Assignment, verdict: str) -> str:
+    """A repeating campaign's verdict, said of its period ("Tháng 6/2025: Hợp lệ"), or with why
+    the response has none."""
+    if isinstance(said, Period):
+        return f"{said.label}: {verdict}"
+    if said.period is not None:  # a period outside those collected
+        return f"{said.period.label}: {verdict}"
+    return f"{verdict}: {said.note}" if said.note else verdict
+
+
 def matched_text(match: Match) -> str:
     if match.kind is MatchKind.AMBIGUOUS:
         return "nhiều đơn vị cùng tên: " + ", ".join(u.code for u in match.candidates)
@@ -131,6 +143,8 @@ def response_columns(rows: RowResults) -> dict[str, list[Cell]]:
     verdicts = list(map(labels.__getitem__, rows.verdicts))
     for i, (missing, late_by) in rows.details.items():
         verdicts[i] = verdict_label(rows.verdicts[i], missing, late_by)
+    if rows.periods is not None:  # a repeating campaign: which period each verdict is of
+        verdicts = list(map(with_period, rows.periods, verdicts))
     texts = [matched_text(m) for m in rows.responses.matches]
     return {H.VERDICT_COL: verdicts, H.MATCHED_COL: list(map(texts.__getitem__, rows.responses.found))}
 
