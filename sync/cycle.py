@@ -20,7 +20,7 @@ from sync.config import Config, tool_tabs
 from sync.errors import AccessError, ConfigError, Problem, UsageError
 from sync.gc_pause import gc_paused
 from sync.rules import headers as H
-from sync.rules import prefill, reminders, views
+from sync.rules import period_views, prefill, reminders, views
 from sync.rules.book import Doubled, SkippedWrite, a1, column_letters
 from sync.rules.by_period import PeriodHistory, evaluate_periods, period_problems
 from sync.rules.corrections import OPEN_MATCHES, Settled, correction_rows, read_settled
@@ -267,7 +267,8 @@ def plan_writes(
     batches[""].merge(plan_keyed_table(
         status_tab, status_tab.title if status_tab else tabs.status, [H.STATUS_CODE],
         views.status_headers(state.campaigns, [H.prefill_col(code) for code in links]),
-        views.status_rows(state.units, state.campaigns, state.statuses, tz, links),
+        views.status_rows(state.units, state.campaigns, state.statuses, tz, links,
+                          period_views.current_periods(state.periodic)),
         views.status_colouring(state.campaigns), repaint=repaint,
     ))
     detail_tab = control.find_tab(tabs.detail)
@@ -285,6 +286,14 @@ def plan_writes(
             figures_tab, figures_tab.title if figures_tab else tabs.figures,
             [H.FIGURES_CODE, H.FIGURES_NAME], views.figures_headers(figures),
             views.figures_rows(figures, state.statuses), formats=views.figures_formats(figures)))
+    if state.periodic:  # "Theo kỳ" once a campaign repeats
+        histories = list(state.periodic.values())
+        by_period_tab = control.find_tab(tabs.by_period)
+        headers = period_views.by_period_headers(histories)
+        batches[""].merge(plan_keyed_table(
+            by_period_tab, by_period_tab.title if by_period_tab else tabs.by_period,
+            list(H.BY_PERIOD_KEYS), headers, period_views.by_period_rows(histories, state.units),
+            period_views.by_period_colouring(headers), repaint=repaint))
     batches[""].merge(plan_reminders_tab(config, state, reminder_rows))
     if state.board is not None:
         batches[state.board].merge(plan_board(config, state.books[state.board], state.campaigns,

@@ -43,15 +43,20 @@ def status_headers(campaigns: Sequence[Campaign], extra: Sequence[str] = ()) -> 
     out = [H.STATUS_CODE, H.STATUS_NAME, H.STATUS_GROUP]
     for campaign in campaigns:
         out += [H.status_col(campaign.code), H.submitted_col(campaign.code)]
+        if campaign.period is not None:
+            out.append(H.period_col(campaign.code))
     return out + list(extra)
 
 
 def status_rows(
     units: Sequence[Unit], campaigns: Sequence[Campaign], statuses: Sequence[UnitStatus], tz: ZoneInfo,
     links: Mapping[str, Mapping[str, str]] | None = None,
+    periods: Mapping[str, str] | None = None,
 ) -> Table:
     """One row per unit of the roster, one status column per campaign; with ``links`` (campaign
-    code -> unit code -> pre-filled link), one link column per campaign in it."""
+    code -> unit code -> pre-filled link), one link column per campaign in it; with ``periods``
+    (a repeating campaign's code -> the period its column shows), that period on every row the
+    campaign expects."""
     by_key = {(s.campaign.code, s.unit.code): s for s in statuses}
     columns: dict[str, list[Cell]] = {
         H.STATUS_CODE: [u.code for u in units], H.STATUS_NAME: [u.name for u in units],
@@ -62,6 +67,9 @@ def status_rows(
                                                 for s in mine]
         columns[H.submitted_col(campaign.code)] = [format_vn(s.submitted_at, tz) if s else ""
                                                    for s in mine]
+        if campaign.code in (periods or {}):
+            label = periods[campaign.code]  # type: ignore[index]
+            columns[H.period_col(campaign.code)] = [label if s else "" for s in mine]
     for code, by_unit in (links or {}).items():
         columns[H.prefill_col(code)] = [by_unit.get(u.code, "") for u in units]
     return Table(columns)
@@ -91,9 +99,10 @@ def detail_rows(statuses: Sequence[UnitStatus], tz: ZoneInfo) -> Table:
 
 
 def _detail_note(s: UnitStatus, tz: ZoneInfo) -> str:
-    if s.new_deadline is None and not s.exemption_reason and not s.guessed:
+    period = s.campaign.period
+    if s.new_deadline is None and not s.exemption_reason and not s.guessed and period is None:
         return ""
-    notes = []
+    notes = [] if period is None else [f"kỳ {period.label}"]
     if s.new_deadline is not None and s.status is not Status.EXEMPT:
         notes.append(f"gia hạn đến {format_vn(s.new_deadline, tz)}")
     if s.exemption_reason:
