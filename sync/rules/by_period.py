@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sync.errors import Problem
 from sync.rules.answers import answer_by_key
 from sync.rules.evaluate import evaluate_campaign
 from sync.rules.models import (
@@ -52,6 +53,14 @@ class PeriodHistory:
     def statuses(self, period: Period) -> list[UnitStatus]:
         """The period's statuses; none for a period that was not evaluated."""
         return self.periods.get(period, [])
+
+    def current_campaign(self, tz: ZoneInfo) -> Campaign:
+        """The row as the current period's evaluation saw it (its ``period`` and deadline)."""
+        statuses = self.periods.get(self.current)
+        if statuses:
+            return statuses[0].campaign
+        return replace(self.campaign, period=self.current,
+                       deadline=self.schedule.deadline(self.current, tz))
 
     def due(self, now: datetime, tz: ZoneInfo) -> list[Period]:
         """The evaluated periods whose deadline had passed at ``now``."""
@@ -138,3 +147,31 @@ def _span(first: Period, last: Period) -> list[Period]:
         out.append(period)
         period = period.shift(1)
     return out
+
+
+def period_problems(history: PeriodHistory, rows: RowResults, tab: str) -> list[Problem]:
+    """One problem per response whose period staff must decide, or that names a period outside
+    the campaign: what the tool read, the candidates, and how to settle it."""
+    out = []
+    for i, verdict in enumerate(rows.verdicts):
+        if verdict not in (Verdict.PERIOD_UNKNOWN, Verdict.PERIOD_OUTSIDE):
+            continue
+        assignment = history.assignments[i]
+        row = rows.responses.rows[i]
+        if verdict is Verdict.PERIOD_OUTSIDE:
+            message = (f"campaign {history.campaign.code}: the response names "
+                       f"{assignment.period}, outside the periods collected so far "
+                       f"({history.campaign.schedule.first} to {max(history.periods)}); "
+                       "not counted")
+        else:
+            message = (f"campaign {history.campaign.code}: which period? {assignment.note}"
+                       f"{_candidates(assignment)}; not counted until staff write the period "
+                       f"in column '{PERIOD_QUESTION[0]}' of this row")
+        out.append(Problem(tab, row, PERIOD_QUESTION[0], message))
+    return out
+
+
+def _candidates(assignment: Assignment) -> str:
+    if not assignment.candidates:
+        return ""
+    return " (perhaps " + " or ".join(p.label for p in assignment.candidates) + ")"
