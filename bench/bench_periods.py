@@ -2,7 +2,7 @@
 
 Workload: one monthly campaign, 24 periods (Tháng 1/2022 to Tháng 12/2023) x 126 wards x 20
 figures: 3,024 responses on one form's tab, plus a few resubmissions (a figure corrected the next
-day), some late, a few periods never sent; "Kỳ báo cáo" typed as clerks type it ("Tháng 6/2023",
+day), 10% late; "Kỳ báo cáo" typed as clerks type it ("Tháng 6/2023",
 "T6-2023", "06/2023"). Measured at 20/12/2023 10:00 (the current period: Tháng 12/2023).
 
 Measures, in the same run and on the same books (CPU time, ``time.process_time``, median of
@@ -48,6 +48,7 @@ from sync.config import load_config  # noqa: E402
 from sync.cycle import read_state  # noqa: E402
 from sync.demo import CONFIG_TEMPLATE  # noqa: E402
 from sync.rules import headers as H  # noqa: E402
+from sync.rules.figure_table import figure_table  # noqa: E402
 from sync.rules.timeparse import parse_moment  # noqa: E402
 
 GOAL = 5.0
@@ -85,28 +86,28 @@ def moment(periods: int) -> str:
 
 
 def response_rows(wards: int, periods: int, figures: int, seed: int = 22) -> list[list]:
-    """The responses tab (header first): every ward, every period; 2% never sent, 10% late,
-    1% resubmitted the next day with corrected figures."""
+    """The responses tab (header first): every ward, every period, 10% late, 1% resubmitted
+    the next day with corrected figures; nothing sent after the bench's now."""
     rng = random.Random(seed)
     header = ["Dấu thời gian", "Tên đơn vị", PERIOD, *figure_names(figures)]
     rows: list[list] = []
     names = ward_names(wards)
+    end = datetime.fromisoformat(moment(periods)) - timedelta(hours=1)
     bases = [rng.uniform(500, 5_000) for _ in range(wards)]
     for n, (year, month) in enumerate(months(periods)):
         growth = 1.1 ** (n / 12)
         for w, name in enumerate(names):
-            roll = rng.random()
-            if roll < 0.02:
-                continue
-            late = roll > 0.90
+            late = rng.random() < 0.10
             day = rng.randint(19, 30) if late else rng.randint(14, DEADLINE_DAY)
             sent = datetime(year, month, 1, rng.randint(7, 17), rng.randint(0, 59)) + timedelta(
                 days=day - 1)
+            if sent >= end:  # late for the current period: sent yesterday or this morning
+                sent = end - timedelta(minutes=rng.randint(10, 20 * 60))
             label = rng.choice((f"Tháng {month}/{year}", f"Tháng {month}/{year}",
                                 f"T{month}-{year}", f"{month:02d}/{year}"))
             values = [round(bases[w] * growth * rng.uniform(0.8, 1.2) / (f + 1), 1)
                       for f in range(figures)]
-            if rng.random() < 0.01:
+            if rng.random() < 0.01 and sent + timedelta(days=1) < end:
                 rows.append([sent, name, label, *[v * 10 for v in values]])
                 sent += timedelta(days=1)
             rows.append([sent, name, label, *values])
@@ -174,8 +175,22 @@ def baseline(values: list[list], codes: dict[str, str]) -> dict[str, pd.DataFram
 
 
 # --- ours: the public path ------------------------------------------------------------------------
-def ours(config, backend, now) -> object:
-    return read_state(config, backend, now)
+try:  # the comparisons (issue 22, part 2): on main once the compare branch is merged
+    from sync.rules.compare import compare
+except ImportError:  # pragma: no cover - measured without them, and said so
+    compare = None
+
+
+def ours(config, backend, now) -> list:
+    """Every period evaluated (``read_state``), then each period's figures and comparisons."""
+    state = read_state(config, backend, now)
+    history = state.periodic[CODE]
+    out = []
+    for period in history.periods:
+        out.append(figure_table(history.statuses(period), [history.campaign]))
+        if compare is not None:
+            out.append(compare(history, period))
+    return out
 
 
 def cpu_seconds(fn: Callable[[], object], repeat: int) -> float:
@@ -208,8 +223,25 @@ def main() -> None:
     print(f"{len(values) - 1:,} responses: {args.periods} monthly periods x {args.wards} wards x "
           f"{args.figures} figures (CPU time, median of {args.repeat})")
     print(f"baseline: pandas (period, last per unit, pivot, sums, changes)  {base:7.3f} s")
-    print(f"ours: read_state (every period evaluated) + figures + changes  {mine:7.3f} s   "
+    state = read_state(config, backend, now)
+    history = state.periodic[CODE]
+    _check(history, baseline(values, codes))
+    what = "figures + comparisons" if compare else "figures (no comparisons on this branch)"
+    print(f"ours: read_state (every period evaluated) + {what}  {mine:7.3f} s   "
           f"ratio {mine / base:5.2f}   (goal: within {GOAL:.0f}x)")
+
+
+def _check(history, theirs: dict[str, pd.DataFrame]) -> None:
+    """Both sides did the same work: the same periods, and the same total of the last one."""
+    last = list(history.periods)[-1]
+    assert len(history.periods) == len(theirs["totals"]), (len(history.periods), theirs["totals"])
+    table = figure_table(history.statuses(last), [history.campaign])
+    header = table.columns[0].header
+    question = table.columns[0].spec.question
+    ours_total = table.total.values[header]
+    their_total = theirs["totals"].iloc[-1][question]
+    assert abs(ours_total - their_total) < 1e-6 * max(1.0, abs(their_total)), (ours_total,
+                                                                               their_total)
 
 
 if __name__ == "__main__":

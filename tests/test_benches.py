@@ -29,6 +29,8 @@ QUICK: dict[str, tuple[list[str], list[str]]] = {
                          "--shortcut-rows", "50"], ["no-op"]),
     "bench_matching.py": (["--names", "50", "--repeat", "1"], ["1,000"]),
     "bench_noop_local.py": (["--rows", "200", "--units", "50", "--repeat", "1"], ["settled"]),
+    "bench_periods.py": (["--wards", "5", "--periods", "14", "--figures", "2", "--repeat", "1"],
+                         ["ratio", "monthly periods"]),
     "bench_reports.py": (["--rows", "20", "--repeat", "1"], ["list of 20 proposals", "ratio"]),
     "bench_scale.py": (["--rows", "200", "--units", "50", "--repeat", "1"],
                        ["local read", "cycle compute", "first local sync", "peak memory"]),
