@@ -5,9 +5,13 @@ sync cycle at a fixed moment inside the campaign period (20/06/2023 10:00, Asia/
 writes the report drafts to DIR/out/ and prints a summary. Running it twice works: the second run
 finds nothing to change.
 
+--periodic adds a repeating campaign (issue 22, in progress): each ward's monthly report on budget
+collection from Tháng 1/2022, one form for every period.
+
 Example:
   tonghop demo
   tonghop demo --dir /tmp/tonghop-demo --fresh
+  tonghop demo --dir /tmp/tonghop-periodic --periodic
 """
 
 from __future__ import annotations
@@ -35,13 +39,16 @@ def register(sub) -> None:
     parser.add_argument("--dir", default="tonghop-demo", metavar="DIR",
                         help="where to build the workspace (default: ./tonghop-demo)")
     parser.add_argument("--fresh", action="store_true", help="rebuild the workbook from scratch")
+    parser.add_argument("--periodic", action="store_true",
+                        help="add the monthly campaign with a year and a half of history (a new "
+                             "workspace, or with --fresh)")
 
 
 def run(args) -> int:
     from sync.demo import DEMO_NOW, build_workspace  # openpyxl: only when a demo is built
 
     directory = Path(args.dir)
-    config_path = build_workspace(directory, force=args.fresh)
+    config_path = build_workspace(directory, force=args.fresh, periodic=args.periodic)
     config = load_config(config_path)
     now = parse_moment(DEMO_NOW, config.tz).at
     with file_logging(config, verbose=args.verbose):
