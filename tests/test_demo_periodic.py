@@ -182,3 +182,13 @@ def test_the_horizon_comes_no_later_than_the_next_period(demo_dir):
         horizon = _horizon(config, read_state(config, backend, anchor))
         assert horizon is not None and horizon <= turn, (anchor, horizon, turn)
         anchor = horizon
+
+
+@pytest.mark.xfail(strict=True, reason="snapshots.staff_part drops the tool's columns but keeps "
+                   "the empty cells they leave behind ('Ghi chú' left empty, then the verdict "
+                   "columns): the hash changes after the tool's first write")
+def test_the_tools_first_write_takes_no_second_snapshot(demo_dir, cli):
+    config = demo_dir / "config.toml"
+    for minute in ("00", "05", "10"):
+        assert cli("sync", "--config", config, "--now", f"2023-06-20T10:{minute}").code == 0
+    assert len(list((demo_dir / "data" / "snapshots" / "control").glob("*.json.gz"))) == 1
