@@ -227,3 +227,30 @@ def test_what_staff_must_decide_counts_for_no_period():
     assert [a.basis for a in done.history.assignments] == [Basis.STAFF] * 3
     assert done.history.waiting() == [0, 1, 2]
     assert done.history.statuses(month(1))[0].status is Status.OVERDUE
+
+
+def test_the_horizon_stops_at_every_turn_of_the_periods():
+    """A settled office is woken when the current period moves on, a deadline passes or a new
+    window begins: at each such moment, and only then, what the schedule says changes."""
+    from datetime import timedelta
+
+    start = datetime(2023, 1, 1, tzinfo=TZ)
+
+    def seen(at):
+        return (SCHEDULE.current(at, TZ), tuple(SCHEDULE.due(at, TZ)),
+                SCHEDULE.cutoff.period_of(at.date(), M))
+
+    at, turns = start, []
+    while at < datetime(2023, 4, 1, tzinfo=TZ):
+        turn = SCHEDULE.next_turn(at, TZ)
+        assert turn > at
+        # nothing the schedule says changes before the turn (checked hourly)
+        probe = at
+        while probe + timedelta(hours=1) < turn:
+            probe += timedelta(hours=1)
+            assert seen(probe)[:2] == seen(at)[:2]
+        turns.append(turn)
+        at = turn
+    assert datetime(2023, 1, 18, 23, 59, 59, 999_999, tzinfo=TZ) + timedelta(microseconds=1) \
+        in turns  # January's deadline passes
+    assert datetime(2023, 1, 15, tzinfo=TZ) in turns  # February's window begins
