@@ -254,3 +254,17 @@ def test_the_horizon_stops_at_every_turn_of_the_periods():
     assert datetime(2023, 1, 18, 23, 59, 59, 999_999, tzinfo=TZ) + timedelta(microseconds=1) \
         in turns  # January's deadline passes
     assert datetime(2023, 1, 15, tzinfo=TZ) in turns  # February's window begins
+
+
+def test_status_shows_another_period_on_asking(periodic, cli):
+    result = cli("status", "--config", periodic.config_path, "--now", NOW, "--campaign", "THU",
+                 "--period", "T4-2023", "--json")
+    records = {r["unit"]: r for r in json.loads(result.out)}
+    assert records["P01"]["period"]["label"] == "Tháng 4/2023"
+    assert (records["P01"]["status"], records["P02"]["status"], records["P03"]["status"]) == (
+        "late", "on_time", "exempt")
+    assert records["P01"]["late_seconds"] == 32 * 3600  # 20/04 08:00 after 18/04 23:59:59.999
+    wrong = cli("status", "--config", periodic.config_path, "--now", NOW, "--period", "Tháng 2/2023")
+    assert wrong.code == 2
+    assert ("--period 'Tháng 2/2023': no repeating campaign has evaluated that period (THU: "
+            "Tháng 3/2023 to Tháng 6/2023)") in wrong.err
