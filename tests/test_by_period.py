@@ -268,3 +268,17 @@ def test_status_shows_another_period_on_asking(periodic, cli):
     assert wrong.code == 2
     assert ("--period 'Tháng 2/2023': no repeating campaign has evaluated that period (THU: "
             "Tháng 3/2023 to Tháng 6/2023)") in wrong.err
+
+
+def test_each_period_has_its_own_drafts(periodic, cli):
+    current = cli("report", "--config", periodic.config_path, "--now", NOW, "--campaign", "THU")
+    assert current.code == 0, current.err
+    earlier = cli("report", "--config", periodic.config_path, "--now", NOW, "--campaign", "THU",
+                  "--period", "Tháng 4/2023")
+    assert earlier.code == 0, earlier.err
+    out = periodic.dir / "out"
+    names = sorted(p.name for p in out.glob("*THU*.docx"))
+    assert "2023-06-20_THU-Tháng-6-2023_bao-cao.docx" in names
+    assert "2023-06-20_THU-Tháng-4-2023_bao-cao.docx" in names
+    listed = {row[0] for row in periodic.values(H.REPORTS_TAB)[1:]}
+    assert {"THU Tháng 6/2023", "THU Tháng 4/2023"} <= listed
