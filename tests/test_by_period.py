@@ -227,3 +227,74 @@ def test_what_staff_must_decide_counts_for_no_period():
     assert [a.basis for a in done.history.assignments] == [Basis.STAFF] * 3
     assert done.history.waiting() == [0, 1, 2]
     assert done.history.statuses(month(1))[0].status is Status.OVERDUE
+
+
+def test_the_horizon_stops_at_every_turn_of_the_periods():
+    """A settled office is woken when the current period moves on, a deadline passes or a new
+    window begins: at each such moment, and only then, what the schedule says changes."""
+    from datetime import timedelta
+
+    start = datetime(2023, 1, 1, tzinfo=TZ)
+
+    def seen(at):
+        return (SCHEDULE.current(at, TZ), tuple(SCHEDULE.due(at, TZ)),
+                SCHEDULE.cutoff.period_of(at.date(), M))
+
+    at, turns = start, []
+    while at < datetime(2023, 4, 1, tzinfo=TZ):
+        turn = SCHEDULE.next_turn(at, TZ)
+        assert turn > at
+        # nothing the schedule says changes before the turn (checked hourly)
+        probe = at
+        while probe + timedelta(hours=1) < turn:
+            probe += timedelta(hours=1)
+            assert seen(probe)[:2] == seen(at)[:2]
+        turns.append(turn)
+        at = turn
+    assert datetime(2023, 1, 18, 23, 59, 59, 999_999, tzinfo=TZ) + timedelta(microseconds=1) \
+        in turns  # January's deadline passes
+    assert datetime(2023, 1, 15, tzinfo=TZ) in turns  # February's window begins
+
+
+def test_status_shows_another_period_on_asking(periodic, cli):
+    result = cli("status", "--config", periodic.config_path, "--now", NOW, "--campaign", "THU",
+                 "--period", "T4-2023", "--json")
+    records = {r["unit"]: r for r in json.loads(result.out)}
+    assert records["P01"]["period"]["label"] == "Tháng 4/2023"
+    assert (records["P01"]["status"], records["P02"]["status"], records["P03"]["status"]) == (
+        "late", "on_time", "exempt")
+    assert records["P01"]["late_seconds"] == 32 * 3600  # 20/04 08:00 after 18/04 23:59:59.999
+    wrong = cli("status", "--config", periodic.config_path, "--now", NOW, "--period", "Tháng 2/2023")
+    assert wrong.code == 2
+    assert ("--period 'Tháng 2/2023': no repeating campaign has evaluated that period (THU: "
+            "Tháng 3/2023 to Tháng 6/2023)") in wrong.err
+
+
+def test_each_period_has_its_own_drafts(periodic, cli):
+    current = cli("report", "--config", periodic.config_path, "--now", NOW, "--campaign", "THU")
+    assert current.code == 0, current.err
+    earlier = cli("report", "--config", periodic.config_path, "--now", NOW, "--campaign", "THU",
+                  "--period", "Tháng 4/2023")
+    assert earlier.code == 0, earlier.err
+    out = periodic.dir / "out"
+    names = sorted(p.name for p in out.glob("*THU*.docx"))
+    assert "2023-06-20_THU-Tháng-6-2023_bao-cao.docx" in names
+    assert "2023-06-20_THU-Tháng-4-2023_bao-cao.docx" in names
+    listed = {row[0] for row in periodic.values(H.REPORTS_TAB)[1:]}
+    assert {"THU Tháng 6/2023", "THU Tháng 4/2023"} <= listed
+
+
+@pytest.mark.parametrize(("line", "period", "expected"), [
+    ("Báo cáo thu ngân sách tháng", month(6), "Báo cáo thu ngân sách tháng 6/2023"),
+    ("Báo cáo kết quả công tác quý", Period(2023, 2, PeriodKind.QUARTER),
+     "Báo cáo kết quả công tác quý II/2023"),
+    ("Sơ kết 6 tháng", Period(2023, 1, PeriodKind.HALF_YEAR), "Sơ kết 6 tháng đầu năm 2023"),
+    ("Tổng kết công tác năm", Period(2023, 1, PeriodKind.YEAR), "Tổng kết công tác năm 2023"),
+    ("Kết quả thu ngân sách", month(6), "Kết quả thu ngân sách tháng 6/2023"),
+    ("Báo cáo tháng 5/2023", month(6), "Báo cáo tháng 5/2023"),  # staff named one: kept
+    ("Kết quả thu ngân sách", None, "Kết quả thu ngân sách"),
+])
+def test_a_drafts_summary_line_names_its_period(line, period, expected):
+    from reports.header import of_period
+
+    assert of_period(line, period) == expected
