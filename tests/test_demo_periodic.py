@@ -163,9 +163,6 @@ def test_demo_periodic_syncs_and_shows_each_period(cli, tmp_path):
     assert sheet.max_row == 1 + 11
 
 
-@pytest.mark.xfail(strict=True, reason="horizon.next_change does not know a repeating "
-                   "campaign's period deadlines: the settled marker can keep a result past the "
-                   "moment the current period turns to Tháng 7/2023")
 def test_the_horizon_comes_no_later_than_the_next_period(demo_dir):
     """From the demo's moment, horizon after horizon (as the settled marker would skip cycles),
     none may jump past the moment the period staff watch turns to Tháng 7/2023."""
