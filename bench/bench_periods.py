@@ -229,6 +229,19 @@ def main() -> None:
     what = "figures + comparisons" if compare else "figures (no comparisons on this branch)"
     print(f"ours: read_state (every period evaluated) + {what}  {mine:7.3f} s   "
           f"ratio {mine / base:5.2f}   (goal: within {GOAL:.0f}x)")
+    # where the time goes
+    evaluated = cpu_seconds(lambda: read_state(config, backend, now), args.repeat)
+    tables = cpu_seconds(lambda: [figure_table(history.statuses(p), [history.campaign])
+                                  for p in history.periods], args.repeat)
+    print(f"  of which read_state (parse, match, {len(history.periods)} periods evaluated)  "
+          f"{evaluated:7.3f} s")
+    print(f"  of which {len(history.periods)} figure tables (figure_table per period)     "
+          f"{tables:7.3f} s   ({tables / len(history.periods) * 1000:.1f} ms each)")
+    if compare is not None:
+        compared = cpu_seconds(lambda: [compare(history, p) for p in history.periods],
+                               args.repeat)
+        print(f"  of which {len(history.periods)} comparisons (compare per period)          "
+              f"{compared:7.3f} s")
 
 
 def _check(history, theirs: dict[str, pd.DataFrame]) -> None:
