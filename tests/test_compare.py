@@ -213,3 +213,83 @@ def _history(row, periods):
     from sync.rules.by_period import PeriodHistory
 
     return PeriodHistory(row, max(periods), periods)
+
+
+# --- What staff see: the "Số liệu" tab's comparison columns, status --json ---------------------
+
+def test_comparison_columns_sit_beside_the_figures_rows():
+    """Same keys in the same order as views.figures_rows, also when the tab holds another
+    campaign's figures and units; values and percentages from the comparison; nothing is 0 that
+    was not compared."""
+    import json
+
+    from sync.rules.compare_view import (
+        AGAINST_ZERO,
+        COMPARE_NOTE,
+        comparison_columns,
+        comparison_formats,
+        comparison_headers,
+        comparison_json,
+        percent_col,
+        value_col,
+    )
+    from sync.rules.figure_table import figure_table
+    from sync.rules.figures import FigureSpec
+    from sync.rules.models import Campaign, Unit, UnitStatus
+    from sync.rules.views import figures_rows
+
+    rng = random.Random(3)
+    history = random_history(rng, months(Period(2024, 11, PeriodKind.MONTH), 15))
+    current = history.current
+    statuses = history.periods[current]
+    other = Campaign("KT", "Khen thưởng", "Phản hồi KT", figures=(FigureSpec("Số bài"),))
+    stranger = Unit("Z99", "Hội Cựu chiến binh", "Đoàn thể")
+    extra = [UnitStatus(other, stranger, Status.ON_TIME, None, figures=(("Số bài", 3.0),))]
+    table = figure_table(statuses + extra, [history.campaign, other])
+    comparison = compare(history)
+    got = comparison_columns(table, [comparison]).columns
+    rows = figures_rows(table, statuses + extra).columns
+    assert got["Mã đơn vị"] == rows["Mã đơn vị"] and got["Tên đơn vị"] == rows["Tên đơn vị"]
+    headers = comparison_headers([comparison])
+    assert set(got) == {"Mã đơn vị", "Tên đơn vị", *headers} and headers[-1] == COMPARE_NOTE
+    assert set(comparison_formats(table, [comparison])) == set(headers[:-1])
+    money = comparison.figures[0]
+    total_at = rows["Tên đơn vị"].index("TỔNG CỘNG")
+    for which in Against:
+        versus = money.against(which)
+        then = got[value_col(money.column.header, which)]
+        percent = got[percent_col(money.column.header, which)]
+        assert then[total_at] == pytest.approx(versus.total.change.then)
+        assert percent[total_at] == pytest.approx(versus.total.change.percent / 100, abs=1e-6)
+        assert then[rows["Mã đơn vị"].index("Z99")] == ""  # not in this campaign
+        for i, code in enumerate(rows["Mã đơn vị"]):
+            if code and code != "Z99":
+                change = versus.units[code]
+                assert then[i] == ("" if change.then is None else pytest.approx(change.then))
+                if not change.both:
+                    assert percent[i] == ""
+                elif change.percent is None:
+                    assert percent[i] == AGAINST_ZERO
+    note = got[COMPARE_NOTE][total_at]
+    assert "so với kỳ trước (Tháng 12/2025) trên" in note and "có số liệu cả hai kỳ" in note
+    json.dumps(comparison_json(comparison), allow_nan=False)  # no NaN, no infinity
+
+
+def test_first_period_columns_are_empty_and_say_why():
+    from sync.rules.compare_view import COMPARE_NOTE, comparison_columns, comparison_json
+    from sync.rules.figure_table import figure_table
+
+    first = Period(2025, 12, PeriodKind.MONTH)
+    history = random_history(random.Random(5), months(first, 1))
+    comparison = compare(history)
+    table = figure_table(history.periods[first], [history.campaign])
+    got = comparison_columns(table, [comparison]).columns
+    for header, cells in got.items():
+        if header not in ("Mã đơn vị", "Tên đơn vị", COMPARE_NOTE):
+            assert set(cells) == {""}, header
+    assert got[COMPARE_NOTE][-1] == ("NSNN: so với kỳ trước (Tháng 11/2025): chưa có số liệu kỳ "
+                                     "đó; NSNN: so với cùng kỳ năm trước (Tháng 12/2024): chưa có "
+                                     "số liệu kỳ đó")
+    record = comparison_json(comparison)["figures"][0]["previous"]
+    assert (record["compared"], record["missing"], record["total"]["now"]) == \
+        (False, "not_evaluated", None)

@@ -88,3 +88,28 @@ def test_rules_on_one_unit():
     later = reporting_rates(history, 2026, datetime(2026, 5, 11, tzinfo=TZ)).units[0].rate
     assert (later.due, later.sent, later.missed) == (3, 2, [apr])
     assert reporting_rates(history, 2025, now).total.sent_rate is None
+
+
+def test_rate_rows_and_json():
+    import json
+
+    from sync.rules.compare_view import RATES_HEADERS, RATES_KEYS, rate_rows, rates_json
+
+    history = random_history(random.Random(9), months(Period(2025, 1, PeriodKind.MONTH), 14))
+    now = datetime(2026, 2, 20, tzinfo=TZ)
+    rates = reporting_rates(history, 2025, now)
+    table = rate_rows([rates]).columns
+    assert list(table) == list(RATES_HEADERS)
+    keys = list(zip(*(table[h] for h in RATES_KEYS), strict=True))
+    assert len(keys) == len(set(keys)) == len(rates.units) + len(rates.groups) + 1
+    by_code = {code: i for i, code in enumerate(table["Mã đơn vị"]) if code}
+    for u in rates.units:
+        i = by_code[u.unit.code]
+        assert [table[h][i] for h in RATES_HEADERS[5:9]] == \
+            [u.rate.due, u.rate.sent, u.rate.on_time, u.rate.complete]
+        assert table["Tỷ lệ gửi"][i] == pytest.approx(u.rate.sent / u.rate.due)
+    assert table["Tên đơn vị"][-1] == "TỔNG CỘNG" and table["Số kỳ đã đến hạn"][-1] == \
+        rates.total.due == sum(u.rate.due for u in rates.units)
+    record = json.loads(json.dumps(rates_json(rates), allow_nan=False))
+    assert record["periods"] == [f"Tháng {m}/2025" for m in range(1, 13)]
+    assert record["total"]["sent"] == rates.total.sent
