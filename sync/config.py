@@ -67,6 +67,7 @@ class TabNames:
     reminders: str = "Nhắc nhở"
     corrections: str = "Đối chiếu tên đơn vị"
     figures: str = "Số liệu"
+    by_period: str = "Theo kỳ"
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from sync.config import Config, tool_tabs
 from sync.errors import AccessError, ConfigError, Problem, UsageError
 from sync.gc_pause import gc_paused
 from sync.rules import headers as H
-from sync.rules import prefill, reminders, views
+from sync.rules import period_views, prefill, reminders, views
 from sync.rules.book import Doubled, SkippedWrite, a1, column_letters
-from sync.rules.by_period import PeriodHistory
+from sync.rules.by_period import PeriodHistory, evaluate_periods, period_problems
 from sync.rules.corrections import OPEN_MATCHES, Settled, correction_rows, read_settled
 from sync.rules.evaluate import evaluate_campaign, expected_units
 from sync.rules.figure_table import FigureTable, figure_table
@@ -145,10 +145,12 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
     statuses: list[UnitStatus] = []
     rows: list[RowResults] = []
     owner_of: dict[tuple[str, str], Campaign] = {}  # (book, tab) -> the campaign reading it
+    periodic: dict[str, PeriodHistory] = {}
     for campaign in campaigns:
         if campaign.fault is not None:  # never evaluated on a guess: its last statuses stay
+            said = campaign.fault.message.removeprefix(f"campaign {campaign.code}: ")
             problems.append(replace(campaign.fault, blocking=True, message=(
-                f"campaign {campaign.code} skipped: {campaign.fault.message}")))
+                f"campaign {campaign.code} skipped: {said}")))
             continue
         ref = backend.normalise_ref(campaign.spreadsheet)
         campaign = replace(campaign, spreadsheet=ref)  # one spelling per book: id, not URL
@@ -198,6 +200,14 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
         problems += more
         responses, more = implausible_timestamps(responses, tab.title, _timestamp_header(tab), now)
         problems += more
+        if campaign.schedule is not None:  # every period on its own; staff watch the current
+            by_period = evaluate_periods(campaign, units, responses, exemptions, now, config.tz)
+            history = periodic[campaign.code] = by_period.history
+            problems += period_problems(history, by_period.rows, tab.title)
+            evaluated.append(history.current_campaign(config.tz))
+            statuses += history.statuses(history.current)
+            rows.append(by_period.rows)
+            continue
         result = evaluate_campaign(campaign, units, responses, exemptions, now)
         evaluated.append(campaign)
         statuses += result.statuses
@@ -211,7 +221,7 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
         else:
             books[board] = found
     return State(now, books, units, evaluated, exemptions, statuses, CycleRows(rows), problems,
-                 settled, forms, skipped, board)
+                 settled, forms, skipped, board, periodic)
 
 
 def _check_not_a_tool_tab(config: Config, campaign: Campaign) -> None:
@@ -257,7 +267,8 @@ def plan_writes(
     batches[""].merge(plan_keyed_table(
         status_tab, status_tab.title if status_tab else tabs.status, [H.STATUS_CODE],
         views.status_headers(state.campaigns, [H.prefill_col(code) for code in links]),
-        views.status_rows(state.units, state.campaigns, state.statuses, tz, links),
+        views.status_rows(state.units, state.campaigns, state.statuses, tz, links,
+                          period_views.current_periods(state.periodic)),
         views.status_colouring(state.campaigns), repaint=repaint,
     ))
     detail_tab = control.find_tab(tabs.detail)
@@ -275,6 +286,14 @@ def plan_writes(
             figures_tab, figures_tab.title if figures_tab else tabs.figures,
             [H.FIGURES_CODE, H.FIGURES_NAME], views.figures_headers(figures),
             views.figures_rows(figures, state.statuses), formats=views.figures_formats(figures)))
+    if state.periodic:  # "Theo kỳ" once a campaign repeats
+        histories = list(state.periodic.values())
+        by_period_tab = control.find_tab(tabs.by_period)
+        headers = period_views.by_period_headers(histories)
+        batches[""].merge(plan_keyed_table(
+            by_period_tab, by_period_tab.title if by_period_tab else tabs.by_period,
+            list(H.BY_PERIOD_KEYS), headers, period_views.by_period_rows(histories, state.units),
+            period_views.by_period_colouring(headers), repaint=repaint))
     batches[""].merge(plan_reminders_tab(config, state, reminder_rows))
     if state.board is not None:
         batches[state.board].merge(plan_board(config, state.books[state.board], state.campaigns,

@@ -47,29 +47,31 @@ def test_bad_cells_name_tab_row_and_column_and_what_is_valid():
         ["tháng", "Quý I/2025", "hạn 18", "ngày 30"],
         ["", "Tháng 1/2025", "", ""],
         ["năm", "", "", ""])
-    assert [c.schedule for c in campaigns] == [None] * 4  # each still read, as a one-off
-    shown = [str(p) for p in problems]
-    assert shown == [
+    assert [c.schedule for c in campaigns] == [None] * 4
+    # each is skipped (fails closed), its first bad cell its fault, the others problems
+    assert all(c.fault is not None for c in campaigns)
+    shown = sorted(str(p) for p in [*problems, *(c.fault for c in campaigns)])
+    assert shown == sorted([
         "tab 'Đợt thu thập', row 2, column 'Định kỳ': campaign C1: 'tuần' is not a kind of "
-        "period (write 'tháng', 'quý', '6 tháng' or 'năm'); not read as a periodic campaign",
+        "period (write 'tháng', 'quý', '6 tháng' or 'năm'); the campaign is not evaluated until this is fixed",
         "tab 'Đợt thu thập', row 3, column 'Hạn nộp mỗi kỳ': campaign C2: 'hạn 18' is not a "
         "deadline rule (write 'ngày 18 của tháng cuối kỳ', 'ngày 5 của tháng sau kỳ' or "
-        "'5 ngày sau ngày chốt số liệu'); not read as a periodic campaign",
+        "'5 ngày sau ngày chốt số liệu'); the campaign is not evaluated until this is fixed",
         "tab 'Đợt thu thập', row 3, column 'Chốt số liệu': campaign C2: 'ngày 30' is not a "
         "cut-off rule (write 'Nghị định 09' (empty: the 15th of the month before to the 14th), "
         "'ngày N' (N from 1 to 28: the data end on day N of the last month) or 'cuối tháng' "
-        "(calendar months)); not read as a periodic campaign",
+        "(calendar months)); the campaign is not evaluated until this is fixed",
         "tab 'Đợt thu thập', row 3, column 'Kỳ đầu tiên': campaign C2: 'Quý I/2025' is not a "
-        "tháng period (write it as 'Tháng 1/2025'); not read as a periodic campaign",
+        "tháng period (write it as 'Tháng 1/2025'); the campaign is not evaluated until this is fixed",
         "tab 'Đợt thu thập', row 4, column 'Định kỳ': campaign C3: 'Kỳ đầu tiên' filled but "
-        "not 'Định kỳ' (write 'tháng', 'quý', '6 tháng' or 'năm'); not read as a periodic "
-        "campaign",
+        "not 'Định kỳ' (write 'tháng', 'quý', '6 tháng' or 'năm'); the campaign is not "
+        "evaluated until this is fixed",
         "tab 'Đợt thu thập', row 5, column 'Hạn nộp mỗi kỳ': campaign C4: a periodic campaign "
         "needs the deadline of each period (write 'ngày 18 của tháng cuối kỳ', 'ngày 5 của "
-        "tháng sau kỳ' or '5 ngày sau ngày chốt số liệu'); not read as a periodic campaign",
+        "tháng sau kỳ' or '5 ngày sau ngày chốt số liệu'); the campaign is not evaluated until this is fixed",
         "tab 'Đợt thu thập', row 5, column 'Kỳ đầu tiên': campaign C4: a periodic campaign "
-        "needs its first period (e.g. 'Năm 2025'); not read as a periodic campaign",
-    ]
+        "needs its first period (e.g. 'Năm 2025'); the campaign is not evaluated until this is fixed",
+    ])
 
 
 def test_a_bad_period_cell_is_reported_by_a_sync_and_the_rest_runs(demo_dir, cli):
@@ -87,5 +89,5 @@ def test_a_bad_period_cell_is_reported_by_a_sync_and_the_rest_runs(demo_dir, cli
     wb.save(workbook)
     result = cli("sync", "--config", demo_dir / "config.toml", "--now", "2023-06-20T10:00")
     assert result.code == 0
-    assert (f"tab 'Đợt thu thập', row 2, column 'Kỳ đầu tiên': campaign {code}: 'T13/2025' is "
-            "not a tháng period") in result.err
+    assert (f"tab 'Đợt thu thập', row 2, column 'Kỳ đầu tiên': campaign {code} skipped: "
+            "'T13/2025' is not a tháng period") in result.err

@@ -52,7 +52,8 @@ def chat_text(campaign: Campaign, statuses: Sequence[UnitStatus], now: datetime,
     waiting = [s for s in order if s.status in NOT_SENT]
     incomplete = [s for s in order if s.status is Status.INCOMPLETE]
     sent = sum(1 for s in mine if s.status in SENT)
-    lines = [f"[{campaign.code}] {one_line(campaign.title, 120)}"]
+    period = f" - {campaign.period.label}" if campaign.period is not None else ""
+    lines = [f"[{campaign.code}] {one_line(campaign.title, 120)}{period}"]
     if campaign.deadline is not None:
         lines.append(f"Hạn nộp: {format_vn(campaign.deadline, tz)} ({time_left(campaign.deadline, now, tz)})")
     lines.append(f"Đã nhận: {sent}/{len(mine)} đơn vị")

@@ -20,6 +20,7 @@ REPORTS_TAB = "Báo cáo"
 REMINDERS_TAB = "Nhắc nhở"
 CORRECTIONS_TAB = "Đối chiếu tên đơn vị"  # the tool's rows, staff's column "Mã đơn vị đúng"
 FIGURES_TAB = "Số liệu"
+BY_PERIOD_TAB = "Theo kỳ"  # repeating campaigns: unit x period
 
 # --- Roster ("Đơn vị") ------------------------------------------------------------------------
 UNIT_CODE = ("Mã đơn vị", "Mã")
@@ -81,6 +82,7 @@ EXEMPT_CAMPAIGN = ("Mã đợt",)
 EXEMPT_DEADLINE = ("Hạn mới",)
 EXEMPT_FLAG = ("Miễn nộp",)
 EXEMPT_REASON = ("Lý do",)
+EXEMPT_PERIOD = ("Kỳ báo cáo", "Kỳ")  # a repeating campaign's period; empty: every period
 
 # --- Forms response tabs ----------------------------------------------------------------------
 TIMESTAMP = ("Dấu thời gian", "Timestamp")
@@ -100,6 +102,11 @@ def status_col(campaign_code: str) -> str:
 
 def submitted_col(campaign_code: str) -> str:
     return f"{campaign_code}: nộp lúc"
+
+
+def period_col(campaign_code: str) -> str:
+    """A repeating campaign's: the period its status column shows."""
+    return f"{campaign_code}: kỳ"
 
 
 def prefill_col(campaign_code: str) -> str:
@@ -133,6 +140,11 @@ FIGURES_TOTAL = "TỔNG CỘNG"
 def figure_col(campaign_code: str, question: str) -> str:
     return f"{campaign_code}: {question}"
 
+
+# --- "Theo kỳ" tab: one row per (repeating campaign, unit), one column per period ------------
+BY_PERIOD_KEYS = ("Mã đợt", "Mã đơn vị")
+BY_PERIOD_NAME = "Tên đơn vị"
+BY_PERIOD_GROUP = "Nhóm"
 
 # --- Reports tab: the latest drafts, one row per (campaign, kind) ------------------------------
 REPORT_HEADERS = ("Mã đợt", "Loại", "Tệp", "Thời điểm", "Vị trí", "ID tệp Drive", "Mã kiểm tra")

@@ -58,6 +58,8 @@ class Verdict(StrEnum):
     NOT_EXPECTED = "not_expected"
     BAD_TIMESTAMP = "bad_timestamp"
     AFTER_NOW = "after_now"  # stamped after the moment the figures are taken at
+    PERIOD_UNKNOWN = "period_unknown"  # a repeating campaign's response: staff decide its period
+    PERIOD_OUTSIDE = "period_outside"  # it names a period before the first, or not begun yet
 
     @property
     def label(self) -> str:
@@ -73,6 +75,8 @@ VERDICT_LABELS = {
     Verdict.NOT_EXPECTED: "Đơn vị không thuộc diện phải nộp",
     Verdict.BAD_TIMESTAMP: "Không đọc được thời gian",
     Verdict.AFTER_NOW: "Gửi sau thời điểm tổng hợp, chưa tính",
+    Verdict.PERIOD_UNKNOWN: "Chưa xác định được kỳ báo cáo, chưa tính",
+    Verdict.PERIOD_OUTSIDE: "Kỳ báo cáo ngoài các kỳ đang thu, chưa tính",
 }
 
 
@@ -238,6 +242,15 @@ class Responses(Sequence[Response]):
                          self.matches, self.tz, self.aware, self._lines, self._questions,
                          self.future | future)
 
+    def take(self, positions: Sequence[int]) -> Responses:
+        """The responses at ``positions`` (in sheet order), sharing this tab's matches."""
+        def pick(values):
+            return [values[i] for i in positions]
+        return Responses(self.campaign_code, pick(self.rows), pick(self.times), pick(self.names),
+                         pick(self.found), self.matches, self.tz, self.aware, pick(self._lines),
+                         self._questions, frozenset(n for n, i in enumerate(positions)
+                                                    if i in self.future))
+
     def answers(self, i: int) -> Mapping[str, str]:
         if self._questions is None:
             return self._lines[i]  # type: ignore[return-value]
@@ -289,11 +302,14 @@ class RowResults(Sequence[RowResult]):
     :class:`Verdict` plus the missing answers and lateness of the responses that count.
     A :class:`RowResult` is built only for a position someone asks for."""
 
-    __slots__ = ("responses", "verdicts", "details")
+    __slots__ = ("responses", "verdicts", "details", "periods")
 
     def __init__(self, responses: Responses, verdicts: list[Verdict],
-                 details: Mapping[int, tuple[tuple[str, ...], timedelta | None]]):
+                 details: Mapping[int, tuple[tuple[str, ...], timedelta | None]],
+                 periods: Sequence[object] | None = None):
         self.responses, self.verdicts, self.details = responses, verdicts, details
+        # a repeating campaign's: each response's period, or the Assignment staff must settle
+        self.periods = periods
 
     @property
     def campaign_code(self) -> str:

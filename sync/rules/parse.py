@@ -27,7 +27,8 @@ from sync.rules.models import (
     Unit,
 )
 from sync.rules.office import is_example
-from sync.rules.period_text import SCHEDULE_COLUMNS, read_schedule
+from sync.rules.period_text import SCHEDULE_COLUMNS, read_period, read_schedule
+from sync.rules.periods import Period, Schedule
 from sync.rules.text import clean, header_key, nfc, safe_text, simple_key, split_list
 from sync.rules.timeparse import (
     DateOrder,
@@ -272,7 +273,9 @@ def parse_campaigns(
                                     f"campaign {code}: {err}; no figures are added up"))
         schedule, faults = read_schedule({names[0]: get(names) for names in SCHEDULE_COLUMNS},
                                          tab.title, r, code)
-        problems += faults
+        if faults:  # never evaluated as a one-off on a guess: skipped, its last statuses kept
+            fault = fault or faults[0]
+            problems += [p for p in faults if p is not fault]
         seen[code.casefold()] = r
         campaigns.append(Campaign(
             code=code, title=get(H.CAMPAIGN_TITLE) or code, responses_tab=responses_tab,
@@ -298,6 +301,8 @@ def parse_exemptions(
     cols = columns_of(tab)
     c_unit, c_campaign = cols.require(H.EXEMPT_UNIT), cols.require(H.EXEMPT_CAMPAIGN)
     c_deadline, c_flag, c_reason = cols.find(H.EXEMPT_DEADLINE), cols.find(H.EXEMPT_FLAG), cols.find(H.EXEMPT_REASON)
+    c_period = cols.find(H.EXEMPT_PERIOD)
+    schedules = {c.code: c.schedule for c in campaigns}
     by_code = {u.code.casefold(): u for u in units}
     by_name: dict[str, Unit] | None = None  # keyed when a row names a unit by name
     campaign_codes = {c.code.casefold(): c.code for c in campaigns}
@@ -330,8 +335,35 @@ def parse_exemptions(
         if not exempt and new_deadline is None:
             problems.append(Problem(tab.title, r, H.EXEMPT_DEADLINE[0], "neither a new deadline nor 'Miễn nộp'"))
             continue
-        out.append(Exemption(unit.code, campaign, new_deadline, exempt, clean(_get(line, c_reason)), r))
+        period, problem = _exemption_period(clean(_get(line, c_period)), schedules[campaign],
+                                            new_deadline is not None, campaign)
+        if problem:
+            problems.append(Problem(tab.title, r, H.EXEMPT_PERIOD[0], problem))
+            if period is None and schedules[campaign] is not None:
+                continue
+        out.append(Exemption(unit.code, campaign, new_deadline, exempt, clean(_get(line, c_reason)),
+                             r, period))
     return out, problems
+
+
+def _exemption_period(text: str, schedule: Schedule | None, extends: bool,
+                      code: str) -> tuple[Period | None, str]:
+    """An exemption row's period, and what is wrong with it ("": nothing). A repeating
+    campaign's extension must name its period (a new date for which month?); an exemption that
+    names none holds for every period. A one-off campaign has no period: the cell is ignored."""
+    if schedule is None:
+        return None, (f"campaign {code} does not repeat: '{text}' ignored, the row holds for the "
+                      "campaign") if text else ""
+    if not text:
+        if extends:
+            return None, (f"campaign {code} repeats: name the period the new deadline is for "
+                          f"(e.g. '{schedule.first.label}'); row ignored")
+        return None, ""
+    period = read_period(text, schedule.kind)
+    if period is None:
+        return None, (f"'{text}' is not a {schedule.kind} period (e.g. "
+                      f"'{schedule.first.label}'); row ignored")
+    return period, ""
 
 
 def parse_responses(

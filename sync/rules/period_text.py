@@ -159,15 +159,16 @@ def read_schedule(cells: dict[str, str], tab: str, row: int, code: str
                   ) -> tuple[Schedule | None, list[Problem]]:
     """A campaign row's period columns (keyed by canonical header) as a :class:`Schedule`;
     None when they are all empty (a one-off campaign) or when one cannot be read: then each
-    bad cell is a problem naming its column, and the campaign is read as a one-off."""
+    bad cell is a problem naming its column, and the caller skips the campaign (read as a
+    one-off, each of its periods would be judged by one deadline: it fails closed)."""
     kind_col, first_col, rule_col, cutoff_col = (names[0] for names in SCHEDULE_COLUMNS)
     if not any(cells.values()):
         return None, []
     problems: list[Problem] = []
 
     def fault(column: str, reason: str) -> None:
-        problems.append(Problem(tab, row, column, f"campaign {code}: {reason}; not read as a "
-                                                  "periodic campaign"))
+        problems.append(Problem(tab, row, column, f"campaign {code}: {reason}; the campaign is "
+                                                  "not evaluated until this is fixed"))
 
     if not cells[kind_col]:
         filled = ", ".join(f"'{c}'" for c in (first_col, rule_col, cutoff_col) if cells[c])

@@ -26,6 +26,8 @@ from sync.rules.models import (
     UnitStatus,
     Verdict,
 )
+from sync.rules.period_assign import Assignment
+from sync.rules.periods import Period
 from sync.rules.plan import STATUS_COLOURS, Colouring, Table
 from sync.rules.receipts import is_receipt, received_at
 from sync.rules.reminders import Offset
@@ -41,15 +43,20 @@ def status_headers(campaigns: Sequence[Campaign], extra: Sequence[str] = ()) -> 
     out = [H.STATUS_CODE, H.STATUS_NAME, H.STATUS_GROUP]
     for campaign in campaigns:
         out += [H.status_col(campaign.code), H.submitted_col(campaign.code)]
+        if campaign.period is not None:
+            out.append(H.period_col(campaign.code))
     return out + list(extra)
 
 
 def status_rows(
     units: Sequence[Unit], campaigns: Sequence[Campaign], statuses: Sequence[UnitStatus], tz: ZoneInfo,
     links: Mapping[str, Mapping[str, str]] | None = None,
+    periods: Mapping[str, str] | None = None,
 ) -> Table:
     """One row per unit of the roster, one status column per campaign; with ``links`` (campaign
-    code -> unit code -> pre-filled link), one link column per campaign in it."""
+    code -> unit code -> pre-filled link), one link column per campaign in it; with ``periods``
+    (a repeating campaign's code -> the period its column shows), that period on every row the
+    campaign expects."""
     by_key = {(s.campaign.code, s.unit.code): s for s in statuses}
     columns: dict[str, list[Cell]] = {
         H.STATUS_CODE: [u.code for u in units], H.STATUS_NAME: [u.name for u in units],
@@ -60,6 +67,9 @@ def status_rows(
                                                 for s in mine]
         columns[H.submitted_col(campaign.code)] = [format_vn(s.submitted_at, tz) if s else ""
                                                    for s in mine]
+        if campaign.code in (periods or {}):
+            label = periods[campaign.code]  # type: ignore[index]
+            columns[H.period_col(campaign.code)] = [label if s else "" for s in mine]
     for code, by_unit in (links or {}).items():
         columns[H.prefill_col(code)] = [by_unit.get(u.code, "") for u in units]
     return Table(columns)
@@ -89,9 +99,10 @@ def detail_rows(statuses: Sequence[UnitStatus], tz: ZoneInfo) -> Table:
 
 
 def _detail_note(s: UnitStatus, tz: ZoneInfo) -> str:
-    if s.new_deadline is None and not s.exemption_reason and not s.guessed:
+    period = s.campaign.period
+    if s.new_deadline is None and not s.exemption_reason and not s.guessed and period is None:
         return ""
-    notes = []
+    notes = [] if period is None else [f"kỳ {period.label}"]
     if s.new_deadline is not None and s.status is not Status.EXEMPT:
         notes.append(f"gia hạn đến {format_vn(s.new_deadline, tz)}")
     if s.exemption_reason:
@@ -109,6 +120,16 @@ def verdict_label(verdict: Verdict, missing: Sequence[str] = (), late_by: timede
     if verdict is Verdict.INCOMPLETE:
         return f"{verdict.label}: {'; '.join(missing)}"
     return verdict.label
+
+
+def with_period(said: Period | Assignment, verdict: str) -> str:
+    """A repeating campaign's verdict, said of its period ("Tháng 6/2025: Hợp lệ"), or with why
+    the response has none."""
+    if isinstance(said, Period):
+        return f"{said.label}: {verdict}"
+    if said.period is not None:  # a period outside those collected
+        return f"{said.period.label}: {verdict}"
+    return f"{verdict}: {said.note}" if said.note else verdict
 
 
 def matched_text(match: Match) -> str:
@@ -131,6 +152,8 @@ def response_columns(rows: RowResults) -> dict[str, list[Cell]]:
     verdicts = list(map(labels.__getitem__, rows.verdicts))
     for i, (missing, late_by) in rows.details.items():
         verdicts[i] = verdict_label(rows.verdicts[i], missing, late_by)
+    if rows.periods is not None:  # a repeating campaign: which period each verdict is of
+        verdicts = list(map(with_period, rows.periods, verdicts))
     texts = [matched_text(m) for m in rows.responses.matches]
     return {H.VERDICT_COL: verdicts, H.MATCHED_COL: list(map(texts.__getitem__, rows.responses.found))}
 

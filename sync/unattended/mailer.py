@@ -112,6 +112,8 @@ def reminder_context(entry: Entry, campaign: Campaign | None, config: Config,
             "code": entry.campaign,
             "title": safe_text(campaign.title if campaign else entry.campaign),
             "owner": safe_text(campaign.owner if campaign else ""),
+            # a repeating campaign's period the reminder is for ("Tháng 6/2025"), else ""
+            "period": campaign.period.label if campaign and campaign.period else "",
         },
         "deadline": format_vn(deadline, tz),
         "overdue": deadline is not None and now > deadline,
