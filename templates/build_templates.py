@@ -443,7 +443,7 @@ def report() -> Document:
     lead_in("Số liệu theo khối đơn vị:")
     results_table(doc)
     tag("{%p endif %}")
-    comparisons(body, lead_in, tag)
+    comparisons(doc, body, tag)
     para(doc, "[[Cần viết: kết quả theo từng nội dung, chỉ tiêu; mô hình, cách làm hay; gương "
               "điển hình tiêu biểu.]]", style=BODY, before=6)
     heading("3. Đề nghị khen thưởng")
@@ -536,12 +536,12 @@ def reporting_rates(doc, body, lead_in, tag) -> None:
     tag("{%p endif %}")
 
 
-def comparisons(body, lead_in, tag) -> None:
+def comparisons(doc, body, tag) -> None:
     """A repeating campaign's figures against the period before and a year before; a short
     line when there is nothing to compare with. Nothing for a one-off."""
     tag("{%p if periodic %}")
     tag("{%p if periodic.comparisons %}")
-    lead_in("So với kỳ trước và cùng kỳ năm trước:")
+    keep_with_next(para(doc, "So với kỳ trước và cùng kỳ năm trước:", style=BODY, before=6))
     tag("{%p for s in periodic.comparisons %}")
     body("- {{ s }}")
     tag("{%p endfor %}")
