@@ -83,7 +83,7 @@ def random_history(rng: random.Random, periods: list[Period], row: Campaign | No
             kind = rng.choices(list(Status), weights=[5, 2, 2, 1, 2, 1])[0]
             sent = kind in (Status.ON_TIME, Status.LATE, Status.INCOMPLETE)
             exempt_sent = kind is Status.EXEMPT and rng.random() < 0.5
-            figures = random_figures(rng) if sent or exempt_sent else {}
+            figures = random_figures(rng, row.figures) if sent or exempt_sent else {}
             late = rng.uniform(1, 200) if kind is Status.LATE or (
                 kind is Status.INCOMPLETE and rng.random() < 0.5) else 0
             extension = timedelta(days=3) if rng.random() < 0.1 else None
