@@ -43,6 +43,7 @@ from sync.rules.parse import (
     parse_responses,
     parse_roster,
 )
+from sync.rules.period_text import read_period
 from sync.rules.plan import plan_append, plan_choice, plan_keyed_table, plan_row_columns
 from sync.rules.text import clean, header_key
 
@@ -92,6 +93,32 @@ class State:
             if campaign not in chosen:
                 chosen.append(campaign)
         return chosen
+
+    def in_period(self, text: str) -> State:
+        """This state with each repeating campaign showing the period ``text`` names ("Tháng
+        5/2023", "T5-2023", "Quý I/2023") instead of its current one; the other campaigns as
+        they are. A period no repeating campaign evaluated is a UsageError listing those that
+        were."""
+        chosen = {code: period for code, history in self.periodic.items()
+                  if (period := read_period(text, history.schedule.kind)) in history.periods}
+        if not chosen:
+            known = "; ".join(f"{code}: {h.schedule.first} to {max(h.periods)}"
+                              for code, h in self.periodic.items()) or "no campaign repeats"
+            raise UsageError(f"--period {text!r}: no repeating campaign has evaluated that period "
+                             f"({known})")
+        statuses = [s for s in self.statuses if s.campaign.code not in chosen]
+        campaigns = []
+        for campaign in self.campaigns:
+            period = chosen.get(campaign.code)
+            if period is None:
+                campaigns.append(campaign)
+                continue
+            mine = self.periodic[campaign.code].statuses(period)
+            statuses += mine
+            campaigns.append(mine[0].campaign if mine else replace(campaign, period=period))
+        order = {code: i for i, code in enumerate(c.code for c in campaigns)}
+        statuses.sort(key=lambda s: order[s.campaign.code])  # campaign by campaign, as read
+        return replace(self, campaigns=campaigns, statuses=statuses)
 
     def figure_table(self, campaign_code: str | None = None) -> FigureTable:
         """The figures of every campaign that declares some (or of one campaign)."""

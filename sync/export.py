@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sync.cycle import State
-from sync.rules.models import MatchKind, Status, Verdict
+from sync.rules.models import Campaign, MatchKind, Status, Verdict
 
 
 def status_records(state: State) -> list[dict]:
@@ -23,9 +23,19 @@ def status_records(state: State) -> list[dict]:
             "responses": s.responses,
             **({"figures": {spec.question: s.figure(spec.question) for spec in s.campaign.figures}}
                if s.campaign.figures else {}),
+            **({"period": period_record(s.campaign)} if s.campaign.period is not None else {}),
         }
         for s in state.statuses
     ]
+
+
+def period_record(campaign: Campaign) -> dict:
+    """A repeating campaign's period: its label, kind, year, place in the year and data window."""
+    period, schedule = campaign.period, campaign.schedule
+    assert period is not None and schedule is not None
+    first, last = schedule.cutoff.window(period)
+    return {"label": period.label, "kind": period.kind.value, "year": period.year,
+            "index": period.index, "from": first.isoformat(), "to": last.isoformat()}
 
 
 def outcome_record(outcome) -> dict:

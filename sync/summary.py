@@ -83,8 +83,10 @@ def status_grid(state: State, campaigns: Sequence[Campaign], tz: tzinfo) -> str:
     by_key = {(s.campaign.code, s.unit.code): s for s in state.statuses}
     units = [u for u in state.units if any((c.code, u.code) in by_key for c in campaigns)]
     cells = {key: _cell(s, tz) for key, s in by_key.items()}
-    width = {c.code: max([len(c.code), 16, *(len(cells.get((c.code, u.code), "")) for u in units)])
-             for c in campaigns}
+    periods = [c.period.label if c.period else "" for c in campaigns]  # repeating campaigns'
+    width = {c.code: max([len(c.code), 16, len(p), *(len(cells.get((c.code, u.code), ""))
+                                                     for u in units)])
+             for c, p in zip(campaigns, periods, strict=True)}
     code_width = max([4, *(len(u.code) for u in units)])
 
     def row(code: str, name: str, values: Sequence[str]) -> str:
@@ -95,7 +97,10 @@ def status_grid(state: State, campaigns: Sequence[Campaign], tz: tzinfo) -> str:
     head = row("unit", "name", [c.code for c in campaigns])
     deadlines = row("", "deadline", [_when(c.deadline, tz, "%d/%m/%Y %H:%M") for c in campaigns])
     rule = "-" * (code_width + NAME_WIDTH + sum(width.values()) + 2 * len(campaigns) + 2)
-    lines = [as_of_line(state, tz), "", head, deadlines, rule]
+    lines = [as_of_line(state, tz), "", head, deadlines]
+    if any(periods):
+        lines.append(row("", "period", periods))
+    lines.append(rule)
     for unit in units:
         lines.append(row(one_line(unit.code, 40), _clip(unit.name),
                          [cells.get((c.code, unit.code), "—") for c in campaigns]))

@@ -8,11 +8,14 @@ several); a code that was not evaluated is an error listing those that were.
 With --json, prints a list of objects: campaign, unit, unit_name, group, status (on_time, late,
 incomplete, pending, overdue, exempt), status_label, deadline, submitted_at (ISO 8601 with
 offset, or null), late_seconds, missing, responses; and for a campaign that declares figures,
-figures: {question: number or null} (null: the unit gave none, or none that could be read).
+figures: {question: number or null} (null: the unit gave none, or none that could be read);
+and for a repeating campaign, period: {label, kind, year, index, from, to} (its data window).
+A repeating campaign shows its current period; --period shows another one it has evaluated.
 
 Example:
   tonghop status --config tonghop-demo/config.toml --now 2023-06-20T10:00
   tonghop status --config config.toml --campaign NTVT --json
+  tonghop status --config config.toml --campaign BCTN --period "Tháng 5/2023"
 """
 
 from __future__ import annotations
@@ -33,11 +36,16 @@ def register(sub) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--campaign", metavar="CODE", action="append",
                         help="only this campaign (repeat for several); default: every campaign")
+    parser.add_argument("--period", metavar="PERIOD",
+                        help='a repeating campaign\'s period, e.g. "Tháng 5/2023", "Quý I/2023" '
+                             "(default: the current one)")
 
 
 def run(args) -> int:
     config = config_of(args)
     state = read_state(config, open_backend(config), now_of(args, config))
+    if args.period:
+        state = state.in_period(args.period)
     campaigns = state.chosen(args.campaign)
     if args.json:
         codes = {c.code for c in campaigns}

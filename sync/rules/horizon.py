@@ -21,6 +21,8 @@ sync/unattended/job.py and reports/), and each gives its moments:
   rewrite (reports/drafts.py), so it moves nothing.
 - the group-chat message (sync/rules/chat.py) counts the local days to each campaign deadline
   still ahead: the next local midnight, while a deadline is on a later day.
+- by_period ``evaluate_periods``: a repeating campaign's current period (``Schedule.current``)
+  and the periods evaluated move on at :meth:`Schedule.next_turn`.
 - the log row (views.log_line) and the reminder e-mails use ``now`` only when there is
   something to write or send, which a settled cycle has not; the lock and the snapshots' file
   names use it without changing what is written.
@@ -83,6 +85,8 @@ def next_change(
             moments += [at, at + catch_up + TICK]
     for at in stamps:
         moments += [at, at - FUTURE_SLACK]
+    # a repeating campaign: its current period moves on, a new period can be reported for
+    moments += [c.schedule.next_turn(now, tz) for c in campaigns if c.schedule is not None]
     ahead = [c.deadline for c in campaigns if c.deadline is not None and c.deadline > now]
     if dated or any(d.astimezone(tz).date() > now.astimezone(tz).date() for d in ahead):
         moments.append(next_midnight(now, tz))  # drafts are dated; the chat counts days left

@@ -114,6 +114,16 @@ def campaign_columns(roster_title: str) -> tuple[Column, ...]:
                "'-12h'. Để trống là không nhắc.", width=16),
         Column(H.CAMPAIGN_FIGURES[0], "Câu hỏi số liệu cần cộng và cách cộng, ví dụ 'Số bài "
                "viết: tổng; Tỷ lệ (%): trung bình'.", width=30),
+        Column(H.CAMPAIGN_PERIOD_KIND[0], "Chỉ cho báo cáo định kỳ (một biểu mẫu dùng cho mọi "
+               "kỳ): tháng, quý, 6 tháng hoặc năm. Để trống là đợt một lần.",
+               choices=("tháng", "quý", "6 tháng", "năm"), width=12),
+        Column(H.CAMPAIGN_FIRST_PERIOD[0], "Báo cáo định kỳ: kỳ đầu tiên, ví dụ 'Tháng 1/2025', "
+               "'Quý I/2025', '6 tháng đầu năm 2025', 'Năm 2025'.", width=16),
+        Column(H.CAMPAIGN_DEADLINE_RULE[0], "Báo cáo định kỳ: hạn nộp mỗi kỳ, ví dụ 'ngày 18 "
+               "của tháng cuối kỳ', 'ngày 5 của tháng sau kỳ', '5 ngày sau ngày chốt số liệu'.",
+               width=24),
+        Column(H.CAMPAIGN_CUTOFF[0], "Báo cáo định kỳ: để trống là theo Nghị định 09/2019/NĐ-CP "
+               "(từ ngày 15 tháng trước đến ngày 14); hoặc 'ngày N', 'cuối tháng'.", width=16),
     )
 
 
@@ -127,6 +137,8 @@ def exemption_columns(roster_title: str, campaigns_title: str) -> tuple[Column, 
                date=True, width=18),
         Column(H.EXEMPT_FLAG[0], "Có: đơn vị không phải nộp đợt này.", choices=YES_NO, width=12),
         Column(H.EXEMPT_REASON[0], "Lý do gia hạn hoặc miễn nộp (hiện trong báo cáo).", width=40),
+        Column(H.EXEMPT_PERIOD[0], "Chỉ cho báo cáo định kỳ: kỳ được gia hạn hoặc miễn, ví dụ "
+               "'Tháng 6/2025'. Để trống: miễn mọi kỳ (gia hạn thì phải ghi kỳ).", width=16),
     )
 
 

@@ -233,6 +233,18 @@ class Schedule:
         past, ahead = now - self.deadline(before, tz), self.deadline(period, tz) - now
         return before if past <= ahead else period
 
+    def next_turn(self, now: datetime, tz: ZoneInfo) -> datetime:
+        """The first moment after ``now`` at which the periods seen at ``now`` could change:
+        a deadline passes, the current period moves on (half-way between two deadlines), or a
+        period's data window begins (from then a unit may report for it)."""
+        current = self.current(now, tz)
+        following = current.shift(1)
+        deadline, after = self.deadline(current, tz), self.deadline(following, tz)
+        tick = timedelta(microseconds=1)
+        moments = [deadline + tick, after + tick, deadline + (after - deadline) / 2 + tick,
+                   self.window(following, tz)[0], self.window(following.shift(1), tz)[0]]
+        return min(m for m in moments if m > now)
+
     def due(self, now: datetime, tz: ZoneInfo) -> list[Period]:
         """The periods from the first whose deadline has passed by ``now``."""
         out, period = [], self.first
