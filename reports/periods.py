@@ -28,6 +28,7 @@ from sync.rules.periods import PeriodKind
 from sync.rules.rates import Rate, Rates, reporting_rates
 
 NAMED_LAGGARDS = 3  # units named for the periods they have not sent, the most first
+NAMED_NEVER = 5  # units that sent no period, named up to this many (more are counted)
 
 
 def periodic_context(history: PeriodHistory, now: datetime) -> dict:
@@ -195,19 +196,30 @@ def rates_context(rates: Rates) -> dict | None:
                 f"({vn_number(total.sent_rate or 0, 1)}%), trong đó gửi đúng hạn {total.on_time} "
                 f"({vn_number(total.on_time_rate or 0, 1)}%), gửi đầy đủ nội dung "
                 f"{total.complete} ({vn_number(total.complete_rate or 0, 1)}%).")
-    laggards = sorted((u for u in rates.units if u.rate.missed),
-                      key=lambda u: -len(u.rate.missed))[:NAMED_LAGGARDS]
-    missed = ""
-    if laggards:
-        named = [f"{u.unit.name} ({len(u.rate.missed)} kỳ: "
-                 f"{', '.join(p.label for p in u.rate.missed)})" for u in laggards]
-        others = sum(1 for u in rates.units if u.rate.missed) - len(laggards)
-        missed = "Đơn vị chưa gửi nhiều kỳ nhất: " + join_and(named) + (
-            f"; và {others} đơn vị khác còn thiếu kỳ báo cáo" if others > 0 else "") + "."
     return {
         "title": f"Tình hình gửi báo cáo năm {rates.year}",
         "sentence": sentence,
-        "missed": missed,
+        "missed": missed_sentence(rates),
         "groups": [_row(name, rate) for name, rate in rates.groups.items()],
         "total": _row("Tổng cộng", total),
     }
+
+
+def missed_sentence(rates: Rates) -> str:
+    """"Chưa gửi kỳ nào: UBND phường A và UBND phường B. Còn thiếu kỳ báo cáo: UBND phường C
+    (2 kỳ: Tháng 3/2026, Tháng 5/2026) và 4 đơn vị khác." The units that sent nothing are named
+    (counted past NAMED_NEVER); of the others those that missed the most periods, first."""
+    never = [u for u in rates.units if u.rate.missed and not u.rate.sent]
+    some = sorted((u for u in rates.units if u.rate.missed and u.rate.sent),
+                  key=lambda u: -len(u.rate.missed))
+    out = []
+    if never:
+        out.append(f"Chưa gửi kỳ nào: {join_and([u.unit.name for u in never])}."
+                   if len(never) <= NAMED_NEVER else f"Có {len(never)} đơn vị chưa gửi kỳ nào.")
+    if some:
+        named = [f"{u.unit.name} ({len(u.rate.missed)} kỳ: "
+                 f"{', '.join(p.label for p in u.rate.missed)})" for u in some[:NAMED_LAGGARDS]]
+        if len(some) > NAMED_LAGGARDS:
+            named.append(f"{len(some) - NAMED_LAGGARDS} đơn vị khác")
+        out.append(f"Còn thiếu kỳ báo cáo: {join_and(named)}.")
+    return " ".join(out)

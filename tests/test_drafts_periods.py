@@ -117,7 +117,7 @@ def test_rates_for_the_draft():
         "Năm 2026 có 6 kỳ báo cáo đã đến hạn (từ Tháng 1/2026 đến Tháng 6/2026); các đơn vị đã "
         "gửi 65/66 lượt báo cáo phải gửi (98,5%), trong đó gửi đúng hạn 65 (98,5%), gửi đầy đủ "
         "nội dung 65 (98,5%).")
-    assert rates["missed"] == "Đơn vị chưa gửi nhiều kỳ nhất: UBND đơn vị 1 (1 kỳ: Tháng 5/2026)."
+    assert rates["missed"] == "Còn thiếu kỳ báo cáo: UBND đơn vị 1 (1 kỳ: Tháng 5/2026)."
     assert rates["total"] == {"name": "Tổng cộng", "due": 66, "sent": "65/66",
                               "sent_rate": "98,5%", "on_time": "65 (98,5%)",
                               "complete": "65 (98,5%)"}
@@ -176,3 +176,26 @@ def test_periodic_draft_carries_comparisons_and_rates(demo_state, tmp_path):
     rows = [[c.text for c in row.cells] for row in table.rows]
     assert rows[-1] == ["Tổng cộng", "66", "64/66", "97%", "64 (97%)", "64 (97%)"]
     assert not re.search(r"\{[{%]", text)  # every tag rendered
+
+
+def test_a_periodic_campaign_through_report(cli, demo_dir):
+    """The lead's monthly campaign (tests/test_by_period.py) through `report`: June 2023 against
+    May, no June 2022 (the campaign began in March 2023), the year's rates; read back from the
+    .docx."""
+    from .test_by_period import add_periodic_campaign
+
+    add_periodic_campaign(demo_dir / "tonghop.xlsx")
+    result = cli("report", "--config", demo_dir / "config.toml", "--now", "2023-06-20T10:00")
+    assert result.code == 0, result.err
+    text = "\n".join(_texts(next((demo_dir / "out").glob("*_THU_bao-cao.docx"))))
+    # June: Nhân Chính 140 (May 125), Thượng Đình none yet; May: both sent
+    assert ("Tổng số thu Tháng 6/2023 đạt 140 triệu đồng, tăng 12% so với kỳ trước (so sánh "
+            "trên 1/11 đơn vị có số liệu cả hai kỳ).") in text
+    assert "Chưa có số liệu Tháng 6/2022 (cùng kỳ năm trước) để so sánh." in text
+    # June's deadline (18 June) has passed: 4 periods x 11 wards, less Khương Trung's April
+    assert ("Năm 2023 có 4 kỳ báo cáo đã đến hạn (từ Tháng 3/2023 đến Tháng 6/2023); các đơn vị "
+            "đã gửi 7/43 lượt báo cáo phải gửi (16,3%), trong đó gửi đúng hạn 6 (14%), gửi đầy "
+            "đủ nội dung 7 (16,3%).") in text
+    # Nhân Chính sent every month; Thượng Đình all but June; the nine others nothing
+    assert ("Có 9 đơn vị chưa gửi kỳ nào. Còn thiếu kỳ báo cáo: UBND phường Thượng Đình (1 kỳ: "
+            "Tháng 6/2023).") in text
