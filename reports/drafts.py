@@ -98,18 +98,20 @@ def _campaign_drafts(config: Config, state: State, campaign: Campaign, now: date
                        sort_keys=True, ensure_ascii=False, default=str).encode()
     out = []
     wanted = attached(context)
+    # a repeating campaign's drafts are per period: each its own files and its own row of the tab
+    key = campaign.code if campaign.period is None else f"{campaign.code} {campaign.period.label}"
     for kind in DraftKind:
         if kind not in wanted:  # an interim draft attaches only what has content
             continue
         template = None if kind is DraftKind.SUMMARY else template_for(config, campaign, kind)
-        name = file_name(now.astimezone(config.tz), campaign.code, kind)
+        name = file_name(now.astimezone(config.tz), key, kind)
         path = config.output_path / name
         layout = template.read_bytes() if template else SUMMARY_VERSION
         fingerprint = hashlib.sha256(facts + layout).hexdigest()[:16]
-        before = previous.get((campaign.code, kind.label))
+        before = previous.get((key, kind.label))
         if (before and before[FINGERPRINT] == fingerprint and before[FILE] == name
                 and path.exists() and (drive is None or before[FILE_ID])):
-            out.append(Draft(campaign.code, kind, path, before[LOCATION], before[AT],
+            out.append(Draft(key, kind, path, before[LOCATION], before[AT],
                              fingerprint, before[FILE_ID], written=False))
             continue
         if template is None:
@@ -126,7 +128,7 @@ def _campaign_drafts(config: Config, state: State, campaign: Campaign, now: date
                                     **({"mime_type": XLSX} if template is None else {}))
             location, file_id = uploaded.link, uploaded.file_id
         log.info("draft %s written (%s)", name, location)
-        out.append(Draft(campaign.code, kind, path, location, format_vn(now, config.tz),
+        out.append(Draft(key, kind, path, location, format_vn(now, config.tz),
                          fingerprint, file_id))
     return out
 

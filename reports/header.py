@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from sync.config import Organization
 from sync.rules import headers as H
 from sync.rules.models import Campaign
+from sync.rules.period_text import read_periods
+from sync.rules.periods import Period
 from sync.rules.text import clean, header_key, simple_key, split_list
 
 REPORT_TYPE = "BC"  # Decree 30, Appendix III: báo cáo
@@ -130,6 +132,22 @@ def summary_line(campaign: Campaign) -> str:
     """The summary line under "BÁO CÁO": column "Trích yếu", else made from the title so that
     it reads as Vietnamese: a review keeps its words ("Sơ kết 6 tháng ..."), an anniversary is
     "Kết quả tổ chức các hoạt động kỷ niệm ...", anything else "Kết quả <title>"."""
+    return of_period(_summary_line(campaign), campaign.period)
+
+
+def of_period(summary: str, period: Period | None) -> str:
+    """A repeating campaign's summary line names its period: "Báo cáo thu ngân sách tháng"
+    becomes "... tháng 6/2023" (the kind's word not said twice); a line that names a period
+    already is kept."""
+    if period is None or read_periods(summary):
+        return summary
+    words, kind = summary.split(), period.kind.value.split()
+    if [simple_key(w) for w in words[-len(kind):]] == [simple_key(w) for w in kind]:
+        words = words[:-len(kind)]
+    return " ".join([*words, period.label[:1].lower() + period.label[1:]])
+
+
+def _summary_line(campaign: Campaign) -> str:
     own = campaign_value(campaign, H.CAMPAIGN_SUMMARY_LINE)
     if own:
         return own

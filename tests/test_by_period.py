@@ -268,3 +268,33 @@ def test_status_shows_another_period_on_asking(periodic, cli):
     assert wrong.code == 2
     assert ("--period 'Tháng 2/2023': no repeating campaign has evaluated that period (THU: "
             "Tháng 3/2023 to Tháng 6/2023)") in wrong.err
+
+
+def test_each_period_has_its_own_drafts(periodic, cli):
+    current = cli("report", "--config", periodic.config_path, "--now", NOW, "--campaign", "THU")
+    assert current.code == 0, current.err
+    earlier = cli("report", "--config", periodic.config_path, "--now", NOW, "--campaign", "THU",
+                  "--period", "Tháng 4/2023")
+    assert earlier.code == 0, earlier.err
+    out = periodic.dir / "out"
+    names = sorted(p.name for p in out.glob("*THU*.docx"))
+    assert "2023-06-20_THU-Tháng-6-2023_bao-cao.docx" in names
+    assert "2023-06-20_THU-Tháng-4-2023_bao-cao.docx" in names
+    listed = {row[0] for row in periodic.values(H.REPORTS_TAB)[1:]}
+    assert {"THU Tháng 6/2023", "THU Tháng 4/2023"} <= listed
+
+
+@pytest.mark.parametrize(("line", "period", "expected"), [
+    ("Báo cáo thu ngân sách tháng", month(6), "Báo cáo thu ngân sách tháng 6/2023"),
+    ("Báo cáo kết quả công tác quý", Period(2023, 2, PeriodKind.QUARTER),
+     "Báo cáo kết quả công tác quý II/2023"),
+    ("Sơ kết 6 tháng", Period(2023, 1, PeriodKind.HALF_YEAR), "Sơ kết 6 tháng đầu năm 2023"),
+    ("Tổng kết công tác năm", Period(2023, 1, PeriodKind.YEAR), "Tổng kết công tác năm 2023"),
+    ("Kết quả thu ngân sách", month(6), "Kết quả thu ngân sách tháng 6/2023"),
+    ("Báo cáo tháng 5/2023", month(6), "Báo cáo tháng 5/2023"),  # staff named one: kept
+    ("Kết quả thu ngân sách", None, "Kết quả thu ngân sách"),
+])
+def test_a_drafts_summary_line_names_its_period(line, period, expected):
+    from reports.header import of_period
+
+    assert of_period(line, period) == expected

@@ -9,6 +9,10 @@ reports.drive_folder). A draft whose figures have not changed is left as it is.
 Example:
   tonghop report --config tonghop-demo/config.toml --now 2023-06-20T10:00
   tonghop report --config config.toml --campaign NTVT --pdf
+  tonghop report --config config.toml --campaign BCTN --period "Tháng 5/2023"
+
+A repeating campaign is drafted for its current period (the files and the tab's row name it);
+--period drafts another period it has evaluated.
 """
 
 from __future__ import annotations
@@ -28,6 +32,9 @@ def register(sub) -> None:
     parser.add_argument("--pdf", action="store_true",
                         help="also a PDF of each draft (needs LibreOffice); "
                              "default: reports.pdf in the config")
+    parser.add_argument("--period", metavar="PERIOD",
+                        help='a repeating campaign\'s period, e.g. "Tháng 5/2023" (default: the '
+                             "current one)")
 
 
 def run(args) -> int:
@@ -36,7 +43,8 @@ def run(args) -> int:
     notices: list[str] = []
     with file_logging(config, verbose=args.verbose):  # a draft that fails is in the log too
         drafts = drafts_once(config, now, progress=Progress(), campaigns=args.campaign,
-                             pdf=args.pdf or config.reports.pdf, notices=notices)
+                             pdf=args.pdf or config.reports.pdf, notices=notices,
+                             period=args.period)
     for notice in notices:
         print(notice)
     for draft in drafts:

@@ -167,16 +167,21 @@ def sync_once(
 
 def drafts_once(config: Config, now: datetime, *, backend: Backend | None = None,
                 progress: Progress | None = None, campaigns: list[str] | None = None,
-                pdf: bool | None = None, notices: list[str] | None = None) -> list | None:
+                pdf: bool | None = None, notices: list[str] | None = None,
+                period: str | None = None) -> list | None:
     """The drafts of `report` and of `run`'s daily job: under the lock (waiting for a running
     sync: two processes saving the same workbook would lose one's changes), fresh state.
-    ``campaigns``: codes (default: all); ``pdf``: default the config's."""
+    ``campaigns``: codes (default: all); ``pdf``: default the config's; ``period``: a repeating
+    campaign's period to draft instead of its current one (see State.in_period)."""
     progress = progress or Progress(enabled=False)
     with _logged(config, progress, "drafts"), \
             SyncLock(config.data_path, now, config.schedule.lock_wait_seconds):
         backend = ProgressBackend(backend or open_backend(config), progress)
-        return _write_drafts(config, backend, read_state(config, backend, now), now, progress,
-                             campaigns=campaigns, pdf=pdf, notices=notices)
+        state = read_state(config, backend, now)
+        if period:
+            state = state.in_period(period)
+        return _write_drafts(config, backend, state, now, progress, campaigns=campaigns,
+                             pdf=pdf, notices=notices)
 
 
 @contextmanager
