@@ -206,7 +206,8 @@ def campaign_context(config: Config, state: State, campaign: Campaign,
         "proposal_lists": lists,
         "annex_groups": annex_groups(statuses, tz, styles),
         # a repeating campaign: comparisons with the periods before, the year's reporting rates
-        "periodic": periodic_context(history, now) if history is not None else None,
+        "periodic": (periodic_context(history, now, campaign.period) if history is not None
+                     else None),
     }
 
 

@@ -24,19 +24,21 @@ from sync.rules.by_period import PeriodHistory
 from sync.rules.compare import Against, Comparison, FigureComparison, Missing, Versus, compare
 from sync.rules.figures import Aggregate
 from sync.rules.numbers import vn_number
-from sync.rules.periods import PeriodKind
+from sync.rules.periods import Period, PeriodKind
 from sync.rules.rates import Rate, Rates, reporting_rates
 
 NAMED_LAGGARDS = 3  # units named for the periods they have not sent, the most first
 NAMED_NEVER = 5  # units that sent no period, named up to this many (more are counted)
 
 
-def periodic_context(history: PeriodHistory, now: datetime) -> dict:
-    """The ``periodic`` entry of a repeating campaign's draft context."""
-    comparison = compare(history)
-    rates = reporting_rates(history, history.current.year, now)
+def periodic_context(history: PeriodHistory, now: datetime, period: Period | None = None) -> dict:
+    """The ``periodic`` entry of a repeating campaign's draft context, for ``period`` (the
+    current one by default): its comparisons, and its year's rates as far as that period."""
+    period = period or history.current
+    comparison = compare(history, period)
+    rates = reporting_rates(history, period.year, now, until=period)
     return {
-        "period": history.current.label,
+        "period": period.label,
         "comparisons": comparison_sentences(comparison),
         "no_comparison": no_comparison(comparison),
         "rates": rates_context(rates),

@@ -187,7 +187,7 @@ def test_a_periodic_campaign_through_report(cli, demo_dir):
     add_periodic_campaign(demo_dir / "tonghop.xlsx")
     result = cli("report", "--config", demo_dir / "config.toml", "--now", "2023-06-20T10:00")
     assert result.code == 0, result.err
-    text = "\n".join(_texts(next((demo_dir / "out").glob("*_THU_bao-cao.docx"))))
+    text = "\n".join(_texts(next((demo_dir / "out").glob("*_THU*_bao-cao.docx"))))
     # June: Nhân Chính 140 (May 125), Thượng Đình none yet; May: both sent
     assert ("Tổng số thu Tháng 6/2023 đạt 140 triệu đồng, tăng 12% so với kỳ trước (so sánh "
             "trên 1/11 đơn vị có số liệu cả hai kỳ).") in text
@@ -199,3 +199,12 @@ def test_a_periodic_campaign_through_report(cli, demo_dir):
     # Nhân Chính sent every month; Thượng Đình all but June; the nine others nothing
     assert ("Có 9 đơn vị chưa gửi kỳ nào. Còn thiếu kỳ báo cáo: UBND phường Thượng Đình (1 kỳ: "
             "Tháng 6/2023).") in text
+    # May's draft: May against April, the year as far as May
+    result = cli("report", "--config", demo_dir / "config.toml", "--now", "2023-06-20T10:00",
+                 "--campaign", "THU", "--period", "Tháng 5/2023")
+    assert result.code == 0, result.err
+    may = "\n".join(_texts(next((demo_dir / "out").glob("*_THU*5-2023_bao-cao.docx"))))
+    # May: Nhân Chính 125 (April 130), Thượng Đình 99 (April 97)
+    assert ("Tổng số thu Tháng 5/2023 đạt 224 triệu đồng, giảm 1,3% so với kỳ trước (so sánh "
+            "trên 2/11 đơn vị có số liệu cả hai kỳ).") in may
+    assert "Năm 2023 có 3 kỳ báo cáo đã đến hạn (từ Tháng 3/2023 đến Tháng 5/2023)" in may

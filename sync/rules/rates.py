@@ -96,8 +96,10 @@ class Rates:
     total: Rate
 
 
-def reporting_rates(history: PeriodHistory, year: int, now: datetime) -> Rates:
-    """Each unit's counts over the periods of ``year`` evaluated in ``history``."""
+def reporting_rates(history: PeriodHistory, year: int, now: datetime,
+                    until: Period | None = None) -> Rates:
+    """Each unit's counts over the periods of ``year`` evaluated in ``history`` (up to ``until``
+    included, when given: a past period's draft counts the year as far as that period)."""
     by_unit: dict[str, Unit] = {}
     rates: dict[str, Rate] = {}
     periods: list[Period] = []
@@ -106,7 +108,7 @@ def reporting_rates(history: PeriodHistory, year: int, now: datetime) -> Rates:
         for s in history.periods[period]:
             by_unit.setdefault(s.unit.code, s.unit)
     for period, statuses in history.periods.items():
-        if period.year != year:
+        if period.year != year or (until is not None and period > until):
             continue
         counted = False
         for s in statuses:
