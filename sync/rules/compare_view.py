@@ -18,7 +18,7 @@ from sync.rules.compare import Against, Change, Comparison, FigureComparison, Mi
 from sync.rules.figure_table import FigureTable
 from sync.rules.plan import Table
 from sync.rules.rates import Rate, Rates
-from sync.rules.views import figures_formats
+from sync.rules.views import DECIMAL_FORMAT, figures_formats
 
 COMPARE_NOTE = "Ghi chú so sánh"
 PERCENT_FORMAT = "+0.0%;-0.0%;0.0%"
@@ -39,7 +39,7 @@ def percent_col(figure_header: str, which: Against) -> str:
 
 def comparison_headers(comparisons: Sequence[Comparison]) -> list[str]:
     """The columns after the figures: per figure, previous value, %, last year's value, %;
-    then the note. None when no campaign compares."""
+    then the note; none when no campaign has a figure to compare."""
     out = []
     for comparison in comparisons:
         for figure in comparison.figures:
@@ -58,7 +58,7 @@ def comparison_formats(table: FigureTable, comparisons: Sequence[Comparison]) ->
         for figure in comparison.figures:
             for which in Against:
                 header = figure.column.header
-                out[value_col(header, which)] = formats.get(header, "#,##0.0#")
+                out[value_col(header, which)] = formats.get(header, DECIMAL_FORMAT)
                 out[percent_col(header, which)] = PERCENT_FORMAT
     return out
 
