@@ -142,8 +142,12 @@ def compare(history: PeriodHistory, period: Period | None = None) -> Comparison:
     table = figure_table(now, [campaign])
     if not campaign.figures:
         return Comparison(campaign, period, table, [])
-    versus = {which: _versus(history, campaign, now, which.of(period), which)
-              for which in Against}
+    bare = None  # the tables of a reference not evaluated: no number on either side
+    versus = {}
+    for which in Against:
+        if which.of(period) not in history.periods and bare is None:
+            bare = figure_table([s._replace(figures=()) for s in now], [campaign])
+        versus[which] = _versus(history, campaign, now, which.of(period), which, bare)
     figures = [FigureComparison(column, versus[Against.PREVIOUS][column.header],
                                 versus[Against.YEAR_BEFORE][column.header])
                for column in figure_columns([campaign])]
@@ -151,7 +155,7 @@ def compare(history: PeriodHistory, period: Period | None = None) -> Comparison:
 
 
 def _versus(history: PeriodHistory, campaign: Campaign, now: list[UnitStatus],
-            reference: Period, which: Against) -> dict[str, Versus]:
+            reference: Period, which: Against, bare: FigureTable | None) -> dict[str, Versus]:
     columns = figure_columns([campaign])
     evaluated = reference in history.periods
     then_by_unit = {s.unit.code: s for s in history.statuses(reference)}
@@ -161,8 +165,12 @@ def _versus(history: PeriodHistory, campaign: Campaign, now: list[UnitStatus],
     # the reference's numbers on this period's units: one grouping for both sides
     masked_now = [s._replace(figures=tuple(kept_now[s.unit.code].items())) for s in now]
     masked_then = [s._replace(figures=tuple(kept_then[s.unit.code].items())) for s in now]
-    table_now = figure_table(masked_now, [campaign])
-    table_then = figure_table(masked_then, [campaign])
+    if evaluated:
+        table_now = figure_table(masked_now, [campaign])
+        table_then = figure_table(masked_then, [campaign])
+    else:  # nothing is compared: one table without numbers serves both sides
+        assert bare is not None
+        table_now = table_then = bare
     out = {}
     for column in columns:
         question, header = column.spec.question, column.header
