@@ -96,7 +96,10 @@ def change_phrase(versus: Versus, style: Style, words: str) -> str:
         return f"{verb} {points} điểm phần trăm so với {words}"
     if change.percent is None:
         return f"{verb} {style.say(abs(difference))} so với {words} ({words} bằng 0)"
-    return f"{verb} {_percent(change.percent)}% so với {words}"
+    shown = _percent(change.percent)
+    if shown == "0":  # a change too small for two decimals is not "tăng 0%"
+        return f"{verb} không đáng kể (dưới 0,01%) so với {words}"
+    return f"{verb} {shown}% so với {words}"
 
 
 def figure_sentence(comparison: Comparison, figure: FigureComparison, style: Style) -> str | None:

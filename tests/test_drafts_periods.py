@@ -208,3 +208,21 @@ def test_a_periodic_campaign_through_report(cli, demo_dir):
     assert ("Tổng số thu Tháng 5/2023 đạt 224 triệu đồng, giảm 1,3% so với kỳ trước (so sánh "
             "trên 2/11 đơn vị có số liệu cả hai kỳ).") in may
     assert "Năm 2023 có 3 kỳ báo cáo đã đến hạn (từ Tháng 3/2023 đến Tháng 5/2023)" in may
+
+
+@pytest.mark.parametrize("kind, label, words", [
+    (PeriodKind.QUARTER, "Quý I/2026", "cùng kỳ năm 2025"),
+    (PeriodKind.HALF_YEAR, "6 tháng đầu năm 2026", "cùng kỳ năm 2025"),
+])
+def test_quarters_and_halves_are_named_as_a_clerk_does(kind, label, words):
+    history = random_history(random.Random(4), months(Period(2025, 1, kind), kind.per_year + 1))
+    assert history.current.label == label
+    said = periodic_context(history, datetime(2026, 12, 31, tzinfo=TZ))["comparisons"]
+    assert said and all(f" {label} đạt " in s for s in said)
+    assert any(f"so với {words}" in s or f"bằng {words}" in s for s in said)
+
+
+def test_a_tiny_change_is_not_a_change_of_zero_percent():
+    said = periodic_context(_history(now_total=1_000_001, last_total=1_000_000,
+                                     may_total=1_000_000), NOW)["comparisons"][0]
+    assert "tăng không đáng kể (dưới 0,01%) so với cùng kỳ năm 2025" in said
