@@ -35,6 +35,7 @@ from reports.lists import (
     unidentified_proposals,
     with_issuers,
 )
+from reports.periods import periodic_context
 from reports.proposals import Kind, form_counts
 from reports.status_prose import (
     DRAFT_STATUS,
@@ -125,6 +126,7 @@ def campaign_context(config: Config, state: State, campaign: Campaign,
     past_deadline = campaign.deadline is not None and now > campaign.deadline
     has_status = bool(submitted or counts[Status.OVERDUE])
     lists = proposal_lists(raw_proposals, stranger_proposals, issuers)
+    history = state.periodic.get(campaign.code)
     return {
         "org": header_context(issuer),
         "number": number,
@@ -203,6 +205,9 @@ def campaign_context(config: Config, state: State, campaign: Campaign,
         },
         "proposal_lists": lists,
         "annex_groups": annex_groups(statuses, tz, styles),
+        # a repeating campaign: comparisons with the periods before, the year's reporting rates
+        "periodic": (periodic_context(history, now, campaign.period) if history is not None
+                     else None),
     }
 
 

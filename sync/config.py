@@ -68,6 +68,7 @@ class TabNames:
     corrections: str = "Đối chiếu tên đơn vị"
     figures: str = "Số liệu"
     by_period: str = "Theo kỳ"
+    rates: str = "Tỷ lệ báo cáo"
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,16 @@ from sync.rules import headers as H
 from sync.rules import period_views, prefill, reminders, views
 from sync.rules.book import Doubled, SkippedWrite, a1, column_letters
 from sync.rules.by_period import PeriodHistory, evaluate_periods, period_problems
+from sync.rules.compare import Comparison, compare
+from sync.rules.compare_view import (
+    RATES_FORMATS,
+    RATES_HEADERS,
+    RATES_KEYS,
+    comparison_columns,
+    comparison_formats,
+    comparison_headers,
+    rate_rows,
+)
 from sync.rules.corrections import OPEN_MATCHES, Settled, correction_rows, read_settled
 from sync.rules.evaluate import evaluate_campaign, expected_units
 from sync.rules.figure_table import FigureTable, figure_table
@@ -44,7 +54,9 @@ from sync.rules.parse import (
     parse_roster,
 )
 from sync.rules.period_text import read_period
-from sync.rules.plan import plan_append, plan_choice, plan_keyed_table, plan_row_columns
+from sync.rules.periods import Period
+from sync.rules.plan import Table, plan_append, plan_choice, plan_keyed_table, plan_row_columns
+from sync.rules.rates import Rates, reporting_rates
 from sync.rules.text import clean, header_key
 
 log = logging.getLogger(__name__)
@@ -119,6 +131,27 @@ class State:
         order = {code: i for i, code in enumerate(c.code for c in campaigns)}
         statuses.sort(key=lambda s: order[s.campaign.code])  # campaign by campaign, as read
         return replace(self, campaigns=campaigns, statuses=statuses)
+
+    def comparisons(self) -> list[Comparison]:
+        """Each repeating campaign with figures: the period shown against the one before and
+        the same period a year before."""
+        return [compare(h, self.shown(code)) for code, h in self.periodic.items()
+                if h.campaign.figures and self.shown(code) is not None]
+
+    def rates(self) -> list[Rates]:
+        """Each repeating campaign's reporting rates in the year of the period shown, as far
+        as that period."""
+        out = []
+        for code, history in self.periodic.items():
+            period = self.shown(code)
+            if period is not None:
+                out.append(reporting_rates(history, period.year, self.now, until=period))
+        return out
+
+    def shown(self, code: str) -> Period | None:
+        """The period a repeating campaign's statuses are of (its current one, or the one
+        ``in_period`` chose); None when it was not evaluated."""
+        return next((c.period for c in self.campaigns if c.code == code), None)
 
     def figure_table(self, campaign_code: str | None = None) -> FigureTable:
         """The figures of every campaign that declares some (or of one campaign)."""
@@ -309,11 +342,16 @@ def plan_writes(
     if any(c.figures for c in state.campaigns):  # "Số liệu" (and pandas) once a campaign has figures
         figures = state.figure_table()
         figures_tab = control.find_tab(tabs.figures)
+        # a repeating campaign's figures beside their previous period and a year before
+        compared = state.comparisons()
+        rows = views.figures_rows(figures, state.statuses)
         batches[""].merge(plan_keyed_table(
             figures_tab, figures_tab.title if figures_tab else tabs.figures,
-            [H.FIGURES_CODE, H.FIGURES_NAME], views.figures_headers(figures),
-            views.figures_rows(figures, state.statuses), formats=views.figures_formats(figures)))
-    if state.periodic:  # "Theo kỳ" once a campaign repeats
+            [H.FIGURES_CODE, H.FIGURES_NAME],
+            views.figures_headers(figures) + comparison_headers(compared),
+            Table({**rows.columns, **comparison_columns(figures, compared).columns}),
+            formats={**views.figures_formats(figures), **comparison_formats(figures, compared)}))
+    if state.periodic:  # "Theo kỳ" and "Tỷ lệ báo cáo" once a campaign repeats
         histories = list(state.periodic.values())
         by_period_tab = control.find_tab(tabs.by_period)
         headers = period_views.by_period_headers(histories)
@@ -321,6 +359,10 @@ def plan_writes(
             by_period_tab, by_period_tab.title if by_period_tab else tabs.by_period,
             list(H.BY_PERIOD_KEYS), headers, period_views.by_period_rows(histories, state.units),
             period_views.by_period_colouring(headers), repaint=repaint))
+        rates_tab = control.find_tab(tabs.rates)
+        batches[""].merge(plan_keyed_table(
+            rates_tab, rates_tab.title if rates_tab else tabs.rates, list(RATES_KEYS),
+            list(RATES_HEADERS), rate_rows(state.rates()), formats=RATES_FORMATS))
     batches[""].merge(plan_reminders_tab(config, state, reminder_rows))
     if state.board is not None:
         batches[state.board].merge(plan_board(config, state.books[state.board], state.campaigns,

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sync.cycle import State
+from sync.rules.compare_view import comparison_json, rates_json
 from sync.rules.models import Campaign, MatchKind, Status, Verdict
 
 
 def status_records(state: State) -> list[dict]:
+    compared, rates = periodic_by_unit(state)
     return [
         {
             "campaign": s.campaign.code,
@@ -24,9 +28,46 @@ def status_records(state: State) -> list[dict]:
             **({"figures": {spec.question: s.figure(spec.question) for spec in s.campaign.figures}}
                if s.campaign.figures else {}),
             **({"period": period_record(s.campaign)} if s.campaign.period is not None else {}),
+            **({"compared": compared[key]} if (key := (s.campaign.code, s.unit.code)) in compared
+               else {}),
+            **({"reporting_rate": rates[key]} if key in rates else {}),
         }
         for s in state.statuses
     ]
+
+
+def periodic_records(state: State, campaigns: Sequence[Campaign]) -> list[dict]:
+    """`status --compare`: each chosen repeating campaign's comparison and reporting rates."""
+    codes = {c.code for c in campaigns}
+    comparisons = {c.campaign.code: comparison_json(c) for c in state.comparisons()}
+    return [{"campaign": found.campaign.code, "period": state.shown(found.campaign.code).label,
+             "comparison": comparisons.get(found.campaign.code), "rates": rates_json(found)}
+            for found in state.rates() if found.campaign.code in codes]
+
+
+def periodic_by_unit(state: State) -> tuple[dict[tuple[str, str], dict], dict[tuple[str, str], dict]]:
+    """For each (repeating campaign, unit): each figure against the period before and the same
+    period a year before ({question: {"previous": ..., "year_before": ...}}, each the unit's
+    change or null when it cannot be compared), and the unit's reporting rate this year."""
+    compared: dict[tuple[str, str], dict] = {}
+    for comparison in state.comparisons():
+        record = comparison_json(comparison)
+        for figure in record["figures"]:
+            for which in ("previous", "year_before"):
+                versus = figure[which]
+                for s in state.statuses_of(comparison.campaign.code):
+                    mine = compared.setdefault((comparison.campaign.code, s.unit.code), {})
+                    change = versus["units"].get(s.unit.code)
+                    mine.setdefault(figure["question"], {})[which] = (
+                        None if change is None else {"period": versus["period"], **change})
+    rates: dict[tuple[str, str], dict] = {}
+    for found in state.rates():
+        record = rates_json(found)
+        for unit in record["units"]:
+            rates[found.campaign.code, unit["code"]] = {
+                "year": record["year"], **{k: v for k, v in unit.items()
+                                           if k not in ("code", "name", "group")}}
+    return compared, rates
 
 
 def period_record(campaign: Campaign) -> dict:

@@ -431,6 +431,7 @@ def report() -> Document:
     para(doc, "{%p endif %}", align=CENTER)
     after_table("(Chi tiết từng đơn vị tại Phụ lục II kèm theo.)")
     tag("{%p endif %}")
+    reporting_rates(doc, body, lead_in, tag)
     heading("2. Kết quả cụ thể")
     tag("{%p for r in results %}")
     body("- {{ r.sentence }}")
@@ -442,6 +443,7 @@ def report() -> Document:
     lead_in("Số liệu theo khối đơn vị:")
     results_table(doc)
     tag("{%p endif %}")
+    comparisons(doc, body, tag)
     para(doc, "[[Cần viết: kết quả theo từng nội dung, chỉ tiêu; mô hình, cách làm hay; gương "
               "điển hình tiêu biểu.]]", style=BODY, before=6)
     heading("3. Đề nghị khen thưởng")
@@ -506,6 +508,48 @@ def results_table(doc) -> None:
     fill_row(add_row(t, widths), ["Tổng cộng", "{{ r.total.covered }}", "{{ r.total.value }}"],
              centred={1, 2}, bold=True)
     tag_row(t, widths, "{%tr endfor %}")
+
+
+def reporting_rates(doc, body, lead_in, tag) -> None:
+    """A repeating campaign's year so far (reports/periods.py): a sentence, the units that
+    missed the most periods, a row per unit group with the total. Nothing for a one-off."""
+    tag("{%p if periodic and periodic.rates %}")
+    body("{{ periodic.rates.sentence }}")
+    tag("{%p if periodic.rates.missed %}")
+    body("{{ periodic.rates.missed }}")
+    tag("{%p endif %}")
+    lead_in("{{ periodic.rates.title }} theo khối đơn vị (lượt báo cáo của các kỳ đã đến hạn):")
+    widths = [4.5, 2.2, 2.2, 2.2, 2.7, 2.7]
+    t = table(doc, widths, style="Table Grid")
+    fill_row(t.rows[0], ["Khối đơn vị", "Phải gửi", "Đã gửi", "Tỷ lệ gửi", "Gửi đúng hạn",
+                         "Gửi đầy đủ"], centred=set(range(6)), bold=True, keep=True)
+    repeat_as_header(t.rows[0])
+    columns = ["due", "sent", "sent_rate", "on_time", "complete"]
+    tag_row(t, widths, "{%tr for g in periodic.rates.groups %}")
+    fill_row(add_row(t, widths), ["{{ g.name }}", *[f"{{{{ g.{c} }}}}" for c in columns]],
+             centred=set(range(1, 6)), keep=True)
+    tag_row(t, widths, "{%tr endfor %}")
+    fill_row(add_row(t, widths), ["{{ periodic.rates.total.name }}",
+                                  *[f"{{{{ periodic.rates.total.{c} }}}}" for c in columns]],
+             centred=set(range(1, 6)), bold=True)
+    para(doc, "", style=BODY)
+    tag("{%p endif %}")
+
+
+def comparisons(doc, body, tag) -> None:
+    """A repeating campaign's figures against the period before and a year before; a short
+    line when there is nothing to compare with. Nothing for a one-off."""
+    tag("{%p if periodic %}")
+    tag("{%p if periodic.comparisons %}")
+    keep_with_next(para(doc, "So với kỳ trước và cùng kỳ năm trước:", style=BODY, before=6))
+    tag("{%p for s in periodic.comparisons %}")
+    body("- {{ s }}")
+    tag("{%p endfor %}")
+    tag("{%p endif %}")
+    tag("{%p if periodic.no_comparison %}")
+    body("{{ periodic.no_comparison }}")
+    tag("{%p endif %}")
+    tag("{%p endif %}")
 
 
 def proposals_list() -> Document:

@@ -298,3 +298,37 @@ def test_a_drafts_summary_line_names_its_period(line, period, expected):
     from reports.header import of_period
 
     assert of_period(line, period) == expected
+
+
+def test_comparisons_and_rates_reach_the_tabs_and_json(periodic, cli):
+    assert cli("sync", "--config", periodic.config_path, "--now", NOW).code == 0
+    figures = by_code(periodic.values(H.FIGURES_TAB))
+    p01 = figures["P01"]
+    assert p01["THU: Số thu (triệu đồng)"] == 140
+    assert p01["THU: Số thu (triệu đồng) - kỳ trước"] == 125
+    assert p01["THU: Số thu (triệu đồng) - % so với kỳ trước"] == pytest.approx(0.12)
+    assert p01.get("THU: Số thu (triệu đồng) - cùng kỳ năm trước", "") == ""  # no June 2022
+    total = next(row for row in periodic.values(H.FIGURES_TAB) if row[1] == H.FIGURES_TOTAL)
+    head = periodic.values(H.FIGURES_TAB)[0]
+    note = total[head.index("Ghi chú so sánh")]
+    assert "so với kỳ trước (Tháng 5/2023) trên 1/11 đơn vị có số liệu cả hai kỳ" in note
+
+    rates = {(row[0], row[2]): row for row in periodic.values("Tỷ lệ báo cáo")[1:]}
+    # P01: March, April (late), May, June sent; P03: April exempt, the rest not sent
+    assert rates["THU", "P01"][5:12] == [4, 4, 3, 4, 1, 0.75, 1]
+    assert rates["THU", "P03"][5:9] == [3, 0, 0, 0]
+    assert rates["THU", "P03"][12] == "Tháng 3/2023, Tháng 5/2023, Tháng 6/2023"
+
+    result = cli("status", "--config", periodic.config_path, "--now", NOW, "--campaign", "THU",
+                 "--json")
+    record = next(r for r in json.loads(result.out) if r["unit"] == "P01")
+    previous = record["compared"]["Số thu (triệu đồng)"]["previous"]
+    assert (previous["period"], previous["now"], previous["then"], previous["percent"]) == (
+        "Tháng 5/2023", 140.0, 125.0, 12.0)
+    assert record["reporting_rate"]["on_time_rate"] == 75.0
+    whole = json.loads(cli("status", "--config", periodic.config_path, "--now", NOW,
+                           "--compare").out)
+    assert [w["campaign"] for w in whole] == ["THU"]
+    total = whole[0]["comparison"]["figures"][0]["previous"]["total"]
+    assert (total["now"], total["then"], total["covered"], total["expected"]) == (140, 125, 1, 11)
+    assert whole[0]["rates"]["total"]["due"] == 43  # 11 wards x 4 months, P03's April exempt

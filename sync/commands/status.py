@@ -11,11 +11,17 @@ offset, or null), late_seconds, missing, responses; and for a campaign that decl
 figures: {question: number or null} (null: the unit gave none, or none that could be read);
 and for a repeating campaign, period: {label, kind, year, index, from, to} (its data window).
 A repeating campaign shows its current period; --period shows another one it has evaluated.
+Its records also carry compared: {question: {previous, year_before}} (the unit's figure against
+the period before and the same period a year before: now, then, difference, percent, or null)
+and reporting_rate (this year's periods due, sent, on time, complete, their rates, those missed).
+--compare prints, for each repeating campaign, the whole comparison (total, groups, units) and
+the reporting rates (total, groups, units) as JSON.
 
 Example:
   tonghop status --config tonghop-demo/config.toml --now 2023-06-20T10:00
   tonghop status --config config.toml --campaign NTVT --json
   tonghop status --config config.toml --campaign BCTN --period "Tháng 5/2023"
+  tonghop status --config config.toml --campaign BCTN --compare
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import json
 from sync.backends import open_backend
 from sync.commands.common import add_command, add_config, add_now, config_of, now_of
 from sync.cycle import read_state
-from sync.export import status_records
+from sync.export import periodic_records, status_records
 from sync.summary import status_grid, status_table
 
 
@@ -36,6 +42,9 @@ def register(sub) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--campaign", metavar="CODE", action="append",
                         help="only this campaign (repeat for several); default: every campaign")
+    parser.add_argument("--compare", action="store_true",
+                        help="repeating campaigns: their comparisons and reporting rates (total, "
+                             "groups, units) as JSON")
     parser.add_argument("--period", metavar="PERIOD",
                         help='a repeating campaign\'s period, e.g. "Tháng 5/2023", "Quý I/2023" '
                              "(default: the current one)")
@@ -47,6 +56,9 @@ def run(args) -> int:
     if args.period:
         state = state.in_period(args.period)
     campaigns = state.chosen(args.campaign)
+    if args.compare:
+        print(json.dumps(periodic_records(state, campaigns), ensure_ascii=False, indent=2))
+        return 0
     if args.json:
         codes = {c.code for c in campaigns}
         records = [r for r in status_records(state) if r["campaign"] in codes]
