@@ -11,7 +11,9 @@ Measures, in the same run and on the same books (CPU time, ``time.process_time``
 * ours: the public path on books already read (no I/O): ``sync.cycle.read_state`` (parse, match,
   assign each response its period, evaluate each period on its own: ``State.periodic``), then
   each period's figures (``figure_table`` over the period's statuses) and its comparisons with the
-  period before and the same period a year before (totals and per unit);
+  period before and the same period a year before (``sync.rules.compare``: totals, groups, per
+  unit); also shown, what a sync computes of it: every period evaluated, the figures and the
+  comparison of the current period only;
 * baseline: pandas doing the same arithmetic directly on the tab's values: the period from the
   "Kỳ báo cáo" column (one regex), the unit by its name (a dict), on time against each period's
   deadline, the last response per unit and period, the figures per unit and period, per-period
@@ -242,6 +244,20 @@ def main() -> None:
                                args.repeat)
         print(f"  of which {len(history.periods)} comparisons (compare per period)          "
               f"{compared:7.3f} s")
+    cycle = cpu_seconds(lambda: current_only(config, backend, now), args.repeat)
+    print(f"ours, what a cycle computes: read_state + the current period's figures"
+          f"{' and comparison' if compare else ''}  {cycle:7.3f} s   ratio {cycle / base:5.2f}")
+
+
+def current_only(config, backend, now) -> list:
+    """What a sync computes of it: every period evaluated (statuses, the "Theo kỳ" tab), the
+    figures and comparisons of the current period only (the "Số liệu" tab)."""
+    state = read_state(config, backend, now)
+    history = state.periodic[CODE]
+    out: list = [figure_table(history.statuses(history.current), [history.campaign])]
+    if compare is not None:
+        out.append(compare(history))
+    return out
 
 
 def _check(history, theirs: dict[str, pd.DataFrame]) -> None:
