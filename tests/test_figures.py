@@ -280,3 +280,18 @@ def test_figures_tab_matches_status_json_on_both_backends(cli, workspace):
     # a second cycle writes nothing
     again = cli("sync", "--config", workspace.config_path, "--now", DEMO_NOW)
     assert "nothing changed" in again.out
+
+
+def test_a_number_cell_is_its_number_not_the_text_it_prints_as():
+    """51.375 in a number cell (as Sheets and Excel store 51,375) is fifty-one and a bit; the
+    same typed as text by a unit reads the Vietnamese way, as fifty-one thousand."""
+    from sync.rules.answers import Answers, Questions
+    from sync.rules.figures import FigureSpec, read_figures
+
+    questions = Questions([(0, "Tỷ lệ (%)"), (1, "Số hộ")])
+    spec = (FigureSpec("Tỷ lệ (%)"), FigureSpec("Số hộ"))
+    assert read_figures(spec, Answers([51.375, 1.234], questions)) == (
+        {"Tỷ lệ (%)": 51.375, "Số hộ": 1.234}, [])
+    assert read_figures(spec, Answers(["51.375", "1.234"], questions)) == (
+        {"Tỷ lệ (%)": 51375.0, "Số hộ": 1234.0}, [])
+    assert read_figures(spec, Answers([True, 3], questions))[1]  # a tick box is not a number

@@ -167,3 +167,18 @@ def test_restore_through_either_backend(workspace, cli):
     assert len(restored) == 80  # header + 79 responses
     assert restored[0][:3] == ["Dấu thời gian", "Địa chỉ email", "Tên đơn vị"]
     assert any(isinstance(v, str) and v.startswith("=HYPERLINK") for row in restored for v in row)
+
+
+def test_the_tools_columns_leave_no_trace_in_what_a_snapshot_hashes(tmp_path):
+    """Before the tool's first write a row ends at its last answer; after it, an optional last
+    answer left empty sits before the verdict columns. Both are the same staff data."""
+    from sync.rules import headers as H
+    from sync.unattended.snapshots import staff_part
+
+    config = Config(path=tmp_path / "config.toml")
+    before = {"Form": [["Dấu thời gian", "Tên đơn vị", "Ghi chú"], ["01/06/2023", "P01"]]}
+    after = {"Form": [["Dấu thời gian", "Tên đơn vị", "Ghi chú", H.VERDICT_COL, H.MATCHED_COL],
+                      ["01/06/2023", "P01", "", "Hợp lệ", "P01 - UBND phường Nhân Chính"]]}
+    assert staff_part(before, config) == staff_part(after, config)
+    typed = {"Form": [after["Form"][0], ["01/06/2023", "P01", "xem lại", "Hợp lệ", ""]]}
+    assert staff_part(typed, config) != staff_part(before, config)

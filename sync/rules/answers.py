@@ -44,6 +44,19 @@ class Answers(Mapping[str, str]):
         header = self._questions.by_key.get(key)
         return None if header is None else self[header]
 
+    def value_by_key(self, key: str) -> object | None:
+        """As :meth:`by_key`, but a number cell is the number itself, not its text: 51.375 in a
+        number cell is fifty-one and a bit, while the text '51.375' typed by a unit reads the
+        Vietnamese way, as fifty-one thousand (see sync.rules.numbers)."""
+        header = self._questions.by_key.get(key)
+        if header is None:
+            return None
+        i, line = self._questions.columns[header], self._line
+        cell = line[i] if i < len(line) else None
+        if isinstance(cell, int | float) and not isinstance(cell, bool):
+            return cell
+        return self[header]
+
     def left_empty(self, questions: Sequence[str]) -> tuple[str, ...]:
         """Those of ``questions`` (matched by :func:`header_key`) the form asks and this
         response left empty; taken from the row without making each answer's text."""

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sync.rules.answers import answer_by_key
+from sync.rules.answers import Answers, answer_by_key
 from sync.rules.numbers import NumberError, read_number
 from sync.rules.text import clean, header_key, simple_key, split_list
 
@@ -103,7 +103,10 @@ def read_figures(
     values: dict[str, float] = {}
     unreadable: list[str] = []
     for spec in specs:
-        answer = answer_by_key(answers, header_key(spec.question))
+        key = header_key(spec.question)
+        # a number cell is read as the number it holds, not as the text it would print as
+        answer = (answers.value_by_key(key) if isinstance(answers, Answers)
+                  else answer_by_key(answers, key))
         try:
             number = read_number(answer, spec.question)
         except NumberError as err:
