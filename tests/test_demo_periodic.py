@@ -1,4 +1,4 @@
-"""The demo's repeating campaign (issue 22, ``tonghop demo --periodic``): its row read by the tool
+"""The demo's repeating campaign (issue 22, in ``tonghop demo`` unless ``--one-off``): its row read by the tool
 as a monthly schedule, a responses tab with a year and a half of history in which every period has
 reports, the same workbook from the same seed, the other campaigns' data untouched."""
 
@@ -150,8 +150,8 @@ def test_the_other_campaigns_keep_their_data_and_the_default_demo_has_no_repeati
         c.code for c in CAMPAIGNS]
 
 
-def test_demo_periodic_syncs_and_shows_each_period(cli, tmp_path):
-    result = cli("demo", "--dir", tmp_path / "ws", "--periodic")
+def test_the_demo_syncs_and_shows_each_period(cli, tmp_path):
+    result = cli("demo", "--dir", tmp_path / "ws")
     assert result.code == 0, result.err
     line = next(x for x in result.out.splitlines() if x.startswith(CODE))
     # Tháng 6/2023: 6 on time, 2 late, 3 overdue (two not sent, one whose period staff decide)
@@ -201,3 +201,10 @@ def test_a_number_cell_with_three_decimals_is_read_as_that_number(demo_dir):
     table = state.figure_table(CODE)
     unit = email.split("@")[0].upper()
     assert table.value(unit, f"{CODE}: {RATE}") == 51.375
+
+
+def test_the_demo_leaves_it_out_on_asking(cli, tmp_path):
+    result = cli("demo", "--dir", tmp_path / "ws", "--one-off")
+    assert result.code == 0, result.err
+    assert not any(x.startswith(CODE) for x in result.out.splitlines())
+    assert "Theo kỳ" not in openpyxl.load_workbook(tmp_path / "ws" / "tonghop.xlsx").sheetnames
