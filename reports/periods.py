@@ -1,7 +1,7 @@
 """A repeating campaign's draft, in a clerk's words: each figure against the period before and
 the same period a year before, and how the units have sent their reports over the year.
 
-* "Tổng số thu ngân sách Tháng 6/2026 đạt 12.345 triệu đồng, tăng 12,5% so với cùng kỳ năm
+* "Tổng số thu ngân sách tháng 6/2026 đạt 12.345 triệu đồng, tăng 12,5% so với cùng kỳ năm
   2025 và giảm 3,1% so với kỳ trước (so sánh trên 11/11 đơn vị có số liệu cả hai kỳ)." The
   total is the period's own (every unit's, as the figures section has it); a change is taken
   over the units with a number in both periods, so when fewer units are compared than the total
@@ -19,6 +19,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from reports.figures import WAY_WORDS, Style, figure_styles, split_unit
+from reports.header import of_period
 from reports.vn import join_and
 from sync.rules.by_period import PeriodHistory
 from sync.rules.compare import Against, Comparison, FigureComparison, Missing, Versus, compare
@@ -120,10 +121,9 @@ def figure_sentence(comparison: Comparison, figure: FigureComparison, style: Sty
             partial = True
             note += f", {style.number(total.change.now)} so với {style.say(total.change.then)}"
         notes.append(note)
-    label = comparison.period.label  # mid-sentence: "năm 2026", "Tháng 6/2026", "Quý II/2026"
-    label = label[:1].lower() + label[1:] if label.startswith("Năm") else label
-    text = (f"{subject(figure, style)} {label} đạt {style.say(now_total)}, "
-            + " và ".join(phrases))
+    # mid-sentence, the kind's word not said twice: "Tổng số thu trong tháng 6/2026"
+    text = (f"{of_period(subject(figure, style), comparison.period)} đạt "
+            f"{style.say(now_total)}, " + " và ".join(phrases))
     pairs = {(figure.against(w).total.covered, figure.against(w).total.expected)
              for w in compared}
     if partial or len(pairs) > 1:

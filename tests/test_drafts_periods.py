@@ -63,11 +63,11 @@ NOW = datetime(2026, 7, 10, 9, tzinfo=TZ)  # June's deadline (5 July) has passed
 def test_the_clerks_sentence():
     context = periodic_context(_history(), NOW)
     assert context["comparisons"][0] == (
-        "Tổng số thu ngân sách Tháng 6/2026 đạt 12.600 triệu đồng, tăng 12,5% so với cùng kỳ năm "
+        "Tổng số thu ngân sách tháng 6/2026 đạt 12.600 triệu đồng, tăng 12,5% so với cùng kỳ năm "
         "2025 và giảm 3,1% so với kỳ trước (so sánh trên 11/11 đơn vị có số liệu cả hai kỳ).")
     # a rate moves by percentage points, not by a percentage of itself
     assert context["comparisons"][1] == (
-        "Tỷ lệ so với dự toán (tính trên tổng số thu ngân sách) Tháng 6/2026 đạt 80%, tăng 5 "
+        "Tỷ lệ so với dự toán (tính trên tổng số thu ngân sách) tháng 6/2026 đạt 80%, tăng 5 "
         "điểm phần trăm so với cùng kỳ năm 2025 và tăng 5 điểm phần trăm so với kỳ trước (so "
         "sánh trên 11/11 đơn vị có số liệu cả hai kỳ).")
     assert context["no_comparison"] == ""
@@ -189,7 +189,7 @@ def test_a_periodic_campaign_through_report(cli, demo_dir):
     assert result.code == 0, result.err
     text = "\n".join(_texts(next((demo_dir / "out").glob("*_THU*_bao-cao.docx"))))
     # June: Nhân Chính 140 (May 125), Thượng Đình none yet; May: both sent
-    assert ("Tổng số thu Tháng 6/2023 đạt 140 triệu đồng, tăng 12% so với kỳ trước (so sánh "
+    assert ("Tổng số thu tháng 6/2023 đạt 140 triệu đồng, tăng 12% so với kỳ trước (so sánh "
             "trên 1/11 đơn vị có số liệu cả hai kỳ).") in text
     assert "Chưa có số liệu Tháng 6/2022 (cùng kỳ năm trước) để so sánh." in text
     # June's deadline (18 June) has passed: 4 periods x 11 wards, less Khương Trung's April
@@ -205,7 +205,7 @@ def test_a_periodic_campaign_through_report(cli, demo_dir):
     assert result.code == 0, result.err
     may = "\n".join(_texts(next((demo_dir / "out").glob("*_THU*5-2023_bao-cao.docx"))))
     # May: Nhân Chính 125 (April 130), Thượng Đình 99 (April 97)
-    assert ("Tổng số thu Tháng 5/2023 đạt 224 triệu đồng, giảm 1,3% so với kỳ trước (so sánh "
+    assert ("Tổng số thu tháng 5/2023 đạt 224 triệu đồng, giảm 1,3% so với kỳ trước (so sánh "
             "trên 2/11 đơn vị có số liệu cả hai kỳ).") in may
     assert "Năm 2023 có 3 kỳ báo cáo đã đến hạn (từ Tháng 3/2023 đến Tháng 5/2023)" in may
 
@@ -218,7 +218,8 @@ def test_quarters_and_halves_are_named_as_a_clerk_does(kind, label, words):
     history = random_history(random.Random(4), months(Period(2025, 1, kind), kind.per_year + 1))
     assert history.current.label == label
     said = periodic_context(history, datetime(2026, 12, 31, tzinfo=TZ))["comparisons"]
-    assert said and all(f" {label} đạt " in s for s in said)
+    # mid-sentence, as a clerk writes it: "quý I/2026", "6 tháng đầu năm 2026"
+    assert said and all(f" {label[:1].lower() + label[1:]} đạt " in s for s in said)
     assert any(f"so với {words}" in s or f"bằng {words}" in s for s in said)
 
 
