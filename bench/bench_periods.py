@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -43,6 +42,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import openpyxl  # noqa: E402
 import pandas as pd  # noqa: E402
+from timing import median_seconds  # noqa: E402
 from workload import InMemory  # noqa: E402
 
 from sync.backends.local import LocalWorkbookBackend  # noqa: E402
@@ -197,12 +197,7 @@ def ours(config, backend, now) -> list:
 
 def cpu_seconds(fn: Callable[[], object], repeat: int) -> float:
     """CPU time of ``fn()`` (this process), the median of ``repeat`` runs."""
-    times = []
-    for _ in range(repeat):
-        start = time.process_time()
-        fn()
-        times.append(time.process_time() - start)
-    return statistics.median(times)
+    return median_seconds(fn, repeat, time.process_time)
 
 
 def main() -> None:

@@ -188,10 +188,17 @@ def google_workspace_in(demo_dir: Path, key: Path, monkeypatch) -> Workspace:
 @pytest.fixture(params=["local", "google"])
 def workspace(request, demo_dir, monkeypatch) -> Workspace:
     """The demo workspace, not yet synced, on the local workbook or in the Google fake."""
+    yield from on_backend(request, demo_dir, monkeypatch)
+
+
+def on_backend(request, directory: Path, monkeypatch):
+    """A workspace fixture's body: ``directory`` as it is (local), or loaded into the Google fake
+    (checked clean afterwards), by the fixture's param."""
     if request.param == "local":
-        yield Workspace("local", demo_dir, demo_dir / "config.toml")
+        yield Workspace("local", directory, directory / "config.toml")
         return
-    ws = google_workspace_in(demo_dir, request.getfixturevalue("service_account_key"), monkeypatch)
+    ws = google_workspace_in(directory, request.getfixturevalue("service_account_key"),
+                             monkeypatch)
     yield ws
     ws.fake.assert_clean()
 

@@ -27,7 +27,7 @@ from sync.rules.models import (
 )
 from sync.rules.period_assign import Basis
 from sync.rules.periods import Anchor, DeadlineRule, Period, PeriodKind, Schedule
-from tests.conftest import Workspace, google_workspace_in
+from tests.conftest import Workspace, on_backend
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = "2023-06-20T10:00"
@@ -87,12 +87,7 @@ def add_periodic_campaign(workbook) -> None:
 @pytest.fixture(params=["local", "google"])
 def periodic(request, demo_dir, monkeypatch) -> Workspace:
     add_periodic_campaign(demo_dir / "tonghop.xlsx")
-    if request.param == "local":
-        yield Workspace("local", demo_dir, demo_dir / "config.toml")
-        return
-    ws = google_workspace_in(demo_dir, request.getfixturevalue("service_account_key"), monkeypatch)
-    yield ws
-    ws.fake.assert_clean()
+    yield from on_backend(request, demo_dir, monkeypatch)
 
 
 def column(values: list[list], header: str) -> list:
