@@ -327,3 +327,13 @@ def test_comparisons_and_rates_reach_the_tabs_and_json(periodic, cli):
     total = whole[0]["comparison"]["figures"][0]["previous"]["total"]
     assert (total["now"], total["then"], total["covered"], total["expected"]) == (140, 125, 1, 11)
     assert whole[0]["rates"]["total"]["due"] == 43  # 11 wards x 4 months, P03's April exempt
+
+
+def test_check_shows_the_schedule_and_asks_for_no_single_deadline(periodic, cli):
+    result = cli("check", "--config", periodic.config_path, "--now", NOW)
+    assert result.code == 0, result.out + result.err
+    assert ("campaign THU repeats: every tháng from Tháng 3/2023, due ngày 18 của tháng cuối kỳ, "
+            "data theo Nghị định 09/2019/NĐ-CP (ngày 15 kỳ trước đến ngày 14); current period "
+            "Tháng 6/2023 (due 18/06/2023 23:59)") in result.out
+    assert "fill a deadline for THU" not in result.out
+    assert "its form has no question 'Kỳ báo cáo'" not in result.out  # this form asks it

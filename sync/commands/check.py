@@ -17,7 +17,7 @@ note, todo or detail; text}.
 
 Example:
   tonghop check --config config.toml
-  tonghop check --config tonghop-demo/config.toml
+  tonghop check --config tonghop-demo/config.toml --now 2023-06-20T10:00
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from email.utils import parsedate_to_datetime
 
 from sync.backends import open_backend
 from sync.campaign_forms import keeps_unit_list
-from sync.commands.common import add_command, add_config, config_of, now_of
+from sync.commands.common import add_command, add_config, add_now, config_of, now_of
 from sync.config import AuthMode, Config
 from sync.cycle import read_state
 from sync.errors import ExitCode, TonghopError
@@ -39,8 +39,10 @@ from sync.rules.evaluate import expected_units
 from sync.rules.forms import options_change
 from sync.rules.office import example_rows, left_to_do
 from sync.rules.parse import parse_campaigns
+from sync.rules.period_assign import PERIOD_QUESTION
 from sync.rules.receipts import wants_receipts
-from sync.rules.text import one_line
+from sync.rules.text import header_key, one_line
+from sync.rules.timeparse import format_vn
 from sync.unattended.mailer import addresses
 
 OK, FIX, NOTE, TODO, DETAIL = "  ok  ", "  FIX ", "  note", "  todo", "   "
@@ -60,6 +62,25 @@ class Said:
             print(f"{kind} {text}", flush=True)
 SHOWN_PROBLEMS = 15
 CLOCK_TOLERANCE = 120.0  # seconds: the Date header is to the second; NTP keeps far closer
+
+
+def _check_periods(config: Config, state, say: Said) -> None:
+    """Each repeating campaign: its schedule and current period; a note when its form has no
+    "Kỳ báo cáo" question (responses then go to a period by when they were sent)."""
+    asked = {header_key(q) for q in PERIOD_QUESTION}
+    for campaign in state.campaigns:
+        schedule = campaign.schedule
+        if schedule is None or campaign.period is None:
+            continue
+        say(OK, f"campaign {campaign.code} repeats: every {schedule.kind} from {schedule.first}, "
+                f"due {schedule.deadline_rule.text}, data {schedule.cutoff.text}; current period "
+                f"{campaign.period} (due {format_vn(campaign.deadline, config.tz)})")
+        tab = state.books[campaign.spreadsheet].find_tab(campaign.responses_tab)
+        headers = tab.values[0] if tab is not None and tab.values else []
+        if not asked & {header_key(h) for h in headers}:
+            say(NOTE, f"campaign {campaign.code}: its form has no question '{PERIOD_QUESTION[0]}': "
+                      "each response goes to the period it was sent in; add that question (a "
+                      "dropdown of periods) so each unit names its period")
 
 
 def _check_receipts(config: Config, state, say: Said) -> None:
@@ -88,6 +109,7 @@ def _check_receipts(config: Config, state, say: Said) -> None:
 def register(sub) -> None:
     parser = add_command(sub, "check", __doc__, run)
     add_config(parser)
+    add_now(parser)
     parser.add_argument("--json", action="store_true",
                         help="one JSON object: ready, exit_code, summary, items [{level, text}]")
 
@@ -146,6 +168,7 @@ def run(args) -> int:
             if keeps_unit_list(campaign):
                 say(DETAIL, f"unit list: {dropdown_preview(facts, campaign, state.units)}")
     _check_clock(backend, say)
+    _check_periods(config, state, say)
     _check_receipts(config, state, say)
     if state.board is not None:
         made = "" if state.books[state.board].tabs else " (made on the first sync)"

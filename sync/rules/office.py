@@ -206,7 +206,7 @@ def left_to_do(units: Sequence[Unit], campaigns: Sequence[Campaign], examples: d
     if not campaigns:
         out.append(f"add a campaign: one row per form in tab '{campaigns_tab}'")
     for campaign in campaigns:
-        if campaign.deadline is None:
+        if campaign.deadline is None and campaign.schedule is None:  # a period has its own
             out.append(f"fill a deadline for {campaign.code} (tab '{campaigns_tab}', row "
                        f"{campaign.row}, column '{H.CAMPAIGN_DEADLINE[0]}'): without one it is "
                        "never overdue")
