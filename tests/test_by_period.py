@@ -337,3 +337,22 @@ def test_check_shows_the_schedule_and_asks_for_no_single_deadline(periodic, cli)
             "Tháng 6/2023 (due 18/06/2023 23:59)") in result.out
     assert "fill a deadline for THU" not in result.out
     assert "its form has no question 'Kỳ báo cáo'" not in result.out  # this form asks it
+
+
+@pytest.mark.parametrize("periodic", ["google"], indirect=True)
+def test_google_quota_the_same_budget_as_any_cycle(periodic, cli):
+    """Every period, "Theo kỳ", "Tỷ lệ báo cáo" and the comparisons cost no extra request: the
+    first cycle has the demo's budget (test_google_backend), the next one reads and writes
+    nothing."""
+    from collections import Counter
+
+    periodic.fake.reset_counts()
+    assert cli("sync", "--config", periodic.config_path, "--now", NOW).code == 0
+    assert Counter(r.endpoint for r in periodic.fake.requests) == {
+        "drive.files.get": 1, "spreadsheets.get": 1, "values.batchGet": 1,
+        "spreadsheets.batchUpdate": 2, "values.batchGetByDataFilter": 1,
+        "values.batchUpdateByDataFilter": 1}
+    periodic.fake.reset_counts()
+    assert cli("sync", "--config", periodic.config_path, "--now", NOW).code == 0
+    assert Counter(r.endpoint for r in periodic.fake.requests) == {
+        "drive.files.get": 1, "spreadsheets.get": 1, "values.batchGet": 1}
