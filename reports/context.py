@@ -126,7 +126,6 @@ def campaign_context(config: Config, state: State, campaign: Campaign,
     past_deadline = campaign.deadline is not None and now > campaign.deadline
     has_status = bool(submitted or counts[Status.OVERDUE])
     lists = proposal_lists(raw_proposals, stranger_proposals, issuers)
-    history = state.periodic.get(campaign.code)
     return {
         "org": header_context(issuer),
         "number": number,
@@ -206,8 +205,8 @@ def campaign_context(config: Config, state: State, campaign: Campaign,
         "proposal_lists": lists,
         "annex_groups": annex_groups(statuses, tz, styles),
         # a repeating campaign: comparisons with the periods before, the year's reporting rates
-        "periodic": (periodic_context(history, now, campaign.period) if history is not None
-                     else None),
+        "periodic": (periodic_context(state.comparisons[campaign.code], state.rates[campaign.code])
+                     if campaign.code in state.periodic else None),
     }
 
 

@@ -16,30 +16,25 @@ Pure: a :class:`~sync.rules.by_period.PeriodHistory` in, plain dicts of strings 
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from reports.figures import WAY_WORDS, Style, figure_styles, split_unit
 from reports.header import of_period
 from reports.vn import join_and
-from sync.rules.by_period import PeriodHistory
-from sync.rules.compare import Against, Comparison, FigureComparison, Missing, Versus, compare
+from sync.rules.compare import Against, Comparison, FigureComparison, Missing, Versus
 from sync.rules.figures import Aggregate
 from sync.rules.numbers import vn_number
-from sync.rules.periods import Period, PeriodKind
-from sync.rules.rates import Rate, Rates, reporting_rates
+from sync.rules.periods import PeriodKind
+from sync.rules.rates import Rate, Rates
 
 NAMED_LAGGARDS = 3  # units named for the periods they have not sent, the most first
 NAMED_NEVER = 5  # units that sent no period, named up to this many (more are counted)
 
 
-def periodic_context(history: PeriodHistory, now: datetime, period: Period | None = None) -> dict:
-    """The ``periodic`` entry of a repeating campaign's draft context, for ``period`` (the
-    current one by default): its comparisons, and its year's rates as far as that period."""
-    period = period or history.current
-    comparison = compare(history, period)
-    rates = reporting_rates(history, period.year, now, until=period)
+def periodic_context(comparison: Comparison, rates: Rates) -> dict:
+    """The ``periodic`` entry of a repeating campaign's draft context: the period's comparisons
+    (:func:`sync.rules.compare.compare`), and its year's rates as far as that period
+    (:func:`sync.rules.rates.reporting_rates`)."""
     return {
-        "period": period.label,
+        "period": comparison.period.label,
         "comparisons": comparison_sentences(comparison),
         "no_comparison": no_comparison(comparison),
         "rates": rates_context(rates),

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cached_property
 from itertools import zip_longest
 
 from sync.backends.base import Backend, Book, Cell, WriteBatch
@@ -132,21 +133,19 @@ class State:
         statuses.sort(key=lambda s: order[s.campaign.code])  # campaign by campaign, as read
         return replace(self, campaigns=campaigns, statuses=statuses)
 
-    def comparisons(self) -> list[Comparison]:
-        """Each repeating campaign with figures: the period shown against the one before and
-        the same period a year before."""
-        return [compare(h, self.shown(code)) for code, h in self.periodic.items()
-                if h.campaign.figures and self.shown(code) is not None]
+    @cached_property
+    def comparisons(self) -> dict[str, Comparison]:
+        """Each repeating campaign's period shown against the one before and the same period a
+        year before, by code; made once for the sheet, the JSON and the drafts."""
+        return {code: compare(h, period) for code, h in self.periodic.items()
+                if (period := self.shown(code)) is not None}
 
-    def rates(self) -> list[Rates]:
+    @cached_property
+    def rates(self) -> dict[str, Rates]:
         """Each repeating campaign's reporting rates in the year of the period shown, as far
-        as that period."""
-        out = []
-        for code, history in self.periodic.items():
-            period = self.shown(code)
-            if period is not None:
-                out.append(reporting_rates(history, period.year, self.now, until=period))
-        return out
+        as that period, by code."""
+        return {code: reporting_rates(h, period.year, self.now, until=period)
+                for code, h in self.periodic.items() if (period := self.shown(code)) is not None}
 
     def shown(self, code: str) -> Period | None:
         """The period a repeating campaign's statuses are of (its current one, or the one
@@ -343,7 +342,7 @@ def plan_writes(
         figures = state.figure_table()
         figures_tab = control.find_tab(tabs.figures)
         # a repeating campaign's figures beside their previous period and a year before
-        compared = state.comparisons()
+        compared = [c for c in state.comparisons.values() if c.campaign.figures]
         rows = views.figures_rows(figures, state.statuses)
         batches[""].merge(plan_keyed_table(
             figures_tab, figures_tab.title if figures_tab else tabs.figures,
@@ -362,7 +361,7 @@ def plan_writes(
         rates_tab = control.find_tab(tabs.rates)
         batches[""].merge(plan_keyed_table(
             rates_tab, rates_tab.title if rates_tab else tabs.rates, list(RATES_KEYS),
-            list(RATES_HEADERS), rate_rows(state.rates()), formats=RATES_FORMATS))
+            list(RATES_HEADERS), rate_rows(list(state.rates.values())), formats=RATES_FORMATS))
     batches[""].merge(plan_reminders_tab(config, state, reminder_rows))
     if state.board is not None:
         batches[state.board].merge(plan_board(config, state.books[state.board], state.campaigns,

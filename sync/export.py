@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sync.cycle import State
+from sync.rules.compare import Against
 from sync.rules.compare_view import comparison_json, rates_json
 from sync.rules.models import Campaign, MatchKind, Status, Verdict
 
@@ -38,11 +39,11 @@ def status_records(state: State) -> list[dict]:
 
 def periodic_records(state: State, campaigns: Sequence[Campaign]) -> list[dict]:
     """`status --compare`: each chosen repeating campaign's comparison and reporting rates."""
-    codes = {c.code for c in campaigns}
-    comparisons = {c.campaign.code: comparison_json(c) for c in state.comparisons()}
-    return [{"campaign": found.campaign.code, "period": state.shown(found.campaign.code).label,
-             "comparison": comparisons.get(found.campaign.code), "rates": rates_json(found)}
-            for found in state.rates() if found.campaign.code in codes]
+    return [{"campaign": code, "period": state.shown(code).label,
+             "comparison": (comparison_json(state.comparisons[code])
+                            if state.comparisons[code].campaign.figures else None),
+             "rates": rates_json(found)}
+            for code, found in state.rates.items() if code in {c.code for c in campaigns}]
 
 
 def periodic_by_unit(state: State) -> tuple[dict[tuple[str, str], dict], dict[tuple[str, str], dict]]:
@@ -50,24 +51,25 @@ def periodic_by_unit(state: State) -> tuple[dict[tuple[str, str], dict], dict[tu
     period a year before ({question: {"previous": ..., "year_before": ...}}, each the unit's
     change or null when it cannot be compared), and the unit's reporting rate this year."""
     compared: dict[tuple[str, str], dict] = {}
-    for comparison in state.comparisons():
-        record = comparison_json(comparison)
-        for figure in record["figures"]:
-            for which in ("previous", "year_before"):
-                versus = figure[which]
-                for s in state.statuses_of(comparison.campaign.code):
-                    mine = compared.setdefault((comparison.campaign.code, s.unit.code), {})
-                    change = versus["units"].get(s.unit.code)
-                    mine.setdefault(figure["question"], {})[which] = (
-                        None if change is None else {"period": versus["period"], **change})
+    for code, comparison in state.comparisons.items():
+        figures = comparison_json(comparison)["figures"]
+        for s in state.statuses_of(code) if figures else ():
+            compared[code, s.unit.code] = {
+                f["question"]: {w.value: _unit_change(f[w.value], s.unit.code) for w in Against}
+                for f in figures}
     rates: dict[tuple[str, str], dict] = {}
-    for found in state.rates():
+    for code, found in state.rates.items():
         record = rates_json(found)
         for unit in record["units"]:
-            rates[found.campaign.code, unit["code"]] = {
+            rates[code, unit["code"]] = {
                 "year": record["year"], **{k: v for k, v in unit.items()
                                            if k not in ("code", "name", "group")}}
     return compared, rates
+
+
+def _unit_change(versus: dict, unit_code: str) -> dict | None:
+    change = versus["units"].get(unit_code)
+    return None if change is None else {"period": versus["period"], **change}
 
 
 def period_record(campaign: Campaign) -> dict:

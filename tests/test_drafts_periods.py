@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import re
 import zipfile
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -13,16 +14,18 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
+from reports import periods as drafts
 from reports.context import campaign_context
-from reports.periods import periodic_context
 from reports.render import render
 from sync.backends import open_backend
 from sync.config import load_config
 from sync.cycle import read_state
 from sync.rules.by_period import PeriodHistory
+from sync.rules.compare import compare
 from sync.rules.figures import Aggregate, FigureSpec
 from sync.rules.models import Status
 from sync.rules.periods import Period, PeriodKind
+from sync.rules.rates import reporting_rates
 from sync.rules.timeparse import parse_moment
 from templates import build_templates
 
@@ -32,6 +35,15 @@ from .histories import MONEY, RATE, TZ, campaign, months, random_history, status
 JUNE = Period(2026, 6, PeriodKind.MONTH)
 MAY, LAST_JUNE = JUNE.previous(), JUNE.year_before()
 SPECS = (FigureSpec(MONEY), FigureSpec(RATE, Aggregate.RATIO, MONEY))
+
+
+
+def periodic_context(history, now):
+    """The draft's periodic section for the history's current period, as campaign_context makes
+    it from the state's comparison and rates."""
+    period = history.current
+    return drafts.periodic_context(compare(history, period),
+                                   reporting_rates(history, period.year, now, until=period))
 
 
 def _split(total: float, n: int) -> list[float]:
@@ -159,8 +171,12 @@ def test_one_off_draft_renders_exactly_as_before(demo_state, tmp_path, monkeypat
 
 def test_periodic_draft_carries_comparisons_and_rates(demo_state, tmp_path):
     config, state, now = demo_state
+    # as a cycle leaves it: the campaign shows its history's current period, at NOW
+    history = state.periodic["NSNN"] = _history(missing_in_may=("U01", "U02"))
+    state.now = NOW
+    state.campaigns = [replace(c, period=history.current) if c.code == "NSNN" else c
+                       for c in state.campaigns]
     nsnn = next(c for c in state.campaigns if c.code == "NSNN")
-    state.periodic["NSNN"] = _history(missing_in_may=("U01", "U02"))
     context = campaign_context(config, state, nsnn, NOW)
     bundled = Path(build_templates.__file__).parent / "bao-cao.docx"
     out = tmp_path / "periodic.docx"
