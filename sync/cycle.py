@@ -326,8 +326,7 @@ def plan_writes(
     batches[""].merge(plan_keyed_table(
         status_tab, status_tab.title if status_tab else tabs.status, [H.STATUS_CODE],
         views.status_headers(state.campaigns, [H.prefill_col(code) for code in links]),
-        views.status_rows(state.units, state.campaigns, state.statuses, tz, links,
-                          period_views.current_periods(state.periodic)),
+        views.status_rows(state.units, state.campaigns, state.statuses, tz, links),
         views.status_colouring(state.campaigns), repaint=repaint,
     ))
     detail_tab = control.find_tab(tabs.detail)

@@ -48,6 +48,12 @@ def add_now(parser: argparse.ArgumentParser) -> None:
              "an offset it is local time in the configured timezone; default: the real clock")
 
 
+def add_period(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--period", metavar="PERIOD",
+                        help='a repeating campaign\'s period, e.g. "Tháng 5/2023", "Quý I/2023" '
+                             "(default: the current one)")
+
+
 def config_of(args) -> Config:
     return load_config(args.config)
 

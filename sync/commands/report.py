@@ -17,7 +17,7 @@ A repeating campaign is drafted for its current period (the files and the tab's 
 
 from __future__ import annotations
 
-from sync.commands.common import add_command, add_config, add_now, config_of, now_of
+from sync.commands.common import add_command, add_config, add_now, add_period, config_of, now_of
 from sync.progress import Progress
 from sync.summary import counted
 from sync.unattended.job import drafts_once, file_logging
@@ -32,9 +32,7 @@ def register(sub) -> None:
     parser.add_argument("--pdf", action="store_true",
                         help="also a PDF of each draft (needs LibreOffice); "
                              "default: reports.pdf in the config")
-    parser.add_argument("--period", metavar="PERIOD",
-                        help='a repeating campaign\'s period, e.g. "Tháng 5/2023" (default: the '
-                             "current one)")
+    add_period(parser)
 
 
 def run(args) -> int:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 
 from sync.backends import open_backend
-from sync.commands.common import add_command, add_config, add_now, config_of, now_of
+from sync.commands.common import add_command, add_config, add_now, add_period, config_of, now_of
 from sync.cycle import read_state
 from sync.export import periodic_records, status_records
 from sync.summary import status_grid, status_table
@@ -45,9 +45,7 @@ def register(sub) -> None:
     parser.add_argument("--compare", action="store_true",
                         help="repeating campaigns: their comparisons and reporting rates (total, "
                              "groups, units) as JSON")
-    parser.add_argument("--period", metavar="PERIOD",
-                        help='a repeating campaign\'s period, e.g. "Tháng 5/2023", "Quý I/2023" '
-                             "(default: the current one)")
+    add_period(parser)
 
 
 def run(args) -> int:

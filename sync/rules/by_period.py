@@ -62,10 +62,6 @@ class PeriodHistory:
         return replace(self.campaign, period=self.current,
                        deadline=self.schedule.deadline(self.current, tz))
 
-    def due(self, now: datetime, tz: ZoneInfo) -> list[Period]:
-        """The evaluated periods whose deadline had passed at ``now``."""
-        return [p for p in self.periods if self.schedule.deadline(p, tz) < now]
-
     def waiting(self) -> list[int]:
         """The response positions whose period staff must decide."""
         return [i for i, a in enumerate(self.assignments) if a.basis is Basis.STAFF]

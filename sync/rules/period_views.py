@@ -1,5 +1,5 @@
 """What staff see of repeating campaigns: the "Theo kỳ" tab, one row per (campaign, unit) and
-one column per period, each cell that period's status; and the period column of the status tab.
+one column per period, each cell that period's status.
 
 Pure functions; ``plan`` decides which cells need writing. A new period is a new column at the
 right: the tab grows month by month, the earlier columns keep their place.
@@ -7,16 +7,15 @@ right: the tab grows month by month, the earlier columns keep their place.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from sync.rules import headers as H
 from sync.rules.book import Cell
 from sync.rules.by_period import PeriodHistory
-from sync.rules.models import Status, Unit
+from sync.rules.models import Unit
 from sync.rules.periods import Period
-from sync.rules.plan import STATUS_COLOURS, Colouring, Table
-
-NOT_EXPECTED_MARK = "—"
+from sync.rules.plan import Colouring, Table
+from sync.rules.views import NOT_EXPECTED_MARK, status_colour
 
 
 def by_period_headers(histories: Sequence[PeriodHistory]) -> list[str]:
@@ -38,7 +37,7 @@ def by_period_rows(histories: Sequence[PeriodHistory], units: Sequence[Unit]) ->
         for period, statuses in history.periods.items():
             for s in statuses:
                 by_unit.setdefault(s.unit.code, {})[period.label] = s.status.label
-        labels = [p.label for p in history.periods]
+        labels = {p.label for p in history.periods}
         for unit in units:
             mine = by_unit.get(unit.code)
             if mine is None:
@@ -54,17 +53,8 @@ def by_period_rows(histories: Sequence[PeriodHistory], units: Sequence[Unit]) ->
 
 
 def by_period_colouring(headers: Sequence[str]) -> Colouring:
-    def colour_of(value: Cell) -> str | None:
-        status = Status.from_label(str(value))
-        return STATUS_COLOURS[status] if status else None
-
-    return Colouring(frozenset(headers[4:]), colour_of)
-
-
-def current_periods(histories: Mapping[str, PeriodHistory]) -> dict[str, str]:
-    """The status tab's period column of each repeating campaign: the period its status column
-    shows."""
-    return {code: h.current.label for code, h in histories.items()}
+    """The period columns coloured as the status tab's."""
+    return Colouring(frozenset(headers[4:]), status_colour)
 
 
 def _when(period: Period) -> tuple[int, int, int]:

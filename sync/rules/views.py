@@ -51,12 +51,10 @@ def status_headers(campaigns: Sequence[Campaign], extra: Sequence[str] = ()) -> 
 def status_rows(
     units: Sequence[Unit], campaigns: Sequence[Campaign], statuses: Sequence[UnitStatus], tz: ZoneInfo,
     links: Mapping[str, Mapping[str, str]] | None = None,
-    periods: Mapping[str, str] | None = None,
 ) -> Table:
     """One row per unit of the roster, one status column per campaign; with ``links`` (campaign
-    code -> unit code -> pre-filled link), one link column per campaign in it; with ``periods``
-    (a repeating campaign's code -> the period its column shows), that period on every row the
-    campaign expects."""
+    code -> unit code -> pre-filled link), one link column per campaign in it; a repeating
+    campaign's period (the one its column shows) on every row the campaign expects."""
     by_key = {(s.campaign.code, s.unit.code): s for s in statuses}
     columns: dict[str, list[Cell]] = {
         H.STATUS_CODE: [u.code for u in units], H.STATUS_NAME: [u.name for u in units],
@@ -67,9 +65,9 @@ def status_rows(
                                                 for s in mine]
         columns[H.submitted_col(campaign.code)] = [format_vn(s.submitted_at, tz) if s else ""
                                                    for s in mine]
-        if campaign.code in (periods or {}):
-            label = periods[campaign.code]  # type: ignore[index]
-            columns[H.period_col(campaign.code)] = [label if s else "" for s in mine]
+        if campaign.period is not None:  # a repeating campaign: the period its column shows
+            columns[H.period_col(campaign.code)] = [campaign.period.label if s else ""
+                                                    for s in mine]
     for code, by_unit in (links or {}).items():
         columns[H.prefill_col(code)] = [by_unit.get(u.code, "") for u in units]
     return Table(columns)
@@ -77,11 +75,13 @@ def status_rows(
 
 def status_colouring(campaigns: Sequence[Campaign]) -> Colouring:
     """Status cells are coloured by status; the other columns are left as staff format them."""
-    def colour_of(value: Cell) -> str | None:
-        status = Status.from_label(str(value))
-        return STATUS_COLOURS[status] if status else None
+    return Colouring(frozenset(H.status_col(c.code) for c in campaigns), status_colour)
 
-    return Colouring(frozenset(H.status_col(c.code) for c in campaigns), colour_of)
+
+def status_colour(value: Cell) -> str | None:
+    """A status label's colour (None: the cell is not a status)."""
+    status = Status.from_label(str(value))
+    return STATUS_COLOURS[status] if status else None
 
 
 def detail_rows(statuses: Sequence[UnitStatus], tz: ZoneInfo) -> Table:
