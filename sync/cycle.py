@@ -347,7 +347,7 @@ def plan_writes(
             figures_tab, figures_tab.title if figures_tab else tabs.figures,
             [H.FIGURES_CODE, H.FIGURES_NAME],
             views.figures_headers(figures) + comparison_headers(compared),
-            Table({**rows.columns, **_without_keys(comparison_columns(figures, compared))}),
+            Table({**rows.columns, **comparison_columns(figures, compared).columns}),
             formats={**views.figures_formats(figures), **comparison_formats(figures, compared)}))
     if state.periodic:  # "Theo kỳ" and "Tỷ lệ báo cáo" once a campaign repeats
         histories = list(state.periodic.values())
@@ -378,11 +378,6 @@ def plan_writes(
     for batch in batches.values():
         state.problems.extend(doubled_problem(d) for d in batch.doubled)
     return {ref: batch for ref, batch in batches.items() if not batch.is_empty()}
-
-
-def _without_keys(table: Table) -> dict:
-    """A table's columns other than the "Số liệu" keys (its rows are in the keys' order)."""
-    return {h: v for h, v in table.columns.items() if h not in (H.FIGURES_CODE, H.FIGURES_NAME)}
 
 
 def doubled_problem(doubled: Doubled) -> Problem:

@@ -67,17 +67,17 @@ def comparison_columns(table: FigureTable, comparisons: Sequence[Comparison]) ->
     """For the "Số liệu" tab's rows (``table``: the tab's figures, every campaign), column by
     column: the code and name keys, then :func:`comparison_headers`. A unit a comparison does not
     cover has empty cells; a reference value is shown for a unit even when it is not compared
-    (its % is then empty)."""
+    (its % is then empty). Nothing when no comparison has a figure."""
+    figures = [f for c in comparisons for f in c.figures]
+    if not figures:  # no column at all: not even keys that would not match the tab's rows
+        return Table({})
     frame = table.units
     codes, names, groups = frame.index.tolist(), frame["name"].tolist(), frame["group"].tolist()
     members: dict[str, list[int]] = {}
     for i, group in enumerate(groups):
         members.setdefault(group, []).append(i)
-    figures = [f for c in comparisons for f in c.figures]
     columns: dict[str, list[Cell]] = {h: [] for h in (H.FIGURES_CODE, H.FIGURES_NAME,
                                                       *comparison_headers(comparisons))}
-    if not figures:
-        return Table(columns)
     for group, positions in members.items():
         for i in positions:
             columns[H.FIGURES_CODE].append(codes[i])
