@@ -11,7 +11,8 @@ the same period a year before, and how the units have sent their reports over th
   đồng so với kỳ trước (kỳ trước bằng 0)");
 * a period without data is said once, briefly, never compared as 0.
 
-Pure: a :class:`~sync.rules.by_period.PeriodHistory` in, plain dicts of strings out.
+Pure: a :class:`~sync.rules.compare.Comparison` and :class:`~sync.rules.rates.Rates` in (the
+state makes them once, for the sheet and the drafts alike), plain dicts of strings out.
 """
 
 from __future__ import annotations
