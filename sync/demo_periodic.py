@@ -103,13 +103,7 @@ def _typed(rng: random.Random, value: float, decimals: int, percent: bool = Fals
 
 
 def _periods(now: datetime) -> list[Period]:
-    first = Period(2022, 1, PeriodKind.MONTH)
-    last = Period(now.year, now.month, PeriodKind.MONTH)
-    out, period = [], first
-    while period <= last:
-        out.append(period)
-        period = period.shift(1)
-    return out
+    return Period(2022, 1, PeriodKind.MONTH).through(Period(now.year, now.month, PeriodKind.MONTH))
 
 
 def _revenue(rng: random.Random, ward: Ward, p: Period) -> float:

@@ -324,3 +324,11 @@ def test_labels_read_back(year, kind, data):
     period = Period(year, data.draw(st.integers(1, kind.per_year)), kind)
     assert read_periods(period.label) == {period}
     assert read_period(period.label.upper(), kind) == period
+
+
+def test_through_lists_each_period_from_one_to_another():
+    nov = Period(2022, 11, PeriodKind.MONTH)
+    assert [p.label for p in nov.through(Period(2023, 2, PeriodKind.MONTH))] == [
+        "Tháng 11/2022", "Tháng 12/2022", "Tháng 1/2023", "Tháng 2/2023"]
+    assert nov.through(nov) == [nov]
+    assert nov.through(Period(2022, 10, PeriodKind.MONTH)) == []

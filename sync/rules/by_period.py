@@ -89,7 +89,7 @@ def evaluate_periods(campaign: Campaign, units: Sequence[Unit], responses: Respo
     for a in assignments:
         if a.period is not None and a.period > last and schedule.window(a.period, tz)[0] <= now:
             last = a.period
-    periods = _span(schedule.first, last)
+    periods = schedule.first.through(last)
     positions: dict[Period, list[int]] = {p: [] for p in periods}
     verdicts = [Verdict.PERIOD_UNKNOWN] * len(responses)
     # what each response's verdict is said of: its period, or why it has none
@@ -134,14 +134,6 @@ def assign_all(responses: Responses, schedule: Schedule, tz: ZoneInfo) -> list[A
         if found is None:
             found = seen[key] = assign(answer, at, schedule, tz)
         out.append(found)
-    return out
-
-
-def _span(first: Period, last: Period) -> list[Period]:
-    out, period = [], first
-    while period <= last:
-        out.append(period)
-        period = period.shift(1)
     return out
 
 

@@ -88,10 +88,19 @@ class Period:
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def _ordinal(self) -> int:
+        """Periods of this kind since the year 0."""
+        return self.year * self.kind.per_year + self.index - 1
+
     def shift(self, n: int) -> Period:
         """The period ``n`` periods later (earlier when negative)."""
-        position = self.year * self.kind.per_year + self.index - 1 + n
+        position = self._ordinal + n
         return Period(position // self.kind.per_year, position % self.kind.per_year + 1, self.kind)
+
+    def through(self, last: Period) -> list[Period]:
+        """This period and each after it up to ``last`` included (none when ``last`` is earlier)."""
+        return [self.shift(n) for n in range(last._ordinal - self._ordinal + 1)]
 
     def previous(self) -> Period:
         """"Kỳ trước"."""
