@@ -126,9 +126,9 @@ class State:
             if period is None:
                 campaigns.append(campaign)
                 continue
-            mine = self.periodic[campaign.code].statuses(period)
-            statuses += mine
-            campaigns.append(mine[0].campaign if mine else replace(campaign, period=period))
+            history = self.periodic[campaign.code]
+            statuses += history.statuses(period)
+            campaigns.append(history.campaign_at(period))
         order = {code: i for i, code in enumerate(c.code for c in campaigns)}
         statuses.sort(key=lambda s: order[s.campaign.code])  # campaign by campaign, as read
         return replace(self, campaigns=campaigns, statuses=statuses)
@@ -263,7 +263,7 @@ def read_state(config: Config, backend: Backend, now: datetime) -> State:
             by_period = evaluate_periods(campaign, units, responses, exemptions, now, config.tz)
             history = periodic[campaign.code] = by_period.history
             problems += period_problems(history, by_period.rows, tab.title)
-            evaluated.append(history.current_campaign(config.tz))
+            evaluated.append(history.campaign_at(history.current))
             statuses += history.statuses(history.current)
             rows.append(by_period.rows)
             continue

@@ -9,8 +9,8 @@ Pure: parsed data and ``now`` in, statuses and verdicts out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -44,6 +44,7 @@ class PeriodHistory:
     current: Period
     periods: dict[Period, list[UnitStatus]]
     assignments: Sequence[Assignment] = ()
+    copies: Mapping[Period, Campaign] = field(default_factory=dict)  # the row each period saw
 
     @property
     def schedule(self) -> Schedule:
@@ -54,13 +55,9 @@ class PeriodHistory:
         """The period's statuses; none for a period that was not evaluated."""
         return self.periods.get(period, [])
 
-    def current_campaign(self, tz: ZoneInfo) -> Campaign:
-        """The row as the current period's evaluation saw it (its ``period`` and deadline)."""
-        statuses = self.periods.get(self.current)
-        if statuses:
-            return statuses[0].campaign
-        return replace(self.campaign, period=self.current,
-                       deadline=self.schedule.deadline(self.current, tz))
+    def campaign_at(self, period: Period) -> Campaign:
+        """The row as that period's evaluation saw it (its ``period`` and deadline)."""
+        return self.copies.get(period) or replace(self.campaign, period=period)
 
     def waiting(self) -> list[int]:
         """The response positions whose period staff must decide."""
@@ -105,17 +102,17 @@ def evaluate_periods(campaign: Campaign, units: Sequence[Unit], responses: Respo
             period_of[i] = a.period
     mine_only = [e for e in exemptions if e.campaign_code == campaign.code]
     statuses: dict[Period, list[UnitStatus]] = {}
+    copies = {p: replace(campaign, period=p, deadline=schedule.deadline(p, tz)) for p in periods}
     details: dict[int, tuple[tuple[str, ...], timedelta | None]] = {}
     for period in periods:
         at = positions[period]
-        copy = replace(campaign, period=period, deadline=schedule.deadline(period, tz))
-        result = evaluate_campaign(copy, units, responses.take(at),
+        result = evaluate_campaign(copies[period], units, responses.take(at),
                                    [e for e in mine_only if e.period in (None, period)], now)
         statuses[period] = result.statuses
         for n, i in enumerate(at):
             verdicts[i] = result.rows.verdicts[n]
         details.update((at[n], detail) for n, detail in result.rows.details.items())
-    history = PeriodHistory(campaign, current, statuses, assignments)
+    history = PeriodHistory(campaign, current, statuses, assignments, copies)
     return PeriodEvaluation(history, RowResults(responses, verdicts, details, period_of))
 
 
