@@ -295,3 +295,48 @@ def test_a_number_cell_is_its_number_not_the_text_it_prints_as():
     assert read_figures(spec, Answers(["51.375", "1.234"], questions)) == (
         {"Tỷ lệ (%)": 51375.0, "Số hộ": 1234.0}, [])
     assert read_figures(spec, Answers([True, 3], questions))[1]  # a tick box is not a number
+
+
+def test_a_row_of_a_tab_reads_as_its_answers_would_one_by_one():
+    """The reader used for every row of a tab (columns found once, number cells taken as they
+    are) gives what reading each answer on its own gives: short rows, a question the form lacks,
+    text with invisible characters, and number cells at and past the bounds."""
+    import math
+
+    from sync.rules.answers import Answers, Questions
+    from sync.rules.figures import FigureReader, FigureSpec
+    from sync.rules.numbers import LIMIT, NumberError, read_number
+    from sync.rules.text import header_key
+
+    questions = Questions([(0, "Đơn vị"), (2, "Số thu (triệu đồng)"), (3, "Số hộ")])
+    specs = (FigureSpec("Số thu (triệu đồng)"), FigureSpec("số  HỘ"), FigureSpec("Không có"))
+    rows = [["P01", None, 12.5, 3], ["P01", None, "2,5 tỷ"], ["P01"], ["P01", None, -0.0, True],
+            ["P01", None, "\u200b1.234\u00a0", " 7 "], ["P01", None, math.nan, math.inf],
+            ["P01", None, LIMIT, -LIMIT * 10], ["P01", None, "", None]]
+
+    def one_by_one(row):  # each answer on its own: the number a number cell holds, else its text
+        answers, values, unreadable = Answers(row, questions), {}, []
+        for spec, column in zip(specs, (2, 3, None), strict=True):
+            cell = row[column] if column is not None and column < len(row) else None
+            number_cell = isinstance(cell, int | float) and not isinstance(cell, bool)
+            try:
+                number = read_number(cell if number_cell else
+                                     answers.by_key(header_key(spec.question)), spec.question)
+            except NumberError as err:
+                unreadable.append(f"{spec.question}: không đọc được số ({err})")
+                continue
+            if number is not None:
+                values[spec.question] = number
+        return values, unreadable
+
+    reader = FigureReader(specs)
+    for row in rows:
+        assert reader.read(Answers(row, questions)) == one_by_one(row), row
+    assert reader.read(Answers(rows[0], questions))[0] == {"Số thu (triệu đồng)": 12.5,
+                                                           "số  HỘ": 3.0}
+    assert reader.read(Answers(rows[1], questions))[0] == {"Số thu (triệu đồng)": 2500.0}
+    assert math.copysign(1, reader.read(Answers(rows[3], questions))[0]["Số thu (triệu đồng)"]) == 1
+    assert len(reader.read(Answers(rows[5], questions))[1]) == 2  # NaN and infinity: unreadable
+    assert reader.read(Answers(rows[6], questions)) == (
+        {"Số thu (triệu đồng)": LIMIT}, ["số  HỘ: không đọc được số (số quá lớn (quá 10^15), "
+                                         "cần kiểm tra lại)"])

@@ -7,7 +7,8 @@ them all.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from operator import itemgetter
 
 from sync.rules.text import header_key, nfc
 
@@ -18,11 +19,34 @@ class Questions:
     """A responses tab's questions, shared by the :class:`Answers` of all its rows: the column
     of each header, and the header of each :func:`header_key`."""
 
-    __slots__ = ("columns", "by_key")
+    __slots__ = ("columns", "by_key", "_positions", "_takers")
 
     def __init__(self, questions: Sequence[tuple[int, str]]):
         self.columns = {header: i for i, header in questions}
         self.by_key = {header_key(header): header for _, header in questions}
+        self._positions: dict[tuple[str, ...], tuple[int | None, ...]] = {}
+        self._takers: dict[tuple[str, ...], tuple[Callable | None, int]] = {}
+
+    def positions(self, keys: tuple[str, ...]) -> tuple[int | None, ...]:
+        """The column of each question :func:`header_key` ``keys`` name (None: the form lacks
+        it), found once per tab for all its rows."""
+        found = self._positions.get(keys)
+        if found is None:
+            found = tuple(None if (h := self.by_key.get(k)) is None else self.columns[h]
+                          for k in keys)
+            self._positions[keys] = found
+        return found
+
+    def taker(self, keys: tuple[str, ...]) -> tuple[Callable | None, int]:
+        """A function taking the cells of ``keys`` from a row (a tuple of them), and the last
+        column it reads; None when the form lacks one of them, or for fewer than two."""
+        found = self._takers.get(keys)
+        if found is None:
+            positions = self.positions(keys)
+            found = ((itemgetter(*positions), max(positions))
+                     if len(positions) > 1 and None not in positions else (None, -1))
+            self._takers[keys] = found
+        return found
 
 
 class Answers(Mapping[str, str]):
@@ -44,18 +68,19 @@ class Answers(Mapping[str, str]):
         header = self._questions.by_key.get(key)
         return None if header is None else self[header]
 
-    def value_by_key(self, key: str) -> object | None:
-        """As :meth:`by_key`, but a number cell is the number itself, not its text: 51.375 in a
+    def cells_by_keys(self, keys: tuple[str, ...]) -> Sequence[object | None]:
+        """The cell answering each question whose :func:`header_key` is in ``keys`` as the
+        tab holds it (None: no such question, or an empty cell), not its text: 51.375 in a
         number cell is fifty-one and a bit, while the text '51.375' typed by a unit reads the
-        Vietnamese way, as fifty-one thousand (see sync.rules.numbers)."""
-        header = self._questions.by_key.get(key)
-        if header is None:
-            return None
-        i, line = self._questions.columns[header], self._line
-        cell = line[i] if i < len(line) else None
-        if isinstance(cell, int | float) and not isinstance(cell, bool):
-            return cell
-        return self[header]
+        Vietnamese way, as fifty-one thousand (see sync.rules.numbers). The columns are found
+        once per tab; text cells are the caller's to normalise."""
+        line = self._line
+        take, last = self._questions.taker(keys)
+        if take is not None and last < len(line):
+            return take(line)  # every question asked and the row long enough: at C speed
+        size = len(line)
+        return [None if i is None or i >= size else line[i]
+                for i in self._questions.positions(keys)]
 
     def left_empty(self, questions: Sequence[str]) -> tuple[str, ...]:
         """Those of ``questions`` (matched by :func:`header_key`) the form asks and this

@@ -13,7 +13,7 @@ from itertools import islice
 from operator import le
 
 from sync.rules.answers import Answers, answer_by_key
-from sync.rules.figures import read_figures
+from sync.rules.figures import FigureReader
 from sync.rules.matching import CREDITING
 from sync.rules.models import (
     Campaign,
@@ -95,6 +95,7 @@ def evaluate_campaign(
         order = order[::-1]
     counts_at = dict(zip(map(units_at.__getitem__, order), order, strict=True))
 
+    figures_of = FigureReader(campaign.figures).read
     statuses: list[UnitStatus] = []
     details: dict[int, tuple[tuple[str, ...], timedelta | None]] = {}
     for unit in expected:
@@ -106,7 +107,7 @@ def evaluate_campaign(
         status, late_by, missing = _unit_status(campaign, counted, deadline, exemption, now)
         figures: dict[str, float] = {}
         if counted is not None and campaign.figures:
-            figures, unreadable = read_figures(campaign.figures, counted.answers)
+            figures, unreadable = figures_of(counted.answers)
             if unreadable:  # never read as 0: the unit is asked to fix it
                 missing = (*missing, *unreadable)
                 if status in (Status.ON_TIME, Status.LATE):

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sync.rules.answers import Answers, answer_by_key
-from sync.rules.numbers import NumberError, read_number
-from sync.rules.text import clean, header_key, simple_key, split_list
+from sync.rules.numbers import LIMIT, NumberError, read_number
+from sync.rules.text import clean, header_key, nfc, simple_key, split_list
 
 
 class Aggregate(StrEnum):
@@ -100,18 +100,36 @@ def read_figures(
     """The numbers one response gives, by question; and one line per answer that is not a
     number ("Số thu ...: không đọc được '12 tr đ'"), never read as 0. An empty answer or a
     question the form lacks gives neither (the form's header is checked elsewhere)."""
-    values: dict[str, float] = {}
-    unreadable: list[str] = []
-    for spec in specs:
-        key = header_key(spec.question)
+    return FigureReader(specs).read(answers)
+
+
+class FigureReader:
+    """:func:`read_figures` for many responses to the same questions: each question's key is
+    made once, and a number cell within bounds is taken as it is (the common case)."""
+
+    __slots__ = ("_specs", "_keys")
+
+    def __init__(self, specs: tuple[FigureSpec, ...] | list[FigureSpec]):
+        self._specs = tuple(specs)
+        self._keys = tuple(header_key(spec.question) for spec in specs)
+
+    def read(self, answers: Mapping[str, str]) -> tuple[dict[str, float], list[str]]:
         # a number cell is read as the number it holds, not as the text it would print as
-        answer = (answers.value_by_key(key) if isinstance(answers, Answers)
-                  else answer_by_key(answers, key))
-        try:
-            number = read_number(answer, spec.question)
-        except NumberError as err:
-            unreadable.append(f"{spec.question}: không đọc được số ({err})")
-            continue
-        if number is not None:
-            values[spec.question] = number
-    return values, unreadable
+        cells = (answers.cells_by_keys(self._keys) if isinstance(answers, Answers)
+                 else [answer_by_key(answers, key) for key in self._keys])
+        values: dict[str, float] = {}
+        unreadable: list[str] = []
+        for spec, cell in zip(self._specs, cells, strict=True):
+            if cell.__class__ is float and -LIMIT <= cell <= LIMIT:  # NaN fails the bounds
+                values[spec.question] = cell + 0.0  # -0.0 -> 0.0, as read_number gives
+                continue
+            if cell.__class__ is str:
+                cell = nfc(cell).strip()
+            try:
+                number = read_number(cell, spec.question)
+            except NumberError as err:
+                unreadable.append(f"{spec.question}: không đọc được số ({err})")
+                continue
+            if number is not None:
+                values[spec.question] = number
+        return values, unreadable
