@@ -148,7 +148,7 @@ def by_group(statuses: Sequence[UnitStatus]) -> dict[str, list[UnitStatus]]:
     """Unit groups in the roster's order (statuses come in roster order)."""
     groups: dict[str, list[UnitStatus]] = {}
     for s in statuses:
-        groups.setdefault(s.unit.group or "Khác", []).append(s)
+        groups.setdefault(s.unit.listed_group, []).append(s)
     return groups
 
 

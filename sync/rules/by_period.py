@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sync.errors import Problem
-from sync.rules.answers import answer_by_key
 from sync.rules.evaluate import evaluate_campaign
 from sync.rules.models import (
     Campaign,
@@ -119,12 +118,9 @@ def evaluate_periods(campaign: Campaign, units: Sequence[Unit], responses: Respo
 def assign_all(responses: Responses, schedule: Schedule, tz: ZoneInfo) -> list[Assignment]:
     """Each response's period: its "Kỳ báo cáo" answer when the tab has that question, else
     when it was sent. Worked out once per distinct (answer, day sent)."""
-    keys = [header_key(q) for q in PERIOD_QUESTION]
     out: list[Assignment] = []
     seen: dict[tuple[str, object], Assignment] = {}
-    for i in range(len(responses)):
-        answers = responses.answers(i)
-        answer = next((a for k in keys if (a := answer_by_key(answers, k)) is not None), "")
+    for i, answer in enumerate(responses.answers_to([header_key(q) for q in PERIOD_QUESTION])):
         at = responses.submitted_at(i)
         key = (answer, at.astimezone(tz).date() if at is not None else None)
         found = seen.get(key)

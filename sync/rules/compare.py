@@ -7,9 +7,9 @@ growth that is only two more reports. Each group and the total say how many unit
 the units expected in the period. A rate of totals (``Aggregate.RATIO``) counts a unit when it
 gave the rate (not 0) and its base amount in both periods, the units whose numbers enter it.
 
-Groups and totals are aggregated by :func:`sync.rules.figure_table.figure_table`, the campaign's
-own way (sum, mean, ..., rate of totals), on the statuses with every number outside the common
-units removed: one home for the aggregation rules. The reference period's numbers are laid on the
+Groups and totals are aggregated by :func:`sync.rules.figure_table.figure_lines`, the campaign's
+own way (sum, mean, ..., rate of totals), on the numbers of the common units only: one home for
+the aggregation rules. The reference period's numbers are laid on the
 compared period's units (their names and groups), so both sides are grouped alike.
 
 No comparison, never 0: a reference period that was not evaluated (before the campaign's first
@@ -21,12 +21,21 @@ Pure: a :class:`~sync.rules.by_period.PeriodHistory` in, plain records out.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import cached_property
+from typing import NamedTuple
 
 from sync.rules import headers as H
 from sync.rules.by_period import PeriodHistory
-from sync.rules.figure_table import FigureColumn, FigureTable, Line, figure_columns, figure_table
+from sync.rules.figure_table import (
+    FigureColumn,
+    FigureTable,
+    Line,
+    figure_columns,
+    figure_lines,
+    figure_table,
+)
 from sync.rules.figures import Aggregate, FigureSpec
 from sync.rules.models import Campaign, Status, UnitStatus
 from sync.rules.periods import Period
@@ -54,10 +63,10 @@ class Missing(StrEnum):
     NO_VALUE = "no_value"  # units in both, but no aggregate: a rate of totals whose amounts are 0
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One value now against one then. ``difference`` and ``percent`` only when both are
-    numbers; ``percent`` is undefined (None) against 0."""
+    numbers; ``percent`` is undefined (None) against 0. (A tuple: a comparison makes one per
+    unit and figure.)"""
 
     now: float | None
     then: float | None
@@ -126,8 +135,14 @@ class Comparison:
 
     campaign: Campaign
     period: Period
-    table: FigureTable  # the period's own figures (every unit), as the "Số liệu" tab has them
+    statuses: list[UnitStatus] = field(repr=False)  # the period's, every expected unit
     figures: list[FigureComparison]
+
+    @cached_property
+    def table(self) -> FigureTable:
+        """The period's own figures (every unit), as the "Số liệu" tab has them; made when a
+        draft asks (the cycle's figures tab has its own, of every campaign)."""
+        return figure_table(self.statuses, [self.campaign])
 
     def is_empty(self) -> bool:
         return not self.figures
@@ -139,56 +154,53 @@ def compare(history: PeriodHistory, period: Period | None = None) -> Comparison:
     period = period or history.current
     campaign = history.campaign
     now = history.statuses(period)
-    table = figure_table(now, [campaign])
     if not campaign.figures:
-        return Comparison(campaign, period, table, [])
-    # Both sides of both references in one table (pandas costs ~10 ms a table, whatever its
-    # size): each side a copy of the campaign under its own code, its numbers on this period's
-    # units. A reference not evaluated has no number on either side: nothing is compared.
-    sides, masked, copies = {}, [], []
-    for which in Against:
-        then_by_unit = {s.unit.code: s for s in history.statuses(which.of(period))}
-        kept = _common(campaign.figures, now, then_by_unit)
-        sides[which] = then_by_unit, kept[0]
-        for side, numbers in zip(("now", "then"), kept, strict=True):
-            copy = replace(campaign, code=_side(campaign, which, side))
-            copies.append(copy)
-            masked += [s._replace(campaign=copy, figures=tuple(numbers[s.unit.code].items()))
-                       for s in now]
-    joint = figure_table(masked, copies)
-    versus = {which: _versus(history, campaign, now, which.of(period), which, *sides[which],
-                             joint) for which in Against}
+        return Comparison(campaign, period, now, [])
+    versus = {which: _versus(history, campaign, now, which.of(period), which) for which in Against}
     figures = [FigureComparison(column, versus[Against.PREVIOUS][column.header],
                                 versus[Against.YEAR_BEFORE][column.header])
                for column in figure_columns([campaign])]
-    return Comparison(campaign, period, table, figures)
-
-
-def _side(campaign: Campaign, which: Against, side: str) -> str:
-    return f"{campaign.code}\x00{which.value}\x00{side}"
+    return Comparison(campaign, period, now, figures)
 
 
 def _versus(history: PeriodHistory, campaign: Campaign, now: list[UnitStatus],
-            reference: Period, which: Against, then_by_unit: Mapping[str, UnitStatus],
-            kept_now: Mapping[str, Mapping[str, float]], joint: FigureTable) -> dict[str, Versus]:
+            reference: Period, which: Against) -> dict[str, Versus]:
+    """Each figure of ``now`` against ``reference``, by the figure's header. Both sides add up
+    the way the figures tab does (:func:`figure_lines`), each side a copy of the campaign under
+    its own code, on this period's units (their groups, what they owe): a reference not
+    evaluated has no number on either side, and nothing is compared."""
+    then_by_unit = {s.unit.code: s for s in history.statuses(reference)}
+    kept_now, kept_then = _common(campaign.figures, now, then_by_unit)
+    codes = [s.unit.code for s in now]
+    owes = [s.status is not Status.EXEMPT for s in now]
+    sides = [replace(campaign, code=_side(campaign, which, side)) for side in ("now", "then")]
+    values = {H.figure_col(side.code, spec.question): [kept[code].get(spec.question)
+                                                      for code in codes]
+              for side, kept in zip(sides, (kept_now, kept_then), strict=True)
+              for spec in campaign.figures}
+    lines = figure_lines(figure_columns(sides), values, dict.fromkeys(values, owes),
+                         [s.unit.listed_group for s in now])
     evaluated = reference in history.periods
     raw_now = {s.unit.code: dict(s.figures) for s in now}
     raw_then = {code: dict(s.figures) for code, s in then_by_unit.items()}
-    code_now, code_then = _side(campaign, which, "now"), _side(campaign, which, "then")
     out = {}
     for column in figure_columns([campaign]):
         question, header = column.spec.question, column.header
-        mine, theirs = H.figure_col(code_now, question), H.figure_col(code_then, question)
+        mine, theirs = (H.figure_col(side.code, question) for side in sides)
         units = {code: Change(raw_now[code].get(question), raw_then.get(code, {}).get(question),
-                              question not in kept_now[code]) for code in raw_now}
+                              question not in kept_now[code]) for code in codes}
         groups = {line.name.removeprefix(H.FIGURES_SUBTOTAL).strip(): _sides(line, mine, theirs)
-                  for line in joint.groups}
-        total = _sides(joint.total, mine, theirs)
+                  for line in lines[:-1]}
+        total = _sides(lines[-1], mine, theirs)
         missing = (Missing.NOT_EVALUATED if not evaluated
                    else Missing.NO_COMMON_UNIT if not total.covered
                    else Missing.NO_VALUE if total.change is None else None)
         out[header] = Versus(which, reference, missing, units, groups, total)
     return out
+
+
+def _side(campaign: Campaign, which: Against, side: str) -> str:
+    return f"{campaign.code}\x00{which.value}\x00{side}"
 
 
 def _sides(line: Line, mine: str, theirs: str) -> Aggregated:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from sync.rules import headers as H
 from sync.rules.book import Cell
-from sync.rules.compare import Against, Change, Comparison, FigureComparison, Missing, Versus
+from sync.rules.compare import Against, Change, Comparison, Missing, Versus
 from sync.rules.figure_table import FigureTable
 from sync.rules.plan import Table
 from sync.rules.rates import Rate, Rates
@@ -68,54 +68,48 @@ def comparison_columns(table: FigureTable, comparisons: Sequence[Comparison]) ->
     column: the code and name keys, then :func:`comparison_headers`. A unit a comparison does not
     cover has empty cells; a reference value is shown for a unit even when it is not compared
     (its % is then empty). Nothing when no comparison has a figure."""
-    figures = [f for c in comparisons for f in c.figures]
-    if not figures:  # no column at all: not even keys that would not match the tab's rows
-        return Table({})
+    if not any(c.figures for c in comparisons):  # no column at all: not even keys that would
+        return Table({})                         # not match the tab's rows
     frame = table.units
     codes, names, groups = frame.index.tolist(), frame["name"].tolist(), frame["group"].tolist()
     members: dict[str, list[int]] = {}
     for i, group in enumerate(groups):
         members.setdefault(group, []).append(i)
-    columns: dict[str, list[Cell]] = {h: [] for h in (H.FIGURES_CODE, H.FIGURES_NAME,
-                                                      *comparison_headers(comparisons))}
+    # the tab's rows, (kind, key, name): each group's units then its subtotal, the total last
+    rows: list[tuple[str, str | None, str]] = []
     for group, positions in members.items():
-        for i in positions:
-            columns[H.FIGURES_CODE].append(codes[i])
-            columns[H.FIGURES_NAME].append(names[i])
-            for figure in figures:
-                for which in Against:
-                    change = figure.against(which).units.get(codes[i])
-                    _put(columns, figure, which, change)
-            columns[COMPARE_NOTE].append("")
-        _line(columns, comparisons, f"{H.FIGURES_SUBTOTAL} {group}", group)
-    _line(columns, comparisons, H.FIGURES_TOTAL, None)
-    return Table(columns)
-
-
-def _put(columns: dict[str, list[Cell]], figure: FigureComparison, which: Against,
-         change: Change | None) -> None:
-    header = figure.column.header
-    columns[value_col(header, which)].append(_number(None if change is None else change.then))
-    if change is None or not change.both:
-        percent: Cell = ""
-    elif change.percent is None:
-        percent = AGAINST_ZERO
-    else:
-        percent = round(change.percent / 100, 6)
-    columns[percent_col(header, which)].append(percent)
-
-
-def _line(columns: dict[str, list[Cell]], comparisons: Sequence[Comparison], name: str,
-          group: str | None) -> None:
-    columns[H.FIGURES_CODE].append("")
-    columns[H.FIGURES_NAME].append(name)
+        rows += [("unit", codes[i], names[i]) for i in positions]
+        rows.append(("group", group, f"{H.FIGURES_SUBTOTAL} {group}"))
+    rows.append(("group", None, H.FIGURES_TOTAL))
+    columns: dict[str, list[Cell]] = {
+        H.FIGURES_CODE: [key if kind == "unit" else "" for kind, key, _ in rows],
+        H.FIGURES_NAME: [name for _, _, name in rows]}
     for comparison in comparisons:
         for figure in comparison.figures:
             for which in Against:
                 versus = figure.against(which)
-                line = versus.total if group is None else versus.groups.get(group)
-                _put(columns, figure, which, None if line is None else line.change)
-    columns[COMPARE_NOTE].append(comparison_note(comparisons, group))
+                cells = [_cells(versus.units.get(key) if kind == "unit" else
+                                _line_change(versus, key)) for kind, key, _ in rows]
+                columns[value_col(figure.column.header, which)] = [v for v, _ in cells]
+                columns[percent_col(figure.column.header, which)] = [p for _, p in cells]
+    columns[COMPARE_NOTE] = ["" if kind == "unit" else comparison_note(comparisons, key)
+                             for kind, key, _ in rows]
+    return Table(columns)
+
+
+def _line_change(versus: Versus, group: str | None) -> Change | None:
+    line = versus.total if group is None else versus.groups.get(group)
+    return None if line is None else line.change
+
+
+def _cells(change: Change | None) -> tuple[Cell, Cell]:
+    """The reference's value and the % against it."""
+    if change is None:
+        return "", ""
+    if not change.both:
+        return _number(change.then), ""
+    percent = change.percent
+    return _number(change.then), AGAINST_ZERO if percent is None else round(percent / 100, 6)
 
 
 def comparison_note(comparisons: Sequence[Comparison], group: str | None) -> str:

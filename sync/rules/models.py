@@ -11,10 +11,10 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sync.errors import Problem
-from sync.rules.answers import Answers, Questions
+from sync.rules.answers import Answers, Questions, answer_by_key
 from sync.rules.figures import FigureSpec
 from sync.rules.periods import Period, Schedule
-from sync.rules.text import header_key
+from sync.rules.text import header_key, nfc
 
 
 class Status(StrEnum):
@@ -93,6 +93,9 @@ class Resubmission(StrEnum):
     FIRST = "first"  # the first response counts; later ones are superseded
 
 
+OTHER_GROUP = "Khác"  # the group of a unit the roster gives none
+
+
 @dataclass(frozen=True)
 class Unit:
     code: str
@@ -102,6 +105,11 @@ class Unit:
     aliases: tuple[str, ...] = ()
     active: bool = True
     row: int = 0  # sheet row, for messages
+
+    @property
+    def listed_group(self) -> str:
+        """The group the unit is listed and added up under: "Khác" when the roster gives none."""
+        return self.group or OTHER_GROUP
 
 
 @dataclass(frozen=True)
@@ -255,6 +263,19 @@ class Responses(Sequence[Response]):
         if self._questions is None:
             return self._lines[i]  # type: ignore[return-value]
         return Answers(self._lines[i], self._questions)  # type: ignore[arg-type]
+
+    def answers_to(self, keys: Sequence[str]) -> list[str]:
+        """Each response's answer (NFC, stripped) to the first question of ``keys`` (each a
+        :func:`header_key`) the tab asks; "" for every response when it asks none. The column
+        is found once for the tab."""
+        if self._questions is None:
+            return [next((a for k in keys if (a := answer_by_key(line, k)) is not None), "")
+                    for line in self._lines]  # type: ignore[arg-type]
+        column = next((i for i in self._questions.positions(tuple(keys)) if i is not None), None)
+        if column is None:
+            return [""] * len(self._lines)
+        return [nfc(line[column] if column < len(line) else None).strip()
+                for line in self._lines]  # type: ignore[index, arg-type]
 
     def submitted_at(self, i: int) -> datetime | None:
         """The aware moment of position ``i``."""

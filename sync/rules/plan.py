@@ -332,7 +332,9 @@ def _idle(values: set[object]) -> set[object]:
     every distinct value in one pass, without a call each."""
     if set(map(type, values)) == {str} and "".join(values).isprintable():  # type: ignore[arg-type]
         return values & {""}  # (text only, all printable: at C speed)
-    unsure = {v for v in values if v.__class__ is not str or not v or not v.isprintable()}
+    # a number always shows (as digits); printable text with a character too
+    unsure = {v for v in values if v.__class__ not in (int, float)
+              and (v.__class__ is not str or not v or not v.isprintable())}
     return {v for v in unsure if not _takes(v)}
 
 

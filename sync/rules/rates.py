@@ -23,7 +23,6 @@ from sync.rules.periods import Period
 
 SENT = (Status.ON_TIME, Status.LATE, Status.INCOMPLETE)
 COMPLETE = (Status.ON_TIME, Status.LATE)
-OTHER_GROUP = "Khác"  # a unit without a group, as in the figures table
 
 
 def on_time(s: UnitStatus) -> bool:
@@ -78,7 +77,7 @@ class UnitRate:
 
     @property
     def group(self) -> str:
-        return self.unit.group or OTHER_GROUP
+        return self.unit.listed_group
 
 
 @dataclass(frozen=True)
