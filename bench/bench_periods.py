@@ -8,17 +8,19 @@ day), 10% late; "Kỳ báo cáo" typed as clerks type it ("Tháng 6/2023",
 Measures, in the same run and on the same books (CPU time, ``time.process_time``, median of
 ``--repeat``):
 
-* ours: the public path on books already read (no I/O): ``sync.cycle.read_state`` (parse, match,
-  assign each response its period, evaluate each period on its own: ``State.periodic``), then
-  each period's figures (``figure_table`` over the period's statuses) and its comparisons with the
-  period before and the same period a year before (``sync.rules.compare``: totals, groups, per
-  unit); also shown, what a sync computes of it: every period evaluated, the figures and the
-  comparison of the current period only;
-* baseline: pandas doing the same arithmetic directly on the tab's values: the period from the
-  "Kỳ báo cáo" column (one regex), the unit by its name (a dict), on time against each period's
-  deadline, the last response per unit and period, the figures per unit and period, per-period
-  sums, the change from the period before and from a year before (totals and per unit), and the
-  missing units of each period.
+* ours, **what a sync computes** (the ratio against the goal): ``sync.cycle.read_state`` (parse,
+  match, assign each response its period, evaluate every period on its own: ``State.periodic``)
+  then ``plan_writes`` on the books already read (no I/O), a first cycle, every tab to write:
+  the responses tab's verdicts, the status tab, "Số liệu" with the current period's figures and
+  its comparisons with the period before and the same period a year before
+  (``sync.rules.compare``: totals, groups, per unit), "Theo kỳ", "Tỷ lệ báo cáo";
+* also shown, what no sync does: every one of the 24 periods' figure tables and comparisons
+  (``figure_table`` and ``compare`` per period), and where the time goes;
+* baseline: pandas doing the history's arithmetic directly on the tab's values: the period from
+  the "Kỳ báo cáo" column (one regex), the unit by its name (a dict), on time against each
+  period's deadline, the last response per unit and period, the figures per unit and period,
+  per-period sums, the change from the period before and from a year before (totals and per
+  unit), and the missing units of each period.
 
 Prints both, the ratio and the goal (within 5x of pandas: docs/performance.md).
 
@@ -47,9 +49,10 @@ from workload import InMemory  # noqa: E402
 
 from sync.backends.local import LocalWorkbookBackend  # noqa: E402
 from sync.config import load_config  # noqa: E402
-from sync.cycle import read_state  # noqa: E402
+from sync.cycle import plan_writes, read_state  # noqa: E402
 from sync.demo import CONFIG_TEMPLATE  # noqa: E402
 from sync.rules import headers as H  # noqa: E402
+from sync.rules.compare import compare  # noqa: E402
 from sync.rules.figure_table import figure_table  # noqa: E402
 from sync.rules.timeparse import parse_moment  # noqa: E402
 
@@ -176,25 +179,6 @@ def baseline(values: list[list], codes: dict[str, str]) -> dict[str, pd.DataFram
     }
 
 
-# --- ours: the public path ------------------------------------------------------------------------
-try:  # the comparisons (issue 22, part 2): on main once the compare branch is merged
-    from sync.rules.compare import compare
-except ImportError:  # pragma: no cover - measured without them, and said so
-    compare = None
-
-
-def ours(config, backend, now) -> list:
-    """Every period evaluated (``read_state``), then each period's figures and comparisons."""
-    state = read_state(config, backend, now)
-    history = state.periodic[CODE]
-    out = []
-    for period in history.periods:
-        out.append(figure_table(history.statuses(period), [history.campaign]))
-        if compare is not None:
-            out.append(compare(history, period))
-    return out
-
-
 def cpu_seconds(fn: Callable[[], object], repeat: int) -> float:
     """CPU time of ``fn()`` (this process), the median of ``repeat`` runs."""
     return median_seconds(fn, repeat, time.process_time)
@@ -216,43 +200,38 @@ def main() -> None:
     values = books[""].tabs[TAB].values
     codes = {name: f"P{i:03d}" for i, name in enumerate(ward_names(args.wards), 1)}
     base = cpu_seconds(lambda: baseline(values, codes), args.repeat)
-    mine = cpu_seconds(lambda: ours(config, backend, now), args.repeat)
-    print(f"{len(values) - 1:,} responses: {args.periods} monthly periods x {args.wards} wards x "
-          f"{args.figures} figures (CPU time, median of {args.repeat})")
-    print(f"baseline: pandas (period, last per unit, pivot, sums, changes)  {base:7.3f} s")
     state = read_state(config, backend, now)
     history = state.periodic[CODE]
     _check(history, baseline(values, codes))
-    what = "figures + comparisons" if compare else "figures (no comparisons on this branch)"
-    print(f"ours: read_state (every period evaluated) + {what}  {mine:7.3f} s   "
-          f"ratio {mine / base:5.2f}   (goal: within {GOAL:.0f}x)")
+    print(f"{len(values) - 1:,} responses: {args.periods} monthly periods x {args.wards} wards x "
+          f"{args.figures} figures (CPU time, median of {args.repeat})")
+    print(f"baseline: pandas (period, last per unit, pivot, sums, changes)  {base:7.3f} s")
+    cycle = cpu_seconds(lambda: a_sync(config, backend, now), args.repeat)
+    print(f"ours, what a sync computes: read_state + plan_writes (every period evaluated, the "
+          f"current one's figures and comparisons, every tab planned)  {cycle:7.3f} s   "
+          f"ratio {cycle / base:5.2f}   (goal: within {GOAL:.0f}x)")
     # where the time goes
     evaluated = cpu_seconds(lambda: read_state(config, backend, now), args.repeat)
-    tables = cpu_seconds(lambda: [figure_table(history.statuses(p), [history.campaign])
-                                  for p in history.periods], args.repeat)
     print(f"  of which read_state (parse, match, {len(history.periods)} periods evaluated)  "
           f"{evaluated:7.3f} s")
-    print(f"  of which {len(history.periods)} figure tables (figure_table per period)     "
-          f"{tables:7.3f} s   ({tables / len(history.periods) * 1000:.1f} ms each)")
-    if compare is not None:
-        compared = cpu_seconds(lambda: [compare(history, p) for p in history.periods],
-                               args.repeat)
-        print(f"  of which {len(history.periods)} comparisons (compare per period)          "
-              f"{compared:7.3f} s")
-    cycle = cpu_seconds(lambda: current_only(config, backend, now), args.repeat)
-    print(f"ours, what a cycle computes: read_state + the current period's figures"
-          f"{' and comparison' if compare else ''}  {cycle:7.3f} s   ratio {cycle / base:5.2f}")
+    one = cpu_seconds(lambda: compare(history), args.repeat)
+    print(f"  of which the current period's comparison (compare)          {one:7.3f} s")
+    print(f"  of which plan_writes (figures, comparisons, tabs)           "
+          f"{cycle - evaluated:7.3f} s")
+    tables = cpu_seconds(lambda: [figure_table(history.statuses(p), [history.campaign])
+                                  for p in history.periods], args.repeat)
+    compared = cpu_seconds(lambda: [compare(history, p) for p in history.periods], args.repeat)
+    print(f"no sync does this: the {len(history.periods)} periods' figure tables  {tables:7.3f} s "
+          f"({tables / len(history.periods) * 1000:.1f} ms each), their comparisons  "
+          f"{compared:7.3f} s ({compared / len(history.periods) * 1000:.1f} ms each); with "
+          f"read_state  {evaluated + tables + compared:7.3f} s   ratio "
+          f"{(evaluated + tables + compared) / base:5.2f}")
 
 
-def current_only(config, backend, now) -> list:
-    """What a sync computes of it: every period evaluated (statuses, the "Theo kỳ" tab), the
-    figures and comparisons of the current period only (the "Số liệu" tab)."""
-    state = read_state(config, backend, now)
-    history = state.periodic[CODE]
-    out: list = [figure_table(history.statuses(history.current), [history.campaign])]
-    if compare is not None:
-        out.append(compare(history))
-    return out
+def a_sync(config, backend, now) -> dict:
+    """What a sync computes: every period evaluated, then every tab planned (the first cycle on
+    these books: the tool's tabs are new, every cell to write)."""
+    return plan_writes(config, read_state(config, backend, now))
 
 
 def _check(history, theirs: dict[str, pd.DataFrame]) -> None:
