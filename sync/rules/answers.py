@@ -19,13 +19,14 @@ class Questions:
     """A responses tab's questions, shared by the :class:`Answers` of all its rows: the column
     of each header, and the header of each :func:`header_key`."""
 
-    __slots__ = ("columns", "by_key", "_positions", "_takers")
+    __slots__ = ("columns", "by_key", "_positions", "_takers", "_asked")
 
     def __init__(self, questions: Sequence[tuple[int, str]]):
         self.columns = {header: i for i, header in questions}
         self.by_key = {header_key(header): header for _, header in questions}
         self._positions: dict[tuple[str, ...], tuple[int | None, ...]] = {}
         self._takers: dict[tuple[str, ...], tuple[Callable | None, int]] = {}
+        self._asked: dict[tuple[str, ...], tuple[tuple[str, int], ...]] = {}
 
     def positions(self, keys: tuple[str, ...]) -> tuple[int | None, ...]:
         """The column of each question :func:`header_key` ``keys`` name (None: the form lacks
@@ -35,6 +36,17 @@ class Questions:
             found = tuple(None if (h := self.by_key.get(k)) is None else self.columns[h]
                           for k in keys)
             self._positions[keys] = found
+        return found
+
+    def asking(self, questions: Sequence[str]) -> tuple[tuple[str, int], ...]:
+        """Those of ``questions`` (headers as staff typed them) the form asks, each with its
+        column; found once per tab."""
+        wanted = tuple(questions)
+        found = self._asked.get(wanted)
+        if found is None:
+            positions = self.positions(tuple(header_key(q) for q in wanted))
+            found = tuple((q, i) for q, i in zip(wanted, positions, strict=True) if i is not None)
+            self._asked[wanted] = found
         return found
 
     def taker(self, keys: tuple[str, ...]) -> tuple[Callable | None, int]:
@@ -85,15 +97,10 @@ class Answers(Mapping[str, str]):
     def left_empty(self, questions: Sequence[str]) -> tuple[str, ...]:
         """Those of ``questions`` (matched by :func:`header_key`) the form asks and this
         response left empty; taken from the row without making each answer's text."""
-        line, by_key, columns = self._line, self._questions.by_key, self._questions.columns
-        empty = []
-        for question in questions:
-            header = by_key.get(header_key(question))
-            if header is not None:
-                i = columns[header]
-                if not answered(line[i] if i < len(line) else None):
-                    empty.append(question)
-        return tuple(empty)
+        line = self._line
+        size = len(line)
+        return tuple(question for question, i in self._questions.asking(questions)
+                     if not answered(line[i] if i < size else None))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._questions.columns)

@@ -117,15 +117,21 @@ def evaluate_periods(campaign: Campaign, units: Sequence[Unit], responses: Respo
 
 def assign_all(responses: Responses, schedule: Schedule, tz: ZoneInfo) -> list[Assignment]:
     """Each response's period: its "Kỳ báo cáo" answer when the tab has that question, else
-    when it was sent. Worked out once per distinct (answer, day sent)."""
+    when it was sent. Worked out once per answer naming the period, else once per distinct
+    (answer, day sent)."""
     out: list[Assignment] = []
     seen: dict[tuple[str, object], Assignment] = {}
+    named: dict[str, Assignment] = {}  # answers that name the period, whenever they were sent
     for i, answer in enumerate(responses.answers_to([header_key(q) for q in PERIOD_QUESTION])):
-        at = responses.submitted_at(i)
-        key = (answer, at.astimezone(tz).date() if at is not None else None)
-        found = seen.get(key)
+        found = named.get(answer)
         if found is None:
-            found = seen[key] = assign(answer, at, schedule, tz)
+            at = responses.submitted_at(i)
+            key = (answer, at.astimezone(tz).date() if at is not None else None)
+            found = seen.get(key)
+            if found is None:
+                found = seen[key] = assign(answer, at, schedule, tz)
+                if found.basis is Basis.ANSWER:
+                    named[answer] = found
         out.append(found)
     return out
 

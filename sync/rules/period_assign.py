@@ -47,13 +47,14 @@ def assign(answer: object, sent_at: datetime | None, schedule: Schedule,
       the clock, so the clock alone does not overrule it.
     - No answer: the period it was sent in (:meth:`Schedule.sent_in`), unless that is before
       the campaign's first period or the timestamp is unreadable (staff)."""
-    by_time = schedule.sent_in(sent_at, tz) if sent_at is not None else None
     text = clean(answer)
     if text:
         named = read_periods(text)
         of_kind = sorted(p for p in named if p.kind is schedule.kind)
-        if len(of_kind) == 1:
+        if len(of_kind) == 1:  # (whenever it was sent)
             return Assignment(of_kind[0], Basis.ANSWER)
+    by_time = schedule.sent_in(sent_at, tz) if sent_at is not None else None
+    if text:
         candidates = _candidates(of_kind, by_time)
         if of_kind:
             shown = ", ".join(p.label for p in of_kind)

@@ -214,12 +214,11 @@ def figures_headers(table: FigureTable) -> list[str]:
 def figures_formats(table: FigureTable) -> dict[str, str]:
     """A number format per figure column, chosen when the column is created: whole numbers
     grouped by thousands, or one or two decimals where a figure has them or is a mean."""
-    out = {}
-    for column in table.columns:
-        values = table.units[column.header].dropna()
-        whole = bool((values == values.round()).all()) and column.spec.aggregate is not Aggregate.MEAN
-        out[column.header] = WHOLE_FORMAT if whole else DECIMAL_FORMAT
-    return out
+    values = table.units[[column.header for column in table.columns]]
+    whole = ((values == values.round()) | values.isna()).all()  # every column at once
+    return {column.header: WHOLE_FORMAT if whole[column.header]
+            and column.spec.aggregate is not Aggregate.MEAN else DECIMAL_FORMAT
+            for column in table.columns}
 
 
 WHOLE_FORMAT = "#,##0"
