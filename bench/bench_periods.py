@@ -199,6 +199,9 @@ def main() -> None:
     now = parse_moment(moment(args.periods), config.tz).at
     values = books[""].tabs[TAB].values
     codes = {name: f"P{i:03d}" for i, name in enumerate(ward_names(args.wards), 1)}
+    # the first run of each in this process (a cron sync is a fresh process: cold caches)
+    base_first = cpu_seconds(lambda: baseline(values, codes), 1)
+    first = cpu_seconds(lambda: a_sync(config, backend, now), 1)
     base = cpu_seconds(lambda: baseline(values, codes), args.repeat)
     state = read_state(config, backend, now)
     history = state.periodic[CODE]
@@ -210,6 +213,8 @@ def main() -> None:
     print(f"ours, what a sync computes: read_state + plan_writes (every period evaluated, the "
           f"current one's figures and comparisons, every tab planned)  {cycle:7.3f} s   "
           f"ratio {cycle / base:5.2f}   (goal: within {GOAL:.0f}x)")
+    print(f"  the first run of each in this process: ours {first:7.3f} s, pandas "
+          f"{base_first:7.3f} s   ratio {first / base_first:5.2f}")
     # where the time goes
     evaluated = cpu_seconds(lambda: read_state(config, backend, now), args.repeat)
     print(f"  of which read_state (parse, match, {len(history.periods)} periods evaluated)  "

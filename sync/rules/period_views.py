@@ -35,8 +35,9 @@ def by_period_rows(histories: Sequence[PeriodHistory], units: Sequence[Unit]) ->
     for history in histories:
         by_unit: dict[str, dict[str, str]] = {}
         for period, statuses in history.periods.items():
+            label = period.label
             for s in statuses:
-                by_unit.setdefault(s.unit.code, {})[period.label] = s.status.label
+                by_unit.setdefault(s.unit.code, {})[label] = s.status.label
         labels = {p.label for p in history.periods}
         for unit in units:
             mine = by_unit.get(unit.code)
