@@ -1,5 +1,5 @@
 """A repeating campaign's columns on "Đợt thu thập": read into a Schedule, bad cells reported
-with tab, row and column (the campaign is then read as a one-off, as before)."""
+with tab, row and column (the campaign is then skipped: it fails closed)."""
 
 from __future__ import annotations
 
@@ -72,6 +72,25 @@ def test_bad_cells_name_tab_row_and_column_and_what_is_valid():
         "tab 'Đợt thu thập', row 5, column 'Kỳ đầu tiên': campaign C4: a periodic campaign "
         "needs its first period (e.g. 'Năm 2025'); the campaign is not evaluated until this is fixed",
     ])
+
+
+def test_a_repeating_campaign_ignores_its_single_deadline_even_unreadable():
+    """Each period's deadline comes from 'Hạn nộp mỗi kỳ': an unreadable 'Hạn nộp' left on a
+    repeating row is a note to clear it, not a fault skipping the campaign; on a one-off row it
+    still is one (no deadline would make every overdue unit pending)."""
+    header = [*HEADER, H.CAMPAIGN_DEADLINE[0]]
+    rows = [["C1", "Tab", "Tên đơn vị", "Tháng", "Tháng 1/2025", "ngày 18 của tháng cuối kỳ", "",
+             "Đợt", "hằng tháng"],
+            ["C2", "Tab", "Tên đơn vị", "", "", "", "", "Đợt", "hằng tháng"]]
+    campaigns, problems = parse_campaigns(Tab("Đợt thu thập", [header, *rows], 1000, 26),
+                                          [Unit("A", "A", "Phường")], TZ, "dmy")
+    monthly, one_off = campaigns
+    assert monthly.fault is None and monthly.schedule is not None and monthly.deadline is None
+    assert [str(p) for p in problems] == [
+        "tab 'Đợt thu thập', row 2, column 'Hạn nộp': campaign C1 repeats, so this deadline is "
+        "not used (each period's comes from 'Hạn nộp mỗi kỳ'); clear the cell (it cannot be "
+        "read: not a date: 'hằng tháng' (expected dd/mm/yyyy H:MM:SS, ISO or a serial))"]
+    assert one_off.fault is not None and one_off.fault.column == H.CAMPAIGN_DEADLINE[0]
 
 
 def test_a_bad_period_cell_is_reported_by_a_sync_and_the_rest_runs(demo_dir, cli):

@@ -236,14 +236,13 @@ def parse_campaigns(
         if not responses_tab and not _links_a_form(line, cols):  # a form names its tab itself
             problems.append(Problem(tab.title, r, H.CAMPAIGN_TAB[0], f"campaign {code} names no responses tab"))
             continue
-        deadline, fault = None, None
+        deadline, unreadable = None, None
         deadline_text = _get(line, c[H.CAMPAIGN_DEADLINE[0]])
         if clean(deadline_text):
             try:
                 deadline = parse_deadline(deadline_text, tz, order)
-            except TimeParseError as err:  # no deadline would make every overdue unit pending
-                fault = Problem(tab.title, r, H.CAMPAIGN_DEADLINE[0],
-                                f"deadline {err}; write it as dd/mm/yyyy (e.g. 30/6/2023)")
+            except TimeParseError as err:
+                unreadable = str(err)
         targets = []
         for target, known in split_targets(get(H.CAMPAIGN_TARGETS), groups, codes):
             if simple_key(target) in _ALL_UNITS:
@@ -271,8 +270,17 @@ def parse_campaigns(
             figures = ()
             problems.append(Problem(tab.title, r, H.CAMPAIGN_FIGURES[0],
                                     f"campaign {code}: {err}; no figures are added up"))
-        schedule, faults = read_schedule({names[0]: get(names) for names in SCHEDULE_COLUMNS},
-                                         tab.title, r, code)
+        period_cells = {names[0]: get(names) for names in SCHEDULE_COLUMNS}
+        schedule, faults = read_schedule(period_cells, tab.title, r, code)
+        fault = None
+        if unreadable is not None and any(period_cells.values()):  # not used: a note
+            problems.append(Problem(tab.title, r, H.CAMPAIGN_DEADLINE[0], (
+                f"campaign {code} repeats, so this deadline is not used (each period's comes "
+                f"from '{H.CAMPAIGN_DEADLINE_RULE[0]}'); clear the cell (it cannot be read: "
+                f"{unreadable})")))
+        elif unreadable is not None:  # no deadline would make every overdue unit pending
+            fault = Problem(tab.title, r, H.CAMPAIGN_DEADLINE[0],
+                            f"deadline {unreadable}; write it as dd/mm/yyyy (e.g. 30/6/2023)")
         if faults:  # never evaluated as a one-off on a guess: skipped, its last statuses kept
             fault = fault or faults[0]
             problems += [p for p in faults if p is not fault]
