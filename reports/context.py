@@ -28,6 +28,7 @@ from reports.header import (
 )
 from reports.lists import (
     annex_groups,
+    asks_proposals,
     award_issuers,
     by_group,
     proposal_lists,
@@ -188,6 +189,7 @@ def campaign_context(config: Config, state: State, campaign: Campaign,
                          if past_deadline else "",
         "units_exempt": unit_names(statuses, Status.EXEMPT, lambda s: extension_note(s, tz)),
         "proposals": {
+            "asked": asks_proposals(campaign, _form_headers(state, campaign)),
             "total": kinds[Kind.COLLECTIVE] + kinds[Kind.INDIVIDUAL],
             "collectives": kinds[Kind.COLLECTIVE],
             "individuals": kinds[Kind.INDIVIDUAL],
@@ -208,6 +210,11 @@ def campaign_context(config: Config, state: State, campaign: Campaign,
         "periodic": (periodic_context(state.comparisons[campaign.code], state.rates[campaign.code])
                      if campaign.code in state.periodic else None),
     }
+
+
+def _form_headers(state: State, campaign: Campaign) -> list[object]:
+    tab = state.books[campaign.spreadsheet].find_tab(campaign.responses_tab)
+    return list(tab.values[0]) if tab is not None and tab.values else []
 
 
 def annex_total(counts: Counter, expected: int, required: int) -> str:

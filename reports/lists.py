@@ -30,6 +30,14 @@ def _question(campaign: Campaign) -> str:
                       or H.DEFAULT_PROPOSALS_QUESTION)
 
 
+def asks_proposals(campaign: Campaign, headers: Sequence[object]) -> bool:
+    """Whether the campaign collects proposals: its row names the question, or its form (the
+    responses tab's ``headers``) has the default one."""
+    if campaign_value(campaign, H.CAMPAIGN_PROPOSALS_QUESTION):
+        return True
+    return _question(campaign) in {header_key(h) for h in headers}
+
+
 def proposals_of(campaign: Campaign, statuses: Sequence[UnitStatus]) -> list[Proposal]:
     """Only the response that counts contributes, in the configured question."""
     question = _question(campaign)

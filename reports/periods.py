@@ -23,8 +23,9 @@ from reports.vn import join_and
 from sync.rules.compare import Against, Comparison, FigureComparison, Missing, Versus
 from sync.rules.figures import Aggregate
 from sync.rules.numbers import vn_number
-from sync.rules.periods import PeriodKind
+from sync.rules.periods import Period, PeriodKind
 from sync.rules.rates import Rate, Rates
+from sync.rules.text import strip_accents
 
 NAMED_LAGGARDS = 3  # units named for the periods they have not sent, the most first
 NAMED_NEVER = 5  # units that sent no period, named up to this many (more are counted)
@@ -61,17 +62,33 @@ def _references(comparison: Comparison) -> list[Against]:
     return [Against.YEAR_BEFORE, Against.PREVIOUS]
 
 
-def subject(figure: FigureComparison, style: Style) -> str:
-    """"Tổng số thu ngân sách", "Điểm đánh giá bình quân", as the figures section names them."""
+def subject(figure: FigureComparison, style: Style, period: Period) -> str:
+    """"Tổng số thu ngân sách tháng 6/2026", "Điểm đánh giá bình quân quý II/2026", as the
+    figures section names the figure, with the period where a clerk would say it (see
+    :func:`in_period`)."""
     label, way = style.label, figure.spec.aggregate
     if way is Aggregate.SUM:
-        return f"Tổng {label[:1].lower() + label[1:]}"
+        return in_period(f"Tổng {label[:1].lower() + label[1:]}", period)
     if way is Aggregate.COUNT:
-        return f"Số đơn vị báo cáo {label[:1].lower() + label[1:]}"
+        return in_period(f"Số đơn vị báo cáo {label[:1].lower() + label[1:]}", period)
     if way is Aggregate.RATIO:
         base = split_unit(figure.spec.base)[0]
-        return f"{label} (tính trên tổng {base[:1].lower() + base[1:]})"
-    return f"{label} {WAY_WORDS[way]}"
+        return f"{in_period(label, period)} (tính trên tổng {base[:1].lower() + base[1:]})"
+    return in_period(f"{label} {WAY_WORDS[way]}", period)
+
+
+def in_period(phrase: str, period: Period) -> str:
+    """The figure's phrase said of ``period``: "Số thu trong tháng" -> "Số thu trong tháng
+    6/2026" (the kind's word not said twice); a figure of the year -> "Dự toán năm 2026"; one
+    counted from the start of the year -> "Lũy kế từ đầu năm đến tháng 6/2026" ("... đến hết
+    6 tháng đầu năm 2026", "... từ đầu năm 2026")."""
+    key = strip_accents(phrase).casefold()
+    if key.endswith(" tu dau nam") and period.kind is not PeriodKind.YEAR:
+        through = "đến hết" if period.kind is PeriodKind.HALF_YEAR else "đến"
+        return f"{phrase} {through} {period.label[:1].lower() + period.label[1:]}"
+    if key.endswith(" nam"):
+        return f"{phrase} {period.year}"
+    return of_period(phrase, period)
 
 
 def _percent(value: float) -> str:
@@ -118,7 +135,7 @@ def figure_sentence(comparison: Comparison, figure: FigureComparison, style: Sty
             note += f", {style.number(total.change.now)} so với {style.say(total.change.then)}"
         notes.append(note)
     # mid-sentence, the kind's word not said twice: "Tổng số thu trong tháng 6/2026"
-    text = (f"{of_period(subject(figure, style), comparison.period)} đạt "
+    text = (f"{subject(figure, style, comparison.period)} đạt "
             f"{style.say(now_total)}, " + " và ".join(phrases))
     pairs = {(figure.against(w).total.covered, figure.against(w).total.expected)
              for w in compared}

@@ -446,6 +446,9 @@ def report() -> Document:
     comparisons(doc, body, tag)
     para(doc, "[[Cần viết: kết quả theo từng nội dung, chỉ tiêu; mô hình, cách làm hay; gương "
               "điển hình tiêu biểu.]]", style=BODY, before=6)
+    # a form that asks for no proposal (a budget report) has no such section, unless some came
+    tag("{%p if proposals.asked or proposals.total or proposals.unclear "
+        "or proposals.unidentified %}")
     heading("3. Đề nghị khen thưởng")
     tag("{%p if proposals.total %}")
     lead_in("Các đơn vị đề nghị khen thưởng {{ proposals.who }} (danh sách tại Phụ lục I kèm "
@@ -473,6 +476,7 @@ def report() -> Document:
     tag("{%p if proposals.unidentified %}")
     after_table("Ngoài ra, có {{ proposals.unidentified }} đề nghị từ lượt gửi chưa xác định được "
                 "đơn vị, xếp riêng ở cuối Phụ lục I, cần kiểm tra trước khi xét.")
+    tag("{%p endif %}")
     tag("{%p endif %}")
     heading("III. ĐÁNH GIÁ CHUNG")
     heading("1. Ưu điểm")

@@ -72,6 +72,25 @@ def _history(now_total=12_600, may_total=13_000, last_total=11_200, n=11,
 NOW = datetime(2026, 7, 10, 9, tzinfo=TZ)  # June's deadline (5 July) has passed
 
 
+@pytest.mark.parametrize(("phrase", "period", "said"), [
+    ("Tổng số thu trong tháng", Period(2026, 6, PeriodKind.MONTH), "Tổng số thu trong tháng 6/2026"),
+    ("Tổng lũy kế từ đầu năm", Period(2026, 6, PeriodKind.MONTH),
+     "Tổng lũy kế từ đầu năm đến tháng 6/2026"),
+    ("Tổng lũy kế từ đầu năm", Period(2026, 2, PeriodKind.QUARTER),
+     "Tổng lũy kế từ đầu năm đến quý II/2026"),
+    ("Tổng lũy kế từ đầu năm", Period(2026, 1, PeriodKind.HALF_YEAR),
+     "Tổng lũy kế từ đầu năm đến hết 6 tháng đầu năm 2026"),
+    ("Tổng lũy kế từ đầu năm", Period(2026, 1, PeriodKind.YEAR), "Tổng lũy kế từ đầu năm 2026"),
+    ("Tổng dự toán năm", Period(2026, 6, PeriodKind.MONTH), "Tổng dự toán năm 2026"),
+    ("Tổng số thu 6 tháng", Period(2026, 1, PeriodKind.HALF_YEAR),
+     "Tổng số thu 6 tháng đầu năm 2026"),
+    ("Số hộ nghèo tháng 5/2026", Period(2026, 6, PeriodKind.MONTH), "Số hộ nghèo tháng 5/2026"),
+])
+def test_the_period_is_said_where_a_clerk_says_it(phrase, period, said):
+    """Not "Tổng dự toán năm tháng 6/2026" nor "lũy kế từ đầu năm tháng 6/2026"."""
+    assert drafts.in_period(phrase, period) == said
+
+
 def test_the_clerks_sentence():
     context = periodic_context(_history(), NOW)
     assert context["comparisons"][0] == (
@@ -79,7 +98,7 @@ def test_the_clerks_sentence():
         "2025 và giảm 3,1% so với kỳ trước (so sánh trên 11/11 đơn vị có số liệu cả hai kỳ).")
     # a rate moves by percentage points, not by a percentage of itself
     assert context["comparisons"][1] == (
-        "Tỷ lệ so với dự toán (tính trên tổng số thu ngân sách) tháng 6/2026 đạt 80%, tăng 5 "
+        "Tỷ lệ so với dự toán tháng 6/2026 (tính trên tổng số thu ngân sách) đạt 80%, tăng 5 "
         "điểm phần trăm so với cùng kỳ năm 2025 và tăng 5 điểm phần trăm so với kỳ trước (so "
         "sánh trên 11/11 đơn vị có số liệu cả hai kỳ).")
     assert context["no_comparison"] == ""
@@ -215,6 +234,12 @@ def test_a_periodic_campaign_through_report(cli, demo_dir):
     # Nhân Chính sent every month; Thượng Đình all but June; the nine others nothing
     assert ("Có 9 đơn vị chưa gửi kỳ nào. Còn thiếu kỳ báo cáo: UBND phường Thượng Đình (1 kỳ: "
             "Tháng 6/2023).") in text
+    # its form asks for no commendation: no empty "Đề nghị khen thưởng" section for a clerk
+    # to delete; the letter's campaigns, whose forms ask, keep theirs
+    assert "3. Đề nghị khen thưởng" not in text and "II. KẾT QUẢ THỰC HIỆN" in text
+    for one_off in ("NTVT", "PCCC"):
+        letter = "\n".join(_texts(next((demo_dir / "out").glob(f"*_{one_off}_bao-cao.docx"))))
+        assert "3. Đề nghị khen thưởng" in letter, one_off
     # May's draft: May against April, the year as far as May
     result = cli("report", "--config", demo_dir / "config.toml", "--now", "2023-06-20T10:00",
                  "--campaign", "THU", "--period", "Tháng 5/2023")
@@ -235,7 +260,8 @@ def test_quarters_and_halves_are_named_as_a_clerk_does(kind, label, words):
     assert history.current.label == label
     said = periodic_context(history, datetime(2026, 12, 31, tzinfo=TZ))["comparisons"]
     # mid-sentence, as a clerk writes it: "quý I/2026", "6 tháng đầu năm 2026"
-    assert said and all(f" {label[:1].lower() + label[1:]} đạt " in s for s in said)
+    named = f" {label[:1].lower() + label[1:]}"
+    assert said and all(named in s and s.index(named) < s.index(" đạt ") for s in said)
     assert any(f"so với {words}" in s or f"bằng {words}" in s for s in said)
 
 
