@@ -115,7 +115,8 @@ def _campaign_drafts(config: Config, state: State, campaign: Campaign, now: date
                              fingerprint, before[FILE_ID], written=False))
             continue
         if template is None:
-            write_summary(context, state.figure_table(campaign.code), path)
+            write_summary(context, state.figure_table(campaign.code), path,
+                          state.comparisons.get(campaign.code))
         else:
             chart = status_chart(context["groups"], context["status_labels"]) \
                 if kind is DraftKind.REPORT else None

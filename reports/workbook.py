@@ -9,6 +9,8 @@ fit the content.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -17,8 +19,13 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reports.figures import split_unit
 from sync.backends.files import write_atomically
-from sync.rules.figure_table import FigureTable
+from sync.rules import headers as H
+from sync.rules.book import Cell
+from sync.rules.compare import Against, Change, Comparison, Missing
+from sync.rules.compare_view import AGAINST_ZERO, PERCENT_FORMAT, line_change, reference_notes
+from sync.rules.figure_table import FigureTable, Line
 from sync.rules.views import DECIMAL_FORMAT, WHOLE_FORMAT, figures_formats
 
 FONT = "Times New Roman"
@@ -30,13 +37,16 @@ FIGURE_WIDTH = 18
 SENT = {"on_time", "late", "incomplete"}
 
 
-def write_summary(context: dict, table: FigureTable, path: Path) -> None:
-    """``context`` is the campaign's draft context; ``table`` its figures (may be empty)."""
+def write_summary(context: dict, table: FigureTable, path: Path,
+                  comparison: Comparison | None = None) -> None:
+    """``context`` is the campaign's draft context; ``table`` its figures (may be empty); a
+    repeating campaign's ``comparison`` adds, after each figure, its change against the period
+    before and the same period a year before (those evaluated)."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Biểu tổng hợp"
-    headers = FIXED + [c.spec.question for c in table.columns]
-    formats = figures_formats(table) if not table.is_empty() else {}
+    columns = _columns(table, comparison)
+    headers = FIXED + [c.title for c in columns]
     last_col = len(headers)
     _title(ws, context, last_col)
     header_row = ws.max_row + 2
@@ -45,10 +55,9 @@ def write_summary(context: dict, table: FigureTable, path: Path) -> None:
         cell.font = Font(name=FONT, size=12, bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BOX
-    ws.row_dimensions[header_row].height = 36  # two lines of a long question
+    ws.row_dimensions[header_row].height = 54 if comparison else 36  # a long question's lines
     row = header_row + 1
     by_code = {u["code"]: u for g in context["annex_groups"] for u in g["units"]}
-    subtotal = {line.name: line for line in table.groups}
     for group in context["annex_groups"]:
         ws.cell(row, 1, group["label"]).font = Font(name=FONT, size=12, bold=True)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
@@ -56,37 +65,93 @@ def write_summary(context: dict, table: FigureTable, path: Path) -> None:
         row += 1
         for unit in group["units"]:
             values = [unit["stt"], unit["name"], unit["status"], unit["submitted"]]
-            for column in table.columns:
-                values.append(table.value(unit["code"], column.header)
-                              if unit["code"] in table.units.index else None)
-            _line(ws, row, values, formats, table, bold=False)
+            _line(ws, row, values + [c.of_unit(unit["code"]) for c in columns], columns,
+                  bold=False)
             row += 1
         name = group["name"]
-        line = next((ln for n, ln in subtotal.items()
-                     if n.casefold().endswith(" " + name.casefold())), None)
         sent = sum(u["status_code"] in SENT for u in group["units"])
         due = sum(u["status_code"] != "exempt" for u in group["units"])
-        _line(ws, row, ["", line.name if line else f"Cộng {name}", f"Đã gửi {sent}/{due}", "",
-                        *(line.values[c.header] if line else None for c in table.columns)],
-              formats, table, bold=True)
+        _line(ws, row, ["", f"{H.FIGURES_SUBTOTAL} {name}", f"Đã gửi {sent}/{due}", "",
+                        *(c.of_group(name) for c in columns)], columns, bold=True)
         row += 1
-    total = table.total if not table.is_empty() else None
     sent = sum(u["status_code"] in SENT for u in by_code.values())
     due = sum(u["status_code"] != "exempt" for u in by_code.values())
     _line(ws, row, ["", "TỔNG CỘNG", f"Đã gửi {sent}/{due}", "",
-                    *((total.values[c.header] for c in table.columns) if total else ())],
-          formats, table, bold=True)
+                    *(c.of_group(None) for c in columns)], columns, bold=True)
     row += 1
-    if total is not None:
+    if not table.is_empty():
         row += 1
-        for result in context["results"] or []:
-            note = (f"{result['heading']}: {result['way']}, số liệu của "
-                    f"{result['covered']}/{result['due']} đơn vị phải gửi.")
+        notes = [f"{result['heading']}: {result['way']}, số liệu của {result['covered']}/"
+                 f"{result['due']} đơn vị phải gửi." for result in context["results"] or []]
+        if comparison is not None and (said := reference_notes(comparison, None)):
+            notes.append(f"Các cột so sánh: {'; '.join(said)}.")
+        for note in notes:
             ws.cell(row, 1, note).font = Font(name=FONT, size=11, italic=True)
             row += 1
     _signature(ws, row + 1, context, last_col)
     _print_setup(ws, header_row, last_col)
     write_atomically(path, wb.save)
+
+
+@dataclass(frozen=True)
+class _Column:
+    """A column after the fixed ones: its header, its value for a unit (by code) and for a
+    group (by name; None: the total), and its number format."""
+
+    title: str
+    of_unit: Callable[[str], Cell | None]
+    of_group: Callable[[str | None], Cell | None]
+    number_format: str
+
+
+def _columns(table: FigureTable, comparison: Comparison | None) -> list[_Column]:
+    """Each figure (the "Số liệu" tab's numbers); after it, for a repeating campaign, its change
+    against each reference period evaluated: a percentage, or for a rate (%) the difference in
+    percentage points (as the report says it)."""
+    if table.is_empty():
+        return []
+    formats = figures_formats(table)
+    lines = {line.name.removeprefix(H.FIGURES_SUBTOTAL).strip(): line for line in table.groups}
+    compared = {f.column.header: f for f in comparison.figures} if comparison else {}
+    references = [w for w in Against
+                  if any(f.against(w).missing is not Missing.NOT_EVALUATED
+                         for f in compared.values())]
+    out = []
+    for column in table.columns:
+        header = column.header
+        out.append(_Column(
+            column.spec.question,
+            lambda code, h=header: table.value(code, h) if code in table.units.index else None,
+            lambda group, h=header: (table.total if group is None else lines.get(group, _NONE)
+                                     ).values.get(h),
+            formats.get(header, DECIMAL_FORMAT)))
+        figure = compared.get(header)
+        if figure is None:
+            continue
+        points = split_unit(column.spec.question)[1] == "%"
+        for which in references:
+            versus = figure.against(which)
+            out.append(_Column(
+                f"So với {which.words} ({versus.reference.label}), "
+                f"{'điểm %' if points else '%'}",
+                lambda code, v=versus, p=points: _change(v.units.get(code), p),
+                lambda group, v=versus, p=points: _change(line_change(v, group), p),
+                POINTS_FORMAT if points else PERCENT_FORMAT))
+    return out
+
+
+POINTS_FORMAT = "+0.0#;-0.0#;0"
+_NONE = Line("", {}, {}, {})
+
+
+def _change(change: Change | None, points: bool) -> Cell | None:
+    """A change as the report says it: in percentage points for a rate, else in percent (a
+    fraction under a percent format); against 0 in words; none when not compared."""
+    if change is None or not change.both:
+        return None
+    if points:
+        return round(change.difference, 6)
+    return AGAINST_ZERO if change.percent is None else round(change.percent / 100, 6)
 
 
 def _title(ws: Worksheet, context: dict, last_col: int) -> None:
@@ -104,8 +169,7 @@ def _title(ws: Worksheet, context: dict, last_col: int) -> None:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
 
 
-def _line(ws: Worksheet, row: int, values: list, formats: dict, table: FigureTable,
-          bold: bool) -> None:
+def _line(ws: Worksheet, row: int, values: list, columns: list[_Column], bold: bool) -> None:
     for col, value in enumerate(values, 1):
         cell = ws.cell(row, col, value)
         cell.font = Font(name=FONT, size=12, bold=bold)
@@ -113,8 +177,7 @@ def _line(ws: Worksheet, row: int, values: list, formats: dict, table: FigureTab
         cell.alignment = Alignment(vertical="top", wrap_text=True,
                                    horizontal="center" if col in (1, 4) else None)
         if col > len(FIXED) and isinstance(value, int | float):
-            header = table.columns[col - len(FIXED) - 1].header
-            cell.number_format = formats.get(header, DECIMAL_FORMAT)
+            cell.number_format = columns[col - len(FIXED) - 1].number_format
         elif col == 1 and isinstance(value, int):
             cell.number_format = WHOLE_FORMAT
         elif isinstance(value, datetime):

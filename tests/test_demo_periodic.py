@@ -208,3 +208,49 @@ def test_the_demo_leaves_it_out_on_asking(cli, tmp_path):
     assert result.code == 0, result.err
     assert not any(x.startswith(CODE) for x in result.out.splitlines())
     assert "Theo kỳ" not in openpyxl.load_workbook(tmp_path / "ws" / "tonghop.xlsx").sheetnames
+
+
+def test_the_summary_workbook_shows_each_figure_against_its_references(cli, tmp_path):
+    """The "Biểu tổng hợp" of the repeating campaign: after each figure its change against
+    Tháng 5/2023 and Tháng 6/2022, per unit and in total, equal to the comparison (in percent; a
+    rate in percentage points, as the report says it); the one-off campaigns' stay as they were
+    (no comparison column)."""
+    from sync.rules.compare import Against, compare
+
+    result = cli("demo", "--dir", tmp_path / "ws")
+    assert result.code == 0, result.err
+    out = tmp_path / "ws" / "out"
+    sheet = openpyxl.load_workbook(next(out.glob(f"*_{CODE}-*_bieu-tong-hop.xlsx"))).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header_at = next(i for i, r in enumerate(rows) if r[0] == "STT")
+    header = rows[header_at]
+    config, now, state = _state(tmp_path / "ws")
+    comparison = compare(state.periodic[CODE])
+    names = {s.unit.name: s.unit.code for s in comparison.statuses}
+    checked = 0
+    for figure in comparison.figures:
+        at = header.index(figure.spec.question)
+        points = figure.spec.question == RATE
+        word = "điểm %" if points else "%"
+        assert header[at + 1:at + 3] == [f"So với kỳ trước (Tháng 5/2023), {word}",
+                                         f"So với cùng kỳ năm trước (Tháng 6/2022), {word}"]
+        for row in rows[header_at + 1:]:
+            code = names.get(row[1])
+            if row[1] == "TỔNG CỘNG":
+                changes = [figure.against(w).total.change for w in Against]
+            elif code is not None:
+                changes = [figure.against(w).units[code] for w in Against]
+            else:
+                continue
+            for change, cell in zip(changes, row[at + 1:at + 3], strict=True):
+                if change is None or not change.both:
+                    assert cell is None
+                    continue
+                expected = change.difference if points else change.percent / 100
+                assert cell == pytest.approx(expected, abs=1e-6), (row[1], figure.spec.question)
+                checked += 1
+    assert checked > 4 * 2 * 8  # four figures, two references, eight units and the total
+    note = next(r[0] for r in rows if str(r[0]).startswith("Các cột so sánh"))
+    assert "so với kỳ trước (Tháng 5/2023) trên 8/11 đơn vị có số liệu cả hai kỳ" in note
+    letter = openpyxl.load_workbook(next(out.glob("*_NTVT_bieu-tong-hop.xlsx"))).active
+    assert not any(str(c.value).startswith("So với") for row in letter.iter_rows() for c in row)

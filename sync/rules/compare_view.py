@@ -89,7 +89,7 @@ def comparison_columns(table: FigureTable, comparisons: Sequence[Comparison]) ->
             for which in Against:
                 versus = figure.against(which)
                 cells = [_cells(versus.units.get(key) if kind == "unit" else
-                                _line_change(versus, key)) for kind, key, _ in rows]
+                                line_change(versus, key)) for kind, key, _ in rows]
                 columns[value_col(figure.column.header, which)] = [v for v, _ in cells]
                 columns[percent_col(figure.column.header, which)] = [p for _, p in cells]
     columns[COMPARE_NOTE] = ["" if kind == "unit" else comparison_note(comparisons, key)
@@ -97,7 +97,8 @@ def comparison_columns(table: FigureTable, comparisons: Sequence[Comparison]) ->
     return Table(columns)
 
 
-def _line_change(versus: Versus, group: str | None) -> Change | None:
+def line_change(versus: Versus, group: str | None) -> Change | None:
+    """The change of ``group``'s line (None: the total); None when it has none."""
     line = versus.total if group is None else versus.groups.get(group)
     return None if line is None else line.change
 
@@ -113,30 +114,35 @@ def _cells(change: Change | None) -> tuple[Cell, Cell]:
 
 
 def comparison_note(comparisons: Sequence[Comparison], group: str | None) -> str:
-    """"NSNN: so với kỳ trước (Tháng 5/2026) trên 10/11 đơn vị có số liệu cả hai kỳ; so với
-    cùng kỳ năm trước (Tháng 6/2025): chưa có số liệu kỳ đó"; when figures cover different
+    """"NSNN: so với kỳ trước (Tháng 5/2026) trên 10/11 đơn vị có số liệu cả hai kỳ; NSNN: so
+    với cùng kỳ năm trước (Tháng 6/2025): chưa có số liệu kỳ đó"; when figures cover different
     units, each figure's count ("... trên các đơn vị có số liệu cả hai kỳ: Số thu 4/9, ...")."""
-    parts = []
-    for comparison in comparisons:
-        if not comparison.figures:
+    return "; ".join(f"{c.campaign.code}: {part}" for c in comparisons
+                     for part in reference_notes(c, group))
+
+
+def reference_notes(comparison: Comparison, group: str | None) -> list[str]:
+    """Per reference period, what ``group``'s line (None: the total) compares: "so với kỳ
+    trước (Tháng 5/2026) trên 10/11 đơn vị có số liệu cả hai kỳ"."""
+    parts: list[str] = []
+    if not comparison.figures:
+        return parts
+    for which in Against:
+        versus = [f.against(which) for f in comparison.figures]
+        head = f"so với {which.words} ({versus[0].reference.label})"
+        if all(v.missing is Missing.NOT_EVALUATED for v in versus):
+            parts.append(f"{head}: chưa có số liệu kỳ đó")
             continue
-        for which in Against:
-            versus = [f.against(which) for f in comparison.figures]
-            head = (f"{comparison.campaign.code}: so với {which.words} "
-                    f"({versus[0].reference.label})")
-            if all(v.missing is Missing.NOT_EVALUATED for v in versus):
-                parts.append(f"{head}: chưa có số liệu kỳ đó")
-                continue
-            lines = [(f, _of(v, group)) for f, v in zip(comparison.figures, versus, strict=True)]
-            lines = [(f, line) for f, line in lines if line is not None and line[1]]
-            pairs = {line for _, line in lines}
-            if len(pairs) == 1:
-                covered, expected = pairs.pop()
-                parts.append(f"{head} trên {covered}/{expected} đơn vị có số liệu cả hai kỳ")
-            elif pairs:
-                each = ", ".join(f"{f.spec.question} {c}/{e}" for f, (c, e) in lines)
-                parts.append(f"{head} trên các đơn vị có số liệu cả hai kỳ: {each}")
-    return "; ".join(parts)
+        lines = [(f, _of(v, group)) for f, v in zip(comparison.figures, versus, strict=True)]
+        lines = [(f, line) for f, line in lines if line is not None and line[1]]
+        pairs = {line for _, line in lines}
+        if len(pairs) == 1:
+            covered, expected = pairs.pop()
+            parts.append(f"{head} trên {covered}/{expected} đơn vị có số liệu cả hai kỳ")
+        elif pairs:
+            each = ", ".join(f"{f.spec.question} {c}/{e}" for f, (c, e) in lines)
+            parts.append(f"{head} trên các đơn vị có số liệu cả hai kỳ: {each}")
+    return parts
 
 
 def _of(versus: Versus, group: str | None) -> tuple[int, int] | None:
