@@ -90,6 +90,14 @@ class State:
     def statuses_of(self, campaign_code: str) -> list[UnitStatus]:
         return [s for s in self.statuses if s.campaign.code == campaign_code]
 
+    def every_period(self) -> list[UnitStatus]:
+        """The statuses shown, then a repeating campaign's other evaluated periods' (a late
+        report for last month is a response that counts too: it gets its receipt)."""
+        shown = {(c.code, c.period) for c in self.campaigns if c.code in self.periodic}
+        return [*self.statuses, *(s for code, history in self.periodic.items()
+                                  for period, statuses in history.periods.items()
+                                  if (code, period) not in shown for s in statuses)]
+
     def chosen(self, codes: Iterable[str] | None) -> list[Campaign]:
         """The campaigns named by ``--campaign`` codes (any case), all when None; a code that
         was not evaluated is a UsageError listing those that were."""

@@ -256,3 +256,43 @@ def test_an_office_folder_of_reminder_templates_still_gets_the_bundled_receipt_o
     msg = _receipts(inbox)["P04"][1][1]
     assert msg["Subject"] == "Đã nhận: UBND phường Khương Mai"
     assert _body(msg).strip() == "đã nhận, hợp lệ (28/06/2023 09:30)"
+
+
+def test_a_late_report_for_an_earlier_period_gets_a_receipt_naming_that_period(
+        demo_dir, cli, smtp_server):  # noqa: F811
+    """A repeating campaign: last month's report sent late gets its receipt, said of that month
+    and its deadline (not of the current period's); this month's report gets its own."""
+    from .test_by_period import NOW, TAB, add_periodic_campaign
+
+    inbox, port = smtp_server
+    path = demo_dir / "tonghop.xlsx"
+    add_periodic_campaign(path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Đợt thu thập"]
+    col = ws.max_column + 1
+    ws.cell(1, col, H.CAMPAIGN_RECEIPTS[0])
+    thu = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "THU")
+    ws.cell(thu, col, "Có")
+    wb[TAB].append(["19/06/2023 08:00:00", "UBND phường Hạ Đình", "Tháng 5/2023", "88"])  # P07
+    wb[TAB].append(["19/06/2023 09:00:00", "UBND phường Khương Mai", "Tháng 6/2023", "91"])  # P04
+    wb.save(path)
+    config = _with_smtp(demo_dir, port, "\n[reminders]\nenabled = false\n")
+    result = cli("sync", "--config", config, "--now", NOW)
+    assert result.code == 0, result.err
+    got = {}
+    for _, msg in inbox.messages:
+        campaign, unit, code = msg["X-Tonghop-Reminder"].split("/", 2)
+        assert campaign == "THU" and code.startswith("receipt@")
+        got[unit] = msg
+    assert set(got) == {"P07", "P04"}  # the older responses are past the 72 h catch-up
+    may, june = got["P07"], got["P04"]
+    assert may["Subject"] == ("[Xác nhận] THU Tháng 5/2023 - UBND phường Hạ Đình: đã nhận, gửi "
+                              "sau hạn 31 ngày 8 giờ")
+    assert ('nội dung "Báo cáo thu ngân sách tháng" kỳ Tháng 5/2023 của đơn vị, gửi lúc '
+            "19/06/2023 08:00 (hạn nộp 18/05/2023 23:59).") in _body(may)
+    assert june["Subject"] == ("[Xác nhận] THU Tháng 6/2023 - UBND phường Khương Mai: đã nhận, "
+                               "gửi sau hạn 9 giờ")
+    assert "kỳ Tháng 6/2023 của đơn vị, gửi lúc 19/06/2023 09:00 (hạn nộp 18/06/2023 23:59)" in (
+        _body(june))
+    again = cli("sync", "--config", config, "--now", "2023-06-20T11:00")
+    assert again.code == 0 and len(inbox.messages) == 2  # once each

@@ -31,7 +31,7 @@ from sync.progress import Progress, ProgressBackend
 from sync.rules import prefill, views
 from sync.rules.logbook import behind, last_written
 from sync.rules.models import CycleRows
-from sync.rules.receipts import Receipt, due_receipts, is_receipt
+from sync.rules.receipts import Receipt, due_receipts, is_receipt, receipt_code
 from sync.rules.reminders import Due, deadline_key, due_reminders
 from sync.rules.text import one_line
 from sync.rules.timeparse import format_vn
@@ -256,7 +256,7 @@ def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool
         receipts: list[Claim] = []
         if config.smtp.host:  # without a server a receipt has nowhere to go: none claimed
             found, outcome.receipts_left = due_receipts(
-                state.statuses, ledger.receipts_claimed(), now,
+                state.every_period(), ledger.receipts_claimed(), now,
                 timedelta(hours=config.reminders.catch_up_hours),
                 config.reminders.receipts_per_cycle)
             receipts = [_receipt_claim(r, config) for r in found]
@@ -376,12 +376,19 @@ def _deliver(config: Config, state: State, ledger: Ledger, now: datetime,
     mailer = Mailer(config.smtp, config.path, env)
     campaigns = {c.code: c for c in state.campaigns}
     statuses = {(s.campaign.code, s.unit.code): s for s in state.statuses}
+    # a receipt is of the response it names: its period's status (an earlier period's late
+    # report), else the unit's status now
+    received = {(s.campaign.code, s.unit.code, receipt_code(s.submitted_at)): s
+                for s in state.every_period() if s.submitted_at is not None}
 
     def letter(entry: Entry):
         campaign = campaigns.get(entry.campaign)
         if is_receipt(entry.offset):
+            status = (received.get((entry.campaign, entry.unit, entry.offset))
+                      or statuses.get((entry.campaign, entry.unit)))
             subject, body = templates.render(receipt_context(
-                entry, campaign, statuses.get((entry.campaign, entry.unit)), config, now), receipt=True)
+                entry, status.campaign if status else campaign, status, config, now),
+                receipt=True)
         else:
             subject, body = templates.render(reminder_context(entry, campaign, config, now))
         return mailer.message(addresses(entry.email), subject, body, now,
