@@ -213,7 +213,8 @@ def campaign_context(config: Config, state: State, campaign: Campaign,
 
 
 def _form_headers(state: State, campaign: Campaign) -> list[object]:
-    tab = state.books[campaign.spreadsheet].find_tab(campaign.responses_tab)
+    book = state.books.get(campaign.spreadsheet)
+    tab = book.find_tab(campaign.responses_tab) if book is not None else None
     return list(tab.values[0]) if tab is not None and tab.values else []
 
 
