@@ -143,3 +143,27 @@ def test_reminders_that_come_after_the_messages_start_right_below_their_header(d
     campaign = headers.index("Mã đợt")
     assert all(r[campaign] for r in rows)  # 11 reminders in rows 2-12, no gap beside the messages
     assert len(rows) == 11 and [r[0] for r in rows[:4]] == ["NTVT", "KN75", "PCCC", "NSNN"]
+
+
+def test_a_long_list_names_the_first_units_in_order_then_how_many_more():
+    """Thousands of units late is no message to paste (nor a cell to hold): each list names
+    LISTED units, in Vietnamese order, then says how many more."""
+    from sync.rules.chat import LISTED
+
+    campaign = _statuses()[0].campaign
+    many = [UnitStatus(campaign, Unit(f"P{i:04d}", f"Tổ dân phố số {i}", "Phường"),
+                       Status.OVERDUE, DEADLINE) for i in range(LISTED + 2450, 0, -1)]
+    many += [UnitStatus(campaign, Unit(f"Q{i:04d}", f"Đội {i}", "Đội"), Status.INCOMPLETE,
+                        DEADLINE, missing=("Kiến nghị",)) for i in range(LISTED)]
+    text = chat_text(campaign, many, datetime(2023, 7, 1, 9, tzinfo=TZ), TZ)
+    lines = text.splitlines()
+    assert f"Quá hạn, chưa gửi ({vn(LISTED + 2450)}):" in lines
+    named = [line for line in lines if line.startswith("- Tổ dân phố")]
+    assert len(named) == LISTED and named[:2] == ["- Tổ dân phố số 1", "- Tổ dân phố số 10"]
+    assert "- … và 2.450 đơn vị khác" in lines
+    assert f"Còn thiếu nội dung ({LISTED}):" in lines and text.count("khác") == 1  # not cut
+    assert len(text) < 32_767
+
+
+def vn(n: int) -> str:
+    return f"{n:,}".replace(",", ".")

@@ -151,7 +151,11 @@ def _letter_and_tone(ch: str) -> tuple[str, str]:
 def collation_key(value: object) -> tuple:
     """Sort key in Vietnamese alphabetical order: letters first (đ after d, ă â after a), tones
     second (none, huyền, sắc, hỏi, ngã, nặng), then case."""
-    text = clean(value)
+    return _collation_key_of_text(clean(value))
+
+
+@functools.lru_cache(maxsize=KEY_CACHE)  # unit names and groups, sorted again every cycle
+def _collation_key_of_text(text: str) -> tuple:
     primary: list[tuple[int, int | str]] = []
     tones: list[int] = []
     for ch in text.casefold():
