@@ -81,3 +81,28 @@ def test_keys_of_distinct_texts_are_computed_once_and_agree_with_non_text_cells(
 def test_strip_accents_removes_every_combining_mark_and_nothing_else(text):
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     assert strip_accents(text) == "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def test_collation_key_is_letter_by_letter_then_tone_by_tone():
+    """The key, made one cached character at a time, is the rule spelled out: each letter's
+    place (spaces first, then a ă â b c d đ e ê ... y, then anything else by itself), then each
+    tone (none, huyền, sắc, hỏi, ngã, nặng), then the text; on random Vietnamese-ish text."""
+    import random
+
+    from sync.rules import text as T
+
+    def spelled_out(text):
+        primary, tones = [], []
+        for ch in text.casefold():
+            base, tone = T._letter_and_tone(ch)
+            rank = T._LETTER_RANK.get(base)
+            primary.append((1, rank) if rank is not None else (0 if base.isspace() else 2, base))
+            tones.append(T._TONE_ORDER.get(tone[:1], 0))
+        return tuple(primary), tuple(tones), text
+
+    rng = random.Random(7)
+    chars = ("aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợ"
+             "ùúủũụừứửữựỳýỷỹỵ AĂÂĐÊÔƠƯ0123456789-.,()\u00a0z")
+    for _ in range(5000):
+        typed = "".join(rng.choice(chars) for _ in range(rng.randint(0, 12)))
+        assert T.collation_key(typed) == spelled_out(T.clean(typed)), typed

@@ -156,14 +156,18 @@ def collation_key(value: object) -> tuple:
 
 @functools.lru_cache(maxsize=KEY_CACHE)  # unit names and groups, sorted again every cycle
 def _collation_key_of_text(text: str) -> tuple:
-    primary: list[tuple[int, int | str]] = []
-    tones: list[int] = []
-    for ch in text.casefold():
-        base, tone = _letter_and_tone(ch)
-        rank = _LETTER_RANK.get(base)
-        primary.append((1, rank) if rank is not None else (0 if base.isspace() else 2, base))
-        tones.append(_TONE_ORDER.get(tone[:1], 0))
-    return (tuple(primary), tuple(tones), text)
+    keys = list(map(_char_key, text.casefold()))  # (a cold cron cycle keys thousands of names)
+    return (tuple([primary for primary, _ in keys]), tuple([tone for _, tone in keys]), text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _char_key(ch: str) -> tuple[tuple[int, int | str], int]:
+    """One character's place: its letter (spaces first, then the alphabet, then the rest) and
+    its tone."""
+    base, tone = _letter_and_tone(ch)
+    rank = _LETTER_RANK.get(base)
+    primary = (1, rank) if rank is not None else (0 if base.isspace() else 2, base)
+    return primary, _TONE_ORDER.get(tone[:1], 0)
 
 
 def person_sort_key(full_name: object) -> tuple:
