@@ -1,15 +1,16 @@
 """Campaigns from their Google Form: read each linked form once per cycle, fill what the row
-leaves empty, and keep opted-in unit dropdowns equal to the roster.
+leaves empty, and keep opted-in dropdowns as they should be: the unit question equal to the
+roster, a repeating campaign's "Kỳ báo cáo" question listing the periods a unit may report for.
 
 Wiring between the pure rules (``sync.rules.forms``) and the Forms client
 (``sync.backends.forms``); the cycle calls :func:`read_forms` before it reads the response books
-and :func:`keep_unit_lists` after its writes.
+and :func:`keep_form_lists` after its writes.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from sync.backends.base import Backend
@@ -17,18 +18,23 @@ from sync.backends.forms import StaleRevision
 from sync.errors import AccessError, BackendError, Problem
 from sync.rules import headers as H
 from sync.rules.book import Book
+from sync.rules.by_period import PeriodHistory
 from sync.rules.evaluate import expected_units
 from sync.rules.forms import (
     Derived,
     FormFacts,
+    OptionsChange,
     derive,
     form_id,
     old_names,
     options_change,
+    period_options,
     read_form,
     responses_tab,
+    unit_options,
 )
 from sync.rules.models import Campaign, Unit
+from sync.rules.periods import Period
 from sync.rules.text import clean, one_line
 
 log = logging.getLogger(__name__)
@@ -49,6 +55,10 @@ def keeps_unit_list(campaign: Campaign) -> bool:
     return clean(campaign.value(H.CAMPAIGN_SYNC_UNITS)).casefold() in H.YES
 
 
+def keeps_period_list(campaign: Campaign) -> bool:
+    return clean(campaign.value(H.CAMPAIGN_SYNC_PERIODS)).casefold() in H.YES
+
+
 def read_forms(campaigns: Sequence[Campaign], backend: Backend, tab: str) -> FormsRead:
     """One ``forms.get`` per linked form; campaigns with their empty cells filled from it. A
     campaign whose form cannot be read (and of which no copy is kept) gets a ``fault``: the
@@ -58,7 +68,8 @@ def read_forms(campaigns: Sequence[Campaign], backend: Backend, tab: str) -> For
     if not linked:
         return out
     try:
-        client = _client(backend, any(keeps_unit_list(c) for c in linked))
+        client = _client(backend, any(keeps_unit_list(c) or keeps_period_list(c)
+                                      for c in linked))
     except AccessError as err:  # the sign-in cannot read forms: each linked row says so
         out.problems += [Problem(tab, c.row, H.CAMPAIGN_FORM_URL[0], f"campaign {c.code}: {err}",
                                  blocking=not c.responses_tab) for c in linked]
@@ -136,47 +147,100 @@ def with_old_names(units: Sequence[Unit], forms: FormsRead) -> list[Unit]:
             for u in units]
 
 
-def keep_unit_lists(forms: FormsRead, units: Sequence[Unit], backend: Backend,
+def keep_form_lists(forms: FormsRead, units: Sequence[Unit],
+                    periodic: Mapping[str, PeriodHistory], backend: Backend,
                     tab: str) -> FormsRead:
-    """For each opted-in campaign's form: one updateItem when the dropdown differs from the
-    roster's active units of the targeted groups; nothing when it is equal."""
-    done: set[str] = set()
+    """For each opted-in campaign's form, one updateItem per dropdown that differs from what it
+    should list; nothing when equal:
+
+    - "Đồng bộ danh sách đơn vị": the unit question lists the roster's active units of the
+      targeted groups;
+    - "Đồng bộ danh sách kỳ báo cáo" (a repeating campaign): the "Kỳ báo cáo" question lists
+      the current period (of its history in ``periodic``, by campaign code) and the two before
+      it, newest first.
+    """
+    done: set[tuple[str, str]] = set()
     for campaign in forms.campaigns:
-        if campaign.code not in forms.derived or not keeps_unit_list(campaign):
+        if campaign.code not in forms.derived:
             continue
         fid = forms.form_of[campaign.code]
-        if fid in done:
-            continue
-        done.add(fid)
-        facts = forms.facts[fid]
-        question = facts.unit_question()
-        if question is None or question.kind not in ("DROP_DOWN", "RADIO"):
-            forms.problems.append(Problem(tab, campaign.row, H.CAMPAIGN_SYNC_UNITS[0],
-                                          f"campaign {campaign.code}: the form has no dropdown "
-                                          "unit question to keep as the roster"))
-            continue
-        expected = expected_units(campaign, units)
-        change = options_change(question, expected)
-        if change is None:
-            continue
-        names = {u.code: clean(u.name) for u in expected}
-        try:
-            backend.forms(write=True).set_options(fid, facts.revision, question, change.options,
-                                                  names)
-        except (StaleRevision, AccessError, BackendError) as err:
-            problem = Problem(tab, campaign.row, H.CAMPAIGN_SYNC_UNITS[0],
-                              f"campaign {campaign.code}: {err}")
-            forms.problems.append(problem)
-            # a sign-in or sharing to fix shows on stderr; a form edited meanwhile is retried
-            level = logging.ERROR if isinstance(err, AccessError) else logging.WARNING
-            log.log(level, "%s", one_line(problem, 500))
-            continue
-        line = (f"form {fid} ({one_line(facts.title, 60)}): unit list set to the roster "
-                f"({len(change.options)} units; added {len(change.added)}, removed "
-                f"{len(change.removed)})")
-        forms.changes.append(line)
-        renamed = old_names(expected, forms.given.get(fid, {}))
-        log.info("%s; added: %s; removed: %s; old names kept as aliases: %s", line,
-                 one_line("; ".join(change.added), 300), one_line("; ".join(change.removed), 300),
-                 one_line("; ".join(f"{c}: {', '.join(t)}" for c, t in renamed.items()), 300))
+        if keeps_unit_list(campaign) and (fid, "units") not in done:
+            done.add((fid, "units"))
+            _keep_units(forms, campaign, fid, units, backend, tab)
+        if keeps_period_list(campaign) and (fid, "periods") not in done:
+            done.add((fid, "periods"))
+            history = periodic.get(campaign.code)
+            _keep_periods(forms, campaign, fid, history.current if history else None, backend,
+                          tab)
     return forms
+
+
+def _keep_units(forms: FormsRead, campaign: Campaign, fid: str, units: Sequence[Unit],
+                backend: Backend, tab: str) -> None:
+    facts = forms.facts[fid]
+    question = facts.unit_question()
+    if question is None or question.kind not in ("DROP_DOWN", "RADIO"):
+        forms.problems.append(Problem(tab, campaign.row, H.CAMPAIGN_SYNC_UNITS[0],
+                                      f"campaign {campaign.code}: the form has no dropdown "
+                                      "unit question to keep as the roster"))
+        return
+    expected = expected_units(campaign, units)
+    change = options_change(question, unit_options(expected))
+    if change is None:
+        return
+    names = {u.code: clean(u.name) for u in expected}
+    if not _set(forms, campaign, fid, change, names, H.CAMPAIGN_SYNC_UNITS[0], backend, tab):
+        return
+    line = (f"form {fid} ({one_line(facts.title, 60)}): unit list set to the roster "
+            f"({len(change.options)} units; added {len(change.added)}, removed "
+            f"{len(change.removed)})")
+    forms.changes.append(line)
+    renamed = old_names(expected, forms.given.get(fid, {}))
+    log.info("%s; added: %s; removed: %s; old names kept as aliases: %s", line,
+             one_line("; ".join(change.added), 300), one_line("; ".join(change.removed), 300),
+             one_line("; ".join(f"{c}: {', '.join(t)}" for c, t in renamed.items()), 300))
+
+
+def _keep_periods(forms: FormsRead, campaign: Campaign, fid: str, current: Period | None,
+                  backend: Backend, tab: str) -> None:
+    facts = forms.facts[fid]
+    question = facts.period_question()
+    if campaign.schedule is None or current is None:
+        forms.problems.append(Problem(tab, campaign.row, H.CAMPAIGN_SYNC_PERIODS[0],
+                                      f"campaign {campaign.code} does not repeat: no period "
+                                      "list to keep (fill 'Định kỳ' and the columns after it)"))
+        return
+    if question is None or question.kind not in ("DROP_DOWN", "RADIO"):
+        forms.problems.append(Problem(tab, campaign.row, H.CAMPAIGN_SYNC_PERIODS[0],
+                                      f"campaign {campaign.code}: the form has no dropdown "
+                                      "question 'Kỳ báo cáo' to keep"))
+        return
+    change = options_change(question, period_options(campaign.schedule, current))
+    if change is None:
+        return
+    if not _set(forms, campaign, fid, change, {}, H.CAMPAIGN_SYNC_PERIODS[0], backend, tab):
+        return
+    line = (f"form {fid} ({one_line(facts.title, 60)}): period list set to "
+            f"{', '.join(change.options)}")
+    forms.changes.append(line)
+    log.info("%s", line)
+
+
+def _set(forms: FormsRead, campaign: Campaign, fid: str, change: OptionsChange,
+         names: Mapping[str, str], column: str, backend: Backend, tab: str) -> bool:
+    """One updateItem; the form's revision after it kept for the next one. False (a problem
+    said) when it was refused: a form edited meanwhile is retried next cycle."""
+    facts = forms.facts[fid]
+    try:
+        revision = backend.forms(write=True).set_options(fid, facts.revision, change.question,
+                                                         change.options, names)
+    except (StaleRevision, AccessError, BackendError) as err:
+        problem = Problem(tab, campaign.row, column, f"campaign {campaign.code}: {err}")
+        forms.problems.append(problem)
+        # a sign-in or sharing to fix shows on stderr; a form edited meanwhile is retried
+        level = logging.ERROR if isinstance(err, AccessError) else logging.WARNING
+        log.log(level, "%s", one_line(problem, 500))
+        return False
+    if revision:  # a second dropdown of the same form is written against this one
+        forms.facts[fid] = replace(facts, revision=revision)
+    return True

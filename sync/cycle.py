@@ -16,7 +16,7 @@ from itertools import zip_longest
 
 from sync.backends.base import Backend, Book, Cell, WriteBatch
 from sync.board import board_ref, plan_board, read_board
-from sync.campaign_forms import FormsRead, keep_unit_lists, read_forms, with_old_names, with_tab
+from sync.campaign_forms import FormsRead, keep_form_lists, read_forms, with_old_names, with_tab
 from sync.config import Config, tool_tabs
 from sync.errors import AccessError, ConfigError, Problem, UsageError
 from sync.gc_pause import gc_paused
@@ -444,7 +444,7 @@ def run_cycle(config: Config, backend: Backend, now: datetime, dry_run: bool = F
     if dry_run:
         return result
     result.written = apply_writes(backend, result.batches, state.problems)
-    keep_unit_lists(state.forms, state.units, backend, config.tabs.campaigns)
+    keep_form_lists(state.forms, state.units, state.periodic, backend, config.tabs.campaigns)
     log.info("cycle at %s: %d responses, %d cells written", now.isoformat(), len(state.rows),
              result.changed_cells)
     return result

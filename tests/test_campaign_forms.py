@@ -315,3 +315,75 @@ def replace_spreadsheet(campaign, value):
     from dataclasses import replace
 
     return replace(campaign, spreadsheet=value)
+
+
+# --- a repeating campaign's "Kỳ báo cáo" dropdown -------------------------------------------------
+PERIOD_FORM = "1FormTHUmonthlyEditIdAbCdEfGhIjKlMnOpQrStUvWxYz"
+
+
+def test_the_period_dropdown_follows_the_calendar(cli, demo_dir, service_account_key,
+                                                    monkeypatch):
+    """A monthly campaign whose form asks "Kỳ báo cáo" from a dropdown: each sync keeps it to
+    the current period and the two before it, newest first, one request when the period turns
+    and none otherwise; the unit question (a text here) is never taken for the dropdown."""
+    from sync.rules.forms import PERIODS_LISTED
+    from tests.conftest import google_workspace_in
+    from tests.test_by_period import QUESTIONS, TAB, add_periodic_campaign
+
+    add_periodic_campaign(demo_dir / "tonghop.xlsx")
+    ws = google_workspace_in(demo_dir, service_account_key, monkeypatch)
+    items = []
+    for i, title in enumerate(QUESTIONS[1:]):
+        question = {"questionId": format(0x3B000000 + i, "x"), "required": True}
+        if title == "Kỳ báo cáo":
+            question["choiceQuestion"] = {"type": "DROP_DOWN",
+                                          "options": [{"value": "Tháng 3/2023"}]}
+        else:
+            question["textQuestion"] = {"paragraph": False}
+        items.append({"itemId": f"{i:08x}", "title": title, "questionItem": {"question": question}})
+    ws.fake.add_form(PERIOD_FORM, "Báo cáo thu ngân sách tháng", items,
+                     linked_sheet_id=ws.spreadsheet_id, responder_uri=RESPONDER)
+    set_campaign_cells(ws, "THU", {"Link biểu mẫu": f"https://docs.google.com/forms/d/{PERIOD_FORM}/edit",
+                                   "Đồng bộ danh sách kỳ báo cáo": "Có"})
+
+    def periods() -> list[str]:
+        item = next(i for i in ws.fake.form(PERIOD_FORM)["items"] if i["title"] == "Kỳ báo cáo")
+        return [o["value"] for o in item["questionItem"]["question"]["choiceQuestion"]["options"]]
+
+    def sync(now: str) -> None:
+        result = cli("sync", "--config", ws.config_path, "--now", now)
+        assert result.code == 0, result.out + result.err
+
+    check = cli("check", "--config", ws.config_path, "--now", "2023-06-20T10:00")
+    assert ("period list: 'Kỳ báo cáo' will list Tháng 6/2023, Tháng 5/2023, Tháng 4/2023 after "
+            "the next sync") in check.out
+    ws.fake.reset_counts()
+    sync("2023-06-20T10:00")
+    assert ws.fake.count("forms.batchUpdate") == 1
+    assert periods() == ["Tháng 6/2023", "Tháng 5/2023", "Tháng 4/2023"] and PERIODS_LISTED == 3
+    ws.fake.reset_counts()
+    sync("2023-06-21T10:00")  # the same period: nothing written to the form
+    assert ws.fake.count("forms.batchUpdate") == 0
+    sync("2023-07-10T10:00")  # July's deadline (18/07) is now the nearest
+    assert periods() == ["Tháng 7/2023", "Tháng 6/2023", "Tháng 5/2023"]
+    # the campaign's unit question is still the text one, answers still credited by name
+    rows = ws.values(TAB)
+    assert rows[1][rows[0].index(H.MATCHED_COL)].startswith("P01 - ")
+    ws.fake.assert_clean()
+
+
+def test_the_period_list_starts_at_the_first_period_and_a_lone_period_dropdown_is_no_unit_list():
+    from sync.rules.forms import FormFacts, Question, period_options
+    from sync.rules.periods import Anchor, DeadlineRule, Period, PeriodKind, Schedule
+
+    quarterly = Schedule(PeriodKind.QUARTER, Period(2025, 2, PeriodKind.QUARTER),
+                         DeadlineRule(Anchor.LAST_MONTH, 18))
+    assert period_options(quarterly, Period(2025, 3, PeriodKind.QUARTER)) == (
+        "Quý III/2025", "Quý II/2025")
+    assert period_options(quarterly, Period(2026, 1, PeriodKind.QUARTER)) == (
+        "Quý I/2026", "Quý IV/2025", "Quý III/2025")
+    facts = FormFacts("f", "t", "r", "", "", (
+        Question("Đơn vị của bạn", "1", True, 0, kind="text"),
+        Question("Kỳ báo cáo", "2", True, 1, kind="DROP_DOWN", options=("Quý I/2026",))))
+    assert facts.unit_question() is None  # not the period's dropdown
+    assert facts.period_question().title == "Kỳ báo cáo"

@@ -29,14 +29,14 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from sync.backends import open_backend
-from sync.campaign_forms import keeps_unit_list
+from sync.campaign_forms import keeps_period_list, keeps_unit_list
 from sync.commands.common import add_command, add_config, add_now, config_of, now_of
 from sync.config import AuthMode, Config
 from sync.cycle import read_state
 from sync.errors import ExitCode, TonghopError
 from sync.rules import headers as H
 from sync.rules.evaluate import expected_units
-from sync.rules.forms import options_change
+from sync.rules.forms import options_change, period_options, unit_options
 from sync.rules.office import example_rows, left_to_do
 from sync.rules.parse import parse_campaigns
 from sync.rules.period_assign import PERIOD_QUESTION
@@ -167,6 +167,10 @@ def run(args) -> int:
                 say(NOTE, f"campaign {campaign.code}: {one_line(disagreement, 300)}")
             if keeps_unit_list(campaign):
                 say(DETAIL, f"unit list: {dropdown_preview(facts, campaign, state.units)}")
+            if keeps_period_list(campaign):
+                history = state.periodic.get(campaign.code)
+                say(DETAIL, f"period list: "
+                            f"{period_preview(facts, campaign, history.current if history else None)}")
     _check_clock(backend, say)
     _check_periods(config, state, say)
     _check_receipts(config, state, say)
@@ -246,11 +250,25 @@ def dropdown_preview(facts, campaign, units) -> str:
     question = facts.unit_question()
     if question is None or question.kind not in ("DROP_DOWN", "RADIO"):
         return "the form has no dropdown unit question to keep"
-    change = options_change(question, expected_units(campaign, units))
+    change = options_change(question, unit_options(expected_units(campaign, units)))
     if change is None:
         return f"'{one_line(question.title, 60)}' lists the roster ({len(question.options)} units)"
     return (f"'{one_line(question.title, 60)}' will be set to the roster on the next sync: "
             f"{len(change.options)} units, add {len(change.added)}, remove {len(change.removed)}")
+
+
+def period_preview(facts, campaign, current) -> str:
+    """What the next sync would do to the form's "Kỳ báo cáo" dropdown (check writes nothing)."""
+    question = facts.period_question()
+    if campaign.schedule is None or current is None:
+        return "the campaign does not repeat: no period list to keep"
+    if question is None or question.kind not in ("DROP_DOWN", "RADIO"):
+        return "the form has no dropdown question 'Kỳ báo cáo' to keep"
+    wanted = period_options(campaign.schedule, current)
+    if options_change(question, wanted) is None:
+        return f"'{one_line(question.title, 60)}' lists {', '.join(wanted)}"
+    return (f"'{one_line(question.title, 60)}' will list {', '.join(wanted)} after the next "
+            "sync")
 
 
 def _check_clock(backend, say) -> None:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from sync.rules import headers as H
 from sync.rules.book import Tab
 from sync.rules.models import Campaign, Unit
+from sync.rules.period_assign import PERIOD_QUESTION
+from sync.rules.periods import Period, Schedule
 from sync.rules.text import clean, collation_key, header_key
 
 # https://docs.google.com/forms/d/<formId>/edit (…/viewform with the form id works too); the
@@ -21,6 +23,8 @@ from sync.rules.text import clean, collation_key, header_key
 _EDIT_URL = re.compile(r"docs\.google\.com/forms/(?:u/\d+/)?d/(?!e/)([A-Za-z0-9_-]{20,})")
 _BARE_ID = re.compile(r"^[A-Za-z0-9_-]{30,}$")
 UNIT_QUESTION_TITLES = ("Tên đơn vị", "Đơn vị", "Đơn vị báo cáo", "Tên cơ quan, đơn vị")
+_PERIOD_TITLES = frozenset(header_key(t) for t in PERIOD_QUESTION)
+PERIODS_LISTED = 3  # the current period and the two before it (a late report)
 
 
 def form_id(link: str) -> str | None:
@@ -65,8 +69,16 @@ class FormFacts:
         named.sort(key=lambda q: q.kind != "DROP_DOWN")
         if named:
             return named[0]
-        dropdowns = [q for q in self.questions if q.kind == "DROP_DOWN"]
+        # the only dropdown, unless it is the period's ("Kỳ báo cáo": a repeating campaign's)
+        dropdowns = [q for q in self.questions if q.kind == "DROP_DOWN"
+                     and header_key(q.title) not in _PERIOD_TITLES]
         return dropdowns[0] if len(dropdowns) == 1 else None
+
+    def period_question(self) -> Question | None:
+        """The question titled like "Kỳ báo cáo" (a dropdown first)."""
+        named = [q for q in self.questions if header_key(q.title) in _PERIOD_TITLES]
+        named.sort(key=lambda q: q.kind != "DROP_DOWN")
+        return named[0] if named else None
 
 
 def read_form(form: Mapping) -> FormFacts:
@@ -163,10 +175,11 @@ def responses_tab(tabs: Mapping[str, Tab], facts: FormFacts) -> str | None:
     return best if titles and best_score * 2 >= len(titles) else None
 
 
-# --- the unit question kept as the roster ---------------------------------------------------------
+# --- dropdowns kept: the unit question as the roster, the period question as the calendar --------
 @dataclass(frozen=True)
 class OptionsChange:
-    """One updateItem making the unit dropdown list the roster's active units."""
+    """One updateItem making a dropdown list what it should: the roster's active units, or the
+    periods a unit may be reporting for."""
 
     question: Question
     options: tuple[str, ...]
@@ -180,15 +193,25 @@ def unit_options(units: Sequence[Unit]) -> tuple[str, ...]:
     return tuple(sorted(names, key=collation_key))
 
 
-def options_change(question: Question, expected: Sequence[Unit]) -> OptionsChange | None:
-    """None when the dropdown already lists exactly ``expected`` (active units of the targeted
-    groups) in Vietnamese order."""
-    wanted = unit_options(expected)
+def options_change(question: Question, wanted: tuple[str, ...]) -> OptionsChange | None:
+    """None when the dropdown already lists exactly ``wanted``, in that order
+    (:func:`unit_options`, :func:`period_options`)."""
     if tuple(question.options) == wanted:
         return None
     have, keep = set(question.options), set(wanted)
     return OptionsChange(question, wanted, tuple(o for o in wanted if o not in have),
                          tuple(o for o in question.options if o not in keep))
+
+
+def period_options(schedule: Schedule, current: Period) -> tuple[str, ...]:
+    """The periods a unit may be reporting for now, newest first: the current one and the
+    :data:`PERIODS_LISTED` - 1 before it (a late report), none before the campaign's first."""
+    out = []
+    period = current
+    while len(out) < PERIODS_LISTED and period >= schedule.first:
+        out.append(period.label)
+        period = period.previous()
+    return tuple(out)
 
 
 def old_names(units: Sequence[Unit], given: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:

@@ -57,6 +57,7 @@ DEFAULT_PROPOSALS_QUESTION = "Danh sách đề nghị khen thưởng"
 # The form's responder URL (pre-filled links), or its edit URL / id: tonghop then reads the form.
 CAMPAIGN_FORM_URL = ("Link biểu mẫu", "Đường dẫn biểu mẫu")
 CAMPAIGN_SYNC_UNITS = ("Đồng bộ danh sách đơn vị",)  # Có: the unit dropdown follows the roster
+CAMPAIGN_SYNC_PERIODS = ("Đồng bộ danh sách kỳ báo cáo",)  # Có: the period dropdown follows the calendar
 CAMPAIGN_ENTRY_ID = ("Mã câu hỏi đơn vị",)  # entry id of the unit question: 123 or entry.123
 CAMPAIGN_RECEIPTS = ("Gửi xác nhận", "Xác nhận đã nhận")  # Có: a receipt e-mail per response
 CAMPAIGN_RESPONDENT_EMAIL = ("Câu hỏi email người gửi",)  # receipts also to the address typed there

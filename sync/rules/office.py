@@ -124,6 +124,9 @@ def campaign_columns(roster_title: str) -> tuple[Column, ...]:
                width=24),
         Column(H.CAMPAIGN_CUTOFF[0], "Báo cáo định kỳ: để trống là theo Nghị định 09/2019/NĐ-CP "
                "(từ ngày 15 tháng trước đến ngày 14); hoặc 'ngày N', 'cuối tháng'.", width=16),
+        Column(H.CAMPAIGN_SYNC_PERIODS[0], "Báo cáo định kỳ có đường dẫn chỉnh sửa biểu mẫu: Có là "
+               "danh sách chọn 'Kỳ báo cáo' trong biểu mẫu luôn gồm kỳ hiện tại và hai kỳ trước.",
+               choices=YES_NO, width=14),
     )
 
 

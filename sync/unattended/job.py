@@ -21,7 +21,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from sync.backends import Backend, WriteBatch, open_backend
-from sync.campaign_forms import keep_unit_lists
+from sync.campaign_forms import keep_form_lists
 from sync.config import Config
 from sync.cycle import CycleResult, State, apply_writes, plan_writes, read_state
 from sync.errors import DISK_FULL as _FULL
@@ -298,7 +298,7 @@ def _cycle(config: Config, now: datetime, backend: Backend | None, dry_run: bool
             raise
         repaint.unlink(missing_ok=True)
         kept_before = len(state.forms.problems)
-        keep_unit_lists(state.forms, state.units, backend, config.tabs.campaigns)
+        keep_form_lists(state.forms, state.units, state.periodic, backend, config.tabs.campaigns)
         lists_failed = len(state.forms.problems) > kept_before  # retried next cycle
     for error in outcome.errors:  # the commands print them and exit non-zero
         log.error("%s", one_line(error, 2000), extra=SHOWN)
