@@ -22,6 +22,7 @@ from reports.header import (
     document_number,
     header_context,
     issuer_for,
+    of_period,
     recipient_lines,
     report_subject,
     summary_line,
@@ -137,7 +138,7 @@ def campaign_context(config: Config, state: State, campaign: Campaign,
                      f"của {issuer.issuing_body_name})",
         "campaign": {
             "code": campaign.code,
-            "title": campaign.title,
+            "title": of_period(campaign.title, campaign.period),  # "... tháng 6/2023"
             "owner": campaign.owner,
             "deadline": deadline_text(campaign.deadline, tz),
             "summary_line": summary,

@@ -237,6 +237,9 @@ def test_a_periodic_campaign_through_report(cli, demo_dir):
     # its form asks for no commendation: no empty "Đề nghị khen thưởng" section for a clerk
     # to delete; the letter's campaigns, whose forms ask, keep theirs
     assert "3. Đề nghị khen thưởng" not in text and "II. KẾT QUẢ THỰC HIỆN" in text
+    # the annex says which month it lists, as the report does
+    annex = _texts(next((demo_dir / "out").glob("*_THU*_phu-luc-don-vi.docx")))
+    assert "Báo cáo thu ngân sách tháng 6/2023" in annex
     for one_off in ("NTVT", "PCCC"):
         letter = "\n".join(_texts(next((demo_dir / "out").glob(f"*_{one_off}_bao-cao.docx"))))
         assert "3. Đề nghị khen thưởng" in letter, one_off
