@@ -205,12 +205,14 @@ def _keep_periods(forms: FormsRead, campaign: Campaign, fid: str, current: Perio
                   backend: Backend, tab: str) -> None:
     facts = forms.facts[fid]
     question = facts.period_question()
+    if campaign.fault is not None:  # skipped this cycle, its fault said: the list waits
+        return
     if campaign.schedule is None:
         forms.problems.append(Problem(tab, campaign.row, H.CAMPAIGN_SYNC_PERIODS[0],
                                       f"campaign {campaign.code} does not repeat: no period "
                                       "list to keep (fill 'Định kỳ' and the columns after it)"))
         return
-    if current is None:  # not evaluated this cycle (its fault is said): the list waits
+    if current is None:  # not evaluated this cycle: the list waits
         return
     if question is None or question.kind not in ("DROP_DOWN", "RADIO"):
         forms.problems.append(Problem(tab, campaign.row, H.CAMPAIGN_SYNC_PERIODS[0],
