@@ -19,7 +19,7 @@ from sync.rules import headers as H
 from sync.rules.forms import form_id
 from sync.rules.models import Campaign, Status, UnitStatus
 from sync.rules.numbers import vn_number
-from sync.rules.text import KEY_CACHE, collation_key, one_line
+from sync.rules.text import COLLATION_CACHE, collation_key, one_line
 from sync.rules.timeparse import format_vn
 
 NOT_SENT = (Status.PENDING, Status.OVERDUE)
@@ -93,7 +93,7 @@ def chat_text(campaign: Campaign, statuses: Sequence[UnitStatus], now: datetime,
     return "\n".join(lines)
 
 
-@functools.lru_cache(maxsize=KEY_CACHE)  # the same units are listed every cycle
+@functools.lru_cache(maxsize=COLLATION_CACHE)  # the same units are listed every cycle
 def _listed_order(group: str, name: str) -> tuple:
     return collation_key(group), collation_key(name)
 

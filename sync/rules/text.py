@@ -154,7 +154,10 @@ def collation_key(value: object) -> tuple:
     return _collation_key_of_text(clean(value))
 
 
-@functools.lru_cache(maxsize=KEY_CACHE)  # unit names and groups, sorted again every cycle
+COLLATION_CACHE = 16_384  # a roster's names and groups (a key is ~0.6 kB: ~10 MB at most)
+
+
+@functools.lru_cache(maxsize=COLLATION_CACHE)  # unit names and groups, sorted again every cycle
 def _collation_key_of_text(text: str) -> tuple:
     keys = list(map(_char_key, text.casefold()))  # (a cold cron cycle keys thousands of names)
     return (tuple([primary for primary, _ in keys]), tuple([tone for _, tone in keys]), text)
