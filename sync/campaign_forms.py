@@ -28,7 +28,7 @@ from sync.rules.forms import (
     form_id,
     old_names,
     options_change,
-    period_options,
+    period_list,
     read_form,
     responses_tab,
     unit_options,
@@ -203,28 +203,20 @@ def _keep_units(forms: FormsRead, campaign: Campaign, fid: str, units: Sequence[
 
 def _keep_periods(forms: FormsRead, campaign: Campaign, fid: str, current: Period | None,
                   backend: Backend, tab: str) -> None:
-    facts = forms.facts[fid]
-    question = facts.period_question()
     if campaign.fault is not None:  # skipped this cycle, its fault said: the list waits
         return
-    if campaign.schedule is None:
-        forms.problems.append(Problem(tab, campaign.row, H.CAMPAIGN_SYNC_PERIODS[0],
-                                      f"campaign {campaign.code} does not repeat: no period "
-                                      "list to keep (fill 'Định kỳ' and the columns after it)"))
+    found = period_list(forms.facts[fid], campaign.schedule, current)
+    if isinstance(found, str):
+        if found:
+            forms.problems.append(Problem(tab, campaign.row, H.CAMPAIGN_SYNC_PERIODS[0],
+                                          f"campaign {campaign.code}: {found}"))
         return
-    if current is None:  # not evaluated this cycle: the list waits
-        return
-    if question is None or question.kind not in ("DROP_DOWN", "RADIO"):
-        forms.problems.append(Problem(tab, campaign.row, H.CAMPAIGN_SYNC_PERIODS[0],
-                                      f"campaign {campaign.code}: the form has no dropdown "
-                                      "question 'Kỳ báo cáo' to keep"))
-        return
-    change = options_change(question, period_options(campaign.schedule, current))
+    change = options_change(*found)
     if change is None:
         return
     if not _set(forms, campaign, fid, change, {}, H.CAMPAIGN_SYNC_PERIODS[0], backend, tab):
         return
-    line = (f"form {fid} ({one_line(facts.title, 60)}): period list set to "
+    line = (f"form {fid} ({one_line(forms.facts[fid].title, 60)}): period list set to "
             f"{', '.join(change.options)}")
     forms.changes.append(line)
     log.info("%s", line)

@@ -26,7 +26,7 @@ from sync.backends.files import write_atomically
 from sync.backends.unchanged import BookCache, identity_text
 from sync.backends.xlsx_patch import XlsxPatch
 from sync.errors import AccessError, BackendError, WorkbookOpen
-from sync.rules.book import WHOLE_COLUMN, Cell, CellGuard
+from sync.rules.book import WHOLE_COLUMN, Cell, CellGuard, trim_row
 from sync.rules.text import one_line
 
 log = logging.getLogger(__name__)
@@ -206,15 +206,8 @@ def _values(sheet: CalamineSheet) -> list[list[Cell]]:
     pad = [""] * sheet.start[1]
     out: list[list[Cell]] = []
     for row in sheet.iter_rows():
-        end = len(row)
-        while end and row[end - 1] in (None, ""):
-            end -= 1
-        if not end:
-            out.append([])
-        elif pad:
-            out.append(pad + row[:end])
-        else:
-            out.append(row if end == len(row) else row[:end])
+        row = trim_row(row)
+        out.append(pad + row if pad and row else row)
     while out and not out[-1]:
         out.pop()
     return out

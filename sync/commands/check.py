@@ -36,10 +36,10 @@ from sync.cycle import read_state
 from sync.errors import ExitCode, TonghopError
 from sync.rules import headers as H
 from sync.rules.evaluate import expected_units
-from sync.rules.forms import options_change, period_options, unit_options
+from sync.rules.forms import options_change, period_list, unit_options
 from sync.rules.office import example_rows, left_to_do
 from sync.rules.parse import parse_campaigns
-from sync.rules.period_assign import PERIOD_QUESTION
+from sync.rules.period_assign import PERIOD_KEYS, PERIOD_QUESTION
 from sync.rules.receipts import wants_receipts
 from sync.rules.text import header_key, one_line
 from sync.rules.timeparse import format_vn
@@ -67,7 +67,6 @@ CLOCK_TOLERANCE = 120.0  # seconds: the Date header is to the second; NTP keeps 
 def _check_periods(config: Config, state, say: Said) -> None:
     """Each repeating campaign: its schedule and current period; a note when its form has no
     "Kỳ báo cáo" question (responses then go to a period by when they were sent)."""
-    asked = {header_key(q) for q in PERIOD_QUESTION}
     for campaign in state.campaigns:
         schedule = campaign.schedule
         if schedule is None or campaign.period is None:
@@ -77,7 +76,7 @@ def _check_periods(config: Config, state, say: Said) -> None:
                 f"{campaign.period} (due {format_vn(campaign.deadline, config.tz)})")
         tab = state.books[campaign.spreadsheet].find_tab(campaign.responses_tab)
         headers = tab.values[0] if tab is not None and tab.values else []
-        if not asked & {header_key(h) for h in headers}:
+        if not set(PERIOD_KEYS) & {header_key(h) for h in headers}:
             say(NOTE, f"campaign {campaign.code}: its form has no question '{PERIOD_QUESTION[0]}': "
                       "each response goes to the period it was sent in; add that question (a "
                       "dropdown of periods) so each unit names its period")
@@ -259,12 +258,10 @@ def dropdown_preview(facts, campaign, units) -> str:
 
 def period_preview(facts, campaign, current) -> str:
     """What the next sync would do to the form's "Kỳ báo cáo" dropdown (check writes nothing)."""
-    question = facts.period_question()
-    if campaign.schedule is None or current is None:
-        return "the campaign does not repeat: no period list to keep"
-    if question is None or question.kind not in ("DROP_DOWN", "RADIO"):
-        return "the form has no dropdown question 'Kỳ báo cáo' to keep"
-    wanted = period_options(campaign.schedule, current)
+    found = period_list(facts, campaign.schedule, current)
+    if isinstance(found, str):
+        return found or "the campaign is not evaluated: no period list kept this time"
+    question, wanted = found
     if options_change(question, wanted) is None:
         return f"'{one_line(question.title, 60)}' lists {', '.join(wanted)}"
     return (f"'{one_line(question.title, 60)}' will list {', '.join(wanted)} after the next "

@@ -330,15 +330,18 @@ class WriteBatch:
 
 def trim(values: list[list[Cell]]) -> list[list[Cell]]:
     """Like the Sheets API answers: no trailing empty cells or rows; interior empty rows stay []."""
-    out = []
-    for row in values:
-        end = len(row)
-        while end and row[end - 1] in (None, ""):
-            end -= 1
-        out.append(row[:end])
+    out = [trim_row(row) for row in values]
     while out and not out[-1]:
         out.pop()
     return out
+
+
+def trim_row(row: list[Cell]) -> list[Cell]:
+    """The row without its empty cells at the end (the row itself when it has none)."""
+    end = len(row)
+    while end and row[end - 1] in (None, ""):
+        end -= 1
+    return row if end == len(row) else row[:end]
 
 
 def same_value(existing: Cell, new: Cell) -> bool:

@@ -25,9 +25,8 @@ from sync.rules.models import (
     UnitStatus,
     Verdict,
 )
-from sync.rules.period_assign import PERIOD_QUESTION, Assignment, Basis, assign
+from sync.rules.period_assign import PERIOD_KEYS, PERIOD_QUESTION, Assignment, Basis, assign
 from sync.rules.periods import Period, Schedule
-from sync.rules.text import header_key
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,7 @@ def assign_all(responses: Responses, schedule: Schedule, tz: ZoneInfo) -> list[A
     out: list[Assignment] = []
     seen: dict[tuple[str, object], Assignment] = {}
     named: dict[str, Assignment] = {}  # answers that name the period, whenever they were sent
-    for i, answer in enumerate(responses.answers_to([header_key(q) for q in PERIOD_QUESTION])):
+    for i, answer in enumerate(responses.answers_to(PERIOD_KEYS)):
         found = named.get(answer)
         if found is None:
             at = responses.submitted_at(i)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from sync.rules import headers as H
 from sync.rules.book import Tab
 from sync.rules.models import Campaign, Unit
-from sync.rules.period_assign import PERIOD_QUESTION
+from sync.rules.period_assign import PERIOD_KEYS
 from sync.rules.periods import Period, Schedule
 from sync.rules.text import clean, collation_key, header_key
 
@@ -23,7 +23,6 @@ from sync.rules.text import clean, collation_key, header_key
 _EDIT_URL = re.compile(r"docs\.google\.com/forms/(?:u/\d+/)?d/(?!e/)([A-Za-z0-9_-]{20,})")
 _BARE_ID = re.compile(r"^[A-Za-z0-9_-]{30,}$")
 UNIT_QUESTION_TITLES = ("Tên đơn vị", "Đơn vị", "Đơn vị báo cáo", "Tên cơ quan, đơn vị")
-_PERIOD_TITLES = frozenset(header_key(t) for t in PERIOD_QUESTION)
 PERIODS_LISTED = 3  # the current period and the two before it (a late report)
 
 
@@ -71,12 +70,12 @@ class FormFacts:
             return named[0]
         # the only dropdown, unless it is the period's ("Kỳ báo cáo": a repeating campaign's)
         dropdowns = [q for q in self.questions if q.kind == "DROP_DOWN"
-                     and header_key(q.title) not in _PERIOD_TITLES]
+                     and header_key(q.title) not in PERIOD_KEYS]
         return dropdowns[0] if len(dropdowns) == 1 else None
 
     def period_question(self) -> Question | None:
         """The question titled like "Kỳ báo cáo" (a dropdown first)."""
-        named = [q for q in self.questions if header_key(q.title) in _PERIOD_TITLES]
+        named = [q for q in self.questions if header_key(q.title) in PERIOD_KEYS]
         named.sort(key=lambda q: q.kind != "DROP_DOWN")
         return named[0] if named else None
 
@@ -201,6 +200,21 @@ def options_change(question: Question, wanted: tuple[str, ...]) -> OptionsChange
     have, keep = set(question.options), set(wanted)
     return OptionsChange(question, wanted, tuple(o for o in wanted if o not in have),
                          tuple(o for o in question.options if o not in keep))
+
+
+def period_list(facts: FormFacts, schedule: Schedule | None,
+                current: Period | None) -> tuple[Question, tuple[str, ...]] | str:
+    """The form's "Kỳ báo cáo" dropdown and what it should list (:func:`period_options`), or
+    why there is none to keep (a campaign not evaluated this cycle: "")."""
+    if schedule is None:
+        return ("not a repeating campaign: no period list to keep (fill 'Định kỳ' and the "
+                "columns after it)")
+    if current is None:
+        return ""
+    question = facts.period_question()
+    if question is None or question.kind not in ("DROP_DOWN", "RADIO"):
+        return "the form has no dropdown question 'Kỳ báo cáo' to keep"
+    return question, period_options(schedule, current)
 
 
 def period_options(schedule: Schedule, current: Period) -> tuple[str, ...]:

@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 from sync.rules.period_text import read_periods
 from sync.rules.periods import Period, Schedule
-from sync.rules.text import clean
+from sync.rules.text import clean, header_key
 
 PERIOD_QUESTION = ("Kỳ báo cáo", "Báo cáo kỳ", "Kỳ")  # the form's question naming the period
+PERIOD_KEYS = tuple(header_key(q) for q in PERIOD_QUESTION)  # as headers are compared
 
 
 class Basis(StrEnum):

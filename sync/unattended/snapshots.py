@@ -27,6 +27,7 @@ from sync.backends.files import write_atomically
 from sync.config import Config, tool_tabs
 from sync.errors import AccessError, UsageError
 from sync.rules import headers as H
+from sync.rules.book import trim_row
 from sync.rules.text import header_key, nfc, strip_accents
 
 FORMAT = "tonghop-snapshot/1"
@@ -135,17 +136,10 @@ def staff_part(tabs: Mapping[str, list[list]], config: Config) -> dict[str, list
             continue
         header = rows[0] if rows else []
         drop = {i for i, h in enumerate(header) if header_key(h) in owned}
-        out[title] = [_trimmed([c for i, c in enumerate(row) if i not in drop]) for row in rows]
+        # without the empty cells at a row's end: a read leaves them out, until the tool's
+        # columns to their right are written (an optional last answer left empty, then the verdict)
+        out[title] = [trim_row([c for i, c in enumerate(row) if i not in drop]) for row in rows]
     return out
-
-
-def _trimmed(row: list) -> list:
-    """Without its empty cells at the end: a read leaves them out of a row, until the tool's
-    columns to their right are written (an optional last answer left empty, then the verdict)."""
-    end = len(row)
-    while end and (row[end - 1] is None or row[end - 1] == ""):
-        end -= 1
-    return row[:end]
 
 
 def list_snapshots(config: Config) -> list[Snapshot]:
