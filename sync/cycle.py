@@ -351,12 +351,13 @@ def plan_writes(
         # a repeating campaign's figures beside their previous period and a year before
         compared = [c for c in state.comparisons.values() if c.campaign.figures]
         rows = views.figures_rows(figures, state.statuses)
+        formats = views.figures_formats(figures)
         batches[""].merge(plan_keyed_table(
             figures_tab, figures_tab.title if figures_tab else tabs.figures,
             [H.FIGURES_CODE, H.FIGURES_NAME],
             views.figures_headers(figures) + comparison_headers(compared),
             Table({**rows.columns, **comparison_columns(figures, compared).columns}),
-            formats={**views.figures_formats(figures), **comparison_formats(figures, compared)}))
+            formats={**formats, **comparison_formats(formats, compared)}))
     if state.periodic:  # "Theo kỳ" and "Tỷ lệ báo cáo" once a campaign repeats
         histories = list(state.periodic.values())
         by_period_tab = control.find_tab(tabs.by_period)

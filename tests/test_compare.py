@@ -236,7 +236,7 @@ def test_comparison_columns_sit_beside_the_figures_rows():
     from sync.rules.figure_table import figure_table
     from sync.rules.figures import FigureSpec
     from sync.rules.models import Campaign, Unit, UnitStatus
-    from sync.rules.views import figures_rows
+    from sync.rules.views import figures_formats, figures_rows
 
     rng = random.Random(3)
     history = random_history(rng, months(Period(2024, 11, PeriodKind.MONTH), 15))
@@ -252,7 +252,7 @@ def test_comparison_columns_sit_beside_the_figures_rows():
     assert got["Mã đơn vị"] == rows["Mã đơn vị"] and got["Tên đơn vị"] == rows["Tên đơn vị"]
     headers = comparison_headers([comparison])
     assert set(got) == {"Mã đơn vị", "Tên đơn vị", *headers} and headers[-1] == COMPARE_NOTE
-    assert set(comparison_formats(table, [comparison])) == set(headers[:-1])
+    assert set(comparison_formats(figures_formats(table), [comparison])) == set(headers[:-1])
     money = comparison.figures[0]
     total_at = rows["Tên đơn vị"].index("TỔNG CỘNG")
     for which in Against:

@@ -10,15 +10,15 @@ format; one against 0 is said in words, never shown as infinite. Pure.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sync.rules import headers as H
 from sync.rules.book import Cell
-from sync.rules.compare import Against, Change, Comparison, Missing, Versus
+from sync.rules.compare import Against, Aggregated, Change, Comparison, Missing, Versus
 from sync.rules.figure_table import FigureTable
 from sync.rules.plan import Table
 from sync.rules.rates import Rate, Rates
-from sync.rules.views import DECIMAL_FORMAT, figures_formats
+from sync.rules.views import DECIMAL_FORMAT
 
 COMPARE_NOTE = "Ghi chú so sánh"
 PERCENT_FORMAT = "+0.0%;-0.0%;0.0%"
@@ -49,10 +49,10 @@ def comparison_headers(comparisons: Sequence[Comparison]) -> list[str]:
     return [*out, COMPARE_NOTE] if out else []
 
 
-def comparison_formats(table: FigureTable, comparisons: Sequence[Comparison]) -> dict[str, str]:
-    """The reference values take their figure's format (``views.figures_formats``); the
-    percentages a signed percent."""
-    formats = figures_formats(table)
+def comparison_formats(formats: Mapping[str, str],
+                       comparisons: Sequence[Comparison]) -> dict[str, str]:
+    """The reference values take their figure's format (``formats``, the figures' own:
+    ``views.figures_formats``); the percentages a signed percent."""
     out = {}
     for comparison in comparisons:
         for figure in comparison.figures:
@@ -99,8 +99,12 @@ def comparison_columns(table: FigureTable, comparisons: Sequence[Comparison]) ->
 
 def line_change(versus: Versus, group: str | None) -> Change | None:
     """The change of ``group``'s line (None: the total); None when it has none."""
-    line = versus.total if group is None else versus.groups.get(group)
+    line = _line(versus, group)
     return None if line is None else line.change
+
+
+def _line(versus: Versus, group: str | None) -> Aggregated | None:
+    return versus.total if group is None else versus.groups.get(group)
 
 
 def _cells(change: Change | None) -> tuple[Cell, Cell]:
@@ -146,7 +150,7 @@ def reference_notes(comparison: Comparison, group: str | None) -> list[str]:
 
 
 def _of(versus: Versus, group: str | None) -> tuple[int, int] | None:
-    line = versus.total if group is None else versus.groups.get(group)
+    line = _line(versus, group)
     return None if line is None else (line.covered, line.expected)
 
 
