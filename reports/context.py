@@ -41,7 +41,6 @@ from reports.periods import periodic_context
 from reports.proposals import Kind, form_counts
 from reports.status_prose import (
     DRAFT_STATUS,
-    SENT,
     extension_note,
     missing_phrase,
     progress_sentence,
@@ -53,7 +52,7 @@ from reports.vn import clock, date_line, deadline_text, lower_first, percent, vn
 from sync.config import Config
 from sync.cycle import State
 from sync.rules import headers as H
-from sync.rules.models import Campaign, RowResult, Status, UnitStatus, Verdict
+from sync.rules.models import SENT, Campaign, RowResult, Status, UnitStatus, Verdict
 from sync.rules.text import one_line
 from sync.rules.timeparse import format_duration, format_vn
 

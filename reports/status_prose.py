@@ -28,7 +28,6 @@ DRAFT_STATUS = {
     Status.OVERDUE: "Quá hạn, chưa gửi",
     Status.EXEMPT: "Được miễn",
 }
-SENT = (Status.ON_TIME, Status.LATE, Status.INCOMPLETE)
 
 
 def _count_phrase(count: int, what: str) -> str:

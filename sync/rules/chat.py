@@ -17,14 +17,13 @@ from zoneinfo import ZoneInfo
 
 from sync.rules import headers as H
 from sync.rules.forms import form_id
-from sync.rules.models import Campaign, Status, UnitStatus
+from sync.rules.models import SENT, Campaign, Status, UnitStatus
 from sync.rules.numbers import vn_number
 from sync.rules.text import COLLATION_CACHE, collation_key, one_line
 from sync.rules.timeparse import format_vn
 
 NOT_SENT = (Status.PENDING, Status.OVERDUE)
 LISTED = 100  # units named per list: a chat message is read on a phone (and a cell holds 32,767)
-SENT = (Status.ON_TIME, Status.LATE, Status.INCOMPLETE)
 
 
 def time_left(deadline: datetime | None, now: datetime, tz: ZoneInfo) -> str:

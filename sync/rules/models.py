@@ -36,6 +36,10 @@ class Status(StrEnum):
         return _STATUS_OF_LABEL.get(label)
 
 
+
+SENT = (Status.ON_TIME, Status.LATE, Status.INCOMPLETE)  # a report came in (late, incomplete too)
+
+
 STATUS_LABELS = {
     Status.ON_TIME: "Đã nộp đúng hạn",
     Status.LATE: "Nộp muộn",

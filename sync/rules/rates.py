@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sync.rules.by_period import PeriodHistory
-from sync.rules.models import Campaign, Status, Unit, UnitStatus
+from sync.rules.models import SENT, Campaign, Status, Unit, UnitStatus
 from sync.rules.periods import Period
 
-SENT = (Status.ON_TIME, Status.LATE, Status.INCOMPLETE)
 COMPLETE = (Status.ON_TIME, Status.LATE)
 
 

@@ -22,14 +22,13 @@ from datetime import datetime, timedelta
 
 from sync.rules import headers as H
 from sync.rules.chat import missing_label
-from sync.rules.models import Campaign, MatchKind, Status, UnitStatus
+from sync.rules.models import SENT, Campaign, MatchKind, Status, UnitStatus
 from sync.rules.reminders import deadline_key
 from sync.rules.text import clean
 from sync.rules.timeparse import format_duration
 
 RECEIPT = "receipt"
 _PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
-RECEIVED = (Status.ON_TIME, Status.LATE, Status.INCOMPLETE)
 CREDITED = (MatchKind.EXACT, MatchKind.SETTLED)
 
 
@@ -64,7 +63,7 @@ def due_receipts(statuses: Iterable[UnitStatus], sent: Collection[tuple[str, str
     due: list[Receipt] = []
     for s in statuses:
         counted = s.counted
-        if (s.status not in RECEIVED or counted is None or s.submitted_at is None
+        if (s.status not in SENT or counted is None or s.submitted_at is None
                 or counted.match.kind not in CREDITED or not wants_receipts(s.campaign)):
             continue
         if s.submitted_at > now or now - s.submitted_at > catch_up:
