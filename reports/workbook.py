@@ -26,6 +26,7 @@ from sync.rules.book import Cell
 from sync.rules.compare import Against, Change, Comparison, Missing
 from sync.rules.compare_view import AGAINST_ZERO, PERCENT_FORMAT, line_change, reference_notes
 from sync.rules.figure_table import FigureTable, Line
+from sync.rules.models import SENT as STATUSES_SENT
 from sync.rules.views import DECIMAL_FORMAT, WHOLE_FORMAT, figures_formats
 
 FONT = "Times New Roman"
@@ -34,7 +35,7 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FIXED = ["STT", "Đơn vị", "Tình trạng", "Thời điểm gửi"]
 WIDTHS = [6, 42, 20, 17]  # characters
 FIGURE_WIDTH = 18
-SENT = {"on_time", "late", "incomplete"}
+SENT = {status.value for status in STATUSES_SENT}  # as the context codes them
 
 
 def write_summary(context: dict, table: FigureTable, path: Path,
